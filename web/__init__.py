@@ -1,0 +1,113 @@
+"""The review web UI: create_app() wires config, security, login and the blueprints.
+
+Blueprints, one per file: ``auth`` (login/logout), ``review`` (dashboard, queue,
+editor, preview), ``history`` (coordinator view of the audit trail) and ``api``
+(the JSON API under ``/api/``, used by the page's JS and by scripts).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: Longest translation (per plural form) accepted from a form or the API.
+MAX_TRANSLATION_LENGTH = 10_000
+#: Largest request body accepted (a few translations plus form fields).
+MAX_CONTENT_LENGTH = 256 * 1024
+
+
+def _secret_key(config: Any) -> str:
+    """``$LETTERFLOW_SECRET_KEY``, else a random key kept in ``var/secret_key`` (mode 0600)
+    so that several server processes of one project share sessions."""
+    env = os.environ.get("LETTERFLOW_SECRET_KEY")
+    if env:
+        return env
+    path = Path(config.database).parent / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+        raise RuntimeError(f"{path} holds no usable secret key; delete it") from None
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        key = secrets.token_hex(32)
+        fh.write(key + "\n")
+    return key
+
+
+def create_app(
+    config: Any = None,
+    *,
+    project_dir: str | Path | None = None,
+    test_config: dict[str, Any] | None = None,
+) -> Flask:
+    """Build the app for a letterflow project (a ``workflow.config.Config``, or the
+    project found from *project_dir* / ``$LETTERFLOW_PROJECT`` / the current folder)."""
+    from flask_login import LoginManager
+    from flask_wtf.csrf import CSRFProtect
+
+    from workflow.config import load_config
+
+    from . import api, auth, history, review, security
+    from .core import LangConverter, Services
+
+    if config is None:
+        config = load_config(project_dir)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(config),
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+        MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
+        MAX_TRANSLATION_LENGTH=MAX_TRANSLATION_LENGTH,
+        SESSION_COOKIE_NAME="letterflow_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Secure unless `letterflow serve` runs on loopback for development.
+        SESSION_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=True,
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        WTF_CSRF_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        LOGIN_MAX_FAILURES=5,          # per user name, within LOGIN_WINDOW seconds
+        LOGIN_MAX_FAILURES_IP=20,      # per client address
+        LOGIN_WINDOW=300,
+        JSON_SORT_KEYS=False,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    web_table = getattr(config, "web", None) or {}
+    for key, value in web_table.items():  # [tool.letterflow.web] overrides, e.g. login_window
+        app.config[key.upper()] = value
+    if test_config:
+        app.config.update(test_config)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+    app.url_map.converters["lang"] = LangConverter
+    app.extensions["letterflow"] = Services(app, config)
+
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Please log in."
+    login.login_message_category = "info"
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def _load(session_id: str):  # type: ignore[no-untyped-def]
+        return auth.load_user(session_id)
+
+    login.unauthorized_handler(auth.unauthorized)
+
+    security.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(history.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,128 @@
+"""Login and logout (Flask-Login sessions), throttled failed logins."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from workflow import users
+
+from . import ratelimit
+from .core import services
+from .security import error_response, wants_json
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger("letterflow.web")
+
+
+class SessionUser(UserMixin):
+    """Flask-Login wrapper around a workflow.users.User."""
+
+    def __init__(self, user: users.User):
+        self.user = user
+        self.name = user.name
+        self.role = user.role
+        self.languages = user.languages
+
+    def get_id(self) -> str:
+        return self.user.session_id
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.user.is_coordinator
+
+    def can_edit(self, lang: str) -> bool:
+        return self.user.can_edit(lang)
+
+    def visible_languages(self, configured: list[str]) -> list[str]:
+        return self.user.visible_languages(configured)
+
+
+def load_user(session_id: str) -> SessionUser | None:
+    user = users.load_session_user(services().conn, session_id)
+    return SessionUser(user) if user else None
+
+
+def unauthorized() -> Any:
+    if wants_json():
+        return error_response(401, "Unauthorized", "Log in first (POST /api/login).")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def attempt_login(name: str, password: str) -> SessionUser | None:
+    """Check credentials under the rate limit; aborts 429 (with Retry-After) when throttled."""
+    from flask import current_app
+
+    conn = services().conn
+    cfg = current_app.config
+    name = (name or "").strip()
+    limits = {f"ip:{_client()}": int(cfg["LOGIN_MAX_FAILURES_IP"])}
+    if name:
+        limits[f"user:{name.lower()[:64]}"] = int(cfg["LOGIN_MAX_FAILURES"])
+    window = int(cfg["LOGIN_WINDOW"])
+    wait = ratelimit.retry_after(conn, limits, window)
+    if wait:
+        log.warning("login throttled for %r from %s", name, _client())
+        raise TooManyRequests(f"Too many failed logins. Try again in {wait} seconds.",
+                              retry_after=wait)
+    user = users.authenticate(conn, name, password or "")
+    if user is None:
+        ratelimit.record_failure(conn, list(limits), window)
+        log.info("failed login for %r from %s", name, _client())
+        return None
+    ratelimit.clear(conn, f"user:{name.lower()[:64]}")
+    session.clear()  # no session fixation: a fresh session (and CSRF token) per login
+    wrapped = SessionUser(user)
+    login_user(wrapped)
+    session.permanent = True
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    no_users = users.count_users(services().conn) == 0
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(url_for("review.dashboard"))
+        return render_template("login.html", no_users=no_users, error=None,
+                               next=_safe_next(request.args.get("next")))
+    name = request.form.get("name", "")
+    user = attempt_login(name, request.form.get("password", ""))
+    nxt = _safe_next(request.form.get("next"))
+    if user is None:
+        return render_template("login.html", no_users=no_users, name=name, next=nxt,
+                               error="Wrong user name or password."), 401
+    return redirect(nxt or url_for("review.dashboard"))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def require_coordinator() -> None:
+    if not current_user.is_coordinator:
+        abort(403, description="Only coordinators can see this page.")

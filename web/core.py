@@ -1,0 +1,255 @@
+"""Shared plumbing of the web app: the per-app services object (config, SQLite per
+thread, catalogue cache, QA/MT/render adapters), the ``lang`` URL converter, and
+small text helpers (placeholder highlighting, word diff, text direction)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, current_app
+from markupsafe import Markup, escape
+from werkzeug.routing import BaseConverter, ValidationError
+
+from workflow import db
+from workflow.errors import ConfigError, LetterflowError
+
+log = logging.getLogger("letterflow.web")
+
+LOCALE_RE = r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*"
+PLACEHOLDER_RE = re.compile(r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
+
+
+class LangConverter(BaseConverter):
+    """Matches only a language code from the project's configured list (else 404)."""
+
+    regex = LOCALE_RE
+
+    def to_python(self, value: str) -> str:
+        if value not in services().config.languages:
+            raise ValidationError()
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+def services() -> Services:
+    return current_app.extensions["letterflow"]
+
+
+class Services:
+    """Everything the views share, built once per app."""
+
+    def __init__(self, app: Flask, config: Any):
+        self.app = app
+        self.config = config
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[Path, tuple[tuple[int, int, int], Any, list | None]] = {}
+
+    # -- database ---------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """One SQLite connection per server thread (WAL allows concurrent readers)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = db.connect(self.config.database)
+            self._local.conn = conn
+        return conn
+
+    # -- catalogues -------------------------------------------------------------------
+    def catalog_path(self, lang: str) -> Path | None:
+        """The catalogue path of a configured language, or None if the code is not
+        configured, or the path leaves the locales folder or passes a symlink."""
+        if lang not in self.config.languages:
+            return None
+        try:
+            path = Path(self.config.catalog(lang))
+        except (ConfigError, LetterflowError):
+            return None
+        base = Path(self.config.locales_dir)
+        try:
+            rel = path.relative_to(base)
+        except ValueError:
+            return None
+        cur = base
+        for part in rel.parts:
+            cur = cur / part
+            if part in ("..", ".") or cur.is_symlink():
+                return None
+        try:
+            if not path.resolve().is_relative_to(base.resolve()):
+                return None
+        except OSError:
+            return None
+        return path
+
+    def _stat_key(self, path: Path) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def catalog(self, lang: str, *, fresh: bool = False) -> Any:
+        """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
+        from workflow.catalogs import load_catalog
+
+        path = self.catalog_path(lang)
+        if path is None:
+            abort(404)
+        key = self._stat_key(path)
+        if key is None:
+            abort(404, description=f"There is no catalogue for {lang} yet "
+                  "(run `letterflow update`).")
+        if not fresh:
+            with self._lock:
+                hit = self._cache.get(path)
+            if hit and hit[0] == key:
+                return hit[1]
+        cat = load_catalog(path, language=lang)
+        with self._lock:
+            self._cache[path] = (key, cat, None)
+        return cat
+
+    def has_catalog(self, lang: str) -> bool:
+        path = self.catalog_path(lang)
+        return path is not None and path.is_file()
+
+    # -- QA ---------------------------------------------------------------------------
+    @functools.cached_property
+    def checks_available(self) -> bool:
+        try:
+            from workflow.checks import run_checks  # noqa: F401
+        except ImportError:
+            log.warning("workflow.checks is not available: QA findings are not shown")
+            return False
+        return True
+
+    def findings(self, lang: str) -> list:
+        """All QA findings of a language's catalogue (cached with the catalogue)."""
+        cat = self.catalog(lang)
+        path = self.catalog_path(lang)
+        with self._lock:
+            hit = self._cache.get(path)  # type: ignore[arg-type]
+        if hit and hit[1] is cat and hit[2] is not None:
+            return hit[2]
+        found = self.check(cat)
+        with self._lock:
+            hit = self._cache.get(path)  # type: ignore[arg-type]
+            if hit and hit[1] is cat:
+                self._cache[path] = (hit[0], cat, found)  # type: ignore[index]
+        return found
+
+    def check(self, catalog: Any, message: Any = None) -> list:
+        if not self.checks_available:
+            return []
+        from workflow.checks import run_checks
+
+        return list(run_checks(catalog, message, config=self.config))
+
+    def findings_by_context(self, lang: str) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for f in self.findings(lang):
+            out.setdefault(f.context, []).append(f)
+        return out
+
+    # -- glossary, back-translation, preview (other modules; guarded) ---------------------
+    def glossary_terms(self, catalog: Any, message: Any) -> list[dict[str, str]]:
+        """Glossary terms found in the message's source: [{"term", "translation", "found"}]."""
+        try:
+            from workflow.checks import glossary
+        except ImportError:
+            return []
+        fn = getattr(glossary, "terms_in", None) or getattr(glossary, "terms_for", None)
+        if fn is None:
+            return []
+        try:
+            terms = fn(message, catalog.language, config=self.config)
+        except TypeError:
+            terms = fn(message.source, catalog.language, self.config)
+        except LetterflowError as exc:
+            log.warning("glossary lookup failed: %s", exc)
+            return []
+        out = []
+        for t in terms or ():
+            if isinstance(t, dict):
+                out.append(t)
+                continue
+            out.append({
+                "term": getattr(t, "term", None) or getattr(t, "source", ""),
+                "translation": getattr(t, "translation", None) or getattr(t, "target", ""),
+                "found": getattr(t, "found", None),
+            })
+        return out
+
+
+# -- text helpers ---------------------------------------------------------------------------
+@functools.lru_cache(maxsize=256)
+def direction(lang: str) -> str:
+    """"rtl" or "ltr" from CLDR."""
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang).text_direction
+    except (ValueError, LookupError):
+        return "ltr"
+
+
+@functools.lru_cache(maxsize=256)
+def language_name(lang: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang).get_display_name("en") or lang
+    except (ValueError, LookupError):
+        return lang
+
+
+def bcp47(lang: str) -> str:
+    """gettext id -> HTML lang attribute (``pt_BR`` -> ``pt-BR``)."""
+    return lang.replace("_", "-")
+
+
+def highlight_placeholders(text: str | None) -> Markup:
+    """Escape *text* and wrap placeholders like ``{country}`` in ``<mark class="ph">``."""
+    out: list[str] = []
+    pos = 0
+    text = text or ""
+    for m in PLACEHOLDER_RE.finditer(text):
+        out.append(str(escape(text[pos:m.start()])))
+        out.append(f'<mark class="ph">{escape(m.group(0))}</mark>')
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def word_diff(old: str | None, new: str | None) -> Markup:
+    """An escaped word diff: removed words in ``<del>``, added ones in ``<ins>``."""
+    a = re.findall(r"\s+|[^\s]+", old or "")
+    b = re.findall(r"\s+|[^\s]+", new or "")
+    out: list[str] = []
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(str(escape("".join(a[i1:i2]))))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return Markup("".join(out))
+
+
+def provenance(message: Any) -> str:
+    """Who or what produced the current text, from the translator comments."""
+    value = getattr(message, "provenance", None)
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,156 @@
+"""The translator's pages: dashboard, queue, editor (save/approve/reject/revert),
+back-translation on demand, and the whole-letter preview. Plain HTML forms: the
+pages work without JavaScript; static/app.js only makes them faster."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from workflow import audit
+
+from . import service
+from .core import bcp47, direction, language_name, services
+from .service import InputError
+from .views import STATES, neighbours, next_open, queue, require_view, role_of, visible_languages
+
+bp = Blueprint("review", __name__)
+log = logging.getLogger("letterflow.web")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"language_name": language_name, "direction": direction, "bcp47": bcp47,
+            "role_of": role_of}
+
+
+@bp.app_template_filter("ph")
+def _ph(text: str) -> Any:
+    from .core import highlight_placeholders
+
+    return highlight_placeholders(text)
+
+
+@bp.route("/")
+@login_required
+def dashboard() -> Any:
+    langs = visible_languages()
+    summaries = [service.language_summary(lang) for lang in langs]
+    return render_template("dashboard.html", summaries=summaries,
+                           checks_available=services().checks_available)
+
+
+@bp.route("/l/<lang:lang>/")
+@login_required
+def queue_page(lang: str) -> Any:
+    require_view(lang)
+    state = request.args.get("state") or None
+    if state not in STATES:
+        state = None
+    qa = request.args.get("qa") == "1"
+    items = queue(lang, state, qa)
+    findings = services().findings_by_context(lang)
+    return render_template(
+        "queue.html", lang=lang, items=items, state=state, qa=qa, findings=findings,
+        summary=service.language_summary(lang), states=STATES)
+
+
+def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
+            error: str | None = None, typed: list[str] | None = None,
+            back: list[str] | None = None, back_error: str | None = None) -> Any:
+    svc = services()
+    cat = svc.catalog(lang)
+    msg = cat.get(context)
+    if msg is None or msg.obsolete:
+        abort(404, description="No such entry in this catalogue.")
+    if outcome is not None:
+        msg = outcome.message
+        findings = outcome.findings if outcome.findings else svc.check(cat, msg)
+    else:
+        findings = svc.check(cat, msg)
+    prev, nxt = neighbours(lang, context)
+    history = audit.history(svc.conn, lang, context)
+    from .core import word_diff
+
+    diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
+    body = render_template(
+        "editor.html", lang=lang, msg=msg, findings=findings, prev=prev, next=nxt,
+        next_open=next_open(lang, context), history=history, diff=diff, outcome=outcome,
+        error=error, typed=typed, nplurals=cat.nplurals,
+        glossary=svc.glossary_terms(cat, msg), back=back, back_error=back_error,
+        summary=service.language_summary(lang),
+        max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
+    return body, status
+
+
+@bp.route("/l/<lang:lang>/e/<path:context>", methods=["GET"])
+@login_required
+def editor(lang: str, context: str) -> Any:
+    require_view(lang)
+    back = back_error = None
+    if request.args.get("back") == "1":
+        from .backtranslate import back_translate_message
+
+        cat = services().catalog(lang)
+        msg = cat.get(context)
+        if msg is None:
+            abort(404)
+        back, back_error = back_translate_message(lang, msg)
+    return _editor(lang, context, back=back, back_error=back_error)
+
+
+def _form_strings() -> list[str]:
+    n = 0
+    out = []
+    while f"t{n}" in request.form and n < 16:
+        out.append(request.form[f"t{n}"])
+        n += 1
+    return out
+
+
+@bp.route("/l/<lang:lang>/e/<path:context>", methods=["POST"])
+@login_required
+def act(lang: str, context: str) -> Any:
+    action = request.form.get("action", "save")
+    go_next = action == "approve_next"
+    if go_next:
+        action = "approve"
+    version = which = None
+    if action.startswith("revert:"):
+        _, _, spec = action.partition(":")
+        vid, _, which = spec.partition(":")
+        action = "revert"
+        version = int(vid) if vid.isdigit() else -1
+    strings = _form_strings()
+    try:
+        outcome = service.perform(current_user, lang, context, action, strings,
+                                  request.form.get("revision"), version=version,
+                                  which=which or "after")
+    except InputError as exc:
+        return _editor(lang, context, status=exc.status, error=str(exc), typed=strings)
+    if outcome.status == 200:
+        if go_next:
+            target = next_open(lang, context)
+            if target:
+                return redirect(url_for("review.editor", lang=lang, context=target))
+            return redirect(url_for("review.queue_page", lang=lang))
+        return redirect(url_for("review.editor", lang=lang, context=context,
+                                done=outcome.action))
+    typed = outcome.yours if outcome.yours is not None else strings
+    return _editor(lang, context, status=outcome.status, outcome=outcome, error=outcome.error,
+                   typed=typed)
+
+
+@bp.route("/l/<lang:lang>/preview")
+@login_required
+def preview(lang: str) -> Any:
+    require_view(lang)
+    from .preview import build_preview
+
+    country = (request.args.get("country") or "").upper() or None
+    model, countries, err = build_preview(lang, country)
+    return render_template("preview.html", lang=lang, model=model, countries=countries,
+                           error=err, summary=service.language_summary(lang))

@@ -1,0 +1,66 @@
+"""Security headers on every response, and error pages (HTML, or JSON under /api/)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _headers(resp: Response) -> Response:
+    for k, v in HEADERS.items():
+        resp.headers.setdefault(k, v)
+    if resp.mimetype in ("text/html", "application/json") and "Cache-Control" not in resp.headers:
+        resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: int, title: str, description: str) -> Response:
+    if wants_json():
+        resp = jsonify({"ok": False, "status": code, "error": description or title})
+    else:
+        resp = Response(render_template("error.html", code=code, title=title,
+                                        description=description), mimetype="text/html")
+    resp.status_code = code
+    return resp
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e: CSRFError):  # type: ignore[no-untyped-def]
+        return error_response(400, "Form expired or forged",
+                              f"CSRF check failed: {e.description} Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):  # type: ignore[no-untyped-def]
+        code = e.code or 500
+        desc = e.description or ""
+        if code == 413:
+            desc = (f"The request is too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes).")
+        resp = error_response(code, e.name, desc)
+        if code == 429 and getattr(e, "retry_after", None):
+            resp.headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
+        if code == 405 and e.get_response().headers.get("Allow"):
+            resp.headers["Allow"] = e.get_response().headers["Allow"]
+        return resp

@@ -1,0 +1,247 @@
+"""The one write path of the review UI, shared by the HTML forms and the JSON API.
+
+``perform()`` checks permission, input and QA, writes through
+``catalogs.apply_changes(..., raise_on_conflict=True)`` (lock, re-read, apply,
+validate, temp file, fsync, os.replace) and appends to the audit trail. A stale
+save loses: nothing is written, the loser's text is kept as a ``conflict`` row of
+the audit trail (shown in the entry's history, restorable with Revert), and the
+caller answers 409 with both texts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app
+
+from workflow import audit
+from workflow.errors import CatalogError, ConflictError
+
+from .core import services
+
+log = logging.getLogger("letterflow.web")
+
+ACTIONS = ("save", "approve", "reject", "revert")
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+class InputError(Exception):
+    """A request the user must fix (answered 400 or 413 with this message)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Outcome:
+    status: int                      # 200 ok, 409 conflict, 422 approval refused
+    action: str
+    language: str
+    context: str
+    message: Any                     # the entry as it is on disk now
+    error: str | None = None
+    findings: list = field(default_factory=list)
+    yours: list[str] | None = None   # on conflict: the losing text
+    audit_id: int | None = None
+    saved_draft: bool = False        # approve refused but the edit was kept as a draft
+
+    @property
+    def revision(self) -> str:
+        return self.message.revision
+
+
+def clean_strings(raw: list[Any], nforms: int) -> list[str]:
+    """Validate submitted translations: right number of forms, text only, no control
+    characters, within the length cap. CRLF from browsers becomes LF."""
+    if not isinstance(raw, list) or len(raw) != nforms:
+        raise InputError(f"expected {nforms} translation form(s), got "
+                         f"{len(raw) if isinstance(raw, list) else 'none'}")
+    cap = current_app.config["MAX_TRANSLATION_LENGTH"]
+    out: list[str] = []
+    for i, s in enumerate(raw):
+        if not isinstance(s, str):
+            raise InputError(f"translation form {i} must be text")
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+        if len(s) > cap:
+            raise InputError(
+                f"translation too long: {len(s)} characters, the limit is {cap}", 413)
+        bad = [c for c in s if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS]
+        if bad:
+            raise InputError(f"translation contains a control character (U+{ord(bad[0]):04X})")
+        out.append(s)
+    return out
+
+
+def errors_of(findings: list) -> list:
+    return [f for f in findings if getattr(f, "severity", "") == "error"]
+
+
+def _message(lang: str, context: str, *, fresh: bool = False) -> tuple[Any, Any]:
+    cat = services().catalog(lang, fresh=fresh)
+    msg = cat.get(context)
+    if msg is None or msg.obsolete:
+        abort(404, description="No such entry in this catalogue.")
+    return cat, msg
+
+
+def deny(user: Any, lang: str, context: str, attempted: list[str] | None, action: str) -> None:
+    """Log and audit a write to a language the user may not edit, then answer 403."""
+    log.warning("denied: user %r tried to %s %s/%s", user.name, action, lang, context)
+    try:
+        audit.record(services().conn, user=user.name, language=lang, context=context,
+                     action="denied", before=[], after=attempted or [],
+                     note=f"{action} refused: no permission for {lang}")
+    except Exception:  # never let logging hide the 403
+        log.exception("could not audit a denied write")
+    abort(403, description=f"You may not edit {lang}.")
+
+
+def perform(
+    user: Any,
+    lang: str,
+    context: str,
+    action: str,
+    strings: list[Any] | None,
+    base_revision: str | None,
+    *,
+    version: int | None = None,
+    which: str = "after",
+) -> Outcome:
+    """Apply one review action. Raises InputError (400/413) or aborts 403/404."""
+    if not user.can_edit(lang):
+        deny(user, lang, context, [s for s in strings or [] if isinstance(s, str)][:4], action)
+    if action not in ACTIONS:
+        raise InputError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+    if not base_revision or not isinstance(base_revision, str) or len(base_revision) > 64:
+        raise InputError("missing the revision the edit is based on (base_revision)")
+    cat, msg = _message(lang, context)
+    if msg.revision != base_revision:
+        cat, msg = _message(lang, context, fresh=True)  # our cache may be behind the file
+    nforms = len(msg.strings)
+    conn = services().conn
+
+    if action == "revert":
+        row = audit.get(conn, version) if version is not None else None
+        if row is None or row.language != lang or row.context != context:
+            raise InputError("no such version in this entry's history")
+        if which not in ("after", "before"):
+            raise InputError("a version is the text before or after a change")
+        target = list(row.after if which == "after" else row.before)
+        if len(target) != nforms:
+            raise InputError("that version has a different number of plural forms")
+        new_strings, fuzzy = target, True
+        note = f"reverted by {user.name} to version {row.id}" + (
+            " (before)" if which == "before" else "")
+    elif action == "reject":
+        new_strings, fuzzy = [""] * nforms, False
+        note = f"edited by {user.name}: rejected, back to untranslated"
+    else:
+        new_strings = clean_strings(list(strings) if strings is not None else [], nforms)
+        fuzzy = action == "save"
+        note = f"{'approved' if action == 'approve' else 'edited'} by {user.name}"
+
+    if action == "approve":
+        if not any(s.strip() for s in new_strings):
+            return Outcome(422, action, lang, context, msg,
+                           error="An empty translation cannot be approved.")
+        candidate = dataclasses.replace(msg, strings=tuple(new_strings), fuzzy=False)
+        findings = services().check(cat, candidate)
+        errs = errors_of(findings)
+        if errs:
+            reason = "Approval refused: " + "; ".join(
+                f"{f.check_id}: {f.message}" for f in errs)
+            saved = False
+            if tuple(new_strings) != tuple(msg.strings):
+                # Keep the edit: store it as a draft, then refuse the approval.
+                kept = _write(user, lang, context, msg, "save", new_strings, True,
+                              f"edited by {user.name}", base_revision)
+                if kept.status != 200:
+                    return kept
+                msg, saved = kept.message, True
+            return Outcome(422, action, lang, context, msg, error=reason, findings=findings,
+                           saved_draft=saved)
+    return _write(user, lang, context, msg, action, new_strings, fuzzy, note, base_revision)
+
+
+def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_strings: list[str],
+           fuzzy: bool, note: str, base_revision: str) -> Outcome:
+    from workflow.catalogs import Change, apply_changes
+
+    svc = services()
+    path = svc.catalog_path(lang)
+    if path is None:
+        abort(404)
+    change = Change(context=context, strings=list(new_strings), fuzzy=fuzzy, note=note,
+                    base_revision=base_revision)
+    try:
+        result = apply_changes(path, [change], raise_on_conflict=True)
+    except ConflictError as exc:
+        current = exc.current
+        row = audit.record(
+            svc.conn, user=user.name, language=lang, context=context, action="conflict",
+            before=list(getattr(current, "strings", ())), after=list(new_strings),
+            before_fuzzy=bool(getattr(current, "fuzzy", False)), after_fuzzy=fuzzy,
+            base_revision=base_revision, revision=None,
+            note=f"{action} lost to a newer change; text kept here")
+        cat_now = svc.catalog(lang)
+        on_disk = cat_now.get(context) or current
+        return Outcome(409, action, lang, context, on_disk, yours=list(new_strings),
+                       audit_id=row,
+                       error="Someone changed this entry after you opened it. "
+                             "Both texts are shown; yours is kept in the history.")
+    except CatalogError as exc:
+        log.error("write failed for %s/%s: %s", lang, context, exc)
+        raise InputError(f"could not save: {exc}") from None
+    revision = result.revisions.get(context)
+    cat = svc.catalog(lang)
+    now_msg = cat.get(context)
+    if now_msg is None:
+        abort(404)
+    row = audit.record(
+        svc.conn, user=user.name, language=lang, context=context, action=action,
+        before=list(msg.strings), after=list(new_strings), before_fuzzy=msg.fuzzy,
+        after_fuzzy=fuzzy, base_revision=base_revision, revision=revision or now_msg.revision,
+        note=note)
+    findings = svc.check(cat, now_msg)
+    return Outcome(200, action, lang, context, now_msg, findings=findings, audit_id=row)
+
+
+def language_summary(lang: str) -> dict[str, Any]:
+    """Progress numbers of one language for the dashboard and the progress bars."""
+    svc = services()
+    if not svc.has_catalog(lang):
+        return {"language": lang, "available": False}
+    cat = svc.catalog(lang)
+    stats = cat.stats
+    errors = {f.context for f in errors_of(svc.findings(lang))}
+    return {
+        "language": lang, "available": True, "approved": stats.approved, "draft": stats.draft,
+        "untranslated": stats.untranslated, "total": stats.total,
+        "percent": round(stats.percent, 1), "qa_errors": len(errors),
+    }
+
+
+def outcome_json(o: Outcome) -> dict[str, Any]:
+    from .views import finding_dict, message_dict
+
+    data: dict[str, Any] = {
+        "ok": o.status == 200, "action": o.action, "language": o.language,
+        "context": o.context, "revision": o.revision, "entry": message_dict(o.message),
+        "findings": [finding_dict(f) for f in o.findings],
+        "progress": language_summary(o.language),
+    }
+    if o.error:
+        data["error"] = o.error
+    if o.yours is not None:
+        data["conflict"] = {"yours": o.yours, "theirs": list(o.message.strings),
+                            "theirs_fuzzy": o.message.fuzzy, "kept_as": o.audit_id}
+    if o.saved_draft:
+        data["saved_draft"] = True
+    if o.audit_id is not None:
+        data["audit_id"] = o.audit_id
+    return data

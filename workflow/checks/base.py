@@ -1,0 +1,192 @@
+"""The pieces every QA check shares: :class:`Finding`, :class:`Check` and :class:`Unit`.
+
+A check is a small class with an ``id``, a ``severity`` and a docstring (first line =
+title, the rest = description).  It looks at one :class:`Unit` -- the source, the plural
+source, the translated forms, the language and the catalogue -- and yields one-line
+problem descriptions.  The registry table lives in :mod:`workflow.checks.registry`.
+"""
+
+from __future__ import annotations
+
+import gettext
+import inspect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ClassVar
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+#: Entry flag prefix and catalogue header that silence checks on purpose.
+IGNORE_FLAG = "letterflow-ignore:"
+IGNORE_HEADER = "X-Letterflow-Ignore"
+#: Set by the MT helper when an engine mangled a placeholder mask.
+MT_DAMAGED_FLAG = "letterflow-mt-damaged"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one entry of one catalogue."""
+
+    language: str
+    context: str
+    check_id: str
+    severity: str
+    message: str
+    path: str
+    line: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "context": self.context,
+            "check_id": self.check_id,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check yields when one problem needs a severity other than the check's own."""
+
+    message: str
+    severity: str
+
+
+def parse_ignore(values: Iterable[str]) -> frozenset[str]:
+    """Check ids named in ignore values ("length", "length, brackets", "length brackets")."""
+    ids: set[str] = set()
+    for value in values:
+        ids.update(part for part in re.split(r"[\s,;]+", value.strip()) if part)
+    return frozenset(ids)
+
+
+def entry_ignores(flags: Iterable[str]) -> frozenset[str]:
+    """Check ids silenced by ``#, letterflow-ignore: <id>`` flags of one entry."""
+    values = [f[len(IGNORE_FLAG) :] for f in flags if f.startswith(IGNORE_FLAG)]
+    return parse_ignore(values) if values else frozenset()
+
+
+@lru_cache(maxsize=64)
+def plural_layout(plural_expr: str, nplurals: int) -> tuple[frozenset[int], frozenset[int]]:
+    """(forms used for exactly one n, forms n == 1 selects) for a gettext plural expression.
+
+    A form used for a single value of n (Arabic "zero", "one", "two") may spell the
+    number out and leave the count placeholder away, as ``msgfmt -c`` allows.
+    """
+    try:
+        func = gettext.c2py(plural_expr or "0")
+    except (ValueError, SyntaxError):
+        return frozenset(), frozenset({0})
+    seen: dict[int, set[int]] = {}
+    for n in range(0, 1201):
+        try:
+            form = int(func(n))
+        except Exception:  # noqa: BLE001 -- a broken expression is reported elsewhere
+            return frozenset(), frozenset({0})
+        seen.setdefault(form, set()).add(n)
+    single = frozenset(f for f, ns in seen.items() if len(ns) == 1 and f < max(nplurals, 1))
+    one = frozenset(f for f, ns in seen.items() if 1 in ns)
+    return single, one
+
+
+@dataclass
+class Unit:
+    """What a check sees: one message of one catalogue, plus a scratch cache."""
+
+    message: Any  # workflow.catalogs.Message
+    catalog: Any  # workflow.catalogs.Catalog
+    language: str
+    config: Any = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return self.message.source
+
+    @property
+    def source_plural(self) -> str | None:
+        return self.message.source_plural
+
+    @property
+    def strings(self) -> tuple[str, ...]:
+        return tuple(self.message.strings)
+
+    @property
+    def flags(self) -> frozenset[str]:
+        return self.message.flags
+
+    @property
+    def plural(self) -> bool:
+        return self.message.source_plural is not None
+
+    @property
+    def nplurals(self) -> int:
+        return int(getattr(self.catalog, "nplurals", 1) or 1)
+
+    def forms(self) -> Iterator[tuple[int, str, str]]:
+        """(index, source for this form, translation) for every non-empty translated form."""
+        single_source = not self.plural
+        plural_source = self.source_plural or self.source
+        for i, text in enumerate(self.strings):
+            if not text:
+                continue
+            if single_source:
+                yield i, self.source, text
+            elif self.nplurals == 1 or i not in self.forms_for_one():
+                yield i, plural_source, text
+            else:
+                yield i, self.source, text
+
+    def forms_for_one(self) -> frozenset[int]:
+        return plural_layout(getattr(self.catalog, "plural_expr", "0"), self.nplurals)[1]
+
+    def single_value_forms(self) -> frozenset[int]:
+        return plural_layout(getattr(self.catalog, "plural_expr", "0"), self.nplurals)[0]
+
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if self.source_plural is None else (self.source, self.source_plural)
+
+    @staticmethod
+    def where(index: int, total: int) -> str:
+        """A "form 1: " prefix for plural messages, nothing otherwise."""
+        return f"form {index}: " if total > 1 else ""
+
+
+class Check:
+    """Base class of every QA check (subclasses must have a docstring)."""
+
+    #: Stable id used in findings, ignore flags and ``letterflow checks``.
+    id: ClassVar[str] = ""
+    #: "error" blocks approval, export and the CI gate; "warning" is shown only.
+    severity: ClassVar[str] = WARNING
+    #: Skipped when the translation is identical to the source ("untranslated" failed).
+    needs_translation: ClassVar[bool] = True
+
+    @classmethod
+    def title(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.splitlines()[0].strip() if doc else ""
+
+    @classmethod
+    def description(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        parts = doc.split("\n\n", 1)
+        return " ".join(parts[1].split()) if len(parts) > 1 else ""
+
+    def check(self, unit: Unit) -> Iterable[str | Problem]:
+        """Yield one-line problem descriptions for one message."""
+        raise NotImplementedError
+
+    def check_catalog(self, catalog: Any, language: str) -> Iterable[str | Problem]:
+        """Yield problems of the catalogue as a whole (header); none by default."""
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<Check {self.id} ({self.severity})>"

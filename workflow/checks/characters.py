@@ -1,0 +1,35 @@
+"""XML-illegal control characters, which python-docx refuses at export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow.checks.base import ERROR, Check, Unit
+
+#: Characters XML 1.0 forbids (tab, LF and CR are allowed), lone surrogates, U+FFFE/U+FFFF.
+ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class ControlCharacterCheck(Check):
+    """No XML-illegal control characters.
+
+    Word files are XML: python-docx raises ValueError on characters such as U+0007 or
+    U+000C, so export would fail. Tab, newline and carriage return are allowed.
+    """
+
+    id = "control-chars"
+    severity = ERROR
+    needs_translation = False
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        for i, text in enumerate(unit.strings):
+            m = ILLEGAL_XML_RE.search(text)
+            if m:
+                count = len(ILLEGAL_XML_RE.findall(text))
+                more = f" (and {count - 1} more)" if count > 1 else ""
+                yield (
+                    f"{unit.where(i, total)}control character U+{ord(m.group()):04X} at "
+                    f"position {m.start() + 1}{more}: Word files cannot hold it"
+                )

@@ -1,0 +1,45 @@
+"""Inline markup parity: the same tags in the source and each translated form."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from workflow.checks.base import ERROR, Check, Unit
+
+TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*?)?\s*(/?)>")
+
+
+def tags(text: str) -> Counter[str]:
+    """Multiset of tags as "<b>", "</b>", "<br/>"."""
+    if "<" not in text:
+        return Counter()
+    return Counter(
+        f"<{close}{name.lower()}{selfclose}>" for close, name, selfclose in TAG_RE.findall(text)
+    )
+
+
+class MarkupCheck(Check):
+    """Inline markup tags match the source.
+
+    The tags (<b>, </b>, <br/>, <a href=...>) of the source must all be in each translated
+    form, none added; attributes may be translated, tag names may not.
+    """
+
+    id = "markup"
+    severity = ERROR
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            if "<" not in source and "<" not in text:
+                continue
+            want, got = tags(source), tags(text)
+            if want == got:
+                continue
+            where = unit.where(i, total)
+            if want - got:
+                yield f"{where}missing tag {' '.join(sorted((want - got).elements()))}"
+            if got - want:
+                yield f"{where}tag {' '.join(sorted((got - want).elements()))} not in the source"

@@ -1,0 +1,125 @@
+"""Numbers: the same numbers in the source and the translation.
+
+Locale spellings count as equal: Arabic-Indic (١٧٩) and Persian (۱۷۹) digits, full-width
+digits (１７９) and any other Unicode decimal digits; thousands separators "1 000",
+"1.000", "1,000", "1'000" (also with no-break and narrow no-break spaces); decimal
+comma or point ("1,5" = "1.5"; Arabic ٫).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from workflow.checks.base import ERROR, Check, Unit
+from workflow.checks.markup import TAG_RE
+from workflow.checks.placeholders import strip_placeholders
+
+GROUP_SEPS = " \u00a0\u202f\u2009.,'\u2019\u066c"
+DECIMAL_SEPS = ".,\u066b"
+NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f\u2009.,'\u2019\u066c\u066b]\d+)*")
+_SPLIT_RE = re.compile(r"(\d+)")
+
+
+def _ascii_digits(token: str) -> str:
+    if token.isascii():
+        return token
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in token)
+
+
+@lru_cache(maxsize=4096)
+def readings(token: str) -> tuple[frozenset[Decimal], ...]:
+    """The possible values of a number token, as one or more numbers.
+
+    Returns a tuple with one set of candidate values per number the token stands for
+    (a token like "2012 179" whose groups are not thousands stands for two).
+    """
+    token = _ascii_digits(token)
+    parts = _SPLIT_RE.split(token)[1:-1] if token[0].isdigit() else _SPLIT_RE.split(token)
+    groups = parts[0::2]
+    seps = parts[1::2]
+    if not seps:
+        return (frozenset({Decimal(groups[0])}),)
+    values: set[Decimal] = set()
+    tail_ok = all(len(g) == 3 for g in groups[1:])
+    if tail_ok and len(set(seps)) == 1 and seps[0] in GROUP_SEPS:
+        values.add(Decimal("".join(groups)))  # all separators group thousands
+    last = seps[-1]
+    if last in DECIMAL_SEPS and all(len(g) == 3 for g in groups[1:-1]):
+        rest = seps[:-1]
+        if not rest or (len(set(rest)) == 1 and rest[0] in GROUP_SEPS and rest[0] != last):
+            try:
+                values.add(Decimal("".join(groups[:-1]) + "." + groups[-1]))
+            except InvalidOperation:
+                pass
+    if values:
+        return (frozenset(values),)
+    # not one number ("1, 2", "2012 179"): every group stands alone
+    return tuple(frozenset({Decimal(g)}) for g in groups)
+
+
+def numbers(text: str) -> list[frozenset[Decimal]]:
+    """Candidate-value sets of every number in *text*, placeholders and tags removed."""
+    text = strip_placeholders(text)
+    if "<" in text:
+        text = TAG_RE.sub(" ", text)
+    found: list[frozenset[Decimal]] = []
+    for m in NUMBER_RE.finditer(text):
+        found.extend(readings(m.group().rstrip(GROUP_SEPS)))
+    return found
+
+
+def _show(values: frozenset[Decimal]) -> str:
+    return " or ".join(sorted(format(v.normalize(), "f") for v in values))
+
+
+def compare(source: list[frozenset[Decimal]], target: list[frozenset[Decimal]]):
+    """(source numbers missing from target, target numbers not in source)."""
+    left = list(target)
+    missing = []
+    for want in sorted(source, key=len):
+        for j, got in enumerate(left):
+            if want & got:
+                del left[j]
+                break
+        else:
+            missing.append(want)
+    return missing, left
+
+
+class NumberCheck(Check):
+    """Numbers match the source.
+
+    Every number of the source must be in the translation and the translation may add
+    none: "179" must stay 179. Localised digits (١٧٩, ۱۷۹, １７９) and locale separators
+    ("1 000", "1.000", "1,000") count as the same number. Placeholders are not numbers.
+    """
+
+    id = "numbers"
+    severity = ERROR
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        srcs = unit.sources()
+        if not any(any(c.isdigit() for c in s) for s in srcs) and not any(
+            any(c.isdigit() for c in t) for t in unit.strings
+        ):
+            return
+        src_numbers = [numbers(s) for s in srcs]
+        for i, _source, text in unit.forms():
+            got = numbers(text)
+            # a plural form may use the numbers of either source form
+            best = None
+            for want in src_numbers:
+                result = compare(want, got)
+                if best is None or len(result[0]) + len(result[1]) < len(best[0]) + len(best[1]):
+                    best = result
+            missing, extra = best
+            where = unit.where(i, total)
+            if missing:
+                yield f"{where}number {', '.join(_show(v) for v in missing)} missing"
+            if extra:
+                yield f"{where}number {', '.join(_show(v) for v in extra)} not in the source"

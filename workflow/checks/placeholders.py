@@ -1,0 +1,144 @@
+"""Placeholders: ``{country}``, ``{0}``, ``%(name)s``, ``%s``, ``%1$d`` and MT mask tokens.
+
+The parsing helpers here are shared with the numbers, brackets and whitespace checks
+(they strip placeholders before looking at the text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
+
+#: Python brace fields: {name}, {0}, {}, {obj.attr}, {a[0]}, {count:d}, {x!r}. "{{" escapes.
+BRACE_RE = re.compile(r"\{\{|\}\}|\{((?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*)(?:![rsa])?(?::[^{}]*)?\}")
+#: printf directives as python-format / c-format know them.
+PRINTF_RE = re.compile(
+    r"%%|%(?:\((?P<key>\w+)\)|(?P<pos>\d+)\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+    r"(?:hh|h|ll|l|L|q|j|z|t)?(?P<conv>[diouxXeEfFgGcrsaAbp])"
+)
+#: The same without the space and quote flags, for entries that carry no format flag
+#: (so "100% sure" is not read as "% s").
+PRINTF_STRICT_RE = re.compile(
+    r"%%|%(?:\((?P<key>\w+)\)|(?P<pos>\d+)\$)?[-+#0]*(?:\d+)?(?:\.\d+)?"
+    r"(?:hh|h|ll|l|L|q|j|z|t)?(?P<conv>[diouxXeEfFgGcrsaAbp])(?![A-Za-z])"
+)
+#: Mask tokens the MT layer puts around placeholders; one left in a translation is damage.
+MASK_RE = re.compile(r"\[\[\s*\d+\s*\]\]")
+
+PRINTF_FLAGS = frozenset({"python-format", "c-format"})
+NO_PRINTF_FLAGS = frozenset({"no-python-format", "no-c-format"})
+
+
+def printf_regex(flags: frozenset[str], source: str) -> re.Pattern[str] | None:
+    """The printf regex to use for an entry, or None if it has no printf directives."""
+    if flags & PRINTF_FLAGS:
+        return PRINTF_RE
+    if flags & NO_PRINTF_FLAGS or "%" not in source:
+        return None
+    for m in PRINTF_STRICT_RE.finditer(source):
+        if m.group(0) != "%%":
+            return PRINTF_STRICT_RE
+    return None
+
+
+def placeholders(text: str, printf: re.Pattern[str] | None = None) -> Counter[str]:
+    """Multiset of placeholder keys in *text*, each spelled as it would be written."""
+    keys: Counter[str] = Counter()
+    if "{" in text:
+        auto = 0
+        for m in BRACE_RE.finditer(text):
+            if m.group(1) is None:
+                continue  # "{{" / "}}"
+            name = m.group(1)
+            if name == "":
+                name = f"#{auto}"  # "{}" auto-numbering
+                auto += 1
+                keys[f"{{}}{name}"] += 1
+            else:
+                keys["{" + name + "}"] += 1
+    if printf is not None and "%" in text:
+        seq = 0
+        for m in printf.finditer(text):
+            if m.group(0) == "%%":
+                continue
+            conv = m.group("conv")
+            if m.group("key"):
+                keys[f"%({m.group('key')}){conv}"] += 1
+            elif m.group("pos"):
+                keys[f"%{m.group('pos')}${conv}"] += 1
+            else:
+                seq += 1
+                keys[f"%{conv} (#{seq})"] += 1
+    if "[[" in text:
+        for m in MASK_RE.finditer(text):
+            keys["[[" + m.group(0).strip("[] ") + "]]"] += 1
+    return keys
+
+
+def strip_placeholders(text: str) -> str:
+    """*text* with brace fields, printf directives and mask tokens replaced by a space."""
+    if "{" in text:
+        text = BRACE_RE.sub(" ", text)
+    if "%" in text:
+        text = PRINTF_STRICT_RE.sub(" ", text)
+    if "[[" in text:
+        text = MASK_RE.sub(" ", text)
+    return text
+
+
+def _show(keys: Counter[str]) -> str:
+    return ", ".join(sorted(k.split(" (#")[0] for k in keys.elements()))
+
+
+class PlaceholderCheck(Check):
+    """Placeholders present, none invented, none renamed.
+
+    Every placeholder of the source ({country}, {0}, %(name)s, %s, %1$d) must appear in
+    each translated form, and the translation may add none. A plural form used for a
+    single number (n == 1, Arabic zero/two) may leave the count placeholder out, as
+    msgfmt -c allows. An entry the MT layer flagged letterflow-mt-damaged (the engine
+    mangled the placeholder mask) is always an error, and so is a leftover [[n]] mask.
+    """
+
+    id = "placeholders"
+    severity = ERROR
+
+    def check(self, unit: Unit) -> Iterator[str | Problem]:
+        if MT_DAMAGED_FLAG in unit.flags:
+            yield "machine translation damaged the placeholders (flag letterflow-mt-damaged)"
+        sources = unit.sources()
+        printf = None
+        for s in sources:
+            printf = printf or printf_regex(unit.flags, s)
+        expected: Counter[str] = Counter()
+        for s in sources:
+            expected |= placeholders(s, printf)
+        singular = placeholders(unit.source, printf) if unit.plural else expected
+        single_forms = unit.single_value_forms() if unit.plural else frozenset()
+        total = len(unit.strings)
+        for i, text in enumerate(unit.strings):
+            if not text:
+                continue
+            found = placeholders(text, printf)
+            if found == expected:
+                continue
+            missing = expected - found
+            if i in single_forms:
+                # may drop what only the plural source has (the count)
+                missing -= expected - singular
+            invented = found - expected
+            where = unit.where(i, total)
+            masks = Counter({k: v for k, v in invented.items() if k.startswith("[[")})
+            invented -= masks
+            if masks:
+                yield f"{where}leftover MT mask {_show(masks)} in the translation"
+            if missing and invented and sum(missing.values()) == sum(invented.values()):
+                yield f"{where}placeholder {_show(missing)} renamed to {_show(invented)}"
+                continue
+            if missing:
+                yield f"{where}missing placeholder {_show(missing)}"
+            if invented:
+                yield f"{where}placeholder {_show(invented)} not in the source"

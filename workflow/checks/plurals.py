@@ -1,0 +1,63 @@
+"""Plural forms: as many as the language needs, none of them empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from workflow.checks.base import ERROR, Check, Unit
+
+#: GNU gettext's older Plural-Forms for languages where CLDR (and Babel) later added a
+#: "many" form; catalogues made by msginit still carry these and are not wrong.
+GETTEXT_NPLURALS = {"fr": 2, "es": 2, "pt": 2, "it": 2, "ca": 2, "pt_BR": 2, "pt_PT": 2}
+
+
+@lru_cache(maxsize=128)
+def expected_nplurals(language: str) -> frozenset[int]:
+    """Accepted nplurals for *language*: CLDR's (via Babel) and GNU gettext's."""
+    from babel.messages.plurals import get_plural  # Babel is light; only loaded when needed
+
+    accepted = set()
+    try:
+        accepted.add(get_plural(language).num_plurals)
+    except (ValueError, LookupError):
+        return frozenset()
+    base = language.split("_")[0]
+    for key in (language, base):
+        if key in GETTEXT_NPLURALS:
+            accepted.add(GETTEXT_NPLURALS[key])
+    return frozenset(accepted)
+
+
+class PluralFormsCheck(Check):
+    """Plural forms complete.
+
+    A plural message needs exactly nplurals translated forms (from the catalogue's
+    Plural-Forms header) and none may be empty once the message is translated. The
+    header's nplurals must suit the language (CLDR via Babel, or GNU gettext's value).
+    """
+
+    id = "plurals"
+    severity = ERROR
+    needs_translation = False
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        strings = unit.strings
+        if not unit.plural:
+            if len(strings) > 1:
+                yield f"{len(strings)} translations for a message that has no plural"
+            return
+        n = unit.nplurals
+        if len(strings) != n:
+            yield f"{len(strings)} plural forms, the catalogue ({unit.language}) needs {n}"
+        empty = [str(i) for i, s in enumerate(strings) if not s]
+        if empty and len(empty) < len(strings):
+            yield f"plural form {', '.join(empty)} empty"
+
+    def check_catalog(self, catalog: Any, language: str) -> Iterator[str]:
+        accepted = expected_nplurals(language)
+        n = int(getattr(catalog, "nplurals", 0) or 0)
+        if accepted and n not in accepted:
+            want = " or ".join(str(x) for x in sorted(accepted))
+            yield f"Plural-Forms header has nplurals={n}, {language} needs {want}"

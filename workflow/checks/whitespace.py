@@ -1,0 +1,44 @@
+"""Whitespace: leading/trailing whitespace as in the source, no new double spaces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow.checks.base import Check, Unit
+
+_WS = " \t\n\r\u00a0\u202f\u2009\u3000"
+DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \u00a0\u202f\u3000]{2,}(?=\S)")
+_NORMALISE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u3000": " "})
+
+
+def _lead(text: str) -> str:
+    return text[: len(text) - len(text.lstrip(_WS))].translate(_NORMALISE)
+
+
+def _trail(text: str) -> str:
+    return text[len(text.rstrip(_WS)) :].translate(_NORMALISE)
+
+
+class WhitespaceCheck(Check):
+    """Whitespace as in the source.
+
+    Leading and trailing whitespace must match the source's (a no-break or ideographic
+    space counts as a space), and the translation must not add double spaces between
+    words that the source does not have.
+    """
+
+    id = "whitespace"
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            where = unit.where(i, total)
+            if _lead(source) != _lead(text):
+                yield f"{where}leading whitespace {_lead(text)!r} differs from the source's {_lead(source)!r}"
+            if _trail(source) != _trail(text):
+                yield f"{where}trailing whitespace {_trail(text)!r} differs from the source's {_trail(source)!r}"
+            if "  " in text or "\u00a0 " in text or " \u00a0" in text or "\u3000\u3000" in text:
+                extra = len(DOUBLE_SPACE_RE.findall(text)) - len(DOUBLE_SPACE_RE.findall(source))
+                if extra > 0:
+                    yield f"{where}{extra} double space(s) more than the source"

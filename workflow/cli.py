@@ -1,0 +1,87 @@
+"""The ``letterflow`` command. Commands are imported lazily from their own modules, so
+``letterflow check`` pays for neither Flask nor python-docx nor the MT clients."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .errors import LetterflowError
+
+#: command name -> "module:attribute" inside workflow/.
+COMMANDS: dict[str, str] = {
+    "extract": "workflow.commands.catalog:extract",
+    "update": "workflow.commands.catalog:update",
+    "status": "workflow.commands.catalog:status",
+    "check": "workflow.commands.catalog:check",
+    "draft": "workflow.commands.mt:draft",
+    "providers": "workflow.commands.mt:providers",
+    "checks": "workflow.commands.qa:checks",
+    "glossary": "workflow.commands.qa:glossary",
+    "export": "workflow.commands.export:export",
+    "preview": "workflow.commands.export:preview",
+}
+
+#: Other packages (the web UI) add commands through this entry-point group.
+ENTRY_POINT_GROUP = "letterflow.commands"
+
+
+def _plugin_commands() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *_plugin_commands()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name) or _plugin_commands().get(name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise click.ClickException(f"command {name!r} is not available: {exc}") from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LetterflowError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=True, dir_okay=True),
+    envvar="LETTERFLOW_PROJECT",
+    help="Project folder (default: the nearest folder with [tool.letterflow]).",
+)
+@click.version_option(package_name="letterflow")
+@click.pass_context
+def main(ctx: click.Context, project: str | None) -> None:
+    """letterflow: advocacy letters -> gettext catalogues -> MT drafts -> review -> .docx."""
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = project
+
+
+def get_config(ctx: click.Context):
+    """The project configuration, loaded once per invocation."""
+    from .config import load_config
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "config" not in root.obj:
+        root.obj["config"] = load_config(root.obj.get("project"))
+    return root.obj["config"]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Catalogue commands: extract, update, status, and the CI gate ``check``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..cli import get_config
+from ..errors import LetterflowError
+
+
+def _fmt_option():
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="text for people, json for machines.",
+    )
+
+
+@click.command()
+@click.pass_context
+def extract(ctx: click.Context) -> None:
+    """Extract the letter(s) into the template (locales/<domain>.pot).
+
+    Same result as `pybabel extract -F babel.cfg -o locales/letter.pot .`, but an
+    unchanged letter leaves the template byte-identical (no POT-Creation-Date churn).
+    """
+    from ..extract import extract_template
+
+    cfg = get_config(ctx)
+    path, written = extract_template(cfg)
+    rel = path.relative_to(cfg.root) if path.is_relative_to(cfg.root) else path
+    click.echo(f"{'wrote' if written else 'unchanged:'} {rel}")
+
+
+@click.command()
+@click.option("--lang", "langs", help="Comma-separated languages (default: all configured).")
+@click.option("--no-extract", is_flag=True, help="Do not re-extract the template first.")
+@_fmt_option()
+@click.pass_context
+def update(ctx: click.Context, langs: str | None, no_extract: bool, fmt: str) -> None:
+    """Create missing catalogues and update existing ones from the template.
+
+    msgmerge semantics: a message whose source changed becomes fuzzy, keeps its old
+    translation and records the previous source (#|); removed messages become
+    obsolete (#~), never deleted.
+    """
+    from ..catalogs import read_template_store, update_catalog
+    from ..extract import extract_template
+
+    cfg = get_config(ctx)
+    languages = cfg.parse_languages(langs)
+    if not no_extract:
+        extract_template(cfg)
+    template = read_template_store(cfg.template)
+    results = []
+    with click.progressbar(
+        languages, label="Updating catalogues", file=sys.stderr,
+        item_show_func=lambda x: x or "",
+    ) as bar:
+        for lang in bar:
+            results.append(update_catalog(template, cfg.catalog(lang), lang, cfg.domain))
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"language": r.language, "path": str(r.path), "created": r.created,
+             "written": r.written, "new": r.new, "fuzzy": r.fuzzy, "obsolete": r.obsolete}
+            for r in results
+        ], indent=2))
+        return
+    for r in results:
+        what = "created" if r.created else ("updated" if r.written else "unchanged")
+        detail = f" (new {r.new}, now fuzzy {r.fuzzy}, obsoleted {r.obsolete})" if r.written and not r.created else ""
+        click.echo(f"{r.language:8} {what}{detail}")
+
+
+def bar(percent: float, width: int = 20) -> str:
+    filled = int(round(percent / 100 * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+@click.command()
+@click.option("--lang", "langs", help="Comma-separated languages (default: all configured).")
+@_fmt_option()
+@click.pass_context
+def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
+    """Per-language progress: approved, draft (fuzzy), untranslated, obsolete."""
+    from ..catalogs import load_catalog
+
+    cfg = get_config(ctx)
+    rows = []
+    for lang in cfg.parse_languages(langs):
+        path = cfg.catalog(lang)
+        if not path.exists():
+            rows.append({"language": lang, "missing": True})
+            continue
+        stats = load_catalog(path, lang).stats
+        rows.append({"language": lang, "missing": False, **stats.as_dict()})
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'lang':8} {'progress':28} {'approved':>8} {'draft':>6} {'untransl':>8} {'obsolete':>8}")
+    for r in rows:
+        if r["missing"]:
+            click.echo(f"{r['language']:8} (no catalogue: run `letterflow update`)")
+            continue
+        click.echo(
+            f"{r['language']:8} {bar(r['percent'])} {r['percent']:5.1f}% "
+            f"{r['approved']:>8} {r['draft']:>6} {r['untranslated']:>8} {r['obsolete']:>8}"
+        )
+
+
+@click.command()
+@click.option(
+    "--require", "require",
+    help='Languages that must be 100%% approved, e.g. "fr,de" (default: [tool.letterflow] '
+    'required; "" for none).',
+)
+@click.option("--lang", "langs", help="Only check these languages (default: all configured).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+    show_default=True,
+)
+@click.option("--warnings/--no-warnings", default=True, help="Show warning findings (text/github).")
+@click.pass_context
+def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, warnings: bool) -> None:
+    """The CI gate. Exit 1 if a required catalogue is incomplete, any catalogue is stale,
+    malformed or has an error-severity QA finding on an approved message; 0 if all is well."""
+    from ..gate import run_gate
+
+    cfg = get_config(ctx)
+    if require is not None:
+        required = [] if require.strip() in ("", "none") else cfg.parse_languages(require)
+    else:
+        required = list(cfg.required)
+    languages = cfg.parse_languages(langs)
+    for lang in required:
+        if lang not in languages:
+            languages.append(lang)
+    report = run_gate(cfg, languages, required)
+    from ..gate import render
+
+    click.echo(render(report, fmt, cfg.root, show_warnings=warnings), nl=False)
+    ctx.exit(0 if report.ok else 1)
+
+
+__all__ = ["extract", "update", "status", "check", "LetterflowError"]

@@ -1,0 +1,179 @@
+"""Project configuration: ``[tool.letterflow]`` in pyproject.toml, or a letterflow.toml.
+
+Config lives in files; secrets (API keys, the Flask secret) only in environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+#: What a language code may look like before it is ever used in a path.
+_LOCALE_ID = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
+
+
+def is_locale_id(code: str) -> bool:
+    return bool(_LOCALE_ID.match(code))
+
+
+def validate_locale(code: str) -> str:
+    """Return *code* if it is a plain gettext locale id that CLDR knows; else ConfigError."""
+    if not isinstance(code, str) or not is_locale_id(code):
+        raise ConfigError(f"{code!r} is not a locale id (expected e.g. fr, pt_BR, zh_Hant)")
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"unknown language {code!r}: CLDR has no such locale") from None
+    return code
+
+
+@dataclass
+class Config:
+    root: Path
+    source_language: str = "en"
+    languages: list[str] = field(default_factory=list)
+    letters: list[Path] = field(default_factory=list)
+    domain: str = "letter"
+    required: list[str] = field(default_factory=list)
+    locales_dir: Path = Path("locales")
+    database: Path = Path("var/letterflow.sqlite3")
+    glossary: Path = Path("locales/glossary.tbx")
+    mt: dict = field(default_factory=dict)
+    export: dict = field(default_factory=dict)
+    web: dict = field(default_factory=dict)
+    source_file: Path | None = None
+
+    @property
+    def template(self) -> Path:
+        return self.locales_dir / f"{self.domain}.pot"
+
+    def catalog(self, lang: str) -> Path:
+        """Path of the catalogue of *lang*; the code is validated first, never used raw."""
+        lang = self.check_language(lang)
+        return self.locales_dir / lang / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def check_language(self, code: str) -> str:
+        """Accept only a configured language code (which config loading checked against CLDR)."""
+        if code not in self.languages:
+            if isinstance(code, str) and is_locale_id(code):
+                raise ConfigError(
+                    f"language {code!r} is not configured (configured: {', '.join(self.languages)})"
+                )
+            raise ConfigError(f"{code!r} is not a language code")
+        return code
+
+    def parse_languages(self, spec: str | None) -> list[str]:
+        """Turn "fr,de" (or None = all configured) into a checked list."""
+        if not spec:
+            return list(self.languages)
+        out: list[str] = []
+        for part in spec.split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(self.check_language(part))
+        return out
+
+
+def _find_config_file(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        lf = folder / "letterflow.toml"
+        if lf.is_file():
+            return lf
+        pp = folder / "pyproject.toml"
+        if pp.is_file():
+            try:
+                data = tomllib.loads(pp.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "letterflow" in data.get("tool", {}):
+                return pp
+    return None
+
+
+def load_config(project_dir: str | Path | None = None) -> Config:
+    """Find and load the configuration (``--project``, ``$LETTERFLOW_PROJECT``, or cwd upward)."""
+    start = Path(project_dir or os.environ.get("LETTERFLOW_PROJECT") or Path.cwd()).resolve()
+    if start.is_file():
+        path: Path | None = start
+    else:
+        path = _find_config_file(start)
+    if path is None:
+        raise ConfigError(
+            f"no letterflow project found in {start} or above "
+            "(need pyproject.toml with [tool.letterflow], or letterflow.toml)"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("letterflow") if path.name == "pyproject.toml" else data
+    if path.name == "letterflow.toml" and "tool" in data and "letterflow" in data["tool"]:
+        table = data["tool"]["letterflow"]
+    return config_from_table(table or {}, path.parent, source_file=path)
+
+
+def config_from_table(table: dict, root: Path, source_file: Path | None = None) -> Config:
+    root = Path(root).resolve()
+    where = str(source_file or root)
+
+    def get_list(key: str, default: list) -> list:
+        value = table.get(key, default)
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: [tool.letterflow] {key} must be a list")
+        return value
+
+    known = {
+        "source_language", "languages", "letters", "domain", "required", "locales_dir",
+        "database", "glossary", "mt", "export", "web",
+    }
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown [tool.letterflow] key(s): {', '.join(unknown)}")
+    source = validate_locale(table.get("source_language", "en"))
+    languages = [validate_locale(c) for c in get_list("languages", [])]
+    dupes = {c for c in languages if languages.count(c) > 1}
+    if dupes:
+        raise ConfigError(f"{where}: language(s) listed twice: {', '.join(sorted(dupes))}")
+    if source in languages:
+        raise ConfigError(f"{where}: the source language {source!r} is also a target language")
+    required = get_list("required", [])
+    for code in required:
+        validate_locale(code)
+        if code not in languages:
+            raise ConfigError(f"{where}: required language {code!r} is not in languages")
+    domain = table.get("domain", "letter")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", domain) or domain.startswith("."):
+        raise ConfigError(f"{where}: domain {domain!r} must be a plain file name")
+
+    def path(key: str, default: str) -> Path:
+        p = Path(table.get(key, default))
+        return p if p.is_absolute() else root / p
+
+    letters = [p if Path(p).is_absolute() else root / p for p in get_list("letters", [])]
+    letters = [Path(p) for p in letters]
+    if not letters:
+        raise ConfigError(f"{where}: [tool.letterflow] letters lists no letter file")
+    return Config(
+        root=root,
+        source_language=source,
+        languages=languages,
+        letters=letters,
+        domain=domain,
+        required=list(required),
+        locales_dir=path("locales_dir", "locales"),
+        database=Path(os.environ.get("LETTERFLOW_DATABASE") or path("database", "var/letterflow.sqlite3")),
+        glossary=path("glossary", "locales/glossary.tbx"),
+        mt=dict(table.get("mt", {})),
+        export=dict(table.get("export", {})),
+        web=dict(table.get("web", {})),
+        source_file=source_file,
+    )

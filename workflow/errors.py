@@ -1,0 +1,82 @@
+"""One exception hierarchy for the whole library.
+
+Every error a user can cause (bad input, a missing tool, a hung service) is a
+:class:`LetterflowError`; the CLI prints ``str(err)`` on one line and exits 2
+instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+
+class LetterflowError(Exception):
+    """Base class of every error letterflow raises on purpose."""
+
+    exit_code = 2
+
+
+class ConfigError(LetterflowError):
+    """The project configuration is missing or invalid."""
+
+
+class LetterError(LetterflowError):
+    """A letter source file is missing or malformed."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}{message}")
+
+
+class CatalogError(LetterflowError):
+    """A .po/.pot file is missing, malformed or cannot be written."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}{message}")
+
+
+class ConflictError(CatalogError):
+    """A save was based on an older revision of the entry than the one on disk."""
+
+    def __init__(self, context: str, expected: str, current: object):
+        self.context = context
+        self.expected = expected
+        self.current = current  # the catalogs.Message now on disk
+        super().__init__(
+            f"entry {context!r} changed since it was loaded (revision {expected} is stale)"
+        )
+
+
+class MTError(LetterflowError):
+    """A machine-translation engine failed.
+
+    Carries the engine name, the language pair and the failing item (if any).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        engine: str = "",
+        source: str = "",
+        target: str = "",
+        item: str | None = None,
+    ):
+        self.engine = engine
+        self.source = source
+        self.target = target
+        self.item = item
+        pair = f" {source}->{target}" if source or target else ""
+        head = f"{engine}{pair}: " if engine or pair else ""
+        tail = f" (item: {item[:60]!r})" if item else ""
+        super().__init__(f"{head}{message}{tail}")
+
+
+class QAError(LetterflowError):
+    """The QA layer (checks, glossary) got bad input."""
+
+
+class ExportError(LetterflowError):
+    """Export could not produce the letters (gate closed, bad recipients file...)."""

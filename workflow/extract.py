@@ -1,0 +1,96 @@
+"""The Babel extractor for letter sources (entry point group ``babel.extractors``).
+
+``babel.cfg`` maps ``letters/**.txt`` to it, so plain ``pybabel extract -F babel.cfg``
+works; :func:`extract_template` is what ``letterflow extract`` runs: the same Babel
+machinery, plus "do not rewrite an unchanged template" (no POT-Creation-Date churn).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .letter import ROLES, Letter, load_letter, parse_letter
+
+#: Babel's default keywords: pgettext(ctx, msg) and npgettext(ctx, singular, plural).
+_SINGULAR, _PLURAL = "pgettext", "npgettext"
+
+
+def translator_comments(letter: Letter, block) -> list[str]:
+    """The ``#.`` lines for one block: its role and position, and its placeholders."""
+    role_desc = letter.roles.get(block.role) or ROLES.get(block.role, "")
+    where = f", {block.position} of {block.of}" if block.of > 1 else ""
+    index = letter.blocks.index(block) + 1
+    lines = [
+        f"role: {block.role}{where} ({role_desc}); block {index} of {len(letter.blocks)}"
+        f" in letter {letter.id}"
+    ]
+    for name in block.placeholders:
+        lines.append(f"placeholder {{{name}}}: {letter.placeholders.get(name, '')}")
+    if block.plural:
+        lines.append(
+            f"plural message: the form is chosen by the number in {{{letter.plural_placeholder}}}"
+        )
+    return lines
+
+
+def extract_letter(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor: yield ``(lineno, funcname, messages, comments)`` per letter block."""
+    data = fileobj.read()
+    name = getattr(fileobj, "name", "<letter>")
+    text = data.decode(options.get("encoding", "utf-8-sig")) if isinstance(data, bytes) else data
+    letter = parse_letter(text, name)
+    for block in letter.messages:
+        comments = translator_comments(letter, block)
+        if block.plural:
+            yield block.line, _PLURAL, (block.context, block.text, block.text_plural), comments
+        else:
+            yield block.line, _SINGULAR, (block.context, block.text), comments
+
+
+# ---------------------------------------------------------------------------
+
+_CREATION = re.compile(rb'^"POT-Creation-Date: [^"]*\\n"\n', re.M)
+
+
+def build_template(config) -> bytes:
+    """Extract every configured letter with Babel, as ``pybabel extract`` would."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from babel.messages.frontend import DEFAULT_HEADER
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(charset="utf-8", header_comment=DEFAULT_HEADER)
+    letters = sorted(config.letters, key=lambda p: os.path.relpath(p, config.root))
+    for path in letters:
+        load_letter(path)  # clear LetterError (file:line) before Babel sees the file
+        rel = os.path.relpath(path, config.root).replace(os.sep, "/")
+        for lineno, message, comments, context in extract_from_file(
+            "letterflow", str(path), keywords=DEFAULT_KEYWORDS
+        ):
+            catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
+    buf = io.BytesIO()
+    write_po(buf, catalog)
+    return buf.getvalue()
+
+
+def same_template(a: bytes, b: bytes) -> bool:
+    """Equal except for the POT-Creation-Date header."""
+    return _CREATION.sub(b"", a) == _CREATION.sub(b"", b)
+
+
+def extract_template(config) -> tuple[Path, bool]:
+    """Write the template if its content changed. Returns (path, written)."""
+    from .catalogs import locked, write_atomic
+
+    new = build_template(config)
+    path = Path(config.template)
+    with locked(path):
+        old = path.read_bytes() if path.exists() else None
+        if old is not None and same_template(old, new):
+            return path, False
+        write_atomic(path, new)
+    return path, True

@@ -1,0 +1,337 @@
+"""Parse a letter source file into blocks. Pure: no catalogue, no I/O but reading the file.
+
+The format (documented in docs/letter-format.md)::
+
+    +++
+    id = "icnk-2012"            # TOML front matter
+    language = "en"
+    date = 2012-10-31           # data, never a translatable string
+    [fields]
+    signatories = 179
+    [placeholders]
+    country = "description shown to translators"
+    [plural]
+    field = "signatories"       # the number that drives plural messages
+    placeholder = "count"       # how the number appears in the text
+    +++
+
+    [role]            or   [role block-id]
+    text, wrapped over any number of lines, ends at a blank line
+
+    [sender]
+    one: {count} defector      <- a plural message: "one:" and "other:" lines
+    other: {count} defectors
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LetterError
+
+#: The roles a letter block can have. A letter may add its own with ``extra_roles``.
+ROLES: dict[str, str] = {
+    "sender": "who the letter is from",
+    "recipient": "who the letter is addressed to",
+    "address": "a line of the recipient's address",
+    "place": "where the letter was written",
+    "date": "the date line (filled from the date field, in the reader's locale)",
+    "reference": "a reference or file number",
+    "subject": "the subject line",
+    "salutation": "the greeting to the recipient",
+    "body": "a paragraph of the letter's body",
+    "closing": "the closing formula before the signature",
+    "signature": "who signs the letter",
+    "cc": "a copy-to line",
+    "postscript": "a postscript after the signature",
+    "enclosure": "a note about what is attached",
+}
+
+#: Roles that carry no translatable text (their content is data).
+DATA_ROLES = frozenset({"date"})
+
+_HEADER = re.compile(r"^\[(?P<role>[a-z][a-z0-9_-]*)(?:\s+(?P<id>[a-z0-9][a-z0-9_-]*))?\]\s*$")
+_PLURAL_LINE = re.compile(r"^(one|other):\s?(.*)$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the letter: one gettext message (unless its role is data)."""
+
+    id: str
+    role: str
+    context: str  # msgctxt: "<letter id>/<block id>", stable across edits of other blocks
+    text: str
+    text_plural: str | None
+    line: int  # line of the block header in the source file
+    placeholders: tuple[str, ...]
+    position: int  # 1-based position among blocks of the same role
+    of: int  # number of blocks with that role
+
+    @property
+    def translatable(self) -> bool:
+        return self.role not in DATA_ROLES
+
+    @property
+    def plural(self) -> bool:
+        return self.text_plural is not None
+
+
+@dataclass
+class Letter:
+    id: str
+    title: str
+    language: str
+    date: _dt.date
+    path: Path
+    fields: dict[str, object] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
+    plural_field: str | None = None
+    plural_placeholder: str | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[Block]:
+        """The translatable blocks, in letter order."""
+        return [b for b in self.blocks if b.translatable]
+
+    def block(self, block_id: str) -> Block:
+        for b in self.blocks:
+            if b.id == block_id:
+                return b
+        raise KeyError(block_id)
+
+    @property
+    def plural_count(self) -> int | None:
+        if self.plural_field is None:
+            return None
+        value = self.fields.get(self.plural_field)
+        return value if isinstance(value, int) else None
+
+
+def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
+    """Return the ``{name}`` placeholders of *text*; LetterError if braces are unbalanced."""
+    names: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise LetterError(f"unbalanced placeholder braces ({exc}) in {text[:50]!r}", path, line)
+    for _literal, name, spec, conv in parsed:
+        if name is None:
+            continue
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
+            raise LetterError(
+                f"placeholder {{{name}}} must be a plain name like {{country}}", path, line
+            )
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def load_letter(path: str | Path) -> Letter:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LetterError("letter file not found", str(path)) from None
+    except OSError as exc:
+        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LetterError(f"not UTF-8 (byte {exc.start})", str(path)) from None
+    return parse_letter(text, path)
+
+
+def _front_matter(lines: list[str], where: str) -> tuple[dict, int]:
+    if not lines or lines[0].strip() != "+++":
+        raise LetterError("a letter starts with a '+++' TOML front matter line", where, 1)
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "+++":
+            try:
+                meta = tomllib.loads("\n".join(lines[1:i]))
+            except tomllib.TOMLDecodeError as exc:
+                raise LetterError(f"front matter is not valid TOML: {exc}", where, 2) from None
+            return meta, i + 1
+    raise LetterError("front matter has no closing '+++' line", where, 1)
+
+
+def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
+    where = str(path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta, body_start = _front_matter(lines, where)
+
+    letter_id = meta.get("id") or Path(where).stem
+    if not isinstance(letter_id, str) or not _ID.match(letter_id):
+        raise LetterError(f"front matter id {letter_id!r} must be lower-case letters, digits, -", where, 2)
+    date = meta.get("date")
+    if isinstance(date, str):
+        try:
+            date = _dt.date.fromisoformat(date)
+        except ValueError:
+            raise LetterError(f"date {date!r} is not an ISO date (YYYY-MM-DD)", where, 2) from None
+    if not isinstance(date, _dt.date) or isinstance(date, _dt.datetime):
+        raise LetterError("front matter needs date = YYYY-MM-DD", where, 2)
+    extra = meta.get("extra_roles", {})
+    if isinstance(extra, list):
+        extra = {r: "" for r in extra}
+    roles = {**ROLES, **extra}
+    placeholders = {str(k): str(v) for k, v in (meta.get("placeholders") or {}).items()}
+    fields = dict(meta.get("fields") or {})
+    plural = meta.get("plural") or {}
+    plural_field = plural.get("field")
+    plural_placeholder = plural.get("placeholder")
+    if plural_field is not None and plural_field not in fields:
+        raise LetterError(f"plural field {plural_field!r} is not in [fields]", where, 2)
+    if plural_placeholder is not None and plural_placeholder not in placeholders:
+        raise LetterError(f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2)
+
+    letter = Letter(
+        id=letter_id,
+        title=str(meta.get("title", letter_id)),
+        language=str(meta.get("language", "en")),
+        date=date,
+        path=Path(path),
+        fields=fields,
+        placeholders=placeholders,
+        plural_field=plural_field,
+        plural_placeholder=plural_placeholder,
+        roles=roles,
+    )
+
+    # Split the body into (header line, role, id, [(lineno, text)...]) blocks.
+    raw_blocks: list[tuple[int, str, str | None, list[tuple[int, str]]]] = []
+    current: list | None = None
+    for idx in range(body_start, len(lines)):
+        lineno = idx + 1
+        line = lines[idx].rstrip()
+        if not line.strip():
+            if current is not None and current[3]:
+                current = None  # a blank line ends a block that has text
+            continue
+        m = _HEADER.match(line)
+        if m:
+            role = m.group("role")
+            if role not in roles:
+                known = ", ".join(sorted(roles))
+                raise LetterError(
+                    f"unknown role [{role}] (known roles: {known}; a letter may declare "
+                    "extra_roles in its front matter)",
+                    where,
+                    lineno,
+                )
+            current = [lineno, role, m.group("id"), []]
+            raw_blocks.append(current)  # type: ignore[arg-type]
+            continue
+        if line.lstrip().startswith("[") and line.rstrip().endswith("]"):
+            raise LetterError(f"malformed block header {line.strip()!r}", where, lineno)
+        if current is None:
+            raise LetterError("text outside a block: start each block with a [role] line", where, lineno)
+        current[3].append((lineno, line.strip()))
+
+    if not raw_blocks:
+        raise LetterError("the letter has no blocks", where)
+
+    role_counts: dict[str, int] = {}
+    for _, role, _, _ in raw_blocks:
+        role_counts[role] = role_counts.get(role, 0) + 1
+    seen_ids: dict[str, int] = {}
+    role_pos: dict[str, int] = {}
+    for header_line, role, block_id, content in raw_blocks:
+        role_pos[role] = role_pos.get(role, 0) + 1
+        if block_id is None:
+            if role_pos[role] > 1 or (role_counts[role] > 1 and role == "body"):
+                raise LetterError(
+                    f"[{role}] appears more than once: give it an id, e.g. [{role} my-id]",
+                    where,
+                    header_line,
+                )
+            block_id = role
+        if block_id in seen_ids:
+            raise LetterError(
+                f"block id {block_id!r} is already used at line {seen_ids[block_id]}",
+                where,
+                header_line,
+            )
+        seen_ids[block_id] = header_line
+        text, text_plural = _block_text(role, content, where, header_line)
+        names: list[str] = []
+        for t in (text, text_plural):
+            if t is not None:
+                for n in placeholders_in(t, path=where, line=header_line):
+                    if n not in placeholders:
+                        raise LetterError(
+                            f"placeholder {{{n}}} is not declared in [placeholders]",
+                            where,
+                            header_line,
+                        )
+                    if n not in names:
+                        names.append(n)
+        if text_plural is not None and plural_placeholder and plural_placeholder not in names:
+            raise LetterError(
+                f"plural block must use the {{{plural_placeholder}}} placeholder", where, header_line
+            )
+        letter.blocks.append(
+            Block(
+                id=block_id,
+                role=role,
+                context=f"{letter_id}/{block_id}",
+                text=text,
+                text_plural=text_plural,
+                line=header_line,
+                placeholders=tuple(names),
+                position=role_pos[role],
+                of=role_counts[role],
+            )
+        )
+    return letter
+
+
+def _block_text(
+    role: str, content: list[tuple[int, str]], where: str, header_line: int
+) -> tuple[str, str | None]:
+    if role in DATA_ROLES:
+        if content:
+            raise LetterError(
+                f"[{role}] holds no text: its value comes from the front matter", where, content[0][0]
+            )
+        return "", None
+    if not content:
+        raise LetterError(f"[{role}] block is empty", where, header_line)
+    plural_lines = [(ln, _PLURAL_LINE.match(t)) for ln, t in content]
+    if any(m for _, m in plural_lines):
+        forms: dict[str, str] = {}
+        key = None
+        for ln, t in content:
+            m = _PLURAL_LINE.match(t)
+            if m:
+                key = m.group(1)
+                if key in forms:
+                    raise LetterError(f"plural form {key}: given twice", where, ln)
+                forms[key] = m.group(2).strip()
+            elif key is None:
+                raise LetterError("a plural block starts with 'one:'", where, ln)
+            else:
+                forms[key] += " " + t
+        if set(forms) != {"one", "other"}:
+            raise LetterError("a plural block needs both 'one:' and 'other:' lines", where, header_line)
+        return _clean(forms["one"], where, header_line), _clean(forms["other"], where, header_line)
+    return _clean(" ".join(t for _, t in content), where, header_line), None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str, where: str, line: int) -> str:
+    m = _CONTROL.search(text)
+    if m:
+        raise LetterError(f"control character U+{ord(m.group()):04X} in text", where, line)
+    return re.sub(r"[ \t]+", " ", text).strip()

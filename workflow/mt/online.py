@@ -1,0 +1,389 @@
+"""Online MT through deep-translator's clients, hardened like a production client.
+
+deep-translator sets no timeout, stops a batch at the first bad item and hides HTTP
+status codes behind its own exceptions. This wrapper adds, per request:
+
+* a timeout (``cfg.mt["timeout"]``, seconds) -- injected into ``requests`` through a
+  thread-local hook, which also lets us see the last HTTP response (status, Retry-After);
+* retries with exponential backoff and full jitter on 429, 5xx and timeouts, honouring
+  ``Retry-After`` (up to ``cfg.mt["max_retry_after"]`` seconds);
+* per-item failure: one bad item never aborts the batch;
+* splitting of texts over the engine's limit at sentence boundaries (joined again after);
+* bounded concurrency (``cfg.mt["concurrency"]``) per provider, process-wide;
+* one-line errors for a missing key, a refused key and no network (:class:`MTUnavailable`).
+
+API keys come only from environment variables (``LETTERFLOW_DEEPL_KEY``...), never files.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from ..errors import MTError
+from .base import MTUnavailable, Translator, split_text
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    client: str  # deep_translator class name
+    keys: tuple[str, ...] = ()  # required environment variables
+    optional: tuple[str, ...] = ()  # optional environment variables
+    limit: int = 5000  # characters per request
+    cjk_limit: int = 5000  # ... when the source text is Chinese/Japanese/Korean
+    languages: str | None = None  # deep_translator.constants table (None: ask the service)
+    codes_are_keys: bool = False  # the constants table maps code -> name
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+PROVIDERS: dict[str, Provider] = {
+    p.name: p
+    for p in [
+        Provider("google", "GoogleTranslator", limit=5000, cjk_limit=1500,
+                 languages="GOOGLE_LANGUAGES_TO_CODES", notes="no key; web endpoint"),
+        Provider("mymemory", "MyMemoryTranslator", optional=("LETTERFLOW_MYMEMORY_EMAIL",),
+                 limit=500, cjk_limit=500, languages="MY_MEMORY_LANGUAGES_TO_CODES",
+                 notes="no key; optional e-mail raises the daily quota"),
+        Provider("deepl", "DeeplTranslator", keys=("LETTERFLOW_DEEPL_KEY",),
+                 optional=("LETTERFLOW_DEEPL_PRO",), languages="DEEPL_LANGUAGE_TO_CODE"),
+        Provider("microsoft", "MicrosoftTranslator", keys=("LETTERFLOW_MICROSOFT_KEY",),
+                 optional=("LETTERFLOW_MICROSOFT_REGION",), languages=None),
+        Provider("libre", "LibreTranslator", keys=("LETTERFLOW_LIBRE_KEY",),
+                 optional=("LETTERFLOW_LIBRE_URL",), languages="LIBRE_LANGUAGES_TO_CODES",
+                 notes="self-hostable; URL from LETTERFLOW_LIBRE_URL or mt.libre_url"),
+        Provider("papago", "PapagoTranslator",
+                 keys=("LETTERFLOW_PAPAGO_ID", "LETTERFLOW_PAPAGO_SECRET"), cjk_limit=1500,
+                 languages="PAPAGO_LANGUAGE_TO_CODE", codes_are_keys=True),
+    ]
+}
+
+_CJK = {"zh", "ja", "ko"}
+_SPECIAL = {
+    "zh": ("zh-CN", "zh", "zh-Hans"),
+    "zh_Hans": ("zh-CN", "zh", "zh-Hans"),
+    "zh_Hant": ("zh-TW", "zh-Hant"),
+    "he": ("he", "iw"),
+    "nb": ("no", "nb"),
+    "pt_BR": ("pt-BR", "pt"),
+    "pt_PT": ("pt-PT", "pt"),
+}
+
+
+def engine_code(lang: str, codes: set[str] | None) -> str | None:
+    """Map a gettext locale id to one of the engine's language codes (None: not offered)."""
+    base = lang.split("_")[0]
+    cands = [*_SPECIAL.get(lang, ()), lang.replace("_", "-"), base, f"{base}-{base.upper()}"]
+    if codes is None:
+        return cands[0]
+    lower = {c.lower(): c for c in codes}
+    for c in cands:
+        if c in codes:
+            return c
+        if c.lower() in lower:
+            return lower[c.lower()]
+    for c in sorted(codes):
+        if c.lower().startswith(base + "-"):
+            return c
+    return None
+
+
+def provider_codes(provider: Provider) -> set[str] | None:
+    if provider.languages is None:
+        return None
+    from deep_translator import constants
+
+    table = getattr(constants, provider.languages)
+    return set(table) if provider.codes_are_keys else set(table.values())
+
+
+def missing_keys(provider: Provider, env: dict | None = None) -> list[str]:
+    env = os.environ if env is None else env
+    return [k for k in provider.keys if not env.get(k)]
+
+
+# --------------------------------------------------------------------------- requests hook
+
+_local = threading.local()
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+@dataclass
+class _RequestState:
+    timeout: float
+    response: object | None = None
+
+
+def _install_hook() -> None:
+    """Give every ``requests`` call made inside :func:`_with_timeout` a timeout, and
+    remember its response. Threads that did not opt in see no change."""
+    global _hook_installed
+    with _hook_lock:
+        if _hook_installed:
+            return
+        import requests
+
+        original = requests.sessions.Session.request
+
+        def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+            state = getattr(_local, "state", None)
+            if state is not None and kwargs.get("timeout") is None and len(args) < 7:
+                kwargs["timeout"] = state.timeout
+            response = original(self, method, url, *args, **kwargs)
+            if state is not None:
+                state.response = response
+            return response
+
+        request.__wrapped__ = original  # type: ignore[attr-defined]
+        requests.sessions.Session.request = request  # type: ignore[method-assign]
+        _hook_installed = True
+
+
+def _retry_after(response: object | None) -> float | None:
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+_semaphores: dict[str, threading.BoundedSemaphore] = {}
+
+
+def _semaphore(name: str, size: int) -> threading.BoundedSemaphore:
+    with _hook_lock:
+        key = f"{name}/{size}"
+        if key not in _semaphores:
+            _semaphores[key] = threading.BoundedSemaphore(size)
+        return _semaphores[key]
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class OnlineTranslator(Translator):
+    """One deep-translator client behind the common interface."""
+
+    def __init__(
+        self,
+        provider: str,
+        config: object | None = None,
+        *,
+        cache=None,
+        env: dict | None = None,
+        base_url: str | None = None,
+    ):
+        if provider not in PROVIDERS:
+            raise MTError(
+                f"unknown provider {provider!r} (known: apertium, pseudo, "
+                + ", ".join(PROVIDERS) + ")"
+            )
+        self.provider = PROVIDERS[provider]
+        self.name = provider
+        super().__init__(config, cache=cache)
+        env = dict(os.environ if env is None else env)
+        missing = missing_keys(self.provider, env)
+        if missing:
+            raise MTUnavailable(
+                f"no API key: set the environment variable {' and '.join(missing)}", provider
+            )
+        self.env = env
+        mt = self.settings
+        self.timeout = float(mt.get("timeout", 20))
+        self.retries = int(mt.get("retries", 4))
+        self.backoff = float(mt.get("backoff", 0.5))
+        self.max_backoff = float(mt.get("max_backoff", 30))
+        self.max_retry_after = float(mt.get("max_retry_after", 120))
+        self.concurrency = max(1, int(mt.get("concurrency", 4)))
+        self.batch_size = max(1, int(mt.get("batch_size", 10)))
+        self.limit = int(mt.get("char_limit", self.provider.limit))
+        self.cjk_limit = min(self.limit, int(mt.get("cjk_char_limit", self.provider.cjk_limit)))
+        self.base_url = base_url or env.get("LETTERFLOW_LIBRE_URL") or mt.get(f"{provider}_url")
+        self._codes = provider_codes(self.provider)
+        source = getattr(config, "source_language", "en") or "en"
+        self._langs = [source, *[x for x in (getattr(config, "languages", []) or []) if x != source]]
+        self._sem = _semaphore(provider, self.concurrency)
+        _install_hook()
+
+    # -- interface -------------------------------------------------------------------
+
+    def direct_pairs(self) -> set[tuple[str, str]]:
+        langs = [x for x in self._langs if engine_code(x, self._codes)]
+        return {(a, b) for a in langs for b in langs if a != b}
+
+    def supported_pairs(self) -> set[tuple[str, str]]:
+        return self.direct_pairs()
+
+    def pair_label(self, source: str, target: str) -> str:
+        return f"{engine_code(source, self._codes)}-{engine_code(target, self._codes)}"
+
+    def _translate(self, texts: Sequence[str], source: str, target: str) -> list[str | MTError]:
+        scode = engine_code(source, self._codes)
+        tcode = engine_code(target, self._codes)
+        if not scode or not tcode:
+            raise MTError("language pair not offered", self.name, source, target)
+        limit = self.cjk_limit if source.split("_")[0] in _CJK else self.limit
+        results: list[str | MTError] = [MTError("not attempted", self.name, source, target)] * len(
+            texts
+        )
+        fatal: list[MTUnavailable] = []
+        stop = threading.Event()
+
+        def work(i: int) -> None:
+            if stop.is_set():
+                return
+            try:
+                results[i] = self._one(texts[i], scode, tcode, source, target, limit, stop)
+            except MTUnavailable as exc:
+                fatal.append(exc)
+                stop.set()
+
+        workers = min(self.concurrency, len(texts)) or 1
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"mt-{self.name}") as ex:
+            list(ex.map(work, range(len(texts))))
+        if fatal:
+            raise fatal[0]
+        return results
+
+    # -- one item ----------------------------------------------------------------------
+
+    def _one(self, text, scode, tcode, source, target, limit, stop) -> str | MTError:
+        pieces = split_text(text, limit)
+        out: list[str] = []
+        for chunk, sep in pieces:
+            if not chunk.strip():
+                out.append(chunk + sep)
+                continue
+            got = self._request(chunk, scode, tcode, source, target, stop)
+            if isinstance(got, MTError):
+                return got
+            out.append(got.strip() + sep)
+        return "".join(out)
+
+    def _client(self, scode: str, tcode: str):  # type: ignore[no-untyped-def]
+        import deep_translator
+
+        cls = getattr(deep_translator, self.provider.client)
+        env = self.env
+        kwargs: dict = {"source": scode, "target": tcode}
+        if self.name == "deepl":
+            kwargs.update(api_key=env["LETTERFLOW_DEEPL_KEY"],
+                          use_free_api=not env.get("LETTERFLOW_DEEPL_PRO"))
+        elif self.name == "microsoft":
+            kwargs.update(api_key=env["LETTERFLOW_MICROSOFT_KEY"],
+                          region=env.get("LETTERFLOW_MICROSOFT_REGION"))
+        elif self.name == "libre":
+            kwargs.update(api_key=env["LETTERFLOW_LIBRE_KEY"])
+            if self.base_url:
+                kwargs.update(custom_url=self.base_url.rstrip("/") + "/")
+        elif self.name == "papago":
+            kwargs.update(client_id=env["LETTERFLOW_PAPAGO_ID"],
+                          secret_key=env["LETTERFLOW_PAPAGO_SECRET"])
+        elif self.name == "mymemory" and env.get("LETTERFLOW_MYMEMORY_EMAIL"):
+            kwargs.update(email=env["LETTERFLOW_MYMEMORY_EMAIL"])
+        client = cls(**kwargs)
+        # deep-translator maps names to codes (and gets Papago's table backwards): set them
+        client.source = scode
+        client.target = tcode
+        return client
+
+    def _where(self) -> str:
+        url = self.base_url or ""
+        host = urlparse(url).netloc if url else ""
+        return host or self.name
+
+    def _request(self, text, scode, tcode, source, target, stop) -> str | MTError:
+        import requests
+        from deep_translator import exceptions as dt
+
+        attempt = 0
+        while True:
+            state = _RequestState(timeout=self.timeout)
+            _local.state = state
+            exc: BaseException | None = None
+            try:
+                with self._sem:
+                    self.count_call()
+                    result = self._client(scode, tcode).translate(text)
+                if not isinstance(result, str) or not result.strip():
+                    raise dt.TranslationNotFound(text)
+                return result
+            except Exception as caught:  # classified below; nothing escapes unwrapped
+                exc = caught
+            finally:
+                _local.state = None
+            response = state.response
+            status = getattr(response, "status_code", None) if response is not None else None
+            message = _describe(exc)
+            retry = False
+            wait: float | None = None
+            if isinstance(exc, dt.ApiKeyException):
+                raise MTUnavailable("no API key given", self.name, source, target) from None
+            if isinstance(exc, dt.AuthorizationException) or status in (401, 403):
+                raise MTUnavailable(
+                    f"the API key was refused (HTTP {status or 403}); check "
+                    + " / ".join(self.provider.keys or ("the key",)),
+                    self.name, source, target,
+                ) from None
+            if isinstance(exc, requests.exceptions.Timeout):
+                retry, message = True, f"no answer within {self.timeout:g} s"
+            elif isinstance(exc, requests.exceptions.ConnectionError):
+                if attempt >= 1:
+                    raise MTUnavailable(
+                        f"cannot reach {self._where()}: no network connection or the service "
+                        "is down",
+                        self.name, source, target,
+                    ) from None
+                retry, message = True, "connection failed"
+            elif status == 429 or isinstance(exc, dt.TooManyRequests):
+                retry, message = True, "rate limited (HTTP 429)"
+                wait = _retry_after(response)
+            elif status is not None and status >= 500:
+                retry, message = True, f"server error (HTTP {status})"
+                wait = _retry_after(response)
+            elif status is not None and 200 <= status < 300 and isinstance(
+                exc, ValueError | KeyError | TypeError
+            ):
+                message = "malformed response from the service"
+            elif status is not None and status >= 400:
+                message = f"request refused (HTTP {status})"
+            if not retry or attempt >= self.retries or stop.is_set():
+                if retry:
+                    message = f"gave up after {attempt + 1} attempts: {message}"
+                return MTError(message, self.name, source, target, text)
+            if wait is not None and wait > self.max_retry_after:
+                return MTError(
+                    f"{message}; the service asks to wait {wait:g} s", self.name, source, target,
+                    text,
+                )
+            if wait is None:
+                cap = min(self.max_backoff, self.backoff * (2**attempt))
+                wait = random.uniform(cap / 2, cap)  # exponential backoff, jitter
+            attempt += 1
+            time.sleep(wait)
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown failure"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:200]

@@ -1,0 +1,340 @@
+"""The recipients file (``recipients.csv``) -> :class:`Recipient` records, with CLDR lookups.
+
+Columns (header row required, any order, names case-insensitive):
+
+=============== =========================================================================
+``country``     required: ISO 3166-1 alpha-2 code of the recipient's country (``FR``)
+``language``    optional: locale id (``fr``, ``pt_BR``, ``zh-Hant``); default: the first of the
+                country's official languages in CLDR (by population) that has a catalogue
+``name``        optional: the recipient's name (``H.E. Ms Jane Doe``)
+``title``       optional: the recipient's title (``Minister for Foreign Affairs``)
+``salutation``  optional: replaces the catalogue's default salutation for this recipient
+``address``     optional: address lines; several lines inside one quoted cell, or columns
+                ``address1``, ``address2``... (``address_line_1``... also accepted)
+``email``       optional
+``fallback``    optional: ``yes`` (or ``source``/``true``/``1``) lets this recipient get the
+                letter in the source language when their language has no catalogue
+=============== =========================================================================
+
+Other columns are kept in :attr:`Recipient.fields` (and may fill placeholders of the same name).
+Rows are numbered like a spreadsheet: the header is row 1. Blank rows are skipped. The file is
+UTF-8; a UTF-8 byte-order mark (as Excel writes it) is accepted and removed, a UTF-16/UTF-32
+byte-order mark or bytes that are not UTF-8 are an error naming the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExportError
+
+#: Codes CLDR lists as territories that are not countries a letter can be addressed to.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+_TRUE = frozenset({"yes", "y", "true", "1", "source", "x"})
+_FALSE = frozenset({"", "no", "n", "false", "0"})
+_ADDRESS_COL = re.compile(r"^address(?:_?line)?_?(\d*)$")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+
+
+class RecipientsError(ExportError):
+    """The recipients file is unreadable or a row is invalid; the message names the row."""
+
+    def __init__(self, message: str, path: str | None = None, row: int | None = None):
+        self.path = path
+        self.row = row
+        where = f"{path}: " if path else ""
+        if row is not None:
+            where += f"row {row}: "
+        super().__init__(f"{where}{message}")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    row: int  # spreadsheet row (header = 1)
+    country: str  # ISO 3166-1 alpha-2, upper case
+    language: str  # locale id of the letter this recipient gets
+    name: str = ""
+    title: str = ""
+    salutation: str = ""
+    address: tuple[str, ...] = ()
+    email: str = ""
+    fallback: bool = False  # the file allows the source-language fallback
+    source_fallback: bool = False  # the fallback is used: no catalogue for the wanted language
+    wanted_language: str = ""  # the language asked for (or CLDR default) before any fallback
+    fields: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two rows the same recipient."""
+        return (self.country, self.language, _fold(self.name), self.email.casefold())
+
+    @property
+    def slug(self) -> str:
+        """A safe, readable file name stem: ``FR-fr-jane-doe``."""
+        base = f"{self.country}-{self.language}"
+        name = _slug(self.name)
+        return f"{base}-{name}" if name else base
+
+
+def territory_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> English name, from CLDR."""
+    from babel import Locale
+
+    return {
+        code: name for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+
+
+def official_languages(country: str) -> tuple[str, ...]:
+    """The country's official languages (de jure and de facto), most spoken first (CLDR)."""
+    from babel.languages import get_official_languages
+
+    return tuple(get_official_languages(country, regional=False, de_facto=True))
+
+
+def _likely_script(code: str) -> str | None:
+    from babel import Locale
+    from babel.core import get_global
+
+    try:
+        loc = Locale.parse(code)
+    except (ValueError, TypeError):
+        return None
+    if loc.script:
+        return loc.script
+    likely = get_global("likely_subtags")
+    full = likely.get(code) or likely.get(loc.language)
+    if not full:
+        return None
+    parts = full.split("_")
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+
+
+def match_language(wanted: str, available: Iterable[str]) -> str | None:
+    """The available catalogue language that serves *wanted*: exact, else same language with the
+    same script (``pt_BR`` -> ``pt``, ``zh_Hans`` -> ``zh``, but never ``zh_Hant`` -> ``zh``)."""
+    available = list(available)
+    if wanted in available:
+        return wanted
+    base = wanted.split("_")[0]
+    script = _likely_script(wanted)
+    for code in available:
+        if code.split("_")[0] == base and _likely_script(code) == script:
+            return code
+    return None
+
+
+def default_language(country: str, available: Iterable[str]) -> str | None:
+    """The first official language of *country* (CLDR) that has a catalogue, or None."""
+    available = list(available)
+    for lang in official_languages(country):
+        found = match_language(lang, available)
+        if found:
+            return found
+    return None
+
+
+def normalise_language(code: str) -> str | None:
+    """``pt-BR``/``pt_br``/``zh-Hant`` -> the CLDR locale id (``pt_BR``, ``zh_Hant``), or None."""
+    from babel import Locale, UnknownLocaleError
+
+    code = code.strip().replace("-", "_")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*", code):
+        return None
+    try:
+        return str(Locale.parse(code))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def load_recipients(
+    path: str | Path,
+    available: Iterable[str],
+    *,
+    source_language: str = "en",
+) -> list[Recipient]:
+    """Read and validate the recipients file at *path*.
+
+    *available* are the languages that have a catalogue; the source language is always
+    available (it needs none). Raises :class:`RecipientsError` naming the first bad row.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RecipientsError("recipients file not found", str(path)) from None
+    except OSError as exc:
+        raise RecipientsError(f"cannot read the recipients file: {exc.strerror}", str(path)) from None
+    return parse_recipients(raw, available, source_language=source_language, path=str(path))
+
+
+def parse_recipients(
+    raw: bytes,
+    available: Iterable[str],
+    *,
+    source_language: str = "en",
+    path: str = "recipients.csv",
+) -> list[Recipient]:
+    """Like :func:`load_recipients`, for the bytes of a recipients file."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raise RecipientsError(
+                f"the file starts with a {name} byte-order mark; save it as UTF-8 (CSV UTF-8)",
+                path, 1,
+            )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # Excel's "CSV UTF-8" signature: harmless, removed
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if not text.strip():
+        raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
+    available = [a for a in available if a != source_language]
+    countries = territory_names()
+
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = _numbered_rows(reader, path)
+    if not rows:
+        raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
+    header_row, header = rows[0]
+    _check_text(header, path, header_row)
+    columns = [h.strip().casefold() for h in header]
+    if "country" not in columns:
+        found = ", ".join(repr(c) for c in columns if c) or "none"
+        raise RecipientsError(
+            f"missing required column 'country' (columns found: {found})", path, header_row
+        )
+    dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+    if dupes:
+        raise RecipientsError(f"column(s) given twice: {', '.join(dupes)}", path, header_row)
+    address_cols = sorted(
+        (c for c in columns if _ADDRESS_COL.match(c)),
+        key=lambda c: int(_ADDRESS_COL.match(c).group(1) or 0),
+    )
+
+    out: list[Recipient] = []
+    seen: dict[tuple, int] = {}
+    for rowno, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        _check_text(cells, path, rowno)
+        if len(cells) > len(columns):
+            raise RecipientsError(
+                f"{len(cells)} cells but the header has {len(columns)} columns "
+                f"(a stray '{delimiter}' or missing quotes?)", path, rowno,
+            )
+        values = {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)}
+        country = values.get("country", "").upper()
+        if not country:
+            raise RecipientsError("the country cell is empty", path, rowno)
+        if country not in countries:
+            raise RecipientsError(
+                f"unknown country code {values['country']!r} (expected an ISO 3166 alpha-2 code "
+                "such as FR, KR, US)", path, rowno,
+            )
+        flag = values.get("fallback", "").casefold()
+        if flag not in _TRUE | _FALSE:
+            raise RecipientsError(
+                f"fallback must be yes or no, not {values['fallback']!r}", path, rowno
+            )
+        fallback = flag in _TRUE
+        asked = values.get("language", "")
+        if asked:
+            wanted = normalise_language(asked)
+            if wanted is None:
+                raise RecipientsError(
+                    f"unsupported language {asked!r}: not a language CLDR knows "
+                    "(expected a locale id such as fr, pt_BR, zh_Hant)", path, rowno,
+                )
+            language = (
+                source_language if match_language(wanted, [source_language])
+                else match_language(wanted, available)
+            )
+        else:
+            offered = official_languages(country)
+            wanted = offered[0] if offered else ""
+            language = default_language(country, [source_language, *available])
+        source_fallback = False
+        if language is None:
+            if not fallback:
+                what = (f"language {wanted!r}" if asked else
+                        f"the official languages of {country} ({', '.join(offered) or 'none'})")
+                have = ", ".join(available) or "none"
+                raise RecipientsError(
+                    f"unsupported language: no catalogue for {what} (catalogues: {have}); "
+                    "set the language column, or fallback=yes to send the source language",
+                    path, rowno,
+                )
+            language = source_language
+            source_fallback = True
+        address = tuple(
+            line.strip() for col in address_cols for line in values[col].splitlines()
+            if line.strip()
+        )
+        known = {"country", "language", "name", "title", "salutation", "email", "fallback",
+                 *address_cols}
+        extra = {c: v for c, v in values.items() if c and c not in known}
+        recipient = Recipient(
+            row=rowno, country=country, language=language, name=values.get("name", ""),
+            title=values.get("title", ""), salutation=values.get("salutation", ""),
+            address=address, email=values.get("email", ""), fallback=fallback,
+            source_fallback=source_fallback, wanted_language=wanted or language, fields=extra,
+        )
+        if recipient.key in seen:
+            raise RecipientsError(
+                f"duplicate recipient: same country, language, name and email as row "
+                f"{seen[recipient.key]}", path, rowno,
+            )
+        seen[recipient.key] = rowno
+        out.append(recipient)
+    if not out:
+        raise RecipientsError("no recipients: the file has a header row but no data rows", path)
+    return out
+
+
+def _numbered_rows(reader, path: str) -> list[tuple[int, list[str]]]:
+    """Rows with their spreadsheet row number (quoted cells may span several lines)."""
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for n, cells in enumerate(reader, start=1):
+            rows.append((n, cells))
+    except csv.Error as exc:
+        raise RecipientsError(f"not a valid CSV row ({exc})", path, len(rows) + 1) from None
+    return rows
+
+
+def _check_text(cells: list[str], path: str, rowno: int) -> None:
+    for col, cell in enumerate(cells, start=1):
+        for i, ch in enumerate(cell):
+            if "\udc80" <= ch <= "\udcff":
+                raise RecipientsError(
+                    f"bad encoding: byte 0x{ord(ch) - 0xDC00:02x} in cell {col} (position {i + 1})"
+                    " is not UTF-8; save the file as UTF-8 (CSV UTF-8)", path, rowno,
+                )
+        m = _XML_ILLEGAL.search(cell)
+        if m:
+            raise RecipientsError(
+                f"control character U+{ord(m.group()):04X} in cell {col}", path, rowno
+            )
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", "-", text.casefold(), flags=re.UNICODE).strip("-_")
+    return text[:40].strip("-_")

@@ -1,0 +1,369 @@
+"""Letter + catalogue + recipient -> one localised :class:`LetterModel`.
+
+The model is what both renderers draw (``docx_export`` for the .docx, ``render_html`` for the
+preview), so the preview and the document cannot drift apart. Every localised field comes from
+CLDR through Babel: the country name (``Locale(lang).territories``), the date
+(``format_date(format="long")``), the count (``format_decimal``) and its plural form (the
+catalogue's own ``Plural-Forms``), the text direction and the paper size.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .errors import ExportError
+from .recipients import Recipient
+
+#: CLDR supplemental measurementData, <paperSize type="US-Letter" territories="...">.
+LETTER_PAPER_TERRITORIES = frozenset(
+    "BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split()
+)
+
+#: Default fonts per script (ISO 15924), overridable with [tool.letterflow.export.fonts].
+DEFAULT_FONTS: dict[str, str] = {
+    "latin": "Noto Serif",
+    "Arab": "Noto Naskh Arabic",
+    "Hebr": "Noto Serif Hebrew",
+    "Hans": "Noto Serif CJK SC",
+    "Hant": "Noto Serif CJK TC",
+    "Jpan": "Noto Serif CJK JP",
+    "Kore": "Noto Serif CJK KR",
+    "Deva": "Noto Serif Devanagari",
+    "Thai": "Noto Serif Thai",
+    "Beng": "Noto Serif Bengali",
+    "Taml": "Noto Serif Tamil",
+    "Khmr": "Noto Serif Khmer",
+    "Mymr": "Noto Serif Myanmar",
+    "Ethi": "Noto Serif Ethiopic",
+    "Geor": "Noto Serif Georgian",
+    "Armn": "Noto Serif Armenian",
+    "Sinh": "Noto Serif Sinhala",
+    "Laoo": "Noto Serif Lao",
+}
+EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Kore"})
+#: Scripts shaped by the complex-script font slot (w:cs) in Word.
+COMPLEX_SCRIPTS = frozenset({
+    "Arab", "Hebr", "Thaa", "Syrc", "Deva", "Thai", "Beng", "Taml", "Khmr", "Mymr", "Sinh",
+    "Laoo", "Guru", "Gujr", "Knda", "Mlym", "Telu", "Orya", "Tibt",
+})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    latin: str
+    east_asia: str | None = None
+    complex: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    role: str
+    text: str
+    approved: bool = True
+    context: str | None = None  # msgctxt of the message, None for data (date, recipient)
+    state: str = "approved"  # approved | draft | untranslated | source | data
+
+
+@dataclass(frozen=True)
+class LetterModel:
+    letter_id: str
+    title: str
+    language: str  # locale id of the text
+    locale: str  # CLDR locale used for formatting (language + country when CLDR has it)
+    lang_tag: str  # BCP 47 tag for w:lang and HTML lang, e.g. "fr-FR"
+    direction: str  # "ltr" | "rtl"
+    script: str  # ISO 15924, e.g. "Latn", "Arab", "Kore"
+    fonts: Fonts
+    paper: str  # "A4" | "Letter"
+    country: str
+    country_name: str
+    date_text: str
+    count: int | None
+    author: str
+    paragraphs: tuple[Paragraph, ...]
+    recipient: Recipient | None = None
+    source_fallback: bool = False
+    values: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def draft(self) -> bool:
+        """True when any paragraph is not approved (export only with --allow-drafts)."""
+        return any(not p.approved for p in self.paragraphs)
+
+    @property
+    def unapproved(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if not p.approved]
+
+    @property
+    def east_asian(self) -> bool:
+        return self.script in EAST_ASIAN_SCRIPTS
+
+    @property
+    def complex_script(self) -> bool:
+        return self.script in COMPLEX_SCRIPTS
+
+
+def script_of(language: str) -> str:
+    """The ISO 15924 script a language is written in (CLDR likely subtags)."""
+    return _script_of(language)
+
+
+@lru_cache(maxsize=512)
+def _script_of(language: str) -> str:
+    from babel import Locale
+    from babel.core import get_global
+
+    loc = Locale.parse(language)
+    if loc.script:
+        return loc.script
+    likely = get_global("likely_subtags")
+    for key in (str(loc), loc.language):
+        full = likely.get(key)
+        if full:
+            for part in full.split("_")[1:]:
+                if len(part) == 4:
+                    return "Jpan" if part == "Jpan" else part
+    return "Latn"
+
+
+@lru_cache(maxsize=2048)
+def format_locale(language: str, country: str) -> str:
+    """``fr`` + ``CA`` -> ``fr_CA`` when CLDR has that locale, else ``fr``."""
+    from babel import localedata
+
+    candidate = f"{language}_{country}"
+    if country and "_" not in language and localedata.exists(candidate):
+        return candidate
+    if country and language.count("_") == 1 and len(language.split("_")[1]) == 4:
+        return candidate if localedata.exists(candidate) else language  # zh_Hant + HK
+    return language
+
+
+@lru_cache(maxsize=2048)
+def lang_tag(language: str, country: str) -> str:
+    """BCP 47 tag for Word's proofing language: ``fr``+``BE`` -> ``fr-BE``, ``fr``+``KR`` ->
+    ``fr-FR`` (the language's likely region when CLDR has no such locale)."""
+    from babel import Locale, localedata
+    from babel.core import get_global
+
+    loc = Locale.parse(language)
+    if loc.territory:
+        return f"{loc.language}-{loc.territory}"
+    if country and localedata.exists(f"{language}_{country}"):
+        return f"{loc.language}-{country}"
+    likely = get_global("likely_subtags").get(language) or ""
+    region = next((p for p in likely.split("_")[1:] if len(p) == 2 and p.isupper()), None)
+    return f"{loc.language}-{region}" if region else loc.language
+
+
+def paper_size(country: str) -> str:
+    return "Letter" if country in LETTER_PAPER_TERRITORIES else "A4"
+
+
+def fonts_for(language: str, overrides: Mapping[str, str] | None = None) -> Fonts:
+    """Fonts for *language*: [tool.letterflow.export.fonts] may map a language, a script or
+    ``latin`` to a font name (e.g. ``ko = "Batang"``, ``Arab = "Amiri"``)."""
+    table = {**DEFAULT_FONTS, **(overrides or {})}
+    script = script_of(language)
+    special = table.get(language) or table.get(language.split("_")[0]) or table.get(script)
+    latin = table["latin"]
+    if script in EAST_ASIAN_SCRIPTS:
+        return Fonts(latin=latin, east_asia=special)
+    if script in COMPLEX_SCRIPTS:
+        return Fonts(latin=latin, complex=special or latin)
+    return Fonts(latin=special or latin, complex=special or latin)
+
+
+@lru_cache(maxsize=256)
+def plural_function(plural_expr: str) -> Callable[[int], int]:
+    """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
+    try:
+        return gettext.c2py(plural_expr)
+    except (ValueError, SyntaxError) as exc:
+        raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
+
+
+@lru_cache(maxsize=64)
+def _source_plural_expr(language: str) -> str:
+    from babel import Locale
+    from babel.plural import to_gettext
+
+    expr = to_gettext(Locale.parse(language).plural_form)
+    return expr.split("plural=", 1)[1].rstrip(";").strip()
+
+
+def render_letter(
+    letter,
+    catalog,
+    recipient: Recipient,
+    *,
+    source_language: str = "en",
+    fonts: Mapping[str, str] | None = None,
+    author: str | None = None,
+    values: Mapping[str, object] | None = None,
+) -> LetterModel:
+    """Localise *letter* for *recipient* with *catalog* (``None`` = the source language).
+
+    *values* override letter fields (e.g. ``{"signatories": 21}``) and placeholders.
+    Raises :class:`ExportError` naming the message on a broken placeholder or an XML-illegal
+    character (the QA checks report those before export).
+    """
+    from babel import Locale
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    language = recipient.language if catalog is not None else source_language
+    if catalog is not None and getattr(catalog, "language", language) != language:
+        language = catalog.language
+    locale_id = format_locale(language, recipient.country)
+    loc = Locale.parse(language)
+    fields = dict(letter.fields)
+    if values:
+        fields.update({k: v for k, v in values.items() if k in fields})
+    try:
+        country_name = loc.territories[recipient.country]
+    except KeyError:
+        raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
+
+    count: int | None = None
+    subst: dict[str, str] = {}
+    if letter.plural_field is not None:
+        raw_count = fields.get(letter.plural_field)
+        if not isinstance(raw_count, int) or isinstance(raw_count, bool):
+            raise ExportError(f"letter field {letter.plural_field!r} must be a whole number")
+        count = raw_count
+        if letter.plural_placeholder:
+            subst[letter.plural_placeholder] = format_decimal(count, locale=locale_id)
+    for key, value in fields.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            subst.setdefault(key, format_decimal(value, locale=locale_id))
+        else:
+            subst.setdefault(key, str(value))
+    subst.update({k: v for k, v in recipient.fields.items() if v})
+    subst.update({
+        "country": country_name, "name": recipient.name, "title": recipient.title,
+        "email": recipient.email,
+    })
+    if values:
+        subst.update({k: str(v) for k, v in values.items() if k not in fields})
+    date_text = format_date(letter.date, format="long", locale=locale_id)
+
+    if catalog is not None:
+        plural_of = plural_function(catalog.plural_expr)
+        nplurals = catalog.nplurals
+    else:
+        plural_of = plural_function(_source_plural_expr(source_language))
+        nplurals = 2
+
+    paragraphs: list[Paragraph] = []
+    recipient_done = False
+    for block in letter.blocks:
+        if block.role == "date":
+            paragraphs.append(Paragraph("date", date_text, True, None, "data"))
+            continue
+        if block.role == "salutation" and not recipient_done:
+            paragraphs.extend(_recipient_paragraphs(recipient))
+            recipient_done = True
+        if block.role == "salutation" and recipient.salutation:
+            paragraphs.append(Paragraph("salutation", recipient.salutation, True, None, "data"))
+            continue
+        text, state = _translation(block, catalog, count, plural_of, nplurals)
+        text = _fill(text, subst, block.context, language)
+        paragraphs.append(
+            Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
+        )
+    if not recipient_done:
+        paragraphs[0:0] = _recipient_paragraphs(recipient)
+
+    script = script_of(language)
+    sender = next((p.text for p in paragraphs if p.role == "sender"), "")
+    return LetterModel(
+        letter_id=letter.id,
+        title=letter.title,
+        language=language,
+        locale=locale_id,
+        lang_tag=lang_tag(language, recipient.country),
+        direction=loc.text_direction,
+        script=script,
+        fonts=fonts_for(language, fonts),
+        paper=paper_size(recipient.country),
+        country=recipient.country,
+        country_name=country_name,
+        date_text=date_text,
+        count=count,
+        author=author or sender or letter.title,
+        paragraphs=tuple(paragraphs),
+        recipient=recipient,
+        source_fallback=recipient.source_fallback or (
+            catalog is None and recipient.language != source_language),
+        values=subst,
+    )
+
+
+def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:
+    out = []
+    if recipient.name:
+        out.append(Paragraph("recipient", recipient.name, True, None, "data"))
+    if recipient.title:
+        out.append(Paragraph("recipient", recipient.title, True, None, "data"))
+    out.extend(Paragraph("address", line, True, None, "data") for line in recipient.address)
+    return out
+
+
+def _translation(block, catalog, count, plural_of, nplurals) -> tuple[str, str]:
+    """(text, state) of *block*: the approved translation, a draft, or the source text."""
+    forms = [block.text] if block.text_plural is None else [block.text, block.text_plural]
+    if catalog is None:
+        index = min(plural_of(count or 0), 1) if len(forms) > 1 else 0
+        return forms[index], "source"
+    message = catalog.get(block.context)
+    if message is None or message.obsolete:
+        index = (0 if count == 1 else 1) if len(forms) > 1 else 0
+        return forms[index], "untranslated"
+    state = message.state
+    strings = list(message.strings)
+    if block.text_plural is not None:
+        index = plural_of(count if count is not None else 0)
+        if not 0 <= index < max(nplurals, 1):
+            raise ExportError(f"{block.context}: plural index {index} out of range")
+        text = strings[index] if index < len(strings) else ""
+    else:
+        text = strings[0] if strings else ""
+    if not text.strip():
+        src_index = (0 if count == 1 else 1) if len(forms) > 1 else 0
+        return forms[src_index], "untranslated"
+    return text, ("approved" if state == "approved" else "draft")
+
+
+def _fill(text: str, subst: Mapping[str, str], context: str, language: str) -> str:
+    bad = _XML_ILLEGAL.search(text)
+    if bad:
+        raise ExportError(
+            f"{language} {context}: control character U+{ord(bad.group()):04X} cannot go into a "
+            "document (the QA check 'control characters' reports it; fix the translation)"
+        )
+    if "{" not in text and "}" not in text:
+        return text
+    out: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ExportError(f"{language} {context}: broken placeholder braces ({exc})") from None
+    for literal, name, spec, conv in parsed:
+        out.append(literal)
+        if name is None:
+            continue
+        if spec or conv or name not in subst:
+            raise ExportError(
+                f"{language} {context}: unknown placeholder {{{name}}} "
+                f"(known: {', '.join('{' + k + '}' for k in sorted(subst))})"
+            )
+        out.append(subst[name])
+    return "".join(out)
