@@ -131,6 +131,20 @@ def set_default_fonts(styles_element, style: RunStyle) -> None:
     rpr_default.append(run_properties(style))
 
 
+def set_style_complex_size(style_element, size_pt: float) -> None:
+    """Give a style's run properties ``w:szCs`` (the size Word uses for complex scripts)."""
+    rpr = style_element.get_or_add_rPr()
+    old = rpr.find(qn("w:szCs"))
+    if old is not None:
+        rpr.remove(old)
+    successors = ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText",
+                  "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath")
+    rpr.insert_element_before(
+        parse_xml(f'<w:szCs {nsdecls("w")} w:val="{round(size_pt * 2)}"/>'), *successors
+    )
+
+
 def page_size_twips(paper: str) -> tuple[int, int]:
     """(width, height) of *paper* ("A4" or "Letter") in twentieths of a point."""
     if paper == "Letter":

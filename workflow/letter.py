@@ -231,8 +231,12 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             current = [lineno, role, m.group("id"), []]
             raw_blocks.append(current)  # type: ignore[arg-type]
             continue
-        if line.lstrip().startswith("[") and line.rstrip().endswith("]"):
-            raise LetterError(f"malformed block header {line.strip()!r}", where, lineno)
+        if current is None and line.lstrip().startswith("["):
+            raise LetterError(
+                f"malformed block header {line.strip()!r} (expected [role] or [role id])",
+                where,
+                lineno,
+            )
         if current is None:
             raise LetterError("text outside a block: start each block with a [role] line", where, lineno)
         current[3].append((lineno, line.strip()))

@@ -178,7 +178,7 @@ def fonts_for(language: str, overrides: Mapping[str, str] | None = None) -> Font
         return Fonts(latin=latin, east_asia=special)
     if script in COMPLEX_SCRIPTS:
         return Fonts(latin=latin, complex=special or latin)
-    return Fonts(latin=special or latin, complex=special or latin)
+    return Fonts(latin=special or latin)
 
 
 @lru_cache(maxsize=256)

@@ -105,6 +105,7 @@ class PlaceholderCheck(Check):
 
     id = "placeholders"
     severity = ERROR
+    needs_translation = False  # an mt-damaged entry is an error even if copied
 
     def check(self, unit: Unit) -> Iterator[str | Problem]:
         if MT_DAMAGED_FLAG in unit.flags:

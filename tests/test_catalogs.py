@@ -1,0 +1,310 @@
+"""The PO layer: faithful round-trips, msgmerge semantics, atomic locked writes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, write_project
+from workflow.catalogs import (
+    Change,
+    apply_changes,
+    load_catalog,
+    parse_plural_forms,
+    plural_header,
+    read_template_store,
+    update_catalog,
+    write_atomic,
+)
+from workflow.config import load_config
+from workflow.errors import CatalogError, ConflictError
+from workflow.extract import extract_template
+
+GNU = DATA / "gettext-msgmerge-fr.po"
+HAS_GETTEXT = shutil.which("msgmerge") is not None
+
+
+def _diff_lines(a: str, b: str) -> list[tuple[str, str]]:
+    import difflib
+
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a.splitlines(), b.splitlines()).get_opcodes():
+        if tag != "equal":
+            out.append(("\n".join(a.splitlines()[i1:i2]), "\n".join(b.splitlines()[j1:j2])))
+    return out
+
+
+def test_fixture_was_written_by_gnu_gettext_and_has_everything():
+    text = GNU.read_text(encoding="utf-8")
+    assert "\n#| msgid " in text and "\n#~ msgid " in text and "msgstr[2]" in text
+    assert "\n# translator note:" in text
+    assert max(len(line) for line in text.splitlines()) > 70  # long wrapped lines
+    if HAS_GETTEXT:  # msgcat re-writes it byte-identically: it is in GNU's own layout
+        res = subprocess.run(["msgcat", str(GNU)], capture_output=True)
+        assert res.stdout == GNU.read_bytes()
+
+
+def test_changing_one_entry_changes_nothing_else(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    before = po.read_text(encoding="utf-8")
+    cat = load_catalog(po)
+    target = cat.get("icnk-2012/salutation")
+    res = apply_changes(po, [Change(target.context, ["Monsieur le Ministre, Madame la Ministre,"],
+                                    fuzzy=False, base_revision=target.revision)])
+    assert res.applied == ["icnk-2012/salutation"]
+    after = po.read_text(encoding="utf-8")
+    diffs = _diff_lines(before, after)
+    assert len(diffs) == 2, diffs
+    assert diffs[0][0].startswith('"PO-Revision-Date:') and diffs[0][1].startswith('"PO-Revision-Date:')
+    assert diffs[1] == ('msgstr "FR Dear Foreign Minister:"',
+                        'msgstr "Monsieur le Ministre, Madame la Ministre,"')
+    # #| previous msgids and #~ obsolete entries survived untouched
+    assert after.count("\n#| msgid") == before.count("\n#| msgid")
+    assert after.count("\n#~ ") == before.count("\n#~ ")
+
+
+def test_previous_msgid_is_read():
+    cat = load_catalog(GNU)
+    closing = cat.get("icnk-2012/closing")
+    assert closing.fuzzy and closing.state == "draft"
+    assert closing.previous_source == "Thank you for your consideration."
+    assert closing.source == "Thank you very much for your consideration."
+    assert any(m.obsolete for m in cat.messages)
+
+
+def _project_with_translations(tmp_path):
+    root = write_project(tmp_path, languages=("fr", "ru"))
+    cfg = load_config(root)
+    extract_template(cfg)
+    tpl = read_template_store(cfg.template)
+    for lang in cfg.languages:
+        update_catalog(tpl, cfg.catalog(lang), lang, cfg.domain)
+    po = cfg.catalog("fr")
+    cat = load_catalog(po)
+    changes = []
+    for m in cat.active():
+        strings = [f"FR {m.source}"] if not m.plural else ["{count} transfuge", "{count} transfuges", "{count} de transfuges"]
+        changes.append(Change(m.context, strings, fuzzy=False, note="approved by test"))
+    apply_changes(po, changes)
+    return root, cfg
+
+
+def _edit_letter(root):
+    letter = root / "letters" / "icnk-2012.txt"
+    text = letter.read_text(encoding="utf-8")
+    text = text.replace("Thank you for your consideration.", "Thank you very much for your consideration.")
+    text = re.sub(r"\[body only-voice\]\n(.+\n)+\n", "", text)
+    letter.write_text(text, encoding="utf-8")
+
+
+def test_update_marks_changed_source_fuzzy_keeps_previous_and_obsoletes(tmp_path):
+    root, cfg = _project_with_translations(tmp_path)
+    _edit_letter(root)
+    extract_template(cfg)
+    res = update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
+    assert res.written and res.fuzzy == 1 and res.obsolete == 1
+    cat = load_catalog(cfg.catalog("fr"))
+    closing = cat.get("icnk-2012/closing")
+    assert closing.fuzzy and closing.strings == ("FR Thank you for your consideration.",)
+    assert closing.previous_source == "Thank you for your consideration."
+    gone = [m for m in cat.messages if m.obsolete]
+    assert [m.context for m in gone] == ["icnk-2012/only-voice"]
+    assert gone[0].strings[0].startswith("FR We bring this situation")
+    # everything else still approved
+    assert cat.stats.approved == cat.stats.total - 1
+
+
+@pytest.mark.skipif(not HAS_GETTEXT, reason="GNU gettext (msgmerge) is not installed")
+def test_update_is_byte_identical_to_msgmerge_previous(tmp_path):
+    root, cfg = _project_with_translations(tmp_path)
+    old = tmp_path / "old.po"
+    shutil.copy(cfg.catalog("fr"), old)
+    _edit_letter(root)
+    extract_template(cfg)
+    update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
+    gnu = tmp_path / "gnu.po"
+    subprocess.run(["msgmerge", "--previous", "-q", str(old), str(cfg.template), "-o", str(gnu)], check=True)
+    assert cfg.catalog("fr").read_bytes() == gnu.read_bytes()
+
+
+def test_new_paragraph_fuzzy_matches_a_similar_old_one(tmp_path):
+    root, cfg = _project_with_translations(tmp_path)
+    letter = root / "letters" / "icnk-2012.txt"
+    text = letter.read_text(encoding="utf-8").replace("[body meeting]", "[body meeting-request]")
+    text = text.replace("your embassy in Seoul.", "your embassy in Seoul or Tokyo.")
+    letter.write_text(text, encoding="utf-8")
+    extract_template(cfg)
+    update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
+    cat = load_catalog(cfg.catalog("fr"))
+    m = cat.get("icnk-2012/meeting-request")
+    assert m.fuzzy and m.strings[0].startswith("FR We hope it might be possible")
+    assert m.previous_source.endswith("your embassy in Seoul.")
+
+
+def test_update_twice_is_a_no_op(tmp_path):
+    root, cfg = _project_with_translations(tmp_path)
+    tpl = read_template_store(cfg.template)
+    before = cfg.catalog("ru").read_bytes()
+    res = update_catalog(tpl, cfg.catalog("ru"), "ru", cfg.domain)
+    assert not res.written and cfg.catalog("ru").read_bytes() == before
+
+
+@pytest.mark.parametrize("lang, nplurals", [("ru", 3), ("pl", 3), ("ar", 6), ("ja", 1), ("de", 2), ("fr", 3)])
+def test_new_catalogues_get_cldr_plural_headers(tmp_path, lang, nplurals):
+    cfg = load_config(write_project(tmp_path, languages=(lang,)))
+    extract_template(cfg)
+    update_catalog(read_template_store(cfg.template), cfg.catalog(lang), lang, cfg.domain)
+    cat = load_catalog(cfg.catalog(lang))
+    assert cat.nplurals == nplurals
+    assert parse_plural_forms(plural_header(lang))[0] == nplurals
+    assert len(cat.get("icnk-2012/sender").strings) == nplurals
+    if HAS_GETTEXT:
+        subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(cfg.catalog(lang))], check=True)
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b\n', 5, "malformed string"),
+        ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b" junk\n', 5, "malformed string"),
+        ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgid_plural "b"\nmsgstr "c"\n', 6, "out of place"),
+        ('msgid ""\nmsgstr ""\n\nwhat is this\n', 4, "not a PO line"),
+        ('msgid ""\nmsgstr ""\n\nmsgctxt "x"\nmsgid "a"\nmsgstr ""\n\nmsgctxt "x"\nmsgid "a"\nmsgstr ""\n', 9, "duplicate message"),
+        ('msgid ""\nmsgstr ""\n\n"orphan"\n', 4, "continuation"),
+    ],
+)
+def test_malformed_po_gets_file_and_line(tmp_path, text, line, message):
+    po = tmp_path / "bad.po"
+    po.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(po)
+    assert err.value.line == line
+    assert message in str(err.value)
+    assert str(err.value).startswith(f"{po}:{line}:")
+
+
+def test_bad_encoding_is_reported_with_line(tmp_path):
+    po = tmp_path / "bad.po"
+    po.write_bytes(b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "\xff"\n')
+    with pytest.raises(CatalogError, match=r":5: not valid UTF-8"):
+        load_catalog(po)
+
+
+def test_a_file_that_cannot_be_parsed_is_never_rewritten(tmp_path):
+    po = tmp_path / "bad.po"
+    shutil.copy(GNU, po)
+    with po.open("a", encoding="utf-8") as fh:
+        fh.write('\nmsgid "broken\n')
+    before = po.read_bytes()
+    with pytest.raises(CatalogError):
+        apply_changes(po, [Change("icnk-2012/salutation", ["x"], fuzzy=True)])
+    assert po.read_bytes() == before
+
+
+def test_stale_revision_is_a_conflict_and_changes_nothing(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    m = load_catalog(po).get("icnk-2012/salutation")
+    apply_changes(po, [Change(m.context, ["Madame la Ministre,"], fuzzy=True, base_revision=m.revision)])
+    after_first = po.read_bytes()
+    with pytest.raises(ConflictError) as err:
+        apply_changes(po, [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)],
+                      raise_on_conflict=True)
+    assert err.value.current.strings == ("Madame la Ministre,",)
+    assert po.read_bytes() == after_first
+    res = apply_changes(po, [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)])
+    assert res.conflicts and not res.applied
+
+
+def test_only_states_protects_reviewed_entries(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    before = po.read_bytes()
+    res = apply_changes(po, [Change("icnk-2012/salutation", ["MT draft"], fuzzy=True,
+                                    only_states=frozenset({"untranslated"}))])
+    assert res.skipped == ["icnk-2012/salutation"]
+    assert po.read_bytes() == before
+
+
+def test_provenance_note_replaces_the_previous_one(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul, République de Corée"], fuzzy=True,
+                              note="machine translation: apertium eng-spa via spa")])
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul (République de Corée)"], fuzzy=False,
+                              note="approved by alice")])
+    m = load_catalog(po).get("icnk-2012/place")
+    assert m.provenance == "approved by alice"
+    assert not any(c.startswith("machine translation") for c in m.translator_comments)
+    assert m.state == "approved"
+
+
+def test_write_atomic_leaves_old_file_when_the_write_fails(tmp_path, monkeypatch):
+    target = tmp_path / "x.po"
+    target.write_bytes(b"old")
+
+    def boom(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.po"]
+
+
+def _killed_writer(path: str) -> None:
+    import workflow.catalogs as c
+
+    real_replace = os.replace
+
+    def die(*a, **k):  # the process is killed after the temp file is written, before the rename
+        os._exit(9)
+
+    os.replace = die
+    try:
+        c.apply_changes(path, [c.Change("icnk-2012/place", ["Séoul"], fuzzy=False)])
+    finally:
+        os.replace = real_replace
+
+
+def test_a_process_killed_mid_write_leaves_the_catalogue_intact(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    before = po.read_bytes()
+    proc = multiprocessing.get_context("fork").Process(target=_killed_writer, args=(str(po),))
+    proc.start()
+    proc.join(30)
+    assert proc.exitcode == 9
+    assert po.read_bytes() == before
+    load_catalog(po)  # still valid
+
+
+def _concurrent_writer(path: str, ctx: str, n: int) -> None:
+    from workflow.catalogs import Change, apply_changes
+
+    for i in range(n):
+        apply_changes(path, [Change(ctx, [f"{ctx} v{i}"], fuzzy=True)])
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    mp = multiprocessing.get_context("fork")
+    procs = [mp.Process(target=_concurrent_writer, args=(str(po), ctx, 15))
+             for ctx in ("icnk-2012/place", "icnk-2012/salutation", "icnk-2012/cc")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    cat = load_catalog(po)
+    for ctx in ("icnk-2012/place", "icnk-2012/salutation", "icnk-2012/cc"):
+        assert cat.get(ctx).strings == (f"{ctx} v14",)

@@ -1,0 +1,156 @@
+"""The JSON API under /api/: the same reads and writes as the pages, with the same
+session login, CSRF (header ``X-CSRFToken``, token from ``GET /api/session``),
+per-language permissions and conflict rules. The page's JS uses it too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user, login_required, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from workflow import audit
+
+from . import service
+from .auth import attempt_login, require_coordinator
+from .core import services
+from .service import InputError, outcome_json
+from .views import STATES, finding_dict, message_dict, queue, require_view, visible_languages
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="Send a JSON object (Content-Type: application/json).")
+    return data
+
+
+def _user_dict() -> dict[str, Any]:
+    return {"name": current_user.name, "role": current_user.role,
+            "languages": visible_languages()}
+
+
+def _fail(exc: InputError) -> Any:
+    resp = jsonify({"ok": False, "status": exc.status, "error": str(exc)})
+    resp.status_code = exc.status
+    return resp
+
+
+@bp.get("/session")
+def session_info() -> Any:
+    data: dict[str, Any] = {"authenticated": current_user.is_authenticated,
+                            "csrf_token": generate_csrf()}
+    if current_user.is_authenticated:
+        data["user"] = _user_dict()
+    return jsonify(data)
+
+
+@bp.post("/login")
+def login() -> Any:
+    data = _json_body()
+    name, password = data.get("name"), data.get("password")
+    if not isinstance(name, str) or not isinstance(password, str):
+        abort(400, description="Send {\"name\": ..., \"password\": ...}.")
+    user = attempt_login(name, password)
+    if user is None:
+        abort(401, description="Wrong user name or password.")
+    return jsonify({"ok": True, "user": _user_dict(), "csrf_token": generate_csrf()})
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Any:
+    logout_user()
+    return jsonify({"ok": True})
+
+
+@bp.get("/languages")
+@login_required
+def languages() -> Any:
+    return jsonify({"languages": [service.language_summary(lang)
+                                  for lang in visible_languages()]})
+
+
+@bp.get("/l/<lang:lang>/entries")
+@login_required
+def entries(lang: str) -> Any:
+    require_view(lang)
+    state = request.args.get("state")
+    items = queue(lang, state if state in STATES else None, request.args.get("qa") == "1")
+    found = services().findings_by_context(lang)
+    return jsonify({
+        "language": lang, "progress": service.language_summary(lang),
+        "entries": [{**message_dict(m), "findings": [finding_dict(f)
+                                                     for f in found.get(m.context, [])]}
+                    for m in items],
+    })
+
+
+@bp.get("/l/<lang:lang>/entries/<path:context>")
+@login_required
+def entry(lang: str, context: str) -> Any:
+    require_view(lang)
+    svc = services()
+    cat = svc.catalog(lang)
+    msg = cat.get(context)
+    if msg is None:
+        abort(404, description="No such entry in this catalogue.")
+    return jsonify({
+        "language": lang, "entry": message_dict(msg),
+        "findings": [finding_dict(f) for f in svc.check(cat, msg)],
+        "glossary": svc.glossary_terms(cat, msg),
+        "history": [h.as_dict() for h in audit.history(svc.conn, lang, context)],
+    })
+
+
+@bp.post("/l/<lang:lang>/entries/<path:context>")
+@login_required
+def write(lang: str, context: str) -> Any:
+    data = _json_body()
+    action = data.get("action", "save")
+    strings = data.get("strings")
+    version = data.get("version")
+    if action in ("save", "approve") and not isinstance(strings, list):
+        if current_user.can_edit(lang):
+            return _fail(InputError("send the translation as \"strings\": [...]"))
+    if version is not None and not isinstance(version, int):
+        return _fail(InputError("version must be a history row id"))
+    try:
+        outcome = service.perform(
+            current_user, lang, context, str(action),
+            strings if isinstance(strings, list) else None,
+            data.get("base_revision"), version=version, which=str(data.get("which", "after")))
+    except InputError as exc:
+        return _fail(exc)
+    resp = jsonify(outcome_json(outcome))
+    resp.status_code = outcome.status
+    return resp
+
+
+@bp.get("/l/<lang:lang>/backtranslate")
+@login_required
+def backtranslate(lang: str) -> Any:
+    require_view(lang)
+    from .backtranslate import back_translate_message
+
+    msg = services().catalog(lang).get(request.args.get("context", ""))
+    if msg is None:
+        abort(404, description="No such entry in this catalogue.")
+    texts, err = back_translate_message(lang, msg)
+    if err:
+        return jsonify({"ok": False, "error": err}), 502
+    return jsonify({"ok": True, "context": msg.context, "back_translation": texts})
+
+
+@bp.get("/history")
+@login_required
+def history() -> Any:
+    require_coordinator()
+    from .history import filters
+
+    f = filters()
+    rows = audit.query(services().conn, **f)
+    return jsonify({"filters": f, "rows": [r.as_dict() for r in rows]})

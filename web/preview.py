@@ -1,0 +1,56 @@
+"""The whole-letter preview: the letter as a sample recipient reads it in one language
+(date, country name and plural filled), built with workflow.render.render_letter."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from workflow.errors import LetterflowError
+
+from .core import services
+
+log = logging.getLogger("letterflow.web")
+
+
+def sample_country(lang: str) -> str:
+    """The country CLDR thinks most likely for *lang* (fr -> FR, ar -> EG)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(lang) or ""
+    for part in reversed(likely.split("_")):
+        if len(part) == 2 and part.isalpha() and part.isupper():
+            return part
+    return "US"
+
+
+def countries(lang: str) -> dict[str, str]:
+    """ISO code -> country name in *lang*, for the recipient picker."""
+    from babel import Locale
+
+    names = Locale.parse(lang).territories
+    return {c: n for c, n in sorted(names.items(), key=lambda kv: kv[1])
+            if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}}
+
+
+def build_preview(lang: str, country: str | None) -> tuple[Any, dict[str, str], str | None]:
+    """(letter model or None, country choices, error message or None)."""
+    svc = services()
+    choices = countries(lang)
+    if country is None or country not in choices:
+        country = sample_country(lang)
+    try:
+        from workflow.letter import load_letter
+        from workflow.recipients import Recipient
+        from workflow.render import render_letter
+    except ImportError as exc:
+        return None, choices, f"The preview is not available: {exc}"
+    cat = svc.catalog(lang)
+    try:
+        letter = load_letter(svc.config.letters[0])
+        recipient = Recipient(row=0, country=country, language=lang)
+        model = render_letter(letter, cat, recipient,
+                              source_language=svc.config.source_language)
+    except LetterflowError as exc:
+        return None, choices, f"The letter cannot be rendered yet: {exc}"
+    return model, choices, None

@@ -1,0 +1,70 @@
+"""Brackets and quotes balanced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workflow.checks.base import Check, Unit
+from workflow.checks.placeholders import strip_placeholders
+
+#: opening -> (category, +1) and closing -> (category, -1); CJK and full-width forms
+#: share the category of the Latin bracket they replace.
+_PAIRS = {
+    "round": ("(（", ")）"),
+    "square": ("[［【〔", "]］】〕"),
+    "curly": ("{｛", "}｝"),
+    "guillemets": ("«‹《〈", "»›》〉"),
+    "corner quotes": ("「『", "」』"),
+}
+_DELTA: dict[str, tuple[str, int]] = {}
+for _cat, (_open, _close) in _PAIRS.items():
+    for _c in _open:
+        _DELTA[_c] = (_cat, 1)
+    for _c in _close:
+        _DELTA[_c] = (_cat, -1)
+#: Quotes whose opening and closing forms are the same or vary by language
+#: („…“ in German, “…” in English, „…” in Polish): they must come in pairs.
+_PAIRED_QUOTES = "\"“”„"
+_ALL = frozenset(_DELTA) | frozenset(_PAIRED_QUOTES)
+
+
+def unbalanced(text: str) -> set[str]:
+    """Categories of brackets/quotes that do not balance in *text*."""
+    if not _ALL.intersection(text):
+        return set()
+    text = strip_placeholders(text)
+    depth: dict[str, int] = {}
+    bad: set[str] = set()
+    quotes = 0
+    for c in text:
+        if c in _DELTA:
+            cat, d = _DELTA[c]
+            depth[cat] = depth.get(cat, 0) + d
+            if depth[cat] < 0:
+                bad.add(cat)
+        elif c in _PAIRED_QUOTES:
+            quotes += 1
+    bad.update(cat for cat, d in depth.items() if d != 0)
+    if quotes % 2:
+        bad.add("double quotes")
+    return bad
+
+
+class BracketCheck(Check):
+    """Brackets and quotes balanced.
+
+    Round, square and curly brackets, guillemets and CJK corner quotes must open and
+    close in order, and double quotes (" “ ” „) must come in pairs, unless the source is
+    unbalanced in the same way. Placeholders such as {country} are not brackets.
+    """
+
+    id = "brackets"
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            bad = unbalanced(text)
+            if bad:
+                bad -= unbalanced(source)
+            if bad:
+                yield f"{unit.where(i, total)}unbalanced {', '.join(sorted(bad))}"

@@ -1,0 +1,56 @@
+"""Untranslated: the translation is the source text again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow.checks.base import Check, Unit
+from workflow.checks.placeholders import strip_placeholders
+
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+#: Words that may stay as in English in every language: the coalition's acronyms,
+#: the UN abbreviations used as-is, and the copy line of a letter.
+ALLOWED_EVERYWHERE = frozenset({"icnk", "cc", "un", "dprk", "ok"})
+
+#: Words a language legitimately writes exactly like English (a small, per-language list).
+ALLOWED_IDENTICAL: dict[str, frozenset[str]] = {
+    "de": frozenset({"seoul", "name", "international", "information", "start", "status"}),
+    "fr": frozenset({"information", "international", "date", "note", "total", "instructions"}),
+    "nl": frozenset({"seoul", "international", "status", "start", "team"}),
+    "es": frozenset({"total", "general", "final", "radio"}),
+    "pt": frozenset({"total", "radio"}),
+    "it": frozenset({"radio", "status", "film"}),
+    "ca": frozenset({"total", "general", "final"}),
+    "gl": frozenset({"total", "xeral"}),
+    "pl": frozenset({"status", "radio"}),
+}
+
+
+def allowed_identical(language: str) -> frozenset[str]:
+    return ALLOWED_EVERYWHERE | ALLOWED_IDENTICAL.get(language.split("_")[0], frozenset())
+
+
+class UntranslatedCheck(Check):
+    """Translated, not copied.
+
+    The translation is identical to the source (ignoring case and surrounding space).
+    Texts made only of placeholders, numbers and punctuation pass, and so do texts whose
+    words are all on the language's short list of words written as in English ("Seoul"
+    in German, "ICNK" everywhere). When this check fails, the checks that compare a
+    translation with its source are skipped for the entry.
+    """
+
+    id = "untranslated"
+    needs_translation = False
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            if text.strip().casefold() != source.strip().casefold():
+                continue
+            words = {w.casefold() for w in _WORD_RE.findall(strip_placeholders(text))}
+            if not words or words <= allowed_identical(unit.language):
+                continue
+            yield f"{unit.where(i, total)}translation is identical to the English source"

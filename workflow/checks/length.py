@@ -1,0 +1,50 @@
+"""Length: the translation/source length ratio is an outlier for the language pair."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from workflow.checks.base import Check, Unit
+
+#: Typical characters-of-translation per character of English (CJK writes far fewer).
+TYPICAL_RATIO = {
+    "zh": 0.32, "ja": 0.48, "ko": 0.5, "ar": 0.95, "ru": 1.1, "es": 1.15, "fr": 1.2,
+    "de": 1.2, "pt": 1.15, "it": 1.15, "nl": 1.15, "pl": 1.1, "ca": 1.15, "gl": 1.12,
+}
+DEFAULT_RATIO = 1.1
+#: Below this many source characters a ratio says nothing.
+MIN_SOURCE_CHARS = 20
+
+
+def tolerance(source_len: int) -> float:
+    """Allowed factor either side of the typical ratio; wider for short texts."""
+    return 2.0 + 20.0 / math.sqrt(source_len)
+
+
+class LengthCheck(Check):
+    """Length in proportion to the source.
+
+    The ratio of translation length to source length is compared with the typical ratio
+    for the language (0.32 for Chinese, 1.2 for French...). A ratio more than about
+    2.5 times (long texts) to 6 times (20-character texts) off is an outlier: often a
+    truncated or doubled translation. Texts under 20 characters are not checked.
+    """
+
+    id = "length"
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        typical = TYPICAL_RATIO.get(unit.language.split("_")[0], DEFAULT_RATIO)
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            n = len(source.strip())
+            if n < MIN_SOURCE_CHARS:
+                continue
+            ratio = len(text.strip()) / n
+            tol = tolerance(n)
+            if ratio > typical * tol or ratio < typical / tol:
+                kind = "long" if ratio > typical else "short"
+                yield (
+                    f"{unit.where(i, total)}translation is {ratio:.2f}x the source's length, "
+                    f"too {kind} for {unit.language} (typical {typical:.2f}x)"
+                )

@@ -1,0 +1,70 @@
+"""End punctuation, locale-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workflow.checks.base import Check, Unit
+
+#: Closing quotes and brackets that may follow the sentence mark.
+_CLOSERS = "\"')]}»”’」』）】›"
+_SPACE = " \t\n\r\u00a0\u202f\u2009\u3000"
+#: Each sentence-final mark -> its class. Ideographic, full-width and Arabic marks map to
+#: the Latin mark they stand for: 。 for ja/zh, ؟ for ar.
+_CLASS = {
+    ".": ".", "。": ".", "．": ".", "｡": ".", "۔": ".",
+    "?": "?", "？": "?", "؟": "?",
+    "!": "!", "！": "!",
+    ":": ":", "：": ":",
+    ";": ";", "；": ";", "؛": ";",
+    "…": "…",
+    ",": ",", "，": ",", "、": ",", "،": ",",
+}
+#: Marks a letter's salutation may end with in either spelling ("Dear Minister:" ->
+#: "Monsieur le Ministre," / "Sehr geehrter Herr Minister,").
+_EQUIVALENT = {frozenset({":", ","})}
+#: French puts a no-break space (U+00A0 or narrow U+202F) before these.
+_FRENCH_SPACED = "!?:;"
+_NBSP = "\u00a0\u202f"
+
+
+def end_mark(text: str) -> tuple[str, int]:
+    """(class of the final mark, its index) of *text*, ignoring closers; ("", -1) if none."""
+    end = len(text.rstrip(_SPACE))
+    while end and text[end - 1] in _CLOSERS:
+        end -= 1
+    if end >= 3 and text[end - 3 : end] == "...":
+        return "…", end - 3
+    if end and text[end - 1] in _CLASS:
+        return _CLASS[text[end - 1]], end - 1
+    return "", -1
+
+
+def _name(mark: str) -> str:
+    return repr(mark) if mark else "no mark"
+
+
+class EndPunctuationCheck(Check):
+    """End punctuation as in the source.
+
+    The sentence-final mark must be the same kind as the source's, read per locale:
+    。 for ja/zh, ؟ and . for ar, full-width marks for CJK. A salutation may end with a
+    colon or a comma. French needs a no-break space (U+00A0 or U+202F) before ! ? : ;.
+    """
+
+    id = "end-punctuation"
+
+    def check(self, unit: Unit) -> Iterator[str]:
+        total = len(unit.strings)
+        french = unit.language.split("_")[0] == "fr"
+        for i, source, text in unit.forms():
+            want, _ = end_mark(source)
+            got, pos = end_mark(text)
+            where = unit.where(i, total)
+            if want != got and frozenset({want, got}) not in _EQUIVALENT:
+                yield f"{where}ends with {_name(got)}, the source with {_name(want)}"
+            if french and got and text[pos] in _FRENCH_SPACED:
+                before = text[pos - 1] if pos > 0 else ""
+                if before not in _NBSP:
+                    kind = "a plain space" if before == " " else "no space"
+                    yield f"{where}{kind} before {text[pos]!r}: French needs a no-break space"

@@ -1,0 +1,86 @@
+"""run_checks: every registered check over a catalogue (or one message of it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflow.checks.base import (
+    ERROR,
+    IGNORE_HEADER,
+    Finding,
+    Problem,
+    Unit,
+    entry_ignores,
+    parse_ignore,
+)
+from workflow.checks.glossary import glossary_for
+from workflow.checks.registry import registry
+
+UNTRANSLATED = "untranslated"
+
+
+def catalog_ignores(catalog: Any) -> frozenset[str]:
+    """Check ids silenced for a whole catalogue by its X-Letterflow-Ignore header."""
+    headers = getattr(catalog, "headers", None) or {}
+    values = [v for k, v in headers.items() if k.lower() == IGNORE_HEADER.lower()]
+    return parse_ignore(values) if values else frozenset()
+
+
+def _finding(catalog: Any, context: str, line: int, check_id: str, problem: str | Problem,
+             default_severity: str) -> Finding:
+    if isinstance(problem, Problem):
+        message, severity = problem.message, problem.severity
+    else:
+        message, severity = problem, default_severity
+    return Finding(
+        language=catalog.language,
+        context=context,
+        check_id=check_id,
+        severity=severity,
+        message=" ".join(message.split()),  # always one line
+        path=str(getattr(catalog, "path", "")),
+        line=line,
+    )
+
+
+def run_checks(catalog: Any, message: Any = None, *, config: Any = None) -> list[Finding]:
+    """Run every registered check over *catalog* (or only *message*) and list the findings.
+
+    Drafts (fuzzy) are checked too; untranslated (empty) and obsolete entries are not.
+    Checks named in the catalogue's ``X-Letterflow-Ignore`` header or an entry's
+    ``#, letterflow-ignore: <id>`` flag are skipped. Catalogue-level findings (the
+    Plural-Forms header) have an empty context and are only produced for whole catalogues.
+    Raises QAError if the glossary is malformed or lacks a term for a configured language.
+    """
+    skip_all = catalog_ignores(catalog)
+    checks = [c for c in registry.values() if c.id not in skip_all]
+    glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
+    findings: list[Finding] = []
+    if message is None:
+        for check in checks:
+            for problem in check.check_catalog(catalog, catalog.language):
+                findings.append(_finding(catalog, "", 1, check.id, problem, check.severity))
+        messages = catalog.active()
+    else:
+        messages = [message]
+    shared = {"glossary": glossary}
+    for msg in messages:
+        if msg.obsolete or not any(msg.strings):
+            continue
+        skip = entry_ignores(msg.flags) if msg.flags else frozenset()
+        unit = Unit(msg, catalog, catalog.language, config, dict(shared))
+        copied = False
+        for check in checks:
+            if check.id in skip or (copied and check.needs_translation):
+                continue
+            try:
+                problems = list(check.check(unit))
+            except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
+                problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
+            for problem in problems:
+                findings.append(
+                    _finding(catalog, msg.context, msg.line, check.id, problem, check.severity)
+                )
+            if problems and check.id == UNTRANSLATED:
+                copied = True
+    return findings

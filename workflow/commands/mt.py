@@ -1,0 +1,138 @@
+"""MT commands: ``letterflow draft`` and ``letterflow providers``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..cli import get_config
+
+
+@click.command()
+@click.option("--lang", "langs", help="Comma-separated languages (default: all configured "
+              "languages the engine offers).")
+@click.option("--provider", help="apertium (offline, default), pseudo (tests), google, "
+              "mymemory, deepl, microsoft, libre, papago. Default: [tool.letterflow.mt] provider.")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Messages per atomic catalogue write (default: engine's own).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for machines.")
+@click.pass_context
+def draft(ctx: click.Context, langs: str | None, provider: str | None, batch_size: int | None,
+          fmt: str) -> None:
+    """Fill untranslated messages with fuzzy machine drafts.
+
+    Approved and edited entries are never touched. Results are cached, so a re-run costs
+    no engine calls for unchanged text. Exit 1 if some messages failed.
+    """
+    from ..mt.drafting import draft_catalogs
+
+    cfg = get_config(ctx)
+    languages = cfg.parse_languages(langs) if langs else None
+    bar_state: dict = {}
+
+    def progress(done: int, total: int, lang: str) -> None:
+        if "bar" not in bar_state:
+            bar = click.progressbar(length=max(total, 1), label="Drafting", file=sys.stderr,
+                                    item_show_func=lambda x: x or "")
+            bar_state["bar"] = bar.__enter__()
+            bar_state["done"] = 0
+            if total == 0:
+                return
+        bar = bar_state["bar"]
+        bar.current_item = lang
+        bar.update(done - bar_state["done"])
+        bar_state["done"] = done
+
+    try:
+        report = draft_catalogs(cfg, languages, provider, progress, batch_size=batch_size)
+    finally:
+        if "bar" in bar_state:
+            bar_state["bar"].__exit__(None, None, None)
+    data = report.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"provider {report.provider}: {data['drafted']} drafted, {data['cached']} "
+                   f"reused from cache, {data['failed']} failed, {data['skipped']} skipped "
+                   f"(already reviewed or drafted); {report.engine_calls} engine calls, "
+                   f"{report.seconds:.1f} s")
+        for lang, rep in report.languages.items():
+            extra = f", {rep.damaged} flagged damaged" if rep.damaged else ""
+            click.echo(f"  {lang:8} drafted {rep.drafted}, cached {rep.cached}, failed "
+                       f"{rep.failed}, skipped {rep.skipped}{extra}")
+            for err in rep.errors[:5]:
+                click.echo(f"           ! {err}")
+            if len(rep.errors) > 5:
+                click.echo(f"           ! ... and {len(rep.errors) - 5} more")
+        if report.unsupported:
+            click.echo(f"  not offered by {report.provider}: {', '.join(report.unsupported)}")
+    if report.failed:
+        ctx.exit(1)
+
+
+def provider_rows(cfg) -> list[dict]:
+    """What ``letterflow providers`` shows: each engine, whether it is usable, its pairs."""
+    from ..mt import OFFLINE, ONLINE, get_translator
+    from ..mt.online import PROVIDERS, engine_code, missing_keys, provider_codes
+
+    rows = []
+    source = cfg.source_language
+    for name in OFFLINE:
+        row: dict = {"name": name, "kind": "offline", "network": False}
+        try:
+            t = get_translator(name, cfg)
+            direct = t.direct_pairs()
+            pairs = sorted(t.supported_pairs())
+            row.update(usable=True, status="installed" if name == "apertium" else
+                       "deterministic test engine")
+            row["pairs"] = [
+                {"source": s, "target": tg,
+                 "via": None if (s, tg) in direct else t.route(s, tg)[1]}
+                for s, tg in pairs
+            ]
+        except Exception as exc:  # not installed etc.: shown, not raised
+            row.update(usable=False, status=str(exc), pairs=[])
+        rows.append(row)
+    for name in ONLINE:
+        spec = PROVIDERS[name]
+        missing = missing_keys(spec)
+        codes = provider_codes(spec)
+        langs = [lg for lg in [source, *cfg.languages] if engine_code(lg, codes)]
+        row = {
+            "name": name, "kind": "online", "network": True, "usable": not missing,
+            "status": ("needs network; key present" if spec.keys else "needs network; no key")
+            if not missing else "no key: set " + " and ".join(missing),
+            "keys": list(spec.keys),
+            "pairs": [{"source": source, "target": lg, "via": None}
+                      for lg in langs if lg != source],
+        }
+        if codes is None:
+            row["pairs_note"] = "languages are listed by the service at run time"
+        rows.append(row)
+    return rows
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+def providers(ctx: click.Context, fmt: str) -> None:
+    """List MT engines, whether each is usable here, and the language pairs each offers."""
+    cfg = get_config(ctx)
+    rows = provider_rows(cfg)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    default = (cfg.mt or {}).get("provider", "apertium")
+    for row in rows:
+        mark = "yes" if row["usable"] else "no "
+        star = " (default)" if row["name"] == default else ""
+        click.echo(f"{row['name']:10} {row['kind']:8} usable: {mark}  {row['status']}{star}")
+        if row["usable"]:
+            pairs = [f"{p['source']}->{p['target']}" + (f" via {p['via']}" if p["via"] else "")
+                     for p in row["pairs"] if p["source"] == cfg.source_language]
+            if pairs:
+                click.echo("           " + ", ".join(pairs))

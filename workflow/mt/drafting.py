@@ -1,0 +1,302 @@
+"""Fill untranslated messages with machine drafts, safely and resumably; back-translation.
+
+* Only ``untranslated`` messages are drafted (``Change.only_states={"untranslated"}`` plus
+  the revision the draft was based on), so approved or human-edited entries are never
+  touched, even if a reviewer saves one while the run is going.
+* Drafts are written as **fuzzy** entries with a provenance comment
+  (``machine translation: apertium eng-spa``, ``... eng-spa + es-fr via spa``), in atomic
+  batches through :func:`workflow.catalogs.apply_changes` as they complete. A run killed
+  half-way keeps every batch already reported; a re-run drafts only what is still
+  untranslated, and the cache makes the texts already translated free.
+* A draft whose placeholders/markup the engine mangled is still written but flagged
+  ``letterflow-mt-damaged`` and its note says what was lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalog
+from ..errors import MTError
+from . import get_translator
+from .base import Outcome, Translator
+
+DAMAGED_FLAG = "letterflow-mt-damaged"
+NOTE_PREFIX = "machine translation:"
+
+#: progress(done, total, language): called once before any work (done=0) and after each
+#: batch written to a catalogue.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    drafted: int = 0  # written from a fresh engine result
+    cached: int = 0  # written from the cache / translation memory (no engine call)
+    failed: int = 0  # the engine failed on the item; left untranslated
+    skipped: int = 0  # already approved or drafted (reviewed or edited): not touched
+    damaged: int = 0  # written but flagged letterflow-mt-damaged (counted in drafted/cached)
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "drafted": self.drafted, "cached": self.cached, "failed": self.failed,
+            "skipped": self.skipped, "damaged": self.damaged, "errors": list(self.errors),
+        }
+
+
+@dataclass
+class DraftReport:
+    provider: str
+    languages: dict[str, LanguageReport] = field(default_factory=dict)
+    engine_calls: int = 0
+    seconds: float = 0.0
+    unsupported: list[str] = field(default_factory=list)  # languages the engine cannot reach
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(r, attr) for r in self.languages.values())
+
+    @property
+    def failed(self) -> int:
+        return self.total("failed")
+
+    def as_dict(self) -> dict:
+        return {
+            "provider": self.provider,
+            "drafted": self.total("drafted"),
+            "cached": self.total("cached"),
+            "failed": self.total("failed"),
+            "skipped": self.total("skipped"),
+            "damaged": self.total("damaged"),
+            "engine_calls": self.engine_calls,
+            "seconds": round(self.seconds, 3),
+            "languages": {k: v.as_dict() for k, v in self.languages.items()},
+            "unsupported": list(self.unsupported),
+        }
+
+
+def open_cache(config: object):
+    """The project's MT cache (in ``cfg.database``), or None if caching is disabled."""
+    from .cache import MTCache
+
+    mt = getattr(config, "mt", {}) or {}
+    if mt.get("cache", True) is False:
+        return None
+    return MTCache(config.database)  # type: ignore[attr-defined]
+
+
+def provenance(translator: Translator, outcome: Outcome) -> str:
+    note = f"{NOTE_PREFIX} {translator.name} {outcome.route}"
+    if outcome.damaged:
+        lost = ", ".join(outcome.damaged)
+        note += f" (damaged by the engine, check: {lost})"
+    return note
+
+
+def _forms(singular: str, plural: str | None, nplurals: int) -> list[str]:
+    if plural is None:
+        return [singular]
+    if nplurals <= 1:
+        return [plural]
+    return [singular] + [plural] * (nplurals - 1)
+
+
+def _chunks(items: list, size: int | None) -> list[list]:
+    if not size or size >= len(items):
+        return [items] if items else []
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def draft_catalogs(
+    config: object,
+    langs: Sequence[str] | None = None,
+    provider: str | None = None,
+    progress: Progress | None = None,
+    *,
+    translator: Translator | None = None,
+    batch_size: int | None = None,
+    audit: bool = True,
+) -> DraftReport:
+    """Draft every untranslated message of *langs* (default: all configured languages the
+    engine can reach; the others are listed in ``report.unsupported``).
+
+    Raises MTError if the engine cannot run at all (no key, no network, not installed) or
+    offers no pair for a language named in *langs*; drafts written before stay written."""
+    start = time.perf_counter()
+    explicit = bool(langs)
+    langs = list(langs) if langs else list(config.languages)  # type: ignore[attr-defined]
+    langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
+    source = config.source_language  # type: ignore[attr-defined]
+    if translator is None:
+        translator = get_translator(provider, config, cache=open_cache(config))
+    report = DraftReport(provider=translator.name)
+    calls_before = translator.calls
+    size = batch_size or translator.batch_size
+
+    if not explicit:
+        reachable = {t for s, t in translator.supported_pairs() if s == source}
+        report.unsupported = [lang for lang in langs if lang not in reachable]
+        langs = [lang for lang in langs if lang in reachable]
+    plan: list[tuple[str, object, list[Message]]] = []
+    for lang in langs:
+        path = catalog_path(config, lang)
+        catalog = load_catalog(path, lang)
+        rep = report.languages.setdefault(lang, LanguageReport(lang))
+        todo: list[Message] = []
+        for m in catalog.active():
+            if m.state == "untranslated" and m.source:
+                todo.append(m)
+            elif m.state != "untranslated":
+                rep.skipped += 1
+        if todo:
+            translator.route(source, lang)  # unsupported pair: fail before any work
+        plan.append((lang, catalog, todo))
+    total = sum(len(todo) for _, _, todo in plan)
+    done = 0
+    if progress:
+        progress(0, total, langs[0] if langs else "")
+
+    conn = None
+    try:
+        for lang, catalog, todo in plan:
+            rep = report.languages[lang]
+            for batch in _chunks(todo, size):
+                texts: list[str] = []
+                for m in batch:
+                    texts.append(m.source)
+                    if m.source_plural is not None:
+                        texts.append(m.source_plural)
+                outcomes = translator.translate_each(texts, source, lang)
+                changes: list[Change] = []
+                kinds: dict[str, tuple[bool, bool]] = {}  # context -> (cached, damaged)
+                pos = 0
+                for m in batch:
+                    n = 2 if m.source_plural is not None else 1
+                    outs = outcomes[pos : pos + n]
+                    pos += n
+                    failed = [o for o in outs if o.error is not None or not o.text]
+                    if failed:
+                        rep.failed += 1
+                        err = failed[0].error or MTError("empty result", translator.name,
+                                                         source, lang, m.source)
+                        rep.errors.append(f"{m.context}: {err}")
+                        continue
+                    merged = Outcome(
+                        text=outs[0].text,
+                        cached=all(o.cached for o in outs),
+                        damaged=tuple(d for o in outs for d in o.damaged),
+                        route=outs[0].route,
+                    )
+                    strings = _forms(outs[0].text or "",
+                                     outs[1].text if n == 2 else None,
+                                     catalog.nplurals)  # type: ignore[attr-defined]
+                    changes.append(Change(
+                        context=m.context,
+                        strings=strings,
+                        fuzzy=True,
+                        note=provenance(translator, merged),
+                        add_flags=frozenset({DAMAGED_FLAG}) if merged.damaged else frozenset(),
+                        base_revision=m.revision,
+                        only_states=frozenset({"untranslated"}),
+                    ))
+                    kinds[m.context] = (merged.cached, bool(merged.damaged))
+                if changes:
+                    result = apply_changes(catalog.path, changes)  # type: ignore[attr-defined]
+                    for ctx in result.applied:
+                        cached, damaged = kinds[ctx]
+                        if cached:
+                            rep.cached += 1
+                        else:
+                            rep.drafted += 1
+                        if damaged:
+                            rep.damaged += 1
+                    rep.skipped += len(result.skipped) + len(result.conflicts)
+                    if audit and result.applied:
+                        conn = conn or _audit_conn(config)
+                        if conn is not None:
+                            _audit(conn, translator, lang, changes, result)
+                done += len(batch)
+                if progress:
+                    progress(done, total, lang)
+    finally:
+        report.engine_calls = translator.calls - calls_before
+        report.seconds = time.perf_counter() - start
+        if conn is not None:
+            conn.close()
+    return report
+
+
+def _audit_conn(config: object):
+    from .. import db
+
+    try:
+        return db.connect(config.database)  # type: ignore[attr-defined]
+    except Exception:  # the audit trail must not make drafting impossible
+        return None
+
+
+def _audit(conn, translator: Translator, lang: str, changes: list[Change], result) -> None:
+    from .. import audit
+
+    by_ctx = {c.context: c for c in changes}
+    for ctx in result.applied:
+        c = by_ctx[ctx]
+        audit.record(
+            conn, user=f"mt:{translator.name}", language=lang, context=ctx, action="mt",
+            before=[""] * len(c.strings), after=c.strings, before_fuzzy=False, after_fuzzy=True,
+            base_revision=c.base_revision, revision=result.revisions.get(ctx), note=c.note,
+        )
+
+
+# --------------------------------------------------------------------------- back-translation
+
+
+@dataclass(frozen=True)
+class BackTranslation:
+    text: str  # the back-translated text (first form for plurals)
+    strings: tuple[str, ...]  # one per input string
+    engine: str
+    route: str
+    cached: bool
+    damaged: bool
+
+    @property
+    def note(self) -> str:
+        return f"back-translation: {self.engine} {self.route}"
+
+
+def back_translate(
+    config: object,
+    language: str,
+    text: str | Sequence[str],
+    *,
+    provider: str | None = None,
+    translator: Translator | None = None,
+) -> BackTranslation | None:
+    """Translate a draft or approved *text* of *language* back into the source language.
+
+    Returns None if the engine offers no pair (direct or via the pivot table) for it.
+    Results go through the same cache as drafts."""
+    strings = [text] if isinstance(text, str) else list(text)
+    if translator is None:
+        translator = get_translator(provider, config, cache=open_cache(config))
+    source = config.source_language  # type: ignore[attr-defined]
+    try:
+        translator.route(language, source)
+    except MTError:
+        return None
+    outcomes = translator.translate_each(strings, language, source)
+    for o in outcomes:
+        if o.error is not None:
+            raise o.error
+    return BackTranslation(
+        text=outcomes[0].text or "",
+        strings=tuple(o.text or "" for o in outcomes),
+        engine=translator.name,
+        route=outcomes[0].route,
+        cached=all(o.cached for o in outcomes),
+        damaged=any(o.damaged for o in outcomes),
+    )
