@@ -61,3 +61,77 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, env=N
         [sys.executable, "-m", "workflow.cli", *args],
         cwd=cwd, input=input, capture_output=True, text=True, env=env, timeout=300,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Web fixtures (web/): a drafted project with accounts, built once and copied per test.
+
+WEB_LANGUAGES = ("fr", "es", "ar", "de")
+#: name -> (password, role, languages)
+WEB_USERS = {
+    "tr_fr": ("pw-tr-fr-1234", "translator", ["fr"]),
+    "tr_es": ("pw-tr-es-1234", "translator", ["es", "ar"]),
+    "coord": ("pw-coord-1234", "coordinator", []),
+}
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory) -> Path:
+    """A project (fr, es, ar, de) with pseudo-MT drafts for every entry and three accounts."""
+    from click.testing import CliRunner
+
+    from workflow import db, users
+    from workflow.cli import main
+
+    root = write_project(tmp_path_factory.mktemp("web") / "proj", languages=WEB_LANGUAGES,
+                         extra='\n[mt]\nprovider = "pseudo"\n')
+    runner = CliRunner()
+    for args in (["update"], ["draft", "--provider", "pseudo"]):
+        res = runner.invoke(main, ["--project", str(root), *args], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+    conn = db.connect(root / "var" / "letterflow.sqlite3")
+    for name, (pw, role, langs) in WEB_USERS.items():
+        users.add_user(conn, name, pw, role, langs)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return root
+
+
+@pytest.fixture
+def web_project(web_template: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "webproj"
+    shutil.copytree(web_template, dest, ignore=shutil.ignore_patterns("*.lock"))
+    return dest
+
+
+@pytest.fixture
+def app(web_project: Path):
+    """The review app over a fresh copy of the project, CSRF off (see csrf_app)."""
+    from web import create_app
+
+    return create_app(project_dir=web_project, test_config={
+        "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture
+def csrf_app(web_project: Path):
+    """The review app with CSRF protection on, exactly as in production."""
+    from web import create_app
+
+    return create_app(project_dir=web_project, test_config={"SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def web_login(client, name: str, password: str | None = None):
+    """Log *client* in through the real login form; returns the response."""
+    pw = password if password is not None else WEB_USERS[name][0]
+    return client.post("/login", data={"name": name, "password": pw})

@@ -308,3 +308,38 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     cat = load_catalog(po)
     for ctx in ("icnk-2012/place", "icnk-2012/salutation", "icnk-2012/cc"):
         assert cat.get(ctx).strings == (f"{ctx} v14",)
+
+
+def _pypo_messages(path):
+    from translate.storage import pypo
+
+    from workflow.catalogs import to_message
+
+    store = pypo.pofile.parsefile(str(path))
+    return [to_message(u) for u in store.units if not u.isheader()]
+
+
+def test_fast_reader_agrees_with_pypo(tmp_path, project_dir):
+    """load_catalog's own strict reader and pypo (used for writes) see the same messages."""
+    from workflow.config import load_config
+
+    cfg = load_config(project_dir)
+    files = [GNU, cfg.template, *(cfg.catalog(lang) for lang in cfg.languages)]
+    escaped = tmp_path / "esc.po"
+    escaped.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n# note\n#, fuzzy, python-brace-format\n'
+        'msgctxt "a\\tb"\nmsgid "x \\"q\\" \\\\ {n}\\n"\n"second"\nmsgstr "y\\tz"\n',
+        encoding="utf-8",
+    )
+    files.append(escaped)
+    for path in files:
+        fast = [m for m in load_catalog(path).messages]
+        slow = _pypo_messages(path)
+        assert len(fast) == len(slow), path
+        for a, b in zip(fast, slow):
+            assert (a.context, a.source, a.source_plural, a.strings, a.fuzzy, a.obsolete,
+                    a.flags, a.auto_comments, a.translator_comments, a.locations,
+                    a.previous_source, a.revision) == (
+                b.context, b.source, b.source_plural, b.strings, b.fuzzy, b.obsolete,
+                b.flags, b.auto_comments, b.translator_comments, b.locations,
+                b.previous_source, b.revision), (path, a.context)

@@ -22,13 +22,14 @@ def back_translate_message(lang: str, message: Any) -> tuple[list[str] | None, s
     cfg = svc.config
     engine = svc.app.config.get("BACKTRANSLATE_ENGINE") or (cfg.mt or {}).get("provider")
     try:
-        from workflow.mt import get_translator
+        from workflow.mt.drafting import back_translate
     except ImportError:
         return None, "Back-translation is not available (workflow.mt is missing)."
     try:
-        translator = get_translator(engine, cfg)
-        out = translator.translate_batch(texts, lang, cfg.source_language)
+        result = back_translate(cfg, lang, texts, provider=engine)
     except LetterflowError as exc:
         log.warning("back-translation failed for %s/%s: %s", lang, message.context, exc)
         return None, f"Back-translation failed: {exc}"
-    return list(out), None
+    if result is None:
+        return None, f"The MT engine offers no {lang} -> {cfg.source_language} pair."
+    return list(result.strings), None

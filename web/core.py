@@ -163,32 +163,35 @@ class Services:
         return out
 
     # -- glossary, back-translation, preview (other modules; guarded) ---------------------
-    def glossary_terms(self, catalog: Any, message: Any) -> list[dict[str, str]]:
-        """Glossary terms found in the message's source: [{"term", "translation", "found"}]."""
+    def glossary_terms(self, catalog: Any, message: Any) -> list[dict[str, Any]]:
+        """Glossary concepts in the message's source with their required translation and
+        whether the current text uses it: [{"term", "translation", "requirement", "found"}]."""
         try:
-            from workflow.checks import glossary
+            from workflow.checks.glossary import TextIndex, glossary_for
         except ImportError:
             return []
-        fn = getattr(glossary, "terms_in", None) or getattr(glossary, "terms_for", None)
-        if fn is None:
-            return []
         try:
-            terms = fn(message, catalog.language, config=self.config)
-        except TypeError:
-            terms = fn(message.source, catalog.language, self.config)
+            glossary = glossary_for(catalog, self.config)
         except LetterflowError as exc:
-            log.warning("glossary lookup failed: %s", exc)
+            log.warning("glossary unavailable: %s", exc)
             return []
+        if glossary is None:
+            return []
+        lang = catalog.language
+        text = " ".join(message.strings)
+        index = TextIndex(text, lang) if text.strip() else None
         out = []
-        for t in terms or ():
-            if isinstance(t, dict):
-                out.append(t)
-                continue
-            out.append({
-                "term": getattr(t, "term", None) or getattr(t, "source", ""),
-                "translation": getattr(t, "translation", None) or getattr(t, "target", ""),
-                "found": getattr(t, "found", None),
-            })
+        seen: set[str] = set()
+        for source in (message.source, message.source_plural or ""):
+            for concept in glossary.in_source(source):
+                if concept.id in seen:
+                    continue
+                seen.add(concept.id)
+                out.append({
+                    "term": concept.name, "translation": concept.preferred(lang),
+                    "requirement": concept.requirement,
+                    "found": concept.found_in(index) if index is not None else None,
+                })
         return out
 
 

@@ -25,10 +25,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.misc.multistring import multistring
-from translate.storage import pypo
-
 from .errors import CatalogError, ConflictError
+
+
+class _LazyModule:
+    """Import translate-toolkit's pypo on first use: reading (the CI gate, the review
+    queue) never needs it, only writing does."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attr: str):
+        if self._module is None:
+            import importlib
+
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+pypo = _LazyModule("translate.storage.pypo")
 
 # ---------------------------------------------------------------------------
 # The read-only model
@@ -170,52 +186,233 @@ def plural_function(expr: str):
 
 
 # ---------------------------------------------------------------------------
-# Syntax validation (pypo is lenient; we refuse to touch a file we could not parse)
+# The fast, strict reader.
+#
+# Reading is the hot path (the CI gate, the review queue, export), so it does not go
+# through pypo: a line-based state machine validates the syntax (reporting file:line)
+# and builds Message objects directly. Writing always goes through pypo. A test
+# checks that both readers agree on every fixture.
 
 _QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
-_LINE_RE = re.compile(
-    r"^(?:"
-    r"(?P<kw>msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]+" + _QUOTED + r"|"
-    r"(?P<cont>" + _QUOTED + r")"
-    r")[ \t]*$"
-)
+_KW_LINE = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$")
+_CONT_LINE = re.compile(r"^(" + _QUOTED + r")[ \t]*$")
+_ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+            "\\": "\\", '"': '"', "?": "?", "'": "'"}
+
+
+def _unescape_match(m: re.Match) -> str:
+    esc = m.group(0)[1:]
+    if esc in _ESCAPES:
+        return _ESCAPES[esc]
+    if esc[0] == "x":
+        return chr(int(esc[1:], 16))
+    if esc[0].isdigit():
+        return chr(int(esc, 8))
+    return esc
+
+
+def _unq(quoted: str) -> str:
+    body = quoted[1:-1]
+    return _ESCAPE.sub(_unescape_match, body) if "\\" in body else body
+
+
+_ALLOWED = {
+    "msgctxt": (None,),
+    "msgid": (None, "msgctxt"),
+    "msgid_plural": ("msgid",),
+    "msgstr": ("msgid",),
+    "msgstr[]": ("msgid_plural", "msgstr[]"),
+}
+
+
+class _Entry:
+    __slots__ = ("ctx", "msgid", "plural", "strs", "flags", "auto", "trans", "locs",
+                 "prev", "obsolete", "line", "kw", "idx", "has_ctx")
+
+    def __init__(self) -> None:
+        self.ctx: list[str] = []
+        self.msgid: list[str] | None = None
+        self.plural: list[str] | None = None
+        self.strs: dict[int, list[str]] = {}
+        self.flags: list[str] = []
+        self.auto: list[str] = []
+        self.trans: list[str] = []
+        self.locs: list[str] = []
+        self.prev: list[str] | None = None
+        self.obsolete = False
+        self.line = 0
+        self.kw: str | None = None
+        self.idx = 0
+        self.has_ctx = False
+
+
+def _comment_body(s: str, n: int) -> str:
+    body = s[n:]
+    return body[1:] if body.startswith(" ") else body
+
+
+def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
+    """Parse PO *text* strictly. Returns (header fields, messages in file order)."""
+    messages: list[Message] = []
+    header_text: str | None = None
+    seen: dict[tuple[str, str], int] = {}
+    e = _Entry()
+    prev_kw: str | None = None  # "#| msgid" continuation target
+
+    def finish(e: _Entry) -> None:
+        nonlocal header_text
+        if e.msgid is None:
+            if e.kw is not None or e.ctx:
+                raise CatalogError("entry has no msgid", path, e.line)
+            return
+        if e.kw not in ("msgstr", "msgstr[]"):
+            raise CatalogError("entry has no msgstr", path, e.line)
+        msgid = "".join(e.msgid)
+        ctx = "".join(e.ctx)
+        if e.plural is not None:
+            n = len(e.strs)
+            if sorted(e.strs) != list(range(n)):
+                raise CatalogError("msgstr[] indexes are not 0..n-1", path, e.line)
+            strings = tuple("".join(e.strs[i]) for i in range(n))
+        else:
+            strings = ("".join(e.strs[0]),)
+        if not msgid and not e.has_ctx and not e.obsolete:
+            if header_text is not None:
+                raise CatalogError("second header entry (empty msgid)", path, e.line)
+            header_text = strings[0]
+            return
+        if not e.obsolete:
+            key = (ctx, msgid)
+            if key in seen:
+                raise CatalogError(
+                    f"duplicate message (msgctxt {ctx!r}), first at line {seen[key]}", path, e.line
+                )
+            seen[key] = e.line
+        flags = frozenset(e.flags)
+        messages.append(Message(
+            context=ctx,
+            source=msgid,
+            source_plural="".join(e.plural) if e.plural is not None else None,
+            strings=strings,
+            fuzzy="fuzzy" in flags,
+            obsolete=e.obsolete,
+            flags=flags,
+            auto_comments=tuple(e.auto),
+            translator_comments=tuple(e.trans),
+            locations=tuple(e.locs),
+            previous_source="".join(e.prev) if e.prev is not None else None,
+            line=e.line,
+        ))
+
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        s = raw.strip()
+        if not s:
+            finish(e)
+            e = _Entry()
+            prev_kw = None
+            continue
+        if s[0] == "#":
+            obsolete = s.startswith("#~")
+            if obsolete and not s.startswith("#~|"):
+                s = s[2:].strip()
+                if not s:
+                    continue
+                if s[0] == "#":
+                    continue
+                e.obsolete = True
+            else:
+                if e.kw is not None and e.kw != "comment":
+                    # a comment after the strings starts a new entry (no blank line between)
+                    finish(e)
+                    e = _Entry()
+                c = s[1:2]
+                if c == ".":
+                    e.auto.append(_comment_body(s, 2))
+                elif c == ":":
+                    e.locs.extend(_comment_body(s, 2).split())
+                elif c == ",":
+                    e.flags.extend(f.strip() for f in s[2:].split(",") if f.strip())
+                elif c == "|" or s.startswith("#~|"):
+                    body = s[3:].strip() if s.startswith("#~|") else s[2:].strip()
+                    m = _KW_LINE.match(body)
+                    if m and m.group(1) == "msgid":
+                        e.prev = [_unq(m.group(3))]
+                        prev_kw = "msgid"
+                    elif m:
+                        prev_kw = m.group(1)
+                    else:
+                        mc = _CONT_LINE.match(body)
+                        if mc and prev_kw == "msgid" and e.prev is not None:
+                            e.prev.append(_unq(mc.group(1)))
+                elif c == "~":
+                    pass
+                else:
+                    e.trans.append(_comment_body(s, 1))
+                continue
+        m = _KW_LINE.match(s)
+        if m:
+            kw = m.group(1)
+            base = "msgstr[]" if m.group(2) is not None else kw
+            if e.kw == "comment":
+                e.kw = None
+            if e.kw in ("msgstr", "msgstr[]") and base in ("msgctxt", "msgid"):
+                finish(e)  # entries not separated by a blank line
+                keep_obsolete = e.obsolete
+                e = _Entry()
+                e.obsolete = keep_obsolete
+            if e.kw not in _ALLOWED[base]:
+                raise CatalogError(f"{kw} is out of place here", path, lineno)
+            value = _unq(m.group(3))
+            if base == "msgctxt":
+                e.ctx, e.has_ctx = [value], True
+                e.line = e.line or lineno
+            elif base == "msgid":
+                e.msgid = [value]
+                e.line = lineno
+            elif base == "msgid_plural":
+                e.plural = [value]
+            elif base == "msgstr":
+                e.strs = {0: [value]}
+            else:
+                idx = int(m.group(2))
+                if idx in e.strs:
+                    raise CatalogError(f"msgstr[{idx}] given twice", path, lineno)
+                e.strs[idx] = [value]
+                e.idx = idx
+            e.kw = base
+            continue
+        m = _CONT_LINE.match(s)
+        if m:
+            value = _unq(m.group(1))
+            if e.kw == "msgctxt":
+                e.ctx.append(value)
+            elif e.kw == "msgid":
+                e.msgid.append(value)
+            elif e.kw == "msgid_plural":
+                e.plural.append(value)
+            elif e.kw == "msgstr":
+                e.strs[0].append(value)
+            elif e.kw == "msgstr[]":
+                e.strs[e.idx].append(value)
+            else:
+                raise CatalogError("continuation string with no keyword before it", path, lineno)
+            continue
+        if s.startswith(("msgid", "msgstr", "msgctxt")) or s.startswith('"'):
+            raise CatalogError(f"malformed string (check quotes and escapes): {s[:60]!r}", path, lineno)
+        raise CatalogError(f"not a PO line: {s[:60]!r}", path, lineno)
+    finish(e)
+    headers: dict[str, str] = {}
+    for hline in (header_text or "").split("\n"):
+        if ":" in hline:
+            k, _, v = hline.partition(":")
+            headers[k.strip()] = v.strip()
+    return headers, messages
 
 
 def validate_syntax(text: str, path: str) -> None:
-    """Raise CatalogError(path, line) at the first line that is not valid PO syntax."""
-    state = None  # last keyword seen in the current entry
-    for lineno, line in enumerate(text.split("\n"), 1):
-        s = line.strip()
-        if not s:
-            state = None
-            continue
-        if s.startswith("#"):
-            if s.startswith("#~") and not s.startswith("#~|"):
-                body = s[2:].strip()
-                if body and not body.startswith("#") and not _LINE_RE.match(body):
-                    raise CatalogError(f"malformed obsolete entry line: {s[:60]!r}", path, lineno)
-            continue
-        m = _LINE_RE.match(s)
-        if not m:
-            if s.startswith(("msgid", "msgstr", "msgctxt")):
-                raise CatalogError(f"malformed string (check quotes and escapes): {s[:60]!r}", path, lineno)
-            raise CatalogError(f"not a PO line: {s[:60]!r}", path, lineno)
-        kw = m.group("kw")
-        if kw is None:
-            if state is None:
-                raise CatalogError("continuation string with no keyword before it", path, lineno)
-            continue
-        base = "msgstr[]" if kw.startswith("msgstr[") else kw
-        allowed = {
-            "msgctxt": {None},
-            "msgid": {None, "msgctxt"},
-            "msgid_plural": {"msgid"},
-            "msgstr": {"msgid"},
-            "msgstr[]": {"msgid_plural", "msgstr[]"},
-        }[base]
-        if state not in allowed:
-            raise CatalogError(f"{kw} is out of place here", path, lineno)
-        state = base
+    """Raise CatalogError(path, line) at the first problem; used before every write."""
+    read_messages(text, path)
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -235,7 +432,7 @@ def _decode(data: bytes, path: str) -> str:
 def _unit_strings(unit: pypo.pounit) -> tuple[str, ...]:
     target = unit.target
     if unit.hasplural():
-        if isinstance(target, multistring):
+        if isinstance(target, pypo.multistring):
             return tuple(str(s) for s in target.strings)
         return (str(target or ""),)
     return (str(target or ""),)
@@ -262,18 +459,9 @@ def _flags(unit: pypo.pounit) -> frozenset[str]:
     return frozenset(flags)
 
 
-def _entry_lines(text: str) -> list[int]:
-    """Line numbers of each entry's msgid line (active and obsolete), in file order."""
-    out = []
-    for i, line in enumerate(text.split("\n"), 1):
-        if line.startswith("msgid ") or line.startswith("#~ msgid "):
-            out.append(i)
-    return out
-
-
 def to_message(unit: pypo.pounit, line: int = 0) -> Message:
     source = unit.source
-    if unit.hasplural() and isinstance(source, multistring):
+    if unit.hasplural() and isinstance(source, pypo.multistring):
         strings = source.strings
         src, src_pl = str(strings[0]), str(strings[1]) if len(strings) > 1 else ""
     else:
@@ -297,29 +485,16 @@ def to_message(unit: pypo.pounit, line: int = 0) -> Message:
     )
 
 
-def parse_store(data: bytes, path: str) -> tuple[pypo.pofile, str]:
-    """Validate and parse *data*; return the pypo store and the decoded text."""
-    text = _decode(data, path)
-    validate_syntax(text, path)
+def parse_store(data: bytes, path: str) -> tuple[pypo.pofile, Catalog]:
+    """Validate *data* strictly (and read it as a Catalog), then parse it with pypo for writing."""
+    catalog = parse_catalog(data, path)
     store = pypo.pofile()
     store.filename = path
     try:
         store.parse(data)
     except Exception as exc:  # pypo raises bare ValueErrors etc. on odd input
         raise CatalogError(f"cannot parse: {exc}", path) from None
-    seen: dict[tuple[str, str], int] = {}
-    lines = _entry_lines(text)
-    for i, unit in enumerate(store.units):
-        if unit.isheader() or unit.isobsolete():
-            continue
-        key = (unit.getcontext() or "", unit.getid())
-        line = lines[i] if i < len(lines) else 0
-        if key in seen:
-            raise CatalogError(
-                f"duplicate message (msgctxt {key[0]!r}), first at line {seen[key]}", path, line
-            )
-        seen[key] = line
-    return store, text
+    return store, catalog
 
 
 def _headers(store: pypo.pofile) -> dict[str, str]:
@@ -327,28 +502,6 @@ def _headers(store: pypo.pofile) -> dict[str, str]:
         return dict(store.parseheader())
     except Exception:
         return {}
-
-
-def _catalog_from_store(store: pypo.pofile, text: str, path: Path, language: str | None) -> Catalog:
-    headers = _headers(store)
-    lang = language or headers.get("Language", "") or ""
-    nplurals, expr = 2, "(n != 1)"
-    pf = headers.get("Plural-Forms")
-    if pf:
-        try:
-            nplurals, expr = parse_plural_forms(pf)
-        except ValueError as exc:
-            raise CatalogError(str(exc), str(path), 1) from None
-    elif lang:
-        nplurals, expr = parse_plural_forms(plural_header(lang))
-    lines = _entry_lines(text)
-    messages = []
-    for i, unit in enumerate(store.units):
-        if unit.isheader():
-            continue
-        messages.append(to_message(unit, lines[i] if i < len(lines) else 0))
-    return Catalog(path=path, language=lang, nplurals=nplurals, plural_expr=expr,
-                   headers=headers, messages=messages)
 
 
 def load_catalog(path: str | Path, language: str | None = None) -> Catalog:
@@ -360,8 +513,29 @@ def load_catalog(path: str | Path, language: str | None = None) -> Catalog:
         raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
-    store, text = parse_store(data, str(path))
-    return _catalog_from_store(store, text, path, language)
+    return parse_catalog(data, path, language)
+
+
+def parse_catalog(data: bytes, path: str | Path, language: str | None = None) -> Catalog:
+    path = Path(path)
+    headers, messages = read_messages(_decode(data, str(path)), str(path))
+    return _make_catalog(path, headers, messages, language)
+
+
+def _make_catalog(path: Path, headers: dict[str, str], messages: list[Message],
+                  language: str | None) -> Catalog:
+    lang = language if language is not None else headers.get("Language", "")
+    nplurals, expr = 2, "(n != 1)"
+    pf = headers.get("Plural-Forms")
+    if pf:
+        try:
+            nplurals, expr = parse_plural_forms(pf)
+        except ValueError as exc:
+            raise CatalogError(str(exc), str(path), 1) from None
+    elif lang:
+        nplurals, expr = parse_plural_forms(plural_header(lang))
+    return Catalog(path=path, language=lang, nplurals=nplurals, plural_expr=expr,
+                   headers=headers, messages=messages)
 
 
 def load_template(path: str | Path) -> Catalog:
@@ -511,7 +685,7 @@ def _apply_one(unit: pypo.pounit, change: Change, nplurals: int) -> None:
     if unit.hasplural():
         if len(strings) == 1 and nplurals > 1:
             strings = strings * nplurals
-        unit.target = multistring(strings) if len(strings) > 1 else strings[0]
+        unit.target = pypo.multistring(strings) if len(strings) > 1 else strings[0]
         if len(strings) == 1:
             # keep msgstr[0] form for a one-form language
             unit.msgstr = {0: unit.quote(strings[0])}
@@ -558,8 +732,7 @@ def apply_changes(
             data = path.read_bytes()
         except FileNotFoundError:
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
-        store, text = parse_store(data, str(path))
-        catalog = _catalog_from_store(store, text, path, None)
+        store, catalog = parse_store(data, str(path))
         units = {
             (u.getcontext() or ""): u for u in store.units if not u.isheader() and not u.isobsolete()
         }
@@ -569,7 +742,7 @@ def apply_changes(
             if unit is None:
                 result.missing.append(change.context)
                 continue
-            current = to_message(unit)
+            current = catalog.get(change.context) or to_message(unit)
             if change.base_revision is not None and change.base_revision != current.revision:
                 if raise_on_conflict:
                     raise ConflictError(change.context, change.base_revision, current)

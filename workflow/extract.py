@@ -77,6 +77,46 @@ def build_template(config) -> bytes:
     return buf.getvalue()
 
 
+def expected_messages(config) -> list[tuple]:
+    """What the template must hold for the current letters, computed without Babel
+    (the CI gate's fast staleness check; ``build_template`` is the reference)."""
+    out = []
+    for path in sorted(config.letters, key=lambda p: os.path.relpath(p, config.root)):
+        letter = load_letter(path)
+        rel = os.path.relpath(path, config.root).replace(os.sep, "/")
+        for block in letter.messages:
+            out.append((
+                block.context, block.text, block.text_plural,
+                " ".join(" ".join(translator_comments(letter, block)).split()),
+                (f"{rel}:{block.line}",), bool(block.placeholders),
+            ))
+    return out
+
+
+def template_problems(config, template) -> list[str]:
+    """Why the template (a catalogs.Catalog) is out of sync with the letters; [] if it is not."""
+    want = expected_messages(config)
+    have = [
+        (m.context, m.source, m.source_plural, " ".join(" ".join(m.auto_comments).split()),
+         m.locations, "python-brace-format" in m.flags)
+        for m in template.active()
+    ]
+    if want == have:
+        return []
+    want_ctx = {w[0]: w for w in want}
+    have_ctx = {h[0]: h for h in have}
+    added = [c for c in want_ctx if c not in have_ctx]
+    removed = [c for c in have_ctx if c not in want_ctx]
+    changed = [c for c in want_ctx if c in have_ctx and want_ctx[c] != have_ctx[c]]
+    parts = []
+    for label, items in (("new", added), ("removed", removed), ("changed", changed)):
+        if items:
+            parts.append(f"{label}: {', '.join(items[:3])}{'…' if len(items) > 3 else ''}")
+    if not parts:
+        parts.append("message order changed")
+    return ["; ".join(parts)]
+
+
 def same_template(a: bytes, b: bytes) -> bool:
     """Equal except for the POT-Creation-Date header."""
     return _CREATION.sub(b"", a) == _CREATION.sub(b"", b)

@@ -50,7 +50,7 @@ def _qa_findings(catalog, config) -> list:
 
 def run_gate(config, languages: list[str], required: list[str]) -> GateReport:
     from .catalogs import catalog_in_sync, load_catalog, load_template
-    from .extract import build_template, same_template
+    from .extract import template_problems
 
     report = GateReport(required=required, languages=languages)
     add = report.findings.append
@@ -59,19 +59,19 @@ def run_gate(config, languages: list[str], required: list[str]) -> GateReport:
     # 1. The template against the letter(s): a stale extract fails the build.
     template = None
     try:
-        fresh = build_template(config)
         if not tpath.exists():
             add(GateFinding("", "", "template", ERROR, "template missing: run `letterflow extract`", str(tpath)))
-        elif not same_template(tpath.read_bytes(), fresh):
-            add(GateFinding("", "", "template", ERROR,
-                            "template is out of sync with the letter: run `letterflow extract` "
-                            "then `letterflow update`", str(tpath), 1))
-        if tpath.exists():
+        else:
             template = load_template(tpath)
+            for problem in template_problems(config, template):
+                add(GateFinding("", "", "template", ERROR,
+                                f"template is out of sync with the letter ({problem}): run "
+                                "`letterflow extract` then `letterflow update`", str(tpath), 1))
     except CatalogError as exc:
         add(GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0))
     except LetterflowError as exc:
-        add(GateFinding("", "", "letter", ERROR, str(exc), getattr(exc, "path", "") or "", getattr(exc, "line", 0) or 0))
+        add(GateFinding("", "", "letter", ERROR, str(exc), getattr(exc, "path", "") or "",
+                        getattr(exc, "line", 0) or 0))
 
     # 2. Each catalogue: parse, sync, completeness, QA.
     for lang in languages:

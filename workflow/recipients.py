@@ -104,12 +104,12 @@ def official_languages(country: str) -> tuple[str, ...]:
 
 
 def _likely_script(code: str) -> str | None:
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
     from babel.core import get_global
 
     try:
         loc = Locale.parse(code)
-    except (ValueError, TypeError):
+    except (UnknownLocaleError, ValueError, TypeError):
         return None
     if loc.script:
         return loc.script

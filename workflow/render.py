@@ -12,7 +12,7 @@ from __future__ import annotations
 import gettext
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,7 +68,7 @@ class Paragraph:
     text: str
     approved: bool = True
     context: str | None = None  # msgctxt of the message, None for data (date, recipient)
-    state: str = "approved"  # approved | draft | untranslated | source | data
+    state: str = "approved"  # approved | draft | untranslated | flagged | source | data
 
 
 @dataclass(frozen=True)
@@ -208,10 +208,12 @@ def render_letter(
     fonts: Mapping[str, str] | None = None,
     author: str | None = None,
     values: Mapping[str, object] | None = None,
+    flagged: Collection[str] = (),
 ) -> LetterModel:
     """Localise *letter* for *recipient* with *catalog* (``None`` = the source language).
 
     *values* override letter fields (e.g. ``{"signatories": 21}``) and placeholders.
+    *flagged* are message contexts with an error-severity QA finding: shown, never approved.
     Raises :class:`ExportError` naming the message on a broken placeholder or an XML-illegal
     character (the QA checks report those before export).
     """
@@ -275,6 +277,8 @@ def render_letter(
             paragraphs.append(Paragraph("salutation", recipient.salutation, True, None, "data"))
             continue
         text, state = _translation(block, catalog, count, plural_of, nplurals)
+        if block.context in flagged and state == "approved":
+            state = "flagged"
         text = _fill(text, subst, block.context, language)
         paragraphs.append(
             Paragraph(block.role, text, state in ("approved", "source"), block.context, state)

@@ -171,12 +171,12 @@ class Check:
 
     @classmethod
     def title(cls) -> str:
-        doc = inspect.getdoc(cls) or ""
+        doc = inspect.cleandoc(cls.__doc__ or "")  # own docstring only, never inherited
         return doc.splitlines()[0].strip() if doc else ""
 
     @classmethod
     def description(cls) -> str:
-        doc = inspect.getdoc(cls) or ""
+        doc = inspect.cleandoc(cls.__doc__ or "")
         parts = doc.split("\n\n", 1)
         return " ".join(parts[1].split()) if len(parts) > 1 else ""
 

@@ -24,7 +24,7 @@ for _cat, (_open, _close) in _PAIRS.items():
         _DELTA[_c] = (_cat, -1)
 #: Quotes whose opening and closing forms are the same or vary by language
 #: („…“ in German, “…” in English, „…” in Polish): they must come in pairs.
-_PAIRED_QUOTES = "\"“”„"
+_PAIRED_QUOTES = '"“”„'
 _ALL = frozenset(_DELTA) | frozenset(_PAIRED_QUOTES)
 
 

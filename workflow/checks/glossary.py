@@ -48,13 +48,40 @@ ADMITTED = "admittedTerm-admn-sts"
 
 #: letterflow language -> Snowball algorithm.
 SNOWBALL = {
-    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
-    "el": "greek", "en": "english", "es": "spanish", "eu": "basque", "fa": "persian",
-    "fi": "finnish", "fr": "french", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
-    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian",
-    "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
-    "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
-    "et": "estonian", "ga": "irish", "ne": "nepali", "yi": "yiddish", "eo": "esperanto",
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "et": "estonian",
+    "ga": "irish",
+    "ne": "nepali",
+    "yi": "yiddish",
+    "eo": "esperanto",
 }
 #: Written without spaces between words (or with particles glued to nouns).
 SUBSTRING_LANGUAGES = frozenset({"zh", "ja", "ko", "th"})
@@ -267,8 +294,9 @@ def parse_glossary(path: Path, raw: bytes, source_language: str = "en") -> Gloss
         root = ET.fromstring(raw)
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise _fail(path, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
-                    line) from None
+        raise _fail(
+            path, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})", line
+        ) from None
     tag = root.tag.split("}")[-1]
     if tag not in ("martif", "tbx"):
         raise _fail(path, f"root element is <{tag}>, expected <martif> (TBX)")
@@ -293,8 +321,10 @@ def parse_glossary(path: Path, raw: bytes, source_language: str = "en") -> Gloss
                 note = (child.text or "").strip()
         if requirement not in REQUIREMENTS:
             raise _fail(
-                path, f"termEntry {cid!r}: requirement {requirement!r} is not "
-                f"'mandatory' or 'advised'", line)
+                path,
+                f"termEntry {cid!r}: requirement {requirement!r} is not 'mandatory' or 'advised'",
+                line,
+            )
         terms: dict[str, list[Term]] = {}
         for lang_set in entry:
             if lang_set.tag.split("}")[-1] not in ("langSet", "langSec"):
@@ -311,14 +341,17 @@ def parse_glossary(path: Path, raw: bytes, source_language: str = "en") -> Gloss
                 status = PREFERRED
                 parent = _parent_of(lang_set, term_el)
                 for note_el in parent if parent is not None else ():
-                    if (note_el.tag.split("}")[-1] == "termNote"
-                            and note_el.get("type") == "administrativeStatus"):
+                    if (
+                        note_el.tag.split("}")[-1] == "termNote"
+                        and note_el.get("type") == "administrativeStatus"
+                    ):
                         status = (note_el.text or PREFERRED).strip()
                 terms.setdefault(base_language(lang), []).append(Term(text, status))
         if not terms.get(source_language):
             raise _fail(path, f"termEntry {cid!r} has no {source_language!r} term", line)
-        concepts.append(Concept(cid, requirement, {k: tuple(v) for k, v in terms.items()},
-                                note, line))
+        concepts.append(
+            Concept(cid, requirement, {k: tuple(v) for k, v in terms.items()}, note, line)
+        )
     if not concepts:
         raise _fail(path, "no termEntry found")
     return Glossary(path, source_language, concepts)
@@ -334,8 +367,9 @@ def _parent_of(scope: ET.Element, target: ET.Element) -> ET.Element | None:
 _cache: dict[tuple[str, float, int, str], Glossary] = {}
 
 
-def load_glossary(path: str | Path, languages: Iterable[str] = (), *,
-                  source_language: str = "en") -> Glossary:
+def load_glossary(
+    path: str | Path, languages: Iterable[str] = (), *, source_language: str = "en"
+) -> Glossary:
     """Read (and cache, by mtime) a TBX glossary; check it covers *languages*.
 
     Raises QAError with the file, line, term and language for a malformed file or a
@@ -378,8 +412,9 @@ def glossary_for(catalog: Any, config: Any) -> Glossary | None:
     return load_glossary(path, languages, source_language=source)
 
 
-def missing_terms(glossary: Glossary, source: str, translation: str,
-                  language: str) -> list[Concept]:
+def missing_terms(
+    glossary: Glossary, source: str, translation: str, language: str
+) -> list[Concept]:
     """Concepts whose source term is in *source* but whose translation is not."""
     concepts = glossary.in_source(source)
     if not concepts:

@@ -44,13 +44,25 @@ _SCRIPT_RES = {
 }
 #: Scripts a language's text is written in (anything not listed: Latin).
 LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
-    "ar": frozenset({"arabic"}), "fa": frozenset({"arabic"}), "ur": frozenset({"arabic"}),
-    "ru": frozenset({"cyrillic"}), "uk": frozenset({"cyrillic"}), "bg": frozenset({"cyrillic"}),
-    "sr": frozenset({"cyrillic", "latin"}), "mk": frozenset({"cyrillic"}),
-    "be": frozenset({"cyrillic"}), "kk": frozenset({"cyrillic"}), "mn": frozenset({"cyrillic"}),
-    "zh": frozenset({"han"}), "ja": frozenset({"han", "kana"}), "ko": frozenset({"hangul", "han"}),
-    "el": frozenset({"greek"}), "he": frozenset({"hebrew"}), "th": frozenset({"thai"}),
-    "hi": frozenset({"devanagari"}), "mr": frozenset({"devanagari"}),
+    "ar": frozenset({"arabic"}),
+    "fa": frozenset({"arabic"}),
+    "ur": frozenset({"arabic"}),
+    "ru": frozenset({"cyrillic"}),
+    "uk": frozenset({"cyrillic"}),
+    "bg": frozenset({"cyrillic"}),
+    "sr": frozenset({"cyrillic", "latin"}),
+    "mk": frozenset({"cyrillic"}),
+    "be": frozenset({"cyrillic"}),
+    "kk": frozenset({"cyrillic"}),
+    "mn": frozenset({"cyrillic"}),
+    "zh": frozenset({"han"}),
+    "ja": frozenset({"han", "kana"}),
+    "ko": frozenset({"hangul", "han"}),
+    "el": frozenset({"greek"}),
+    "he": frozenset({"hebrew"}),
+    "th": frozenset({"thai"}),
+    "hi": frozenset({"devanagari"}),
+    "mr": frozenset({"devanagari"}),
 }
 #: Close relatives lingua cannot tell apart from a language it does not know
 #: (lingua has no Galician model: Galician text reads as Portuguese or Spanish).
@@ -140,9 +152,7 @@ def candidates(language: str, configured: tuple[str, ...], source_language: str)
     """Languages lingua must choose between for a text whose script suits *language*."""
     target_scripts = scripts_of(language)
     pool = {c.split("_")[0] for c in [*configured, source_language, language]}
-    return frozenset(
-        c for c in pool if scripts_of(c) & target_scripts and lingua_supported(c)
-    )
+    return frozenset(c for c in pool if scripts_of(c) & target_scripts and lingua_supported(c))
 
 
 class WrongLanguageCheck(Check):

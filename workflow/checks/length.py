@@ -9,8 +9,20 @@ from workflow.checks.base import Check, Unit
 
 #: Typical characters-of-translation per character of English (CJK writes far fewer).
 TYPICAL_RATIO = {
-    "zh": 0.32, "ja": 0.48, "ko": 0.5, "ar": 0.95, "ru": 1.1, "es": 1.15, "fr": 1.2,
-    "de": 1.2, "pt": 1.15, "it": 1.15, "nl": 1.15, "pl": 1.1, "ca": 1.15, "gl": 1.12,
+    "zh": 0.32,
+    "ja": 0.48,
+    "ko": 0.5,
+    "ar": 0.95,
+    "ru": 1.1,
+    "es": 1.15,
+    "fr": 1.2,
+    "de": 1.2,
+    "pt": 1.15,
+    "it": 1.15,
+    "nl": 1.15,
+    "pl": 1.1,
+    "ca": 1.15,
+    "gl": 1.12,
 }
 DEFAULT_RATIO = 1.1
 #: Below this many source characters a ratio says nothing.

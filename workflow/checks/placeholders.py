@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
 
 #: Python brace fields: {name}, {0}, {}, {obj.attr}, {a[0]}, {count:d}, {x!r}. "{{" escapes.
-BRACE_RE = re.compile(r"\{\{|\}\}|\{((?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*)(?:![rsa])?(?::[^{}]*)?\}")
+BRACE_RE = re.compile(
+    r"\{\{|\}\}|\{((?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*)(?:![rsa])?(?::[^{}]*)?\}"
+)
 #: printf directives as python-format / c-format know them.
 PRINTF_RE = re.compile(
     r"%%|%(?:\((?P<key>\w+)\)|(?P<pos>\d+)\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"

@@ -12,13 +12,26 @@ _SPACE = " \t\n\r\u00a0\u202f\u2009\u3000"
 #: Each sentence-final mark -> its class. Ideographic, full-width and Arabic marks map to
 #: the Latin mark they stand for: 。 for ja/zh, ؟ for ar.
 _CLASS = {
-    ".": ".", "。": ".", "．": ".", "｡": ".", "۔": ".",
-    "?": "?", "？": "?", "؟": "?",
-    "!": "!", "！": "!",
-    ":": ":", "：": ":",
-    ";": ";", "；": ";", "؛": ";",
+    ".": ".",
+    "。": ".",
+    "．": ".",
+    "｡": ".",
+    "۔": ".",
+    "?": "?",
+    "？": "?",
+    "؟": "?",
+    "!": "!",
+    "！": "!",
+    ":": ":",
+    "：": ":",
+    ";": ";",
+    "；": ";",
+    "؛": ";",
     "…": "…",
-    ",": ",", "，": ",", "、": ",", "،": ",",
+    ",": ",",
+    "，": ",",
+    "、": ",",
+    "،": ",",
 }
 #: Marks a letter's salutation may end with in either spelling ("Dear Minister:" ->
 #: "Monsieur le Ministre," / "Sehr geehrter Herr Minister,").

@@ -12,7 +12,7 @@ REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)(?:\s+\1)+(?!\w)", re.IGNORECASE)
 #: and relatives ("die die", "dat dat").
 ALLOWED_REPEATS = {
     "fr": frozenset({"nous", "vous"}),
-    "de": frozenset({"die", "der", "das", "den", "dem"}),
+    "de": frozenset({"die", "der", "das"}),
     "nl": frozenset({"dat", "die"}),
     "en": frozenset({"that", "had"}),
 }
@@ -39,8 +39,10 @@ class RepeatedWordCheck(Check):
         for i, source, text in unit.forms():
             for m in REPEAT_RE.finditer(text):
                 word = m.group(1).casefold()
-                if word in allowed or REPEAT_RE.search(source) and any(
-                    s.group(1).casefold() == word for s in REPEAT_RE.finditer(source)
+                if (
+                    word in allowed
+                    or REPEAT_RE.search(source)
+                    and any(s.group(1).casefold() == word for s in REPEAT_RE.finditer(source))
                 ):
                     continue
                 yield f"{unit.where(i, total)}word {m.group(1)!r} repeated"

@@ -26,8 +26,14 @@ def catalog_ignores(catalog: Any) -> frozenset[str]:
     return parse_ignore(values) if values else frozenset()
 
 
-def _finding(catalog: Any, context: str, line: int, check_id: str, problem: str | Problem,
-             default_severity: str) -> Finding:
+def _finding(
+    catalog: Any,
+    context: str,
+    line: int,
+    check_id: str,
+    problem: str | Problem,
+    default_severity: str,
+) -> Finding:
     if isinstance(problem, Problem):
         message, severity = problem.message, problem.severity
     else:

@@ -34,10 +34,12 @@ class WhitespaceCheck(Check):
         total = len(unit.strings)
         for i, source, text in unit.forms():
             where = unit.where(i, total)
-            if _lead(source) != _lead(text):
-                yield f"{where}leading whitespace {_lead(text)!r} differs from the source's {_lead(source)!r}"
-            if _trail(source) != _trail(text):
-                yield f"{where}trailing whitespace {_trail(text)!r} differs from the source's {_trail(source)!r}"
+            want, got = _lead(source), _lead(text)
+            if want != got:
+                yield f"{where}leading whitespace {got!r} differs from the source's {want!r}"
+            want, got = _trail(source), _trail(text)
+            if want != got:
+                yield f"{where}trailing whitespace {got!r} differs from the source's {want!r}"
             if "  " in text or "\u00a0 " in text or " \u00a0" in text or "\u3000\u3000" in text:
                 extra = len(DOUBLE_SPACE_RE.findall(text)) - len(DOUBLE_SPACE_RE.findall(source))
                 if extra > 0:

@@ -153,10 +153,10 @@ class ApertiumTranslator(Translator):
             )
         results: list[str | MTError] = []
         pos = 0
-        for text, seps in zip(texts, shapes, strict=True):
+        for seps in shapes:
             n = len(seps) + 1
-            pieces = [_clean(src, tr) for src, tr in zip(paragraphs[pos:pos + n], got[pos:pos + n],
-                                                         strict=True)]
+            pairs = zip(paragraphs[pos : pos + n], got[pos : pos + n], strict=True)
+            pieces = [_clean(src, tr) for src, tr in pairs]
             pos += n
             joined = pieces[0]
             for sep, piece in zip(seps, pieces[1:], strict=True):

@@ -43,8 +43,8 @@ class MTUnavailable(MTError):
 _PROTECTED = re.compile(
     r"""
       \[\[\d+\]\]                                   # a literal token-lookalike in the source
-    | %\([^)\s]{1,64}\)[-\#0\ +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]   # %(name)s
-    | %[-\#0\ +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs%]    # %s %d %5.2f %%
+    | %\([^)\s]{1,64}\)[-\#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]   # %(name)s
+    | %[-\#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrs%]      # %s %d %5.2f %%
     | \{\{ | \}\}                                   # escaped braces
     | \{[^{}\n]{0,64}\}                             # {name} {0} {} {name!r:>10}
     | </?[A-Za-z][\w:.-]*(?:\s[^<>]{0,200})?/?>     # inline markup <b> </b> <br/>
@@ -301,7 +301,9 @@ class Translator(ABC):
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:\u3002\uff01\uff1f\u061f\u0964])(\s+)|(?<=[\u3002\uff01\uff1f])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;:\u3002\uff01\uff1f\u061f\u0964])(\s+)|(?<=[\u3002\uff01\uff1f])"
+)
 
 
 def split_text(text: str, limit: int) -> list[tuple[str, str]]:

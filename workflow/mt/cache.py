@@ -68,10 +68,11 @@ class MTCache:
                 for row in rows:
                     found[keys[row["source_key"]]] = row["target_text"]
                 if rows:
+                    hit = [r["source_key"] for r in rows]
                     self.conn.execute(
                         "UPDATE mt_cache SET hits = hits + 1 WHERE engine=? AND source_lang=? "
-                        f"AND target_lang=? AND source_key IN ({marks})",
-                        (engine, source, target, *[r["source_key"] for r in rows]),
+                        f"AND target_lang=? AND source_key IN ({','.join('?' * len(hit))})",
+                        (engine, source, target, *hit),
                     )
         return found
 

@@ -220,7 +220,8 @@ class OnlineTranslator(Translator):
         self.base_url = base_url or env.get("LETTERFLOW_LIBRE_URL") or mt.get(f"{provider}_url")
         self._codes = provider_codes(self.provider)
         source = getattr(config, "source_language", "en") or "en"
-        self._langs = [source, *[x for x in (getattr(config, "languages", []) or []) if x != source]]
+        targets = getattr(config, "languages", []) or []
+        self._langs = [source, *[x for x in targets if x != source]]
         self._sem = _semaphore(provider, self.concurrency)
         _install_hook()
 

@@ -1,0 +1,115 @@
+"""Wrong language: the script test, the lingua detector (real, low-accuracy mode), its
+lazy loading and its bounds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from checks_support import problems
+
+pytest.importorskip("lingua", reason="lingua-language-detector is a project dependency")
+
+LANGS = ["ar", "zh", "fr", "ru", "es", "de", "ja", "ko", "pt", "it", "nl", "pl", "ca", "gl"]
+CONFIG = SimpleNamespace(languages=LANGS, source_language="en")
+SRC = "We are survivors of severe human rights violations in North Korea to seek your support."
+ENGLISH = "We are survivors of severe human rights violations in North Korea to seek your urgent support."
+
+GOOD = [
+    ("fr", "Nous sommes des survivants de graves violations des droits de l'homme en Corée du Nord."),
+    ("es", "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte."),
+    ("ca", "Som supervivents de greus violacions dels drets humans a Corea del Nord i demanem ajuda."),
+    ("gl", "Somos sobreviventes de graves violacións dos dereitos humanos en Corea do Norte."),
+    ("pt", "Somos sobreviventes de graves violações dos direitos humanos na Coreia do Norte."),
+    ("it", "Siamo sopravvissuti a gravi violazioni dei diritti umani nella Corea del Nord."),
+    ("de", "Wir sind Überlebende schwerer Menschenrechtsverletzungen in Nordkorea."),
+    ("nl", "Wij zijn overlevenden van ernstige mensenrechtenschendingen in Noord-Korea."),
+    ("pl", "Jesteśmy ocalałymi z poważnych naruszeń praw człowieka w Korei Północnej."),
+    ("ru", "Мы пережили тяжкие нарушения прав человека в Северной Корее (КНДР, ICNK)."),
+    ("ar", "نحن ناجون من انتهاكات جسيمة لحقوق الإنسان في كوريا الشمالية."),
+    ("zh", "我们是朝鲜严重侵犯人权行为的幸存者，请求您的支持。"),
+    ("ja", "私たちは北朝鮮における深刻な人権侵害の生存者です。"),
+    ("ko", "우리는 북한에서 심각한 인권 침해를 겪은 생존자들입니다."),
+    ("fr", "Merci."),  # short: not judged
+    ("fr", "Thank you for your consideration."),  # 27 letters: under the threshold
+]
+BAD = [
+    ("fr", ENGLISH, "reads as English"),
+    ("de", ENGLISH, "reads as English"),
+    ("gl", ENGLISH, "reads as English"),  # lingua knows no Galician, but this is not pt/es/ca
+    ("it", "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte.",
+     "reads as Spanish"),
+    ("ru", ENGLISH, "mostly Latin script"),
+    ("ja", ENGLISH, "mostly Latin script"),
+    ("ar", ENGLISH, "mostly Latin script"),
+    ("ko", "私たちは北朝鮮における深刻な人権侵害の生存者です。", "reads as Japanese"),
+    ("ja", "我们是朝鲜严重侵犯人权行为的幸存者，请求您的支持。", "reads as Chinese"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), GOOD)
+def test_right_language(lang, text):
+    assert problems("wrong-language", SRC, text, lang=lang, config=CONFIG) == []
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), BAD)
+def test_wrong_language(lang, text, expected):
+    found = problems("wrong-language", SRC, text, lang=lang, config=CONFIG)
+    assert any(expected in p for p in found), found
+
+
+def test_placeholders_do_not_count_as_letters():
+    # 30+ characters, but mostly placeholder names: skipped rather than guessed
+    text = "{country_name_in_the_letter} {recipient_title_here} ok"
+    assert problems("wrong-language", SRC, text, lang="fr", config=CONFIG) == []
+
+
+LAZY = r"""
+import sys
+sys.path.insert(0, "tests")
+from checks_support import catalog, msg
+from workflow.checks import run_checks
+from workflow.checks.language import DETECTOR_COST
+short = [msg("Thank you.", "Merci.", context="a"), msg("Seoul", "Séoul", context="b")]
+run_checks(catalog("fr", short))
+print("after short:", "lingua" in sys.modules)
+long_ = [msg("We are survivors of severe human rights violations in North Korea.",
+             "We are survivors of severe human rights violations in North Korea!", context="c"),
+         msg("We ask this from you because such criminal acts were committed against us.",
+             "Nous vous le demandons parce que de tels actes criminels ont été commis contre nous.",
+             context="d")]
+fs = run_checks(catalog("fr", long_))
+print("after long:", "lingua" in sys.modules)
+print("loads:", DETECTOR_COST.loads)
+print("languages:", ",".join(DETECTOR_COST.languages))
+print("memory:", DETECTOR_COST.memory_mb)
+print("seconds:", DETECTOR_COST.load_seconds)
+print("findings:", sorted(f.check_id for f in fs if f.check_id == "wrong-language"))
+"""
+
+
+def test_detector_is_lazy_bounded_and_costed():
+    out = subprocess.run(
+        [sys.executable, "-c", LAZY], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    lines = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    assert lines["after short"] == "False"  # no detector for short texts
+    assert lines["after long"] == "True"
+    assert lines["loads"] == "1"
+    # bounded: only the catalogue's language and the source language without a config
+    assert lines["languages"] == "en,fr"
+    assert float(lines["memory"]) < 150  # low-accuracy models for 2 languages
+    assert 0 < float(lines["seconds"]) < 30
+    assert "wrong-language" in lines["findings"]
+
+
+def test_detector_only_loads_configured_languages_of_the_script():
+    from workflow.checks.language import candidates
+
+    assert candidates("fr", tuple(LANGS), "en") == frozenset(
+        {"fr", "es", "de", "pt", "it", "nl", "pl", "ca", "en"}
+    )  # gl: no lingua model
+    assert candidates("ru", tuple(LANGS), "en") == frozenset({"ru"})  # script decides alone
+    assert candidates("ja", tuple(LANGS), "en") == frozenset({"ja", "zh", "ko"})

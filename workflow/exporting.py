@@ -1,0 +1,458 @@
+"""The export run: gate -> render every recipient's letter -> files, manifest.json, letters.zip.
+
+- **Gate.** A language is exported only if its catalogue is 100% approved and has no
+  error-severity QA finding; otherwise :class:`GateClosed` (exit 1) names the language and the
+  messages. ``allow_drafts`` exports anyway: every page then carries the "DRAFT — not reviewed"
+  header and each unapproved (or QA-flagged) paragraph is marked.
+- **Nothing half-written.** Files are written under a temporary folder next to ``out`` and
+  moved into place only when every letter, the manifest and the zip are complete.
+- **Manifest.** Per file: recipient, language, the catalogue's content hash (SHA-256 of the
+  .po bytes), and who approved it and when -- from the audit trail when the project database
+  exists, else from the catalogue's ``Last-Translator``/``PO-Revision-Date`` headers.
+
+The web UI uses :func:`plan_export` + :func:`stream_zip` (a streamed zip of the same letters)
+and :func:`preview_model` for its preview.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExportError, LetterflowError
+from .recipients import Recipient, load_recipients
+
+Progress = Callable[[int, int, Recipient], None]
+
+
+class GateClosed(ExportError):
+    """Some recipients' languages are not fully approved or have QA errors (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, blocked: list[LanguageStatus]):
+        self.blocked = blocked
+        parts = [f"{s.language} ({len(s.blocking)} blocking)" for s in blocked]
+        super().__init__(
+            "export blocked: not fully approved or with QA errors: " + ", ".join(parts)
+            + " (use --allow-drafts for marked drafts)"
+        )
+
+    def details(self, limit: int = 10) -> list[str]:
+        lines = []
+        for status in self.blocked:
+            lines.append(f"{status.language}: {status.summary}")
+            lines.extend(f"  {item}" for item in status.blocking[:limit])
+            if len(status.blocking) > limit:
+                lines.append(f"  ... and {len(status.blocking) - limit} more")
+        return lines
+
+
+@dataclass
+class LanguageStatus:
+    language: str
+    path: Path | None = None
+    catalog: object | None = None  # catalogs.Catalog; None for the source language
+    content_hash: str | None = None
+    blocking: list[str] = field(default_factory=list)  # "context: reason" lines
+    flagged: set[str] = field(default_factory=set)  # contexts with an error-severity finding
+    approval: dict = field(default_factory=dict)  # {"by": [...], "at": ..., "source": ...}
+    summary: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocking
+
+
+@dataclass
+class ExportedLetter:
+    filename: str
+    recipient: Recipient
+    language: str
+    draft: bool
+    unapproved: list[str]
+    sha256: str
+    size: int
+    paper: str
+    country_name: str
+
+
+@dataclass
+class ExportResult:
+    out: Path
+    files: list[ExportedLetter]
+    manifest: Path
+    zip: Path
+    statuses: dict[str, LanguageStatus]
+    seconds: float
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for f in self.files if f.draft)
+
+
+def available_languages(config) -> list[str]:
+    """The configured languages whose catalogue file exists."""
+    return [lang for lang in config.languages if config.catalog(lang).is_file()]
+
+
+def language_status(config, language: str, *, letter=None) -> LanguageStatus:
+    """Load *language*'s catalogue and decide whether it may be exported."""
+    from .catalogs import load_catalog
+
+    if language == config.source_language:
+        return LanguageStatus(language, summary="source language", approval={"source": "letter"})
+    path = config.catalog(language)
+    raw = path.read_bytes()
+    catalog = load_catalog(path, language)
+    status = LanguageStatus(language, path, catalog, hashlib.sha256(raw).hexdigest())
+    contexts = None
+    if letter is not None:
+        contexts = {b.context for b in letter.blocks if b.translatable}
+        missing = sorted(c for c in contexts if catalog.get(c) is None)
+        status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
+                               for c in missing)
+    for message in catalog.active():
+        if message.state != "approved":
+            status.blocking.append(f"{message.context}: {message.state}")
+    for finding in _run_checks(catalog, config):
+        if finding.severity == "error":
+            status.flagged.add(finding.context)
+            status.blocking.append(f"{finding.context}: [{finding.check_id}] {finding.message}")
+    st = catalog.stats
+    status.summary = (f"{st.percent:.0f}% approved ({st.draft} draft, {st.untranslated} "
+                      f"untranslated), {len(status.flagged)} with QA errors")
+    status.approval = approval_info(config, language, catalog)
+    return status
+
+
+def _run_checks(catalog, config) -> list:
+    from .checks import run_checks
+
+    return list(run_checks(catalog, config=config))
+
+
+def approval_info(config, language: str, catalog) -> dict:
+    """Who approved the catalogue and when: the audit trail if the database exists, else the
+    catalogue headers."""
+    db_path = Path(config.database)
+    if db_path.is_file():
+        from . import audit, db
+
+        conn = db.connect(db_path)
+        try:
+            entries = audit.approvals(conn, language)
+        finally:
+            conn.close()
+        active = {m.context for m in catalog.active()}
+        mine = [e for c, e in entries.items() if c in active]
+        if mine:
+            return {
+                "source": "audit",
+                "by": sorted({e.user for e in mine}),
+                "at": max(e.at for e in mine),
+                "messages_with_audit_approval": len(mine),
+                "messages": len(active),
+            }
+    headers = getattr(catalog, "headers", {}) or {}
+    return {
+        "source": "catalogue headers",
+        "by": [h for h in [headers.get("Last-Translator", "").strip()] if h],
+        "at": headers.get("PO-Revision-Date", "").strip() or None,
+    }
+
+
+@dataclass
+class ExportPlan:
+    """Everything needed to render the letters, checked: recipients, statuses, writer."""
+
+    config: object
+    letter: object
+    recipients: list[Recipient]
+    statuses: dict[str, LanguageStatus]
+    allow_drafts: bool
+    template: Path | None = None
+    appendix: Path | None = None
+    _writer: object | None = None
+
+    @property
+    def writer(self):
+        if self._writer is None:
+            from .docx_export import DocxWriter
+
+            self._writer = DocxWriter(self.template, self.appendix)
+        return self._writer
+
+    def model(self, recipient: Recipient):
+        from .render import render_letter
+
+        status = self.statuses[recipient.language]
+        return render_letter(
+            self.letter, status.catalog, recipient,
+            source_language=self.config.source_language,
+            fonts=self.config.export.get("fonts"),
+            author=self.config.export.get("author"),
+            flagged=status.flagged,
+        )
+
+    def documents(self, progress: Progress | None = None
+                  ) -> Iterator[tuple[ExportedLetter, bytes]]:
+        """Render each recipient's letter: (record, .docx bytes), in recipients order."""
+        names: set[str] = set()
+        total = len(self.recipients)
+        for i, recipient in enumerate(self.recipients, start=1):
+            model = self.model(recipient)
+            data = self.writer.render(model)
+            name = _unique(f"{recipient.slug}.docx", names)
+            yield ExportedLetter(
+                filename=name, recipient=recipient, language=model.language, draft=model.draft,
+                unapproved=[p.context or p.role for p in model.unapproved],
+                sha256=hashlib.sha256(data).hexdigest(), size=len(data), paper=model.paper,
+                country_name=model.country_name,
+            ), data
+            if progress:
+                progress(i, total, recipient)
+
+    def manifest(self, files: list[ExportedLetter]) -> dict:
+        letter_bytes = Path(self.letter.path).read_bytes() if Path(self.letter.path).is_file() else b""
+        return {
+            "generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "letter": {"id": self.letter.id, "title": self.letter.title,
+                       "sha256": hashlib.sha256(letter_bytes).hexdigest()},
+            "allow_drafts": self.allow_drafts,
+            "template": _file_info(self.template),
+            "appendix": _file_info(self.appendix),
+            "languages": {
+                lang: {
+                    "catalogue": _rel(st.path, self.config.root) if st.path else None,
+                    "sha256": st.content_hash,
+                    "approved": st.ok,
+                    "approved_by": st.approval.get("by"),
+                    "approved_at": st.approval.get("at"),
+                    "approval_source": st.approval.get("source"),
+                    "blocking": st.blocking[:50],
+                }
+                for lang, st in sorted(self.statuses.items())
+            },
+            "files": [
+                {
+                    "file": f.filename,
+                    "recipient": {
+                        "row": f.recipient.row, "country": f.recipient.country,
+                        "name": f.recipient.name, "title": f.recipient.title,
+                        "email": f.recipient.email,
+                    },
+                    "language": f.language,
+                    "country_name": f.country_name,
+                    "paper": f.paper,
+                    "source_fallback": f.recipient.source_fallback,
+                    "catalogue_sha256": self.statuses[f.language].content_hash,
+                    "approved_by": self.statuses[f.language].approval.get("by"),
+                    "approved_at": self.statuses[f.language].approval.get("at"),
+                    "draft": f.draft,
+                    "unapproved": f.unapproved,
+                    "sha256": f.sha256,
+                    "bytes": f.size,
+                }
+                for f in files
+            ],
+        }
+
+
+def plan_export(
+    config,
+    recipients: Path | str | Iterable[Recipient],
+    *,
+    letter: Path | str | None = None,
+    allow_drafts: bool = False,
+    template: Path | str | None = None,
+    appendix: Path | str | None = None,
+    languages: Iterable[str] | None = None,
+) -> ExportPlan:
+    """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
+    from .letter import load_letter
+
+    letter_path = Path(letter) if letter else (config.letters[0] if config.letters else None)
+    if letter_path is None:
+        raise ExportError("no letter configured")
+    the_letter = load_letter(letter_path)
+    if isinstance(recipients, (str, Path)):
+        recipient_list = load_recipients(
+            recipients, available_languages(config), source_language=config.source_language
+        )
+    else:
+        recipient_list = list(recipients)
+    if languages is not None:
+        wanted = set(languages)
+        recipient_list = [r for r in recipient_list if r.language in wanted]
+    if not recipient_list:
+        raise ExportError("no recipients to export")
+    statuses: dict[str, LanguageStatus] = {}
+    for r in recipient_list:
+        if r.language not in statuses:
+            statuses[r.language] = language_status(config, r.language, letter=the_letter)
+    blocked = [s for s in statuses.values() if not s.ok]
+    if blocked and not allow_drafts:
+        raise GateClosed(blocked)
+    plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
+                      Path(template) if template else None, Path(appendix) if appendix else None)
+    plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
+    return plan
+
+
+def run_export(
+    config,
+    recipients: Path | str | Iterable[Recipient],
+    out: Path | str,
+    *,
+    progress: Progress | None = None,
+    plan: ExportPlan | None = None,
+    **plan_options,
+) -> ExportResult:
+    """Write one .docx per recipient, manifest.json and letters.zip into *out*, atomically."""
+    start = time.perf_counter()
+    plan = plan or plan_export(config, recipients, **plan_options)
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} exists and is not a folder")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.letterflow-", dir=parent))
+    try:
+        files: list[ExportedLetter] = []
+        with zipfile.ZipFile(tmp / "letters.zip", "w") as zf:
+            for record, data in plan.documents(progress):
+                (tmp / record.filename).write_bytes(data)
+                zf.writestr(record.filename, data, compress_type=zipfile.ZIP_STORED)
+                files.append(record)
+            manifest = json.dumps(plan.manifest(files), indent=2, ensure_ascii=False) + "\n"
+            (tmp / "manifest.json").write_text(manifest, encoding="utf-8")
+            zf.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        for path in tmp.iterdir():
+            _fsync(path)
+        _move_into_place(tmp, out, [f.filename for f in files])
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ExportResult(out, files, out / "manifest.json", out / "letters.zip", plan.statuses,
+                        time.perf_counter() - start)
+
+
+def stream_zip(plan: ExportPlan, progress: Progress | None = None) -> Iterator[bytes]:
+    """The letters and manifest.json as a zip, yielded in chunks as each letter is rendered
+    (for a streamed HTTP download)."""
+    sink = _Sink()
+    files: list[ExportedLetter] = []
+    with zipfile.ZipFile(sink, "w") as zf:
+        for record, data in plan.documents(progress):
+            zf.writestr(record.filename, data, compress_type=zipfile.ZIP_STORED)
+            files.append(record)
+            yield sink.drain()
+        manifest = json.dumps(plan.manifest(files), indent=2, ensure_ascii=False) + "\n"
+        zf.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    yield sink.drain()
+
+
+def preview_model(config, language: str, country: str, *, letter: Path | str | None = None,
+                  name: str = "", title: str = ""):
+    """The localised model for a preview: drafts shown and marked, no gate."""
+    from .letter import load_letter
+    from .recipients import RecipientsError, territory_names
+    from .render import render_letter
+
+    country = country.upper()
+    if country not in territory_names():
+        raise RecipientsError(f"unknown country code {country!r} (expected e.g. FR, KR, US)")
+    letter_path = Path(letter) if letter else config.letters[0]
+    the_letter = load_letter(letter_path)
+    if language == config.source_language:
+        status = LanguageStatus(language)
+    else:
+        config.check_language(language)
+        if not config.catalog(language).is_file():
+            raise ExportError(f"no catalogue for {language} (run `letterflow update`)")
+        status = language_status(config, language, letter=the_letter)
+    recipient = Recipient(row=0, country=country, language=language, name=name, title=title)
+    return render_letter(
+        the_letter, status.catalog, recipient, source_language=config.source_language,
+        fonts=config.export.get("fonts"), author=config.export.get("author"),
+        flagged=status.flagged,
+    )
+
+
+class _Sink:
+    """A write-only, unseekable file for zipfile; drain() returns what was written."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def drain(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def _move_into_place(tmp: Path, out: Path, names: list[str]) -> None:
+    if not out.exists():
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private
+        os.replace(tmp, out)  # one atomic rename
+        return
+    for name in [*names, "manifest.json", "letters.zip"]:
+        os.replace(tmp / name, out / name)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, ext = os.path.splitext(name)
+    candidate, n = name, 2
+    while candidate in used:
+        candidate = f"{stem}-{n}{ext}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _file_info(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    return {"name": Path(path).name, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(path)
+
+
+__all__ = [
+    "ExportPlan", "ExportResult", "ExportedLetter", "GateClosed", "LanguageStatus",
+    "LetterflowError", "available_languages", "language_status", "plan_export",
+    "preview_model", "run_export", "stream_zip",
+]

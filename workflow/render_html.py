@@ -1,0 +1,66 @@
+"""The localised letter model -> HTML, for the preview (CLI and web UI).
+
+The same :class:`~workflow.render.LetterModel` the .docx is made from, so the preview and the
+document cannot drift apart. Every text is escaped; the fragment carries ``lang`` and ``dir``
+and per-role classes, unapproved paragraphs are marked as in the .docx.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .render import LetterModel
+
+DRAFT_BANNER = "DRAFT \u2014 not reviewed"
+UNREVIEWED_MARK = "[not reviewed]"
+
+STYLE = """\
+.lf-letter{font-family:var(--lf-font);max-width:42em;margin:1em auto;padding:2.5em;
+ background:#fff;color:#111;box-shadow:0 0 .4em #999;line-height:1.45}
+.lf-letter.paper-A4{aspect-ratio:210/297}.lf-letter.paper-Letter{aspect-ratio:216/279}
+.lf-letter p{margin:0 0 .6em}.lf-letter .role-body{text-align:justify}
+.lf-letter .role-sender,.lf-letter .role-place,.lf-letter .role-recipient,
+.lf-letter .role-address{margin:0}
+.lf-letter .role-salutation,.lf-letter .role-closing{margin:1em 0}
+.lf-letter .role-signature{margin-top:1.5em}.lf-letter .role-cc{margin-top:2em;font-size:.85em}
+.lf-draft-banner{text-align:center;color:#c00000;font-weight:bold;font-family:sans-serif}
+.lf-letter .unapproved{background:#ffff8c}
+.lf-letter .unapproved-mark{color:#c00000;font-weight:bold;unicode-bidi:isolate}
+"""
+
+
+def render_html(model: LetterModel, *, standalone: bool = False) -> str:
+    """HTML for *model*: a ``<article>`` fragment, or a whole page with ``standalone=True``."""
+    fonts = [model.fonts.east_asia, model.fonts.complex, model.fonts.latin, "serif"]
+    font_css = ", ".join(f"'{f}'" if f != "serif" else f for f in fonts if f)
+    parts = [
+        f'<article class="lf-letter paper-{escape(model.paper)}" lang="{escape(model.lang_tag)}"'
+        f' dir="{escape(model.direction)}" style="--lf-font: {escape(font_css)}"'
+        f' data-letter="{escape(model.letter_id)}" data-country="{escape(model.country)}">'
+    ]
+    if model.draft:
+        parts.append(f'<div class="lf-draft-banner" lang="en" dir="ltr">{DRAFT_BANNER}</div>')
+    for p in model.paragraphs:
+        classes = f"role-{escape(p.role)}"
+        attrs = f' data-state="{escape(p.state)}"'
+        if p.context:
+            attrs += f' data-context="{escape(p.context)}"'
+        if p.approved:
+            parts.append(f'<p class="{classes}"{attrs}>{escape(p.text)}</p>')
+        else:
+            parts.append(
+                f'<p class="{classes} unapproved"{attrs}>'
+                f'<span class="unapproved-mark" lang="en" dir="ltr">{UNREVIEWED_MARK}</span> '
+                f"{escape(p.text)}</p>"
+            )
+    parts.append("</article>")
+    fragment = "\n".join(parts)
+    if not standalone:
+        return fragment
+    title = f"{model.title} \u2014 {model.country_name} ({model.language})"
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{escape(model.lang_tag)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n"
+        f'<body style="background:#eee">\n{fragment}\n</body></html>\n'
+    )
