@@ -15,12 +15,23 @@ pytest.importorskip("lingua", reason="lingua-language-detector is a project depe
 LANGS = ["ar", "zh", "fr", "ru", "es", "de", "ja", "ko", "pt", "it", "nl", "pl", "ca", "gl"]
 CONFIG = SimpleNamespace(languages=LANGS, source_language="en")
 SRC = "We are survivors of severe human rights violations in North Korea to seek your support."
-ENGLISH = "We are survivors of severe human rights violations in North Korea to seek your urgent support."
+ENGLISH = (
+    "We are survivors of severe human rights violations in North Korea to seek your urgent support."
+)
 
 GOOD = [
-    ("fr", "Nous sommes des survivants de graves violations des droits de l'homme en Corée du Nord."),
-    ("es", "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte."),
-    ("ca", "Som supervivents de greus violacions dels drets humans a Corea del Nord i demanem ajuda."),
+    (
+        "fr",
+        "Nous sommes des survivants de graves violations des droits de l'homme en Corée du Nord.",
+    ),
+    (
+        "es",
+        "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte.",
+    ),
+    (
+        "ca",
+        "Som supervivents de greus violacions dels drets humans a Corea del Nord i demanem ajuda.",
+    ),
     ("gl", "Somos sobreviventes de graves violacións dos dereitos humanos en Corea do Norte."),
     ("pt", "Somos sobreviventes de graves violações dos direitos humanos na Coreia do Norte."),
     ("it", "Siamo sopravvissuti a gravi violazioni dei diritti umani nella Corea del Nord."),
@@ -39,8 +50,11 @@ BAD = [
     ("fr", ENGLISH, "reads as English"),
     ("de", ENGLISH, "reads as English"),
     ("gl", ENGLISH, "reads as English"),  # lingua knows no Galician, but this is not pt/es/ca
-    ("it", "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte.",
-     "reads as Spanish"),
+    (
+        "it",
+        "Somos supervivientes de graves violaciones de los derechos humanos en Corea del Norte.",
+        "reads as Spanish",
+    ),
     ("ru", ENGLISH, "mostly Latin script"),
     ("ja", ENGLISH, "mostly Latin script"),
     ("ar", ENGLISH, "mostly Latin script"),

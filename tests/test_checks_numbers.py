@@ -54,12 +54,25 @@ def test_numbers_bad(source, translation, lang, expected):
 
 def test_numbers_in_plural_forms_may_follow_either_source():
     # "one" spelled out in the singular, "2" in the plural source: both readings accepted
-    assert problems(
-        "numbers", "1 defector", "1 transfuge", "2 transfuges", "2 transfuges",
-        plural="2 defectors", lang="fr",
-    ) == []
+    assert (
+        problems(
+            "numbers",
+            "1 defector",
+            "1 transfuge",
+            "2 transfuges",
+            "2 transfuges",
+            plural="2 defectors",
+            lang="fr",
+        )
+        == []
+    )
     found = problems(
-        "numbers", "1 defector", "1 transfuge", "3 transfuges", "2 transfuges",
-        plural="2 defectors", lang="fr",
+        "numbers",
+        "1 defector",
+        "1 transfuge",
+        "3 transfuges",
+        "2 transfuges",
+        plural="2 defectors",
+        lang="fr",
     )
     assert any("form 1" in p for p in found), found

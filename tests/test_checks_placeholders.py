@@ -22,32 +22,112 @@ GOOD = [
     ("100% sure", ("sûr à 100 %",), "fr", None, ()),  # no flag: "% s" is not a directive
     ("{country}", ("{country}",), "ja", None, ()),
     # Arabic: the zero, one and two forms are used for a single n each: may spell it out
-    ("One defector", ("لا أحد", "منشق واحد", "منشقان", "{count} منشقين", "{count} منشقا",
-                      "{count} منشق"), "ar", "{count} defectors", ()),
+    (
+        "One defector",
+        ("لا أحد", "منشق واحد", "منشقان", "{count} منشقين", "{count} منشقا", "{count} منشق"),
+        "ar",
+        "{count} defectors",
+        (),
+    ),
+    (
+        "{count} defector",
+        ("لا منشقين", "منشق واحد", "منشقان", "{count} منشقين", "{count} منشقا", "{count} منشق"),
+        "ar",
+        "{count} defectors",
+        (),
+    ),
     # Russian form 0 covers 1, 21, 31...: it keeps {count}
-    ("One defector", ("{count} перебежчик", "{count} перебежчика", "{count} перебежчиков"),
-     "ru", "{count} defectors", ()),
+    (
+        "One defector",
+        ("{count} перебежчик", "{count} перебежчика", "{count} перебежчиков"),
+        "ru",
+        "{count} defectors",
+        (),
+    ),
     ("{count} defector", ("{count} 名の脱北者",), "ja", "{count} defectors", ()),
 ]
 
 BAD = [
     # (source, translation(s), lang, plural source, flags, expected fragment)
     ("{country} supports us", ("nous soutient",), "fr", None, (), "missing placeholder {country}"),
-    ("Dear Minister", ("Monsieur le Ministre de {pays}",), "fr", None, (), "{pays} not in the source"),
-    ("Minister of {country}", ("Ministro de {país}",), "es", None, (), "{country} renamed to {país}"),
+    (
+        "Dear Minister",
+        ("Monsieur le Ministre de {pays}",),
+        "fr",
+        None,
+        (),
+        "{pays} not in the source",
+    ),
+    (
+        "Minister of {country}",
+        ("Ministro de {país}",),
+        "es",
+        None,
+        (),
+        "{country} renamed to {país}",
+    ),
     ("{0} and {1}", ("{0} et {0}",), "fr", None, (), "{1} renamed to {0}"),
     ("%(name)s wrote", ("%(nom)s a écrit",), "fr", None, PY, "%(name)s renamed to %(nom)s"),
     ("%(name)s wrote", ("a écrit",), "fr", None, PY, "missing placeholder %(name)s"),
-    ("%s of %d", ("%d de %s",), "fr", None, C, "renamed"),
-    ("%s of %d", ("%s de",), "fr", None, C, "missing placeholder %d"),
+    ("%s of %d", ("%d de %s",), "fr", None, C, "printf directives %s %d became %d %s"),
+    ("%s of %d", ("%s de",), "fr", None, C, "printf directives %s %d became %s"),
     ("Seoul, {date}", ("Séoul, [[1]]",), "fr", None, (), "leftover MT mask [[1]]"),
     ("{country}", ("{country}",), "fr", None, ("letterflow-mt-damaged",), "damaged"),
-    ("One defector", ("перебежчик", "{count} перебежчика", "{count} перебежчиков"),
-     "ru", "{count} defectors", (), "form 0: missing placeholder {count}"),
-    ("One defector", ("{count} transfuge", "{count} transfuges", "{n} transfuges"),
-     "fr", "{count} defectors", (), "form 2: placeholder {count} renamed to {n}"),
-    ("One defector", ("لا أحد", "منشق واحد", "منشقان", "منشقين", "{count} منشقا",
-                      "{count} منشق"), "ar", "{count} defectors", (), "form 3: missing"),
+    (
+        "One defector",
+        ("перебежчик", "{count} перебежчика", "{count} перебежчиков"),
+        "ru",
+        "{count} defectors",
+        (),
+        "form 0: missing placeholder {count}",
+    ),
+    (
+        "{count} defector",
+        ("{count} перебежчик", "{count} перебежчика", "перебежчиков"),
+        "ru",
+        "{count} defectors",
+        (),
+        "form 2: missing placeholder {count}",
+    ),
+    (
+        "{count} of {country}",
+        (
+            "{count} {country}",
+            "{count} x",
+            "{count} {country}",
+            "{count} {country}",
+            "{count} {country}",
+            "{count} {country}",
+        ),
+        "ar",
+        "{count} of {country}",
+        (),
+        "form 1: missing placeholder {country}",
+    ),
+    (
+        "{count} of {country}",
+        ("", "x", "", "", "", ""),
+        "ar",
+        "{count} of {country}",
+        (),
+        "form 1: missing placeholder {country}, {count}",
+    ),
+    (
+        "One defector",
+        ("{count} transfuge", "{count} transfuges", "{n} transfuges"),
+        "fr",
+        "{count} defectors",
+        (),
+        "form 2: placeholder {count} renamed to {n}",
+    ),
+    (
+        "One defector",
+        ("لا أحد", "منشق واحد", "منشقان", "منشقين", "{count} منشقا", "{count} منشق"),
+        "ar",
+        "{count} defectors",
+        (),
+        "form 3: missing",
+    ),
 ]
 
 
@@ -87,8 +167,13 @@ def test_markup_bad(source, translation, expected):
 
 
 CONTROL_GOOD = ["Ligne\tavec tab", "Deux\nlignes", "CR\r\nLF", "Texte\u00a0insécable", "😀 ok"]
-CONTROL_BAD = [("Bell\x07", "U+0007"), ("Form\x0cfeed", "U+000C"), ("\x00nul", "U+0000"),
-               ("esc\x1b[0m", "U+001B"), ("bad \ufffe", "U+FFFE")]
+CONTROL_BAD = [
+    ("Bell\x07", "U+0007"),
+    ("Form\x0cfeed", "U+000C"),
+    ("\x00nul", "U+0000"),
+    ("esc\x1b[0m", "U+001B"),
+    ("bad \ufffe", "U+FFFE"),
+]
 
 
 @pytest.mark.parametrize("translation", CONTROL_GOOD)

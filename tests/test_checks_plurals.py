@@ -8,8 +8,14 @@ from checks_support import catalog, findings, msg, problems
 SRC, PL = "One defector signed", "{count} defectors signed"
 
 GOOD = [
-    ("fr", ("{count} transfuge a signé", "{count} de transfuges ont signé",
-            "{count} transfuges ont signé")),
+    (
+        "fr",
+        (
+            "{count} transfuge a signé",
+            "{count} de transfuges ont signé",
+            "{count} transfuges ont signé",
+        ),
+    ),
     ("de", ("Ein Überläufer hat unterschrieben", "{count} Überläufer haben unterschrieben")),
     ("ja", ("{count} 名の脱北者が署名した",)),
     ("ru", ("{count} перебежчик", "{count} перебежчика", "{count} перебежчиков")),
@@ -40,9 +46,18 @@ def test_non_plural_message_has_no_plural_findings():
 
 @pytest.mark.parametrize(
     ("lang", "nplurals", "ok"),
-    [("fr", 3, True), ("fr", 2, True),  # CLDR (Babel) and GNU gettext's older value
-     ("fr", 1, False), ("ru", 3, True), ("ru", 2, False), ("ja", 1, True), ("ja", 2, False),
-     ("ar", 6, True), ("ar", 3, False), ("de", 2, True)],
+    [
+        ("fr", 3, True),
+        ("fr", 2, True),  # CLDR (Babel) and GNU gettext's older value
+        ("fr", 1, False),
+        ("ru", 3, True),
+        ("ru", 2, False),
+        ("ja", 1, True),
+        ("ja", 2, False),
+        ("ar", 6, True),
+        ("ar", 3, False),
+        ("de", 2, True),
+    ],
 )
 def test_plural_forms_header(lang, nplurals, ok):
     found = [f for f in findings(catalog(lang, [], nplurals=nplurals)) if f.check_id == "plurals"]

@@ -12,10 +12,19 @@ from workflow.checks import CHECKS, Check, Finding, registry, run_checks
 from workflow.checks.base import Unit
 
 REQUIRED = {
-    "placeholders": "error", "markup": "error", "numbers": "error", "plurals": "error",
-    "control-chars": "error", "untranslated": "warning", "wrong-language": "warning",
-    "whitespace": "warning", "end-punctuation": "warning", "brackets": "warning",
-    "length": "warning", "repeated-word": "warning", "glossary": "error",
+    "placeholders": "error",
+    "markup": "error",
+    "numbers": "error",
+    "plurals": "error",
+    "control-chars": "error",
+    "untranslated": "warning",
+    "wrong-language": "warning",
+    "whitespace": "warning",
+    "end-punctuation": "warning",
+    "brackets": "warning",
+    "length": "warning",
+    "repeated-word": "warning",
+    "glossary": "error",
 }
 
 
@@ -46,8 +55,9 @@ def test_cheap_checks_first_detector_last_untranslated_before_dependents():
 
 
 def test_finding_fields():
-    m = msg("Signed by 179 defectors.", "Signée par 178 transfuges.", context="icnk/sender",
-            line=42)
+    m = msg(
+        "Signed by 179 defectors.", "Signée par 178 transfuges.", context="icnk/sender", line=42
+    )
     f = [f for f in findings(catalog("fr", [m])) if f.check_id == "numbers"][0]
     assert isinstance(f, Finding)
     assert (f.language, f.context, f.severity, f.line) == ("fr", "icnk/sender", "error", 42)
@@ -58,11 +68,14 @@ def test_finding_fields():
 
 def test_drafts_are_checked_untranslated_and_obsolete_are_not():
     bad = "Signée par 178 transfuges."
-    cat = catalog("fr", [
-        msg("Signed by 179.", bad, context="draft", fuzzy=True),
-        msg("Signed by 179.", "", context="empty"),
-        msg("Signed by 179.", bad, context="old", obsolete=True),
-    ])
+    cat = catalog(
+        "fr",
+        [
+            msg("Signed by 179.", bad, context="draft", fuzzy=True),
+            msg("Signed by 179.", "", context="empty"),
+            msg("Signed by 179.", bad, context="old", obsolete=True),
+        ],
+    )
     assert {f.context for f in findings(cat)} == {"draft"}
 
 

@@ -17,8 +17,12 @@ TABLES = {
             ("cc:", "cc:", "es"),
         ],
         [  # bad: (source, translation, lang, expected fragment)
-            ("Thank you for your consideration.", "Thank you for your consideration.", "fr",
-             "identical to the English source"),
+            (
+                "Thank you for your consideration.",
+                "Thank you for your consideration.",
+                "fr",
+                "identical to the English source",
+            ),
             ("Seoul", "Seoul", "fr", "identical"),  # French writes Séoul
             ("Dear Foreign Minister:", "dear foreign minister:", "de", "identical"),
         ],
@@ -85,17 +89,35 @@ TABLES = {
     ),
     "length": (
         [
-            ("We are survivors of severe human rights violations.",
-             "Nous sommes des survivants de graves violations des droits de l'homme.", "fr"),
-            ("We are survivors of severe human rights violations.",
-             "我们是严重侵犯人权行为的幸存者。", "zh"),
-            ("Thank you.", "Merci beaucoup, vraiment, du fond du cœur.", "fr"),  # too short to judge
+            (
+                "We are survivors of severe human rights violations.",
+                "Nous sommes des survivants de graves violations des droits de l'homme.",
+                "fr",
+            ),
+            (
+                "We are survivors of severe human rights violations.",
+                "我们是严重侵犯人权行为的幸存者。",
+                "zh",
+            ),
+            (
+                "Thank you.",
+                "Merci beaucoup, vraiment, du fond du cœur.",
+                "fr",
+            ),  # too short to judge
         ],
         [
-            ("We are survivors of severe human rights violations in North Korea.",
-             "Nous.", "fr", "too short for fr"),
-            ("We are survivors of severe human rights violations in North Korea.",
-             "我们是严重侵犯人权行为的幸存者。" * 8, "zh", "too long for zh"),
+            (
+                "We are survivors of severe human rights violations in North Korea.",
+                "Nous.",
+                "fr",
+                "too short for fr",
+            ),
+            (
+                "We are survivors of severe human rights violations in North Korea.",
+                "我们是严重侵犯人权行为的幸存者。" * 8,
+                "zh",
+                "too long for zh",
+            ),
         ],
     ),
     "repeated-word": (

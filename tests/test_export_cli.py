@@ -153,12 +153,17 @@ def test_allow_drafts_marks_every_page_and_paragraph(tmp_path):
 def test_failure_part_way_leaves_nothing_in_out(tmp_path):
     root = make_project(tmp_path / "p", approved=("fr", "ko"), empty=())
     cfg = load_config(root)
-    # a control character slips into a draft; --allow-drafts passes the gate, rendering fails
-    apply_changes(cfg.catalog("ko"), [Change("test-letter/closing", ["감사\x07합니다"], fuzzy=True)])
+    # a control character slips into a translation: the gate reports it through the QA check
+    apply_changes(cfg.catalog("ko"),
+                  [Change("test-letter/closing", ["감사\x07합니다"], fuzzy=False)])
     (root / "r.csv").write_text("country,name\nFR,A\nFR,B\nKR,C\n", encoding="utf-8")
     out = root / "dist"
     out.mkdir()
     (out / "old.txt").write_text("from an earlier run")
+    result = cli(root, "export", "r.csv", "--out", "dist")
+    assert result.returncode == 1
+    assert re.search(r"test-letter/closing: \[control-chars\] .*U\+0007", result.stderr)
+    # --allow-drafts passes the gate; rendering fails on the 3rd letter with a clear error
     result = cli(root, "export", "r.csv", "--out", "dist", "--allow-drafts")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
@@ -167,10 +172,6 @@ def test_failure_part_way_leaves_nothing_in_out(tmp_path):
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
     assert not [p for p in root.iterdir() if ".letterflow-" in p.name]
-    # and the gate (without --allow-drafts) reports it through the QA check
-    result = cli(root, "export", "r.csv", "--out", "dist")
-    assert result.returncode == 1
-    assert "test-letter/closing" in result.stderr
 
 
 def test_missing_catalogue_falls_back_only_when_the_file_says_so(approved, tmp_path):

@@ -17,11 +17,21 @@ from workflow.errors import QAError
 GLOSSARY = REPO / "locales" / "glossary.tbx"
 CONFIGURED = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["letterflow"]["languages"]
 UN_TERMS = [
-    "crimes against humanity", "commission of inquiry", "Human Rights Council",
-    "General Assembly", "Security Council", "International Criminal Court",
-    "Office of the Prosecutor", "Rome Statute", "Universal Declaration of Human Rights",
-    "Special Rapporteur", "forced labour", "arbitrary detention", "forced repatriation",
-    "Permanent Representative", "Democratic People's Republic of Korea",
+    "crimes against humanity",
+    "commission of inquiry",
+    "Human Rights Council",
+    "General Assembly",
+    "Security Council",
+    "International Criminal Court",
+    "Office of the Prosecutor",
+    "Rome Statute",
+    "Universal Declaration of Human Rights",
+    "Special Rapporteur",
+    "forced labour",
+    "arbitrary detention",
+    "forced repatriation",
+    "Permanent Representative",
+    "Democratic People's Republic of Korea",
 ]
 
 
@@ -37,8 +47,11 @@ def test_real_glossary_has_every_un_term_in_every_configured_language():
         for lang in CONFIGURED:
             assert c.preferred(lang), (c.name, lang)
     assert {c.name for c in g.concepts if c.requirement == MANDATORY} >= {
-        "crimes against humanity", "Human Rights Council", "Security Council",
-        "International Criminal Court", "Rome Statute",
+        "crimes against humanity",
+        "Human Rights Council",
+        "Security Council",
+        "International Criminal Court",
+        "Rome Statute",
     }
 
 
@@ -54,8 +67,14 @@ def test_every_term_of_the_letter_is_found_in_its_english_text():
     g = load_glossary(GLOSSARY)
     found = {c.name for c in g.in_source(letter)}
     # the letter writes "forced labor", "Democratic People’s Republic" (curly apostrophe)
-    assert {"crimes against humanity", "forced labour", "Democratic People's Republic of Korea",
-            "Rome Statute", "Security Council", "Permanent Representative"} <= found
+    assert {
+        "crimes against humanity",
+        "forced labour",
+        "Democratic People's Republic of Korea",
+        "Rome Statute",
+        "Security Council",
+        "Permanent Representative",
+    } <= found
 
 
 # --- bad glossary files --------------------------------------------------------------------
@@ -82,15 +101,32 @@ FR = '<langSet xml:lang="fr"><tig><term>Statut de Rome</term></tig></langSet>'
     ("body", "languages", "expected"),
     [
         (ENTRY.format(id="rs", req="mandatory", more=FR) + "<oops>", ["fr"], "not well-formed XML"),
-        (ENTRY.format(id="rs", req="mandatory", more=FR), ["fr", "de"],
-         "glossary term 'Rome Statute' has no translation for language 'de'"),
-        (ENTRY.format(id="rs", req="compulsory", more=FR), ["fr"],
-         "requirement 'compulsory' is not 'mandatory' or 'advised'"),
+        (
+            ENTRY.format(id="rs", req="mandatory", more=FR),
+            ["fr", "de"],
+            "glossary term 'Rome Statute' has no translation for language 'de'",
+        ),
+        (
+            ENTRY.format(id="rs", req="compulsory", more=FR),
+            ["fr"],
+            "requirement 'compulsory' is not 'mandatory' or 'advised'",
+        ),
         (ENTRY.format(id="rs", req="advised", more=FR) * 2, ["fr"], "duplicate termEntry id 'rs'"),
-        ('<termEntry id="x"><langSet xml:lang="fr"><tig><term>Statut</term></tig></langSet>'
-         "</termEntry>", ["fr"], "termEntry 'x' has no 'en' term"),
-        (ENTRY.format(id="e", req="advised", more='<langSet xml:lang="fr"><tig><term> </term>'
-                      "</tig></langSet>"), ["fr"], "empty term for 'fr'"),
+        (
+            '<termEntry id="x"><langSet xml:lang="fr"><tig><term>Statut</term></tig></langSet>'
+            "</termEntry>",
+            ["fr"],
+            "termEntry 'x' has no 'en' term",
+        ),
+        (
+            ENTRY.format(
+                id="e",
+                req="advised",
+                more='<langSet xml:lang="fr"><tig><term> </term></tig></langSet>',
+            ),
+            ["fr"],
+            "empty term for 'fr'",
+        ),
         ("", ["fr"], "no termEntry found"),
     ],
 )
@@ -124,8 +160,12 @@ MATCH = [
     ("es", "crímenes de lesa humanidad", "constituyen un crimen de lesa humanidad", True),
     ("es", "crímenes de lesa humanidad", "los crímenes de lesa humanidad cometidos", True),
     ("es", "crímenes de lesa humanidad", "son crímenes de guerra", False),
-    ("ru", "преступления против человечности", "признать их преступлениями против человечности",
-     True),
+    (
+        "ru",
+        "преступления против человечности",
+        "признать их преступлениями против человечности",
+        True,
+    ),
     ("ru", "преступления против человечности", "о преступлении против человечности", True),
     ("ru", "преступления против человечности", "преступления против человека", False),
     ("ru", "Совет Безопасности", "резолюции Совета Безопасности", True),
@@ -134,8 +174,12 @@ MATCH = [
     ("fr", "crimes contre l'humanité", "des crimes contre la paix et l'humanité", False),
     ("fr", "Conseil de sécurité", "les résolutions du Conseil de sécurité", True),
     ("fr", "Conseil de sécurité", "le Conseil des droits de l'homme", False),
-    ("de", "Internationaler Strafgerichtshof", "an den Ankläger des Internationalen "
-     "Strafgerichtshofs", True),
+    (
+        "de",
+        "Internationaler Strafgerichtshof",
+        "an den Ankläger des Internationalen Strafgerichtshofs",
+        True,
+    ),
     ("de", "Internationaler Strafgerichtshof", "ein internationales Strafgericht", False),
     ("de", "Ständiger Vertreter", "an den Ständigen Vertreter Frankreichs", True),
     ("de", "Menschenrechtsrat", "im Menschenrechtsrat der Vereinten Nationen", True),
@@ -146,8 +190,12 @@ MATCH = [
     ("pt", "crimes contra a humanidade", "crimes contra a economia", False),
     ("nl", "misdrijven tegen de menselijkheid", "een misdrijf tegen de menselijkheid", True),
     ("nl", "misdrijven tegen de menselijkheid", "misdrijven tegen de staat", False),
-    ("pl", "Międzynarodowy Trybunał Karny", "do prokuratora Międzynarodowego Trybunału Karnego",
-     True),
+    (
+        "pl",
+        "Międzynarodowy Trybunał Karny",
+        "do prokuratora Międzynarodowego Trybunału Karnego",
+        True,
+    ),
     ("pl", "praca przymusowa", "skazani na pracę przymusową", True),
     ("pl", "Rada Bezpieczeństwa", "rezolucje Rady Bezpieczeństwa ONZ", True),
     ("pl", "Rada Bezpieczeństwa", "rezolucje Rady Praw Człowieka", False),
@@ -189,37 +237,53 @@ def test_every_configured_language_has_a_true_positive_and_a_trap():
 
 # --- the check ------------------------------------------------------------------------------
 
-ICC = ("But the Office of the Prosecutor informed us that without a referral from the UN "
-       "Security Council, our concerns were outside the jurisdiction of the Court.")
+ICC = (
+    "But the Office of the Prosecutor informed us that without a referral from the UN "
+    "Security Council, our concerns were outside the jurisdiction of the Court."
+)
 
 
 def gcat(lang: str, text: str):
     # the catalogue sits in a project whose locales/ holds the real glossary
-    return catalog(lang, [msg(ICC, text, context="icnk-2012/icc")],
-                   path=str(REPO / "locales" / lang / "LC_MESSAGES" / "letter.po"))
+    return catalog(
+        lang,
+        [msg(ICC, text, context="icnk-2012/icc")],
+        path=str(REPO / "locales" / lang / "LC_MESSAGES" / "letter.po"),
+    )
 
 
 def test_check_official_terms_pass():
-    text = ("Mais le Bureau du Procureur nous a informés que sans renvoi du Conseil de sécurité "
-            "de l'ONU, nos préoccupations ne relevaient pas de la compétence de la Cour.")
+    text = (
+        "Mais le Bureau du Procureur nous a informés que sans renvoi du Conseil de sécurité "
+        "de l'ONU, nos préoccupations ne relevaient pas de la compétence de la Cour."
+    )
     assert [f for f in findings(gcat("fr", text)) if f.check_id == "glossary"] == []
 
 
 def test_check_mandatory_term_missing_is_an_error_advised_a_warning():
-    text = ("Mais l'Office du Procureur nous a informés que sans renvoi du Conseil de la "
-            "sûreté de l'ONU, nos préoccupations ne relevaient pas de la compétence de la Cour.")
+    text = (
+        "Mais l'Office du Procureur nous a informés que sans renvoi du Conseil de la "
+        "sûreté de l'ONU, nos préoccupations ne relevaient pas de la compétence de la Cour."
+    )
     got = {(f.severity, f.message) for f in findings(gcat("fr", text)) if f.check_id == "glossary"}
     assert got == {
-        ("error", "mandatory term 'Security Council' should be translated as "
-                  "'Conseil de sécurité'"),
-        ("warning", "advised term 'Office of the Prosecutor' should be translated as "
-                    "'Bureau du Procureur'"),
+        (
+            "error",
+            "mandatory term 'Security Council' should be translated as 'Conseil de sécurité'",
+        ),
+        (
+            "warning",
+            "advised term 'Office of the Prosecutor' should be translated as 'Bureau du Procureur'",
+        ),
     }
 
 
 def test_check_skipped_without_a_glossary(tmp_path):
-    cat = catalog("fr", [msg(ICC, "Sans renvoi, rien.")],
-                  path=str(tmp_path / "locales" / "fr" / "LC_MESSAGES" / "letter.po"))
+    cat = catalog(
+        "fr",
+        [msg(ICC, "Sans renvoi, rien.")],
+        path=str(tmp_path / "locales" / "fr" / "LC_MESSAGES" / "letter.po"),
+    )
     assert [f for f in findings(cat) if f.check_id == "glossary"] == []
 
 
@@ -244,11 +308,18 @@ def test_cli_shows_what_a_catalogue_misses(gproject):
     from workflow.config import load_config
 
     cfg = load_config(gproject)
-    good = ("Ainsi, le Conseil des droits de l'homme et l'Assemblée générale doivent reconnaître "
-            "que ces violations constituent des crimes contre l'humanité et du travail forcé.")
+    good = (
+        "Ainsi, le Conseil des droits de l'homme et l'Assemblée générale doivent reconnaître "
+        "que ces violations constituent des crimes contre l'humanité et du travail forcé."
+    )
     bad = "Mais le Bureau du Procureur nous a dit que sans le Conseil de la sûreté, rien."
-    apply_changes(cfg.catalog("fr"), [Change("icnk-2012/request", [good], fuzzy=True),
-                                      Change("icnk-2012/icc", [bad], fuzzy=False)])
+    apply_changes(
+        cfg.catalog("fr"),
+        [
+            Change("icnk-2012/request", [good], fuzzy=True),
+            Change("icnk-2012/icc", [bad], fuzzy=False),
+        ],
+    )
     res = run_cli("--project", str(gproject), "glossary", "--lang", "fr")
     assert res.returncode == 1, res.stderr  # a mandatory term is missing
     out = res.stdout

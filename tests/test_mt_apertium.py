@@ -220,3 +220,24 @@ def test_back_translation(proj):
     assert again.cached and again.text == es.text and len(processes(log)) == n
     # no reverse pair (direct or via the pivot) for Japanese: None, not an error
     assert back_translate(cfg, "ja", "こんにちは") is None
+
+
+def test_lost_paragraph_boundary_fails_only_that_item(proj, tmp_path):
+    """Fault injection: a wrapper drops the output paragraph of one text. The batch is
+    halved until the culprit is alone; the others are still translated correctly."""
+    root, cfg, log = proj
+    from workflow.mt.apertium import ApertiumTranslator
+
+    broken = tmp_path / "bin" / "apertium-broken"
+    broken.write_text(
+        f'#!/bin/sh\necho "$@" >> "{log}"\n'
+        f"\"{APERTIUM}\" \"$@\" | awk 'BEGIN{{RS=\"\";ORS=\"\\n\\n\"}} !/ZAPME/'\n"
+    )
+    broken.chmod(0o755)
+    t = ApertiumTranslator(cfg, executable=str(broken))
+    texts = ["The camps.", "ZAPME is here.", "The prisoners.", "The famine."]
+    out = t.translate_each(texts, "en", "es")
+    assert [o.text for o in out] == ["Los campamentos.", None, "Los prisioneros.",
+                                     "La hambruna."]
+    assert "returned 0 paragraphs for 1" in str(out[1].error)
+    assert t.calls == 5  # 1 for the batch, then halves: 2 + 2

@@ -112,6 +112,8 @@ class DroppingEngine(Translator):
         for t in texts:
             if "FAIL" in t:
                 out.append(MTError("refused", self.name, source, target, t))
+            elif "EMPTY" in t:
+                out.append("  ")
             elif "DROP" in t:
                 out.append(f"{target}:" + t.replace("[[1]]", ""))
             else:
@@ -169,10 +171,15 @@ def test_cache_makes_rerun_free_and_is_keyed_by_normalised_text(tmp_path):
         ("dropping", "en", "es", "Hello [[1]]!", "es:Hello [[1]]!", 1),
         ("dropping", "es", "fr", "es:Bye", "fr:es:Bye", 0),
     ]
-    # failures are not cached
+    # failures and empty answers are not cached
     t.translate_each(["FAIL"], "en", "es")
     t.translate_each(["FAIL"], "en", "es")
     assert t.calls == 4
+    for _ in range(2):
+        out = t.translate_each(["EMPTY"], "en", "es")
+        assert out[0].text is None and "empty translation" in str(out[0].error)
+    assert t.calls == 6
+    assert len(cache.rows()) == 3
 
 
 def test_pseudo_engine_is_deterministic_and_keeps_placeholders(tmp_path):

@@ -113,6 +113,8 @@ class FakeLibre:
     def _answer(self, h, q: str, params: dict, n: int) -> None:
         if params.get("api_key") != KEY:
             return self._send(h, 403, json.dumps({"error": "Invalid API key"}))
+        if "WAIT" in q:
+            return self._send(h, 429, "{}", {"Retry-After": "3600"})
         if "RATE" in q and n == 0:
             return self._send(h, 429, json.dumps({"error": "slow down"}), {"Retry-After": "1"})
         if "FLAKY" in q and n < 2:
@@ -462,3 +464,52 @@ def test_sigkill_mid_run_then_resume(tmp_path, server):
         assert text.count(f"es: MESSAGE NUMBER {i}.") == 1
     assert text.count("# machine translation: libre en-es") == 9
     assert len(cache_rows(root)) == 9
+
+
+def test_retry_after_longer_than_allowed_fails_the_item_at_once(tmp_path, server):
+    root = make_project(tmp_path, server.url, mt={"max_retry_after": 5},
+                        messages=[("t/wait", "WAIT an hour."), ("t/ok", "Fine.")])
+    r = cli(root, "draft", "--format", "json")
+    assert r.returncode == 1
+    summary = json.loads(r.stdout)
+    assert summary["drafted"] == 1 and summary["failed"] == 1
+    assert summary["languages"]["es"]["errors"] == [
+        "t/wait: libre en->es: rate limited (HTTP 429); the service asks to wait 3600 s "
+        "(item: 'WAIT an hour.')"
+    ]
+    assert server.count("WAIT") == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("7", 7.0), ("0", 0.0), (None, None), ("soon", None),
+     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],  # a date in the past: no wait
+)
+def test_retry_after_header_forms(header, expected):
+    from types import SimpleNamespace
+
+    from workflow.mt.online import _retry_after
+
+    resp = SimpleNamespace(headers={"Retry-After": header} if header else {})
+    assert _retry_after(resp) == expected
+
+
+def test_retry_after_http_date_in_the_future():
+    import email.utils
+    from types import SimpleNamespace
+
+    from workflow.mt.online import _retry_after
+
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 28 <= _retry_after(SimpleNamespace(headers={"Retry-After": when})) <= 30
+
+
+@pytest.mark.parametrize(("key", "value"), [("concurrency", 0), ("timeout", "fast"),
+                                            ("retries", -1), ("char_limit", True)])
+def test_bad_mt_settings_are_clear_errors(tmp_path, server, key, value):
+    root = make_project(tmp_path, server.url, mt={key: value})
+    r = cli(root, "draft")
+    assert r.returncode == 2
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: libre: [tool.letterflow.mt] {key} must be a number")
+    assert "Traceback" not in r.stderr

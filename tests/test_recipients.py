@@ -166,7 +166,7 @@ def test_same_country_different_people_is_not_a_duplicate():
 
 
 def test_error_bad_encoding_names_row():
-    raw = "country,name\nFR,Ok\n".encode() + b"DE,M\xfcller\n"  # Latin-1 u-umlaut
+    raw = b"country,name\nFR,Ok\n" + b"DE,M\xfcller\n"  # Latin-1 u-umlaut
     err = error_of(raw)
     assert err.row == 3
     assert "bad encoding: byte 0xfc in cell 2" in str(err)

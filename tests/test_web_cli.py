@@ -63,6 +63,7 @@ def test_passwd_ends_sessions_and_disable(web_project):
     assert c.get("/").status_code == 200
     r = _run(web_project, "user", "passwd", "tr_fr", "--password-stdin", input="new-password-1\n")
     assert r.exit_code == 0
+    time.sleep(1.1)  # web.auth.USER_CACHE_SECONDS
     assert c.get("/").status_code == 302  # the old session is gone
     r = _run(web_project, "user", "disable", "tr_fr")
     assert r.exit_code == 0
@@ -123,7 +124,8 @@ def test_serve_first_run_message_and_waitress(tmp_path):
 def test_serve_demo_prints_account(tmp_path):
     from conftest import write_project
 
-    root = write_project(tmp_path / "demo", languages=("fr", "es"))
+    root = write_project(tmp_path / "demo", languages=("fr", "es"),
+                         extra='[mt]\nprovider = "pseudo"\n')
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(root), "serve", "--demo",
@@ -141,6 +143,10 @@ def test_serve_demo_prints_account(tmp_path):
         r = s.post(f"http://127.0.0.1:{port}/api/login", json={"name": "demo",
                    "password": password}, headers={"X-CSRFToken": token}, timeout=10)
         assert r.status_code == 200 and r.json()["user"]["languages"] == ["fr", "es"]
+        # the first run created the catalogues and the machine drafts wait for review
+        langs = s.get(f"http://127.0.0.1:{port}/api/languages", timeout=10).json()["languages"]
+        assert [x["draft"] for x in langs] == [x["total"] for x in langs]
+        assert all(x["total"] > 10 for x in langs)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

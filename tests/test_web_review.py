@@ -266,18 +266,60 @@ def test_preview_marks_unapproved_and_fills_recipient_data(fr, app):
     assert 'lang="fr-BE"' in html
     assert "31 octobre 2012" in html  # CLDR date for the sample recipient
     assert "179" in html  # the plural count filled in
-    assert re.search(r'class="para role-place state-approved"', html)
-    unapproved = re.findall(r'class="para [^"]*unapproved"', html)
+    assert re.search(r'<p class="role-place" data-state="approved" '
+                     r'data-context="icnk-2012/place">Séoul, République de Corée</p>', html)
+    unapproved = re.findall(r'<p class="role-[\w-]+ unapproved"', html)
     assert len(unapproved) == len(_cat(app).active()) - 1
 
 
 def test_preview_rtl(client):
     web_login(client, "tr_es")
     html = client.get("/l/ar/preview").get_data(as_text=True)
-    assert re.search(r'<article class="letter" dir="rtl" lang="ar', html)
+    assert re.search(r'<article class="lf-letter[^"]*" lang="ar-[A-Z]{2}" dir="rtl"', html)
+    r = client.get("/preview.css")
+    assert r.status_code == 200 and r.mimetype == "text/css" and ".lf-letter" in r.text
 
 
 def test_unknown_entry_404(fr):
     assert fr.get("/l/fr/e/icnk-2012/nope").status_code == 404
     assert fr.post("/l/fr/e/icnk-2012/nope", data={"action": "save", "revision": "abc",
                                                     "t0": "x"}).status_code == 404
+
+
+def test_cached_findings_follow_the_file(fr, app):
+    """The per-version findings cache (updated incrementally after a save) always equals
+    a full QA run over the file as it is on disk."""
+    from workflow.checks import run_checks
+
+    svc = app.extensions["letterflow"]
+    fr.get("/l/fr/")  # fill the cache
+    for ctx, text in [("icnk-2012/place", "Séoul {pays"), (CTX, "Texte 12 neuf."),
+                      ("icnk-2012/place", "Séoul, République de Corée")]:
+        rev = _revision(fr, "fr", ctx)
+        fr.post(f"/l/fr/e/{ctx}", data={"action": "save", "revision": rev, "t0": text})
+        with app.test_request_context():
+            cached = {(f.context, f.check_id, f.message) for f in svc.findings("fr")}
+        cfg = svc.config
+        full = {(f.context, f.check_id, f.message)
+                for f in run_checks(_cat(app), config=cfg)}
+        assert cached == full
+
+
+def test_editing_an_mt_damaged_draft_clears_the_flag(fr, app):
+    from workflow.catalogs import Change, apply_changes
+
+    cfg = app.extensions["letterflow"].config
+    msg = _cat(app).get("icnk-2012/place")
+    apply_changes(cfg.catalog("fr"), [Change(msg.context, list(msg.strings), True,
+                                             add_flags=frozenset({"letterflow-mt-damaged"}))])
+    rev = _revision(fr, "fr", "icnk-2012/place")
+    # unchanged damaged MT output cannot be approved
+    r = fr.post("/l/fr/e/icnk-2012/place",
+                data={"action": "approve", "revision": rev, "t0": msg.strings[0]})
+    assert r.status_code == 422 and "damaged" in r.get_data(as_text=True)
+    # a person's corrected text can
+    r = fr.post("/l/fr/e/icnk-2012/place",
+                data={"action": "approve", "revision": rev, "t0": "Séoul, République de Corée"})
+    assert r.status_code == 302
+    m = _cat(app).get("icnk-2012/place")
+    assert m.state == "approved" and "letterflow-mt-damaged" not in m.flags

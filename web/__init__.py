@@ -28,16 +28,24 @@ def _secret_key(config: Any) -> str:
         return env
     path = Path(config.database).parent / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) >= 32:
-            return key
-        raise RuntimeError(f"{path} holds no usable secret key; delete it") from None
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        key = secrets.token_hex(32)
-        fh.write(key + "\n")
+    if not path.exists():
+        # Publish atomically (write a temp file, then link it into place) so that two
+        # server processes starting at once agree on one key.
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key; delete it")
     return key
 
 
@@ -74,6 +82,7 @@ def create_app(
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=True,
         PERMANENT_SESSION_LIFETIME=12 * 3600,
+        SESSION_REFRESH_EACH_REQUEST=False,  # a login lasts 12 h; no cookie on every answer
         WTF_CSRF_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         LOGIN_MAX_FAILURES=5,          # per user name, within LOGIN_WINDOW seconds

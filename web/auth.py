@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,9 +44,24 @@ class SessionUser(UserMixin):
         return self.user.visible_languages(configured)
 
 
+#: Seconds a loaded account is reused: a disabled account or a changed password ends
+#: open sessions at most this late.
+USER_CACHE_SECONDS = 1.0
+
+
 def load_user(session_id: str) -> SessionUser | None:
-    user = users.load_session_user(services().conn, session_id)
-    return SessionUser(user) if user else None
+    now = time.monotonic()
+    svc = services()
+    _user_cache: dict[str, tuple[float, SessionUser | None]] = svc.user_cache
+    hit = _user_cache.get(session_id)
+    if hit is not None and now - hit[0] < USER_CACHE_SECONDS:
+        return hit[1]
+    user = users.load_session_user(svc.conn, session_id)
+    wrapped = SessionUser(user) if user else None
+    if len(_user_cache) > 10_000:
+        _user_cache.clear()
+    _user_cache[session_id] = (now, wrapped)
+    return wrapped
 
 
 def unauthorized() -> Any:

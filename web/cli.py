@@ -54,8 +54,8 @@ def _fail(ctx: click.Context, exc: LetterflowError) -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads of the waitress server.")
 @click.option("--demo", is_flag=True,
-              help="Create a demo translator account for every language (if missing) "
-                   "and print its password.")
+              help="First run: create the catalogues and machine drafts if there are none "
+                   "yet, and a demo translator account for every language (password printed).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) -> None:
     """Run the review web UI with the waitress production server."""
@@ -67,6 +67,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
         from workflow import db, users
 
         loopback = is_loopback(host)
+        if demo:
+            _prepare_demo(ctx, config)
         app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
         conn = db.connect(config.database)
         if demo and users.find_user(conn, "demo") is None:
@@ -95,6 +97,30 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
     sys.stdout.flush()
     waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
                    clear_untrusted_proxy_headers=True, _quiet=True)
+
+
+def _prepare_demo(ctx: click.Context, config: Any) -> None:
+    """Run `letterflow update` if a catalogue is missing and `letterflow draft` if no
+    entry has a translation yet, through the real commands."""
+    from workflow.catalogs import load_catalog
+
+    root = ctx.find_root()
+    group = root.command
+    if not isinstance(group, click.Group):
+        return
+    if any(not config.catalog(lang).is_file() for lang in config.languages):
+        cmd = group.get_command(root, "update")
+        if cmd is not None:
+            click.echo("Creating the catalogues (letterflow update)...")
+            ctx.invoke(cmd)
+    stats = [load_catalog(config.catalog(lang), language=lang).stats
+             for lang in config.languages if config.catalog(lang).is_file()]
+    untouched = all(st.untranslated == st.total for st in stats)
+    if untouched:
+        cmd = group.get_command(root, "draft")
+        if cmd is not None:
+            click.echo("Drafting machine translations (letterflow draft)...")
+            ctx.invoke(cmd)
 
 
 @click.group()

@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,10 @@ from workflow.errors import ConfigError, LetterflowError
 log = logging.getLogger("letterflow.web")
 
 LOCALE_RE = r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*"
-PLACEHOLDER_RE = re.compile(r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
+#: Seconds a catalogue path check (configured, inside locales/, no symlink) stays valid.
+PATH_CHECK_INTERVAL = 1.0
+PLACEHOLDER_RE = re.compile(
+    r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
 
 
 class LangConverter(BaseConverter):
@@ -45,6 +49,22 @@ def services() -> Services:
     return current_app.extensions["letterflow"]
 
 
+class CachedCatalog:
+    """A parsed catalogue and what the views derive from it, valid while the file's
+    (inode, mtime, size) is *key*. Derived values are filled lazily; recomputing one
+    twice under a race is harmless."""
+
+    def __init__(self, key: tuple[int, int, int], catalog: Any,
+                 previous: CachedCatalog | None = None):
+        self.key = key
+        self.catalog = catalog
+        self.previous = previous  # the version before, to update findings incrementally
+        self.findings: list | None = None
+        self.by_context: dict[str, list] | None = None
+        self.summary: dict[str, Any] | None = None
+        self.pages: dict[Any, Any] = {}
+
+
 class Services:
     """Everything the views share, built once per app."""
 
@@ -53,7 +73,9 @@ class Services:
         self.config = config
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cache: dict[Path, tuple[tuple[int, int, int], Any, list | None]] = {}
+        self._cache: dict[str, CachedCatalog] = {}
+        self._paths: dict[str, tuple[float, Path | None]] = {}
+        self.user_cache: dict[str, tuple[float, Any]] = {}  # web.auth.load_user
 
     # -- database ---------------------------------------------------------------------
     @property
@@ -68,7 +90,17 @@ class Services:
     # -- catalogues -------------------------------------------------------------------
     def catalog_path(self, lang: str) -> Path | None:
         """The catalogue path of a configured language, or None if the code is not
-        configured, or the path leaves the locales folder or passes a symlink."""
+        configured, or the path leaves the locales folder or passes a symlink.
+        The answer is re-checked on the file system at most once a second."""
+        now = time.monotonic()
+        hit = self._paths.get(lang)
+        if hit is not None and now - hit[0] < PATH_CHECK_INTERVAL:
+            return hit[1]
+        path = self._catalog_path(lang)
+        self._paths[lang] = (now, path)
+        return path
+
+    def _catalog_path(self, lang: str) -> Path | None:
         if lang not in self.config.languages:
             return None
         try:
@@ -80,17 +112,19 @@ class Services:
             rel = path.relative_to(base)
         except ValueError:
             return None
-        cur = base
+        cur = str(base)
         for part in rel.parts:
-            cur = cur / part
-            if part in ("..", ".") or cur.is_symlink():
+            cur = os.path.join(cur, part)
+            if part in ("..", ".") or os.path.islink(cur):
                 return None
-        try:
-            if not path.resolve().is_relative_to(base.resolve()):
-                return None
-        except OSError:
+        real_base = self._real_base
+        if real_base is None:
+            real_base = self._real_base = os.path.realpath(base)
+        if not os.path.realpath(path).startswith(real_base + os.sep):
             return None
         return path
+
+    _real_base: str | None = None
 
     def _stat_key(self, path: Path) -> tuple[int, int, int] | None:
         try:
@@ -99,8 +133,8 @@ class Services:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    def catalog(self, lang: str, *, fresh: bool = False) -> Any:
-        """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
+    def _entry(self, lang: str, *, fresh: bool = False) -> CachedCatalog:
+        """The cache entry of *lang*, reloaded when the file changed; 404 if none."""
         from workflow.catalogs import load_catalog
 
         path = self.catalog_path(lang)
@@ -112,13 +146,25 @@ class Services:
                   "(run `letterflow update`).")
         if not fresh:
             with self._lock:
-                hit = self._cache.get(path)
-            if hit and hit[0] == key:
-                return hit[1]
-        cat = load_catalog(path, language=lang)
+                hit = self._cache.get(lang)
+            if hit is not None and hit.key == key:
+                return hit
         with self._lock:
-            self._cache[path] = (key, cat, None)
-        return cat
+            old = self._cache.get(lang)
+        if old is not None:
+            old.previous = None  # keep one step of history only
+        entry = CachedCatalog(key, load_catalog(path, language=lang), old)
+        with self._lock:
+            self._cache[lang] = entry
+        return entry
+
+    def catalog(self, lang: str, *, fresh: bool = False) -> Any:
+        """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
+        return self._entry(lang, fresh=fresh).catalog
+
+    def cached(self, lang: str) -> CachedCatalog:
+        """The current cache entry (catalogue plus what was computed from it)."""
+        return self._entry(lang)
 
     def has_catalog(self, lang: str) -> bool:
         path = self.catalog_path(lang)
@@ -136,18 +182,44 @@ class Services:
 
     def findings(self, lang: str) -> list:
         """All QA findings of a language's catalogue (cached with the catalogue)."""
-        cat = self.catalog(lang)
-        path = self.catalog_path(lang)
-        with self._lock:
-            hit = self._cache.get(path)  # type: ignore[arg-type]
-        if hit and hit[1] is cat and hit[2] is not None:
-            return hit[2]
-        found = self.check(cat)
-        with self._lock:
-            hit = self._cache.get(path)  # type: ignore[arg-type]
-            if hit and hit[1] is cat:
-                self._cache[path] = (hit[0], cat, found)  # type: ignore[index]
-        return found
+        entry = self._entry(lang)
+        if entry.findings is None:
+            prev = entry.previous
+            if prev is not None and prev.findings is not None:
+                entry.findings = self._recheck(prev, entry.catalog)
+            else:
+                entry.findings = self.check(entry.catalog)
+            entry.previous = None
+        return entry.findings
+
+    def _recheck(self, prev: CachedCatalog, cat: Any) -> list:
+        """Findings of *cat* from those of the version before: only messages that
+        changed are checked again (a save changes one entry; a full run costs ~20x)."""
+        old_cat = prev.catalog
+        if (old_cat.headers.get("Plural-Forms") != cat.headers.get("Plural-Forms")
+                or old_cat.headers.get("X-Letterflow-Ignore")
+                != cat.headers.get("X-Letterflow-Ignore")
+                or [m.context for m in old_cat.active()] != [m.context for m in cat.active()]):
+            return self.check(cat)
+        by_ctx: dict[str, list] = {}
+        for f in prev.findings or []:
+            by_ctx.setdefault(f.context, []).append(f)
+        out = list(by_ctx.get("", []))
+        for m in cat.active():
+            o = old_cat.get(m.context)
+            same = (o is not None and o.revision == m.revision and o.source == m.source
+                    and o.source_plural == m.source_plural and o.flags == m.flags)
+            out.extend(by_ctx.get(m.context, []) if same else self.check(cat, m))
+        return out
+
+    def findings_by_context(self, lang: str) -> dict[str, list]:
+        entry = self._entry(lang)
+        if entry.by_context is None:
+            out: dict[str, list] = {}
+            for f in self.findings(lang):
+                out.setdefault(f.context, []).append(f)
+            entry.by_context = out
+        return entry.by_context
 
     def check(self, catalog: Any, message: Any = None) -> list:
         if not self.checks_available:
@@ -155,12 +227,6 @@ class Services:
         from workflow.checks import run_checks
 
         return list(run_checks(catalog, message, config=self.config))
-
-    def findings_by_context(self, lang: str) -> dict[str, list]:
-        out: dict[str, list] = {}
-        for f in self.findings(lang):
-            out.setdefault(f.context, []).append(f)
-        return out
 
     # -- glossary, back-translation, preview (other modules; guarded) ---------------------
     def glossary_terms(self, catalog: Any, message: Any) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from workflow.errors import LetterflowError
@@ -11,6 +12,7 @@ from workflow.errors import LetterflowError
 from .core import services
 
 log = logging.getLogger("letterflow.web")
+_STYLE_ATTR = re.compile(r'\sstyle="[^"]*"')
 
 
 def sample_country(lang: str) -> str:
@@ -31,6 +33,25 @@ def countries(lang: str) -> dict[str, str]:
     names = Locale.parse(lang).territories
     return {c: n for c, n in sorted(names.items(), key=lambda kv: kv[1])
             if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}}
+
+
+def letter_html(model: Any) -> str:
+    """The letter as HTML from workflow.render_html (the same model as the .docx), minus
+    its inline style attribute: the CSP forbids inline styles; static/app.css and
+    /preview.css (render_html.STYLE) style it instead."""
+    try:
+        from workflow.render_html import render_html
+    except ImportError:
+        return ""
+    return _STYLE_ATTR.sub("", render_html(model), count=1)
+
+
+def preview_css() -> str:
+    try:
+        from workflow.render_html import STYLE
+    except ImportError:
+        return ""
+    return STYLE
 
 
 def build_preview(lang: str, country: str | None) -> tuple[Any, dict[str, str], str | None]:

@@ -7,8 +7,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from workflow import audit
 
@@ -51,11 +60,17 @@ def queue_page(lang: str) -> Any:
     if state not in STATES:
         state = None
     qa = request.args.get("qa") == "1"
-    items = queue(lang, state, qa)
-    findings = services().findings_by_context(lang)
-    return render_template(
-        "queue.html", lang=lang, items=items, state=state, qa=qa, findings=findings,
-        summary=service.language_summary(lang), states=STATES)
+    svc = services()
+    entry = svc.cached(lang)
+    body = entry.pages.get(("queue", state, qa))
+    if body is None:
+        # The list depends only on this version of the catalogue file: render it once.
+        body = Markup(render_template(
+            "_queue_body.html", lang=lang, items=queue(lang, state, qa), state=state, qa=qa,
+            findings=svc.findings_by_context(lang), summary=service.language_summary(lang),
+            states=STATES))
+        entry.pages[("queue", state, qa)] = body
+    return render_template("queue.html", lang=lang, body=body)
 
 
 def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
@@ -148,9 +163,19 @@ def act(lang: str, context: str) -> Any:
 @login_required
 def preview(lang: str) -> Any:
     require_view(lang)
-    from .preview import build_preview
+    from .preview import build_preview, letter_html
 
     country = (request.args.get("country") or "").upper() or None
     model, countries, err = build_preview(lang, country)
+    html = Markup(letter_html(model)) if model is not None else None
     return render_template("preview.html", lang=lang, model=model, countries=countries,
-                           error=err, summary=service.language_summary(lang))
+                           error=err, letter=html, summary=service.language_summary(lang))
+
+
+@bp.route("/preview.css")
+def preview_css() -> Any:
+    from .preview import preview_css as css
+
+    resp = current_app.response_class(css(), mimetype="text/css")
+    resp.headers["Cache-Control"] = "public, max-age=3600"
+    return resp

@@ -26,6 +26,7 @@ from .core import services
 log = logging.getLogger("letterflow.web")
 
 ACTIONS = ("save", "approve", "reject", "revert")
+MT_DAMAGED = "letterflow-mt-damaged"
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
@@ -149,7 +150,11 @@ def perform(
         if not any(s.strip() for s in new_strings):
             return Outcome(422, action, lang, context, msg,
                            error="An empty translation cannot be approved.")
-        candidate = dataclasses.replace(msg, strings=tuple(new_strings), fuzzy=False)
+        flags = msg.flags
+        if tuple(new_strings) != tuple(msg.strings):
+            flags = flags - {MT_DAMAGED}  # a person edited the machine output
+        candidate = dataclasses.replace(msg, strings=tuple(new_strings), fuzzy=False,
+                                        flags=flags)
         findings = services().check(cat, candidate)
         errs = errors_of(findings)
         if errs:
@@ -165,19 +170,23 @@ def perform(
                 msg, saved = kept.message, True
             return Outcome(422, action, lang, context, msg, error=reason, findings=findings,
                            saved_draft=saved)
+        return _write(user, lang, context, msg, action, new_strings, fuzzy, note, base_revision,
+                      findings=findings)
     return _write(user, lang, context, msg, action, new_strings, fuzzy, note, base_revision)
 
 
 def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_strings: list[str],
-           fuzzy: bool, note: str, base_revision: str) -> Outcome:
+           fuzzy: bool, note: str, base_revision: str, findings: list | None = None) -> Outcome:
     from workflow.catalogs import Change, apply_changes
 
     svc = services()
     path = svc.catalog_path(lang)
     if path is None:
         abort(404)
+    edited = tuple(new_strings) != tuple(msg.strings)
     change = Change(context=context, strings=list(new_strings), fuzzy=fuzzy, note=note,
-                    base_revision=base_revision)
+                    base_revision=base_revision,
+                    remove_flags=frozenset({MT_DAMAGED}) if edited else frozenset())
     try:
         result = apply_changes(path, [change], raise_on_conflict=True)
     except ConflictError as exc:
@@ -207,23 +216,27 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
         before=list(msg.strings), after=list(new_strings), before_fuzzy=msg.fuzzy,
         after_fuzzy=fuzzy, base_revision=base_revision, revision=revision or now_msg.revision,
         note=note)
-    findings = svc.check(cat, now_msg)
+    if findings is None or tuple(now_msg.strings) != tuple(new_strings) or now_msg.fuzzy:
+        findings = svc.check(cat, now_msg)  # live QA on save
     return Outcome(200, action, lang, context, now_msg, findings=findings, audit_id=row)
 
 
 def language_summary(lang: str) -> dict[str, Any]:
-    """Progress numbers of one language for the dashboard and the progress bars."""
+    """Progress numbers of one language for the dashboard and the progress bars
+    (computed once per version of the catalogue file)."""
     svc = services()
     if not svc.has_catalog(lang):
         return {"language": lang, "available": False}
-    cat = svc.catalog(lang)
-    stats = cat.stats
-    errors = {f.context for f in errors_of(svc.findings(lang))}
-    return {
-        "language": lang, "available": True, "approved": stats.approved, "draft": stats.draft,
-        "untranslated": stats.untranslated, "total": stats.total,
-        "percent": round(stats.percent, 1), "qa_errors": len(errors),
-    }
+    entry = svc.cached(lang)
+    if entry.summary is None:
+        stats = entry.catalog.stats
+        errors = {f.context for f in errors_of(svc.findings(lang))}
+        entry.summary = {
+            "language": lang, "available": True, "approved": stats.approved,
+            "draft": stats.draft, "untranslated": stats.untranslated, "total": stats.total,
+            "percent": round(stats.percent, 1), "qa_errors": len(errors),
+        }
+    return dict(entry.summary)
 
 
 def outcome_json(o: Outcome) -> dict[str, Any]:

@@ -761,7 +761,7 @@ def apply_changes(
         if touch_revision_date:
             _set_header_field(store, "PO-Revision-Date", _now_header())
         out = serialize(store)
-        parse_store(out, str(path))  # validate what we are about to write
+        validate_syntax(_decode(out, str(path)), str(path))  # validate what we are about to write
         write_atomic(path, out)
     return result
 
@@ -1029,7 +1029,7 @@ def update_catalog(
             old, _ = parse_store(before, str(path))
         store, result = merge_catalog(template_store, old, language, domain, path)
         out = serialize(store)
-        parse_store(out, str(path))
+        validate_syntax(_decode(out, str(path)), str(path))
         if out != before:
             write_atomic(path, out)
             result.written = True

@@ -223,7 +223,8 @@ class ExportPlan:
                 progress(i, total, recipient)
 
     def manifest(self, files: list[ExportedLetter]) -> dict:
-        letter_bytes = Path(self.letter.path).read_bytes() if Path(self.letter.path).is_file() else b""
+        path = Path(self.letter.path)
+        letter_bytes = path.read_bytes() if path.is_file() else b""
         return {
             "generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "letter": {"id": self.letter.id, "title": self.letter.title,

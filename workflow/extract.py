@@ -23,9 +23,8 @@ def translator_comments(letter: Letter, block) -> list[str]:
     """The ``#.`` lines for one block: its role and position, and its placeholders."""
     role_desc = letter.roles.get(block.role) or ROLES.get(block.role, "")
     where = f", {block.position} of {block.of}" if block.of > 1 else ""
-    index = letter.blocks.index(block) + 1
     lines = [
-        f"role: {block.role}{where} ({role_desc}); block {index} of {len(letter.blocks)}"
+        f"role: {block.role}{where} ({role_desc}); block {block.index} of {len(letter.blocks)}"
         f" in letter {letter.id}"
     ]
     for name in block.placeholders:
@@ -124,11 +123,18 @@ def same_template(a: bytes, b: bytes) -> bool:
 
 def extract_template(config) -> tuple[Path, bool]:
     """Write the template if its content changed. Returns (path, written)."""
-    from .catalogs import locked, write_atomic
+    from .catalogs import CatalogError, load_template, locked, write_atomic
 
-    new = build_template(config)
     path = Path(config.template)
     with locked(path):
+        if path.exists():
+            # Fast path: the template already holds exactly what the letters say.
+            try:
+                if not template_problems(config, load_template(path)):
+                    return path, False
+            except CatalogError:
+                pass  # a broken template is simply rebuilt
+        new = build_template(config)
         old = path.read_bytes() if path.exists() else None
         if old is not None and same_template(old, new):
             return path, False

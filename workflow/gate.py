@@ -42,14 +42,120 @@ class GateReport:
         return not self.errors
 
 
-def _qa_findings(catalog, config) -> list:
+@dataclass
+class CatalogAnalysis:
+    """Everything the gate needs from one catalogue; cached by content hash."""
+
+    language: str
+    path: str
+    stats: dict | None = None
+    not_approved: list[tuple[str, str, int]] = field(default_factory=list)  # context, state, line
+    findings: list = field(default_factory=list)  # gate + QA findings, before the required rule
+    approved_contexts: set[str] = field(default_factory=set)
+
+
+def analyse_catalog(config, lang: str, template) -> CatalogAnalysis:
+    """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
+    from .catalogs import catalog_in_sync, load_catalog
     from .checks import run_checks
 
-    return list(run_checks(catalog, config=config))
+    path = config.catalog(lang)
+    out = CatalogAnalysis(language=lang, path=str(path))
+    try:
+        catalog = load_catalog(path, lang)
+    except CatalogError as exc:
+        out.findings.append(GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0))
+        return out
+    out.stats = catalog.stats.as_dict()
+    out.not_approved = [(m.context, m.state, m.line) for m in catalog.active() if m.state != "approved"]
+    out.approved_contexts = {m.context for m in catalog.active() if m.state == "approved"}
+    if template is not None:
+        for problem in catalog_in_sync(template, catalog):
+            out.findings.append(GateFinding(lang, "", "sync", ERROR,
+                                            f"catalogue out of sync with the template: {problem}", str(path), 1))
+    for f in run_checks(catalog, config=config):
+        out.findings.append(GateFinding(f.language, f.context, f.check_id, f.severity, f.message,
+                                        f.path, f.line))
+    return out
 
 
-def run_gate(config, languages: list[str], required: list[str]) -> GateReport:
-    from .catalogs import catalog_in_sync, load_catalog, load_template
+# --- the cache: a catalogue's analysis is reused while its bytes, the template, the
+# letters, the glossary, the configuration and letterflow's own code are unchanged.
+
+def _fingerprint(config) -> str:
+    import hashlib
+
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    code = Path(__file__).resolve().parent
+    for p in sorted([*code.glob("*.py"), *code.glob("checks/*.py")]):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for p in [config.template, config.glossary, config.source_file, *config.letters]:
+        if p and Path(p).exists():
+            h.update(Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def _cache_dir(config) -> Path:
+    return Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache") / "check"
+
+
+def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(fingerprint.encode() + lang.encode() + b"\0" + data).hexdigest()
+
+
+def _cache_get(config, key: str) -> CatalogAnalysis | None:
+    import pickle
+
+    try:
+        with open(_cache_dir(config) / f"{key}.pickle", "rb") as fh:
+            value = pickle.load(fh)
+        return value if isinstance(value, CatalogAnalysis) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _cache_put(config, key: str, value: CatalogAnalysis) -> None:
+    import pickle
+
+    from .catalogs import write_atomic
+
+    try:
+        write_atomic(_cache_dir(config) / f"{key}.pickle", pickle.dumps(value))
+    except OSError:
+        pass  # a read-only checkout simply runs without the cache
+
+
+_worker_state: dict = {}
+
+
+def _worker_init(project: str) -> None:
+    from .catalogs import load_template
+    from .config import load_config
+
+    cfg = load_config(project)
+    _worker_state["config"] = cfg
+    try:
+        _worker_state["template"] = load_template(cfg.template) if cfg.template.exists() else None
+    except CatalogError:
+        _worker_state["template"] = None
+
+
+def _worker_analyse(lang: str) -> CatalogAnalysis:
+    return analyse_catalog(_worker_state["config"], lang, _worker_state["template"])
+
+
+def run_gate(config, languages: list[str], required: list[str], *, use_cache: bool = True,
+             jobs: int = 0, progress=None) -> GateReport:
+    from .catalogs import load_template
     from .extract import template_problems
 
     report = GateReport(required=required, languages=languages)
@@ -73,42 +179,73 @@ def run_gate(config, languages: list[str], required: list[str]) -> GateReport:
         add(GateFinding("", "", "letter", ERROR, str(exc), getattr(exc, "path", "") or "",
                         getattr(exc, "line", 0) or 0))
 
-    # 2. Each catalogue: parse, sync, completeness, QA.
+    # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
+    fingerprint = _fingerprint(config) if use_cache else ""
+    analyses: dict[str, CatalogAnalysis] = {}
+    todo: list[str] = []
+    keys: dict[str, str | None] = {}
+    for lang in languages:
+        path = config.catalog(lang)
+        if not path.exists():
+            continue
+        keys[lang] = _cache_key(fingerprint, path, lang) if use_cache else None
+        cached = _cache_get(config, keys[lang]) if keys[lang] else None
+        if cached is not None:
+            analyses[lang] = cached
+            if progress:
+                progress(lang)
+        else:
+            todo.append(lang)
+    if todo:
+        size = sum(config.catalog(lang).stat().st_size for lang in todo)
+        if jobs <= 0:
+            jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
+        if jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(config.source_file or config.root),)) as pool:
+                for lang, result in zip(todo, pool.map(_worker_analyse, todo)):
+                    analyses[lang] = result
+                    if progress:
+                        progress(lang)
+        else:
+            for lang in todo:
+                analyses[lang] = analyse_catalog(config, lang, template)
+                if progress:
+                    progress(lang)
+        if use_cache:
+            for lang in todo:
+                if keys.get(lang):
+                    _cache_put(config, keys[lang], analyses[lang])
+
     for lang in languages:
         path = config.catalog(lang)
         is_required = lang in required
-        if not path.exists():
+        a = analyses.get(lang)
+        if a is None:
             if is_required:
                 add(GateFinding(lang, "", "missing", ERROR,
                                 "required catalogue does not exist: run `letterflow update`", str(path)))
             continue
-        try:
-            catalog = load_catalog(path, lang)
-        except CatalogError as exc:
-            add(GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0))
-            continue
-        stats = catalog.stats
-        report.stats[lang] = stats.as_dict()
-        if template is not None:
-            for problem in catalog_in_sync(template, catalog):
-                add(GateFinding(lang, "", "sync", ERROR, f"catalogue out of sync with the template: {problem}", str(path), 1))
-        if is_required and stats.approved < stats.total:
-            todo = [m for m in catalog.active() if m.state != "approved"]
+        if a.stats is not None:
+            report.stats[lang] = a.stats
+        if is_required and a.stats is not None and a.not_approved:
+            st = a.stats
             add(GateFinding(
                 lang, "", "incomplete", ERROR,
-                f"required language is {stats.percent:.1f}% approved: {stats.draft} draft, "
-                f"{stats.untranslated} untranslated",
-                str(path), todo[0].line if todo else 0,
+                f"required language is {st['percent']:.1f}% approved: {st['draft']} draft, "
+                f"{st['untranslated']} untranslated",
+                str(path), a.not_approved[0][2],
             ))
-            for m in todo[:50]:
-                add(GateFinding(lang, m.context, "incomplete", ERROR, f"not approved ({m.state})", str(path), m.line))
-        for f in _qa_findings(catalog, config):
+            for ctx, state, line in a.not_approved[:50]:
+                add(GateFinding(lang, ctx, "incomplete", ERROR, f"not approved ({state})", str(path), line))
+        for f in a.findings:
             # Drafts may be broken while they wait for review (msgfmt skips fuzzy entries too);
             # an error on an approved message fails the build.
-            msg = catalog.get(f.context)
-            if f.severity == ERROR and msg is not None and msg.state != "approved":
-                f = GateFinding(f.language, f.context, f.check_id, WARNING,
-                                f"(draft) {f.message}", f.path, f.line)
+            if f.severity == ERROR and f.context and f.context not in a.approved_contexts \
+                    and f.check_id not in ("syntax", "sync"):
+                f = GateFinding(f.language, f.context, f.check_id, WARNING, f"(draft) {f.message}",
+                                f.path, f.line)
             add(f)
     return report
 

@@ -73,6 +73,7 @@ class Block:
     placeholders: tuple[str, ...]
     position: int  # 1-based position among blocks of the same role
     of: int  # number of blocks with that role
+    index: int = 0  # 1-based position in the letter
 
     @property
     def translatable(self) -> bool:
@@ -294,6 +295,7 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 placeholders=tuple(names),
                 position=role_pos[role],
                 of=role_counts[role],
+                index=len(letter.blocks) + 1,
             )
         )
     return letter

@@ -175,7 +175,9 @@ def load_recipients(
     except FileNotFoundError:
         raise RecipientsError("recipients file not found", str(path)) from None
     except OSError as exc:
-        raise RecipientsError(f"cannot read the recipients file: {exc.strerror}", str(path)) from None
+        raise RecipientsError(
+            f"cannot read the recipients file: {exc.strerror}", str(path)
+        ) from None
     return parse_recipients(raw, available, source_language=source_language, path=str(path))
 
 

@@ -34,11 +34,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(web_project: Path):
+def server(web_project: Path, tmp_path: Path):
     port = _free_port()
+    log_path = tmp_path / "server.log"
+    log = open(log_path, "wb")  # noqa: SIM115 (a pipe could fill up and stall the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(web_project), "serve",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -46,11 +48,12 @@ def server(web_project: Path):
                 break
         except OSError:
             if proc.poll() is not None:
-                raise AssertionError(proc.stderr.read().decode()) from None
+                raise AssertionError(log_path.read_text()) from None
             time.sleep(0.1)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture

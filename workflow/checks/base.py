@@ -12,7 +12,7 @@ import gettext
 import inspect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -96,50 +96,67 @@ def plural_layout(plural_expr: str, nplurals: int) -> tuple[frozenset[int], froz
     return single, one
 
 
-@dataclass
 class Unit:
-    """What a check sees: one message of one catalogue, plus a scratch cache."""
+    """What a check sees: one message of one catalogue, plus a scratch cache.
 
-    message: Any  # workflow.catalogs.Message
-    catalog: Any  # workflow.catalogs.Catalog
-    language: str
-    config: Any = None
-    cache: dict[str, Any] = field(default_factory=dict)
+    The message's fields are copied into plain attributes once (checks read them many
+    times per entry).
+    """
 
-    @property
-    def source(self) -> str:
-        return self.message.source
+    __slots__ = (
+        "message",
+        "catalog",
+        "language",
+        "config",
+        "cache",
+        "source",
+        "source_plural",
+        "strings",
+        "flags",
+        "plural",
+        "nplurals",
+        "_forms",
+    )
 
-    @property
-    def source_plural(self) -> str | None:
-        return self.message.source_plural
+    def __init__(
+        self,
+        message: Any,  # workflow.catalogs.Message
+        catalog: Any,  # workflow.catalogs.Catalog
+        language: str,
+        config: Any = None,
+        cache: dict[str, Any] | None = None,
+    ):
+        self.message = message
+        self.catalog = catalog
+        self.language = language
+        self.config = config
+        self.cache = {} if cache is None else cache
+        self.source: str = message.source
+        self.source_plural: str | None = message.source_plural
+        self.strings: tuple[str, ...] = tuple(message.strings)
+        self.flags: frozenset[str] = message.flags
+        self.plural: bool = message.source_plural is not None
+        self.nplurals: int = int(getattr(catalog, "nplurals", 1) or 1)
+        self._forms: list[tuple[int, str, str]] | None = None
 
-    @property
-    def strings(self) -> tuple[str, ...]:
-        return tuple(self.message.strings)
-
-    @property
-    def flags(self) -> frozenset[str]:
-        return self.message.flags
-
-    @property
-    def plural(self) -> bool:
-        return self.message.source_plural is not None
-
-    @property
-    def nplurals(self) -> int:
-        return int(getattr(self.catalog, "nplurals", 1) or 1)
-
-    def forms(self) -> Iterator[tuple[int, str, str]]:
+    def forms(self) -> list[tuple[int, str, str]]:
         """(index, source for this form, translation) for every non-empty translated form."""
-        single_source = not self.plural
+        forms = self._forms
+        if forms is None:
+            if not self.plural:
+                text = self.strings[0] if self.strings else ""
+                forms = [(0, self.source, text)] if text else []
+            else:
+                forms = list(self._plural_forms())
+            self._forms = forms
+        return forms
+
+    def _plural_forms(self) -> Iterator[tuple[int, str, str]]:
         plural_source = self.source_plural or self.source
         for i, text in enumerate(self.strings):
             if not text:
                 continue
-            if single_source:
-                yield i, self.source, text
-            elif self.nplurals == 1 or i not in self.forms_for_one():
+            if self.nplurals == 1 or i not in self.forms_for_one():
                 yield i, plural_source, text
             else:
                 yield i, self.source, text
@@ -151,7 +168,9 @@ class Unit:
         return plural_layout(getattr(self.catalog, "plural_expr", "0"), self.nplurals)[0]
 
     def sources(self) -> tuple[str, ...]:
-        return (self.source,) if self.source_plural is None else (self.source, self.source_plural)
+        if self.source_plural is None:
+            return (self.source,)
+        return (self.source, self.source_plural)
 
     @staticmethod
     def where(index: int, total: int) -> str:
@@ -168,6 +187,11 @@ class Check:
     severity: ClassVar[str] = WARNING
     #: Skipped when the translation is identical to the source ("untranslated" failed).
     needs_translation: ClassVar[bool] = True
+    #: If set (a regex character class), the check only runs on entries whose source or
+    #: translation contains one of these characters (the runner tests all triggers at once).
+    trigger: ClassVar[str] = ""
+    #: Only run on plural entries (or entries with more than one string).
+    plural_only: ClassVar[bool] = False
 
     @classmethod
     def title(cls) -> str:

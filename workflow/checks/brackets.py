@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
 from workflow.checks.placeholders import strip_placeholders
@@ -28,9 +30,17 @@ _PAIRED_QUOTES = '"“”„'
 _ALL = frozenset(_DELTA) | frozenset(_PAIRED_QUOTES)
 
 
+_ANY_RE = re.compile("[" + re.escape("".join(sorted(_ALL))) + "]")
+
+
+@lru_cache(maxsize=65536)
+def _source_unbalanced(text: str) -> frozenset[str]:
+    return frozenset(unbalanced(text))
+
+
 def unbalanced(text: str) -> set[str]:
     """Categories of brackets/quotes that do not balance in *text*."""
-    if not _ALL.intersection(text):
+    if not _ANY_RE.search(text):
         return set()
     text = strip_placeholders(text)
     depth: dict[str, int] = {}
@@ -59,12 +69,13 @@ class BracketCheck(Check):
     """
 
     id = "brackets"
+    trigger = re.escape("".join(sorted(_ALL)))
 
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)
         for i, source, text in unit.forms():
             bad = unbalanced(text)
             if bad:
-                bad -= unbalanced(source)
+                bad -= _source_unbalanced(source)
             if bad:
                 yield f"{unit.where(i, total)}unbalanced {', '.join(sorted(bad))}"

@@ -21,6 +21,7 @@ class ControlCharacterCheck(Check):
     id = "control-chars"
     severity = ERROR
     needs_translation = False
+    trigger = ILLEGAL_XML_RE.pattern[1:-1]
 
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)

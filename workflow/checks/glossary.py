@@ -134,8 +134,16 @@ def word_keys(text: str, language: str) -> tuple[str, ...]:
 def _same(term_key: str, text_key: str) -> bool:
     if term_key == text_key:
         return True
-    short, long_ = sorted((term_key, text_key), key=len)
+    if len(term_key) <= len(text_key):
+        short, long_ = term_key, text_key
+    else:
+        short, long_ = text_key, term_key
     return len(short) >= 4 and len(long_) - len(short) <= 2 and long_.startswith(short)
+
+
+def _root(key: str) -> str:
+    """Keys that can match (see _same) share their first four letters (or are equal)."""
+    return key[:4]
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,7 @@ class TextIndex:
         self.text = text
         self._keys: tuple[str, ...] | None = None
         self._squashed: str | None = None
+        self._roots: dict[str, list[int]] | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -176,17 +185,33 @@ class TextIndex:
             self._squashed = "".join(_normalise(self.text).split())
         return self._squashed
 
+    @property
+    def roots(self) -> dict[str, list[int]]:
+        """First-four-letter root -> positions of the words with that root."""
+        if self._roots is None:
+            roots: dict[str, list[int]] = {}
+            for i, key in enumerate(self.keys):
+                roots.setdefault(_root(key), []).append(i)
+            self._roots = roots
+        return self._roots
+
     def contains(self, pattern: TermPattern) -> bool:
         if pattern.squashed:
             return pattern.squashed in self.squashed
-        keys, n = self.keys, len(pattern.keys)
+        pkeys = pattern.keys
+        n = len(pkeys)
         if not n:
             return False
-        first = pattern.keys[0]
-        for start in range(len(keys) - n + 1):
-            if _same(first, keys[start]) and all(
-                _same(pattern.keys[j], keys[start + j]) for j in range(1, n)
-            ):
+        roots = self.roots
+        for key in pkeys:  # quick reject: every word of the term needs a candidate
+            if _root(key) not in roots:
+                return False
+        keys = self.keys
+        last = len(keys) - n
+        for start in roots[_root(pkeys[0])]:
+            if start > last or not _same(pkeys[0], keys[start]):
+                continue
+            if all(_same(pkeys[j], keys[start + j]) for j in range(1, n)):
                 return True
         return False
 

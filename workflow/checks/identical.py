@@ -48,7 +48,8 @@ class UntranslatedCheck(Check):
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)
         for i, source, text in unit.forms():
-            if text.strip().casefold() != source.strip().casefold():
+            t, s = text.strip(), source.strip()
+            if len(t) != len(s) or t.casefold() != s.casefold():
                 continue
             words = {w.casefold() for w in _WORD_RE.findall(strip_placeholders(text))}
             if not words or words <= allowed_identical(unit.language):

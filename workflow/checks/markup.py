@@ -29,6 +29,7 @@ class MarkupCheck(Check):
 
     id = "markup"
     severity = ERROR
+    trigger = "<>"
 
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)

@@ -22,6 +22,7 @@ GROUP_SEPS = " \u00a0\u202f\u2009.,'\u2019\u066c"
 DECIMAL_SEPS = ".,\u066b"
 NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f\u2009.,'\u2019\u066c\u066b]\d+)*")
 _SPLIT_RE = re.compile(r"(\d+)")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _ascii_digits(token: str) -> str:
@@ -72,6 +73,11 @@ def numbers(text: str) -> list[frozenset[Decimal]]:
     return found
 
 
+@lru_cache(maxsize=65536)
+def _source_numbers(text: str) -> list[frozenset[Decimal]]:
+    return numbers(text) if _DIGIT_RE.search(text) else []
+
+
 def _show(values: frozenset[Decimal]) -> str:
     return " or ".join(sorted(format(v.normalize(), "f") for v in values))
 
@@ -100,17 +106,20 @@ class NumberCheck(Check):
 
     id = "numbers"
     severity = ERROR
+    trigger = r"\d"
 
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)
         srcs = unit.sources()
-        if not any(any(c.isdigit() for c in s) for s in srcs) and not any(
-            any(c.isdigit() for c in t) for t in unit.strings
+        if not any(_DIGIT_RE.search(s) for s in srcs) and not any(
+            _DIGIT_RE.search(t) for t in unit.strings
         ):
             return
-        src_numbers = [numbers(s) for s in srcs]
+        src_numbers = [_source_numbers(s) for s in srcs]
         for i, _source, text in unit.forms():
-            got = numbers(text)
+            got = numbers(text) if _DIGIT_RE.search(text) else []
+            if not got and not any(src_numbers):
+                continue
             # a plural form may use the numbers of either source form
             best = None
             for want in src_numbers:

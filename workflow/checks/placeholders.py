@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
 
@@ -91,6 +92,53 @@ def strip_placeholders(text: str) -> str:
     return text
 
 
+_COUNT_NAME_RE = re.compile(r"(?:n|num|number|count|total|amount|qty|\d+)", re.IGNORECASE)
+
+
+def _count_keys(keys: Counter[str]) -> Counter[str]:
+    """The placeholders of a plural source that may carry the count."""
+    names = Counter(
+        {
+            k: v
+            for k, v in keys.items()
+            if _COUNT_NAME_RE.fullmatch(k.strip("{}%()").split(")")[0].split(":")[0])
+            or (k.startswith("%") and k.split(" (#")[0][-1] in "diu")
+        }
+    )
+    if not names and len(keys) == 1:
+        return Counter(keys)
+    return names
+
+
+@lru_cache(maxsize=65536)
+def _source_side(
+    sources: tuple[str, ...], mode: str
+) -> tuple[re.Pattern[str] | None, Counter[str], Counter[str]]:
+    """(printf regex, expected placeholders, count placeholders) of an entry's sources.
+
+    Cached: the same source is checked once per catalogue.
+    """
+    printf = None
+    if mode == "full":
+        printf = PRINTF_RE
+    elif mode == "auto":
+        for s in sources:
+            printf = printf or printf_regex(frozenset(), s)
+    expected: Counter[str] = Counter()
+    for s in sources:
+        expected |= placeholders(s, printf)
+    return printf, expected, _count_keys(placeholders(sources[-1], printf))
+
+
+def _sequence(text: str, printf: re.Pattern[str] | None) -> str:
+    """The unnumbered printf directives of *text* in order ("%s %d"), or "none"."""
+    if printf is None:
+        return "none"
+    seq = [m.group(0) for m in printf.finditer(text) if m.group(0) != "%%"]
+    seq = [d for d in seq if "(" not in d and "$" not in d]
+    return " ".join(seq) if seq else "none"
+
+
 def _show(keys: Counter[str]) -> str:
     return ", ".join(sorted(k.split(" (#")[0] for k in keys.elements()))
 
@@ -100,44 +148,49 @@ class PlaceholderCheck(Check):
 
     Every placeholder of the source ({country}, {0}, %(name)s, %s, %1$d) must appear in
     each translated form, and the translation may add none. A plural form used for a
-    single number (n == 1, Arabic zero/two) may leave the count placeholder out, as
-    msgfmt -c allows. An entry the MT layer flagged letterflow-mt-damaged (the engine
-    mangled the placeholder mask) is always an error, and so is a leftover [[n]] mask.
+    single number (n == 1, Arabic zero/two) may leave out one placeholder of the plural
+    source (the count, spelled out), as msgfmt -c allows. An entry the MT layer flagged
+    letterflow-mt-damaged (the engine mangled the placeholder mask) is always an error,
+    and so is a leftover [[n]] mask.
     """
 
     id = "placeholders"
     severity = ERROR
     needs_translation = False  # an mt-damaged entry is an error even if copied
+    trigger = r"{}%\[\]"  # (the runner also runs it for letterflow-mt-damaged entries)
 
     def check(self, unit: Unit) -> Iterator[str | Problem]:
-        if MT_DAMAGED_FLAG in unit.flags:
+        flags = unit.flags
+        if MT_DAMAGED_FLAG in flags:
             yield "machine translation damaged the placeholders (flag letterflow-mt-damaged)"
         sources = unit.sources()
-        printf = None
-        for s in sources:
-            printf = printf or printf_regex(unit.flags, s)
-        expected: Counter[str] = Counter()
-        for s in sources:
-            expected |= placeholders(s, printf)
-        singular = placeholders(unit.source, printf) if unit.plural else expected
+        mode = "full" if flags & PRINTF_FLAGS else ("off" if flags & NO_PRINTF_FLAGS else "auto")
+        printf, expected, count_keys = _source_side(sources, mode)
         single_forms = unit.single_value_forms() if unit.plural else frozenset()
         total = len(unit.strings)
         for i, text in enumerate(unit.strings):
             if not text:
                 continue
+            if not expected and "{" not in text and "%" not in text and "[[" not in text:
+                continue  # fast path: nothing in the source, nothing in the translation
             found = placeholders(text, printf)
             if found == expected:
                 continue
             missing = expected - found
-            if i in single_forms:
-                # may drop what only the plural source has (the count)
-                missing -= expected - singular
+            if i in single_forms and sum(missing.values()) == 1 and not missing - count_keys:
+                # a form used for one n only may spell the number out: drop the count
+                missing = Counter()
             invented = found - expected
             where = unit.where(i, total)
             masks = Counter({k: v for k, v in invented.items() if k.startswith("[[")})
             invented -= masks
             if masks:
                 yield f"{where}leftover MT mask {_show(masks)} in the translation"
+            if any(" (#" in k for k in (missing | invented)):
+                want = " ".join(_sequence(s, printf) for s in sources[:1])
+                yield f"{where}printf directives {want} became {_sequence(text, printf)}"
+                missing = Counter({k: v for k, v in missing.items() if " (#" not in k})
+                invented = Counter({k: v for k, v in invented.items() if " (#" not in k})
             if missing and invented and sum(missing.values()) == sum(invented.values()):
                 yield f"{where}placeholder {_show(missing)} renamed to {_show(invented)}"
                 continue

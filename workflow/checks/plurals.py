@@ -41,6 +41,7 @@ class PluralFormsCheck(Check):
     id = "plurals"
     severity = ERROR
     needs_translation = False
+    plural_only = True
 
     def check(self, unit: Unit) -> Iterator[str]:
         strings = unit.strings

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
 
 #: Closing quotes and brackets that may follow the sentence mark.
 _CLOSERS = "\"')]}»”’」』）】›"
-_SPACE = " \t\n\r\u00a0\u202f\u2009\u3000"
+_SPACE = " \t\n\r\u00a0\u202f\u2009\u3000" + "".join(map(chr, range(0x20)))
 #: Each sentence-final mark -> its class. Ideographic, full-width and Arabic marks map to
 #: the Latin mark they stand for: 。 for ja/zh, ؟ for ar.
 _CLASS = {
@@ -53,6 +54,11 @@ def end_mark(text: str) -> tuple[str, int]:
     return "", -1
 
 
+@lru_cache(maxsize=65536)
+def _source_mark(text: str) -> str:
+    return end_mark(text)[0]
+
+
 def _name(mark: str) -> str:
     return repr(mark) if mark else "no mark"
 
@@ -71,7 +77,7 @@ class EndPunctuationCheck(Check):
         total = len(unit.strings)
         french = unit.language.split("_")[0] == "fr"
         for i, source, text in unit.forms():
-            want, _ = end_mark(source)
+            want = _source_mark(source)
             got, pos = end_mark(text)
             where = unit.where(i, total)
             if want != got and frozenset({want, got}) not in _EQUIVALENT:

@@ -7,6 +7,7 @@ from typing import Any
 from workflow.checks.base import (
     ERROR,
     IGNORE_HEADER,
+    MT_DAMAGED_FLAG,
     Finding,
     Problem,
     Unit,
@@ -14,7 +15,7 @@ from workflow.checks.base import (
     parse_ignore,
 )
 from workflow.checks.glossary import glossary_for
-from workflow.checks.registry import registry
+from workflow.checks.registry import registry, trigger_regex
 
 UNTRANSLATED = "untranslated"
 
@@ -70,14 +71,29 @@ def run_checks(catalog: Any, message: Any = None, *, config: Any = None) -> list
     else:
         messages = [message]
     shared = {"glossary": glossary}
+    triggered = trigger_regex(checks)
     for msg in messages:
-        if msg.obsolete or not any(msg.strings):
+        strings = msg.strings
+        if msg.obsolete or not any(strings):
             continue
         skip = entry_ignores(msg.flags) if msg.flags else frozenset()
         unit = Unit(msg, catalog, catalog.language, config, dict(shared))
+        # one regex pass decides whether the character-triggered checks have any work
+        special = triggered is not None and (
+            MT_DAMAGED_FLAG in msg.flags
+            or triggered.search(msg.source) is not None
+            or (msg.source_plural is not None and triggered.search(msg.source_plural) is not None)
+            or any(triggered.search(t) for t in strings)
+        )
+        plural = msg.source_plural is not None or len(strings) > 1
         copied = False
         for check in checks:
-            if check.id in skip or (copied and check.needs_translation):
+            if (
+                (check.trigger and not special)
+                or (check.plural_only and not plural)
+                or (copied and check.needs_translation)
+                or check.id in skip
+            ):
                 continue
             try:
                 problems = list(check.check(unit))

@@ -33,6 +33,16 @@ class WhitespaceCheck(Check):
     def check(self, unit: Unit) -> Iterator[str]:
         total = len(unit.strings)
         for i, source, text in unit.forms():
+            if (
+                text[:1] not in _WS
+                and text[-1:] not in _WS
+                and source[:1] not in _WS
+                and source[-1:] not in _WS
+                and "  " not in text
+                and "\u00a0" not in text
+                and "\u3000" not in text
+            ):
+                continue  # fast path: no edge whitespace, no double space candidates
             where = unit.where(i, total)
             want, got = _lead(source), _lead(text)
             if want != got:

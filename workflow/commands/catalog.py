@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -34,12 +36,31 @@ def extract(ctx: click.Context) -> None:
     click.echo(f"{'wrote' if written else 'unchanged:'} {rel}")
 
 
+_worker_template = None
+
+
+def _worker_init(template_path: str) -> None:
+    global _worker_template
+    from ..catalogs import read_template_store
+
+    _worker_template = read_template_store(template_path)
+
+
+def _worker_update(args: tuple[str, str, str]):
+    from ..catalogs import update_catalog
+
+    path, lang, domain = args
+    return update_catalog(_worker_template, Path(path), lang, domain)
+
+
 @click.command()
 @click.option("--lang", "langs", help="Comma-separated languages (default: all configured).")
 @click.option("--no-extract", is_flag=True, help="Do not re-extract the template first.")
+@click.option("--jobs", "-j", type=int, default=0,
+              help="Worker processes (default: one per CPU for big templates, else 1).")
 @_fmt_option()
 @click.pass_context
-def update(ctx: click.Context, langs: str | None, no_extract: bool, fmt: str) -> None:
+def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, fmt: str) -> None:
     """Create missing catalogues and update existing ones from the template.
 
     msgmerge semantics: a message whose source changed becomes fuzzy, keeps its old
@@ -53,14 +74,26 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, fmt: str) ->
     languages = cfg.parse_languages(langs)
     if not no_extract:
         extract_template(cfg)
-    template = read_template_store(cfg.template)
+    if jobs <= 0:
+        big = cfg.template.exists() and cfg.template.stat().st_size > 1_000_000
+        jobs = min(os.cpu_count() or 1, len(languages)) if big else 1
+    tasks = [(str(cfg.catalog(lang)), lang, cfg.domain) for lang in languages]
     results = []
-    with click.progressbar(
-        languages, label="Updating catalogues", file=sys.stderr,
-        item_show_func=lambda x: x or "",
-    ) as bar:
-        for lang in bar:
-            results.append(update_catalog(template, cfg.catalog(lang), lang, cfg.domain))
+    label = "Updating catalogues"
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(cfg.template),)) as pool:
+            with click.progressbar(length=len(tasks), label=label, file=sys.stderr) as bar:
+                for res in pool.map(_worker_update, tasks):
+                    results.append(res)
+                    bar.update(1)
+    else:
+        template = read_template_store(cfg.template)
+        with click.progressbar(tasks, label=label, file=sys.stderr,
+                               item_show_func=lambda t: t[1] if t else "") as bar:
+            for path, lang, domain in bar:
+                results.append(update_catalog(template, Path(path), lang, domain))
     if fmt == "json":
         click.echo(json.dumps([
             {"language": r.language, "path": str(r.path), "created": r.created,
@@ -70,7 +103,8 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, fmt: str) ->
         return
     for r in results:
         what = "created" if r.created else ("updated" if r.written else "unchanged")
-        detail = f" (new {r.new}, now fuzzy {r.fuzzy}, obsoleted {r.obsolete})" if r.written and not r.created else ""
+        detail = (f" (new {r.new}, now fuzzy {r.fuzzy}, obsoleted {r.obsolete})"
+                  if r.written and not r.created else "")
         click.echo(f"{r.language:8} {what}{detail}")
 
 
@@ -122,8 +156,14 @@ def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
     show_default=True,
 )
 @click.option("--warnings/--no-warnings", default=True, help="Show warning findings (text/github).")
+@click.option("--cache/--no-cache", default=True,
+              help="Reuse results for catalogues whose bytes (and the template, letters, glossary, "
+              "config and letterflow itself) are unchanged. Stored in .letterflow-cache/.")
+@click.option("--jobs", "-j", type=int, default=0,
+              help="Worker processes (default: one per CPU for big projects, else 1).")
 @click.pass_context
-def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, warnings: bool) -> None:
+def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, warnings: bool,
+          cache: bool, jobs: int) -> None:
     """The CI gate. Exit 1 if a required catalogue is incomplete, any catalogue is stale,
     malformed or has an error-severity QA finding on an approved message; 0 if all is well."""
     from ..gate import run_gate
@@ -137,7 +177,12 @@ def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, 
     for lang in required:
         if lang not in languages:
             languages.append(lang)
-    report = run_gate(cfg, languages, required)
+    if sys.stderr.isatty() and len(languages) > 3:
+        with click.progressbar(length=len(languages), label="Checking catalogues", file=sys.stderr) as pbar:
+            report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs,
+                              progress=lambda _lang: pbar.update(1))
+    else:
+        report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs)
     from ..gate import render
 
     click.echo(render(report, fmt, cfg.root, show_warnings=warnings), nl=False)

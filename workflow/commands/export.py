@@ -1,4 +1,4 @@
-"""Export commands: ``export`` (one .docx per recipient) and ``preview`` (the same model as HTML)."""
+"""Export commands: ``export`` (one .docx per recipient) and ``preview`` (the model as HTML)."""
 
 from __future__ import annotations
 

@@ -27,10 +27,15 @@ def checks(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    import textwrap
+
     width = max(len(r["id"]) for r in rows)
+    indent = " " * (width + 11)
     for r in rows:
         click.echo(f"{r['id']:<{width}}  {r['severity']:<7}  {r['title']}")
-        click.echo(f"{'':<{width}}           {r['description']}")
+        click.echo(
+            textwrap.fill(r["description"], 100, initial_indent=indent, subsequent_indent=indent)
+        )
     click.echo(
         "\nSilence a check for one entry with '#, letterflow-ignore: <id>', "
         "for a catalogue with the header 'X-Letterflow-Ignore: <id>'."

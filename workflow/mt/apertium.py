@@ -147,10 +147,14 @@ class ApertiumTranslator(Translator):
         out = proc.stdout.strip("\n")
         got = _BLANK_LINE.split(out) if out.strip() else []
         if len(got) != len(paragraphs):
-            raise MTError(
-                f"apertium {mode} returned {len(got)} paragraphs for {len(paragraphs)}",
-                self.name, source, target,
-            )
+            # Paragraph boundaries lost: never guess which text is which. Halve the batch
+            # (a few more processes, only on this rare path) until the culprit is alone.
+            if len(texts) == 1:
+                return [MTError(f"apertium {mode} returned {len(got)} paragraphs for "
+                                f"{len(paragraphs)}", self.name, source, target, texts[0])]
+            half = len(texts) // 2
+            return (self._translate(texts[:half], source, target)
+                    + self._translate(texts[half:], source, target))
         results: list[str | MTError] = []
         pos = 0
         for seps in shapes:

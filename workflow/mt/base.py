@@ -145,6 +145,10 @@ class _Leg:
 
 # --------------------------------------------------------------------------- the base
 
+#: Used when the config has no ``[tool.letterflow.mt] pivot`` table (an empty table there
+#: switches pivoting off): target -> pivot language.
+DEFAULT_PIVOTS = {"fr": "es", "pt": "es", "it": "es"}
+
 
 class Translator(ABC):
     """Base of every MT engine. Subclasses implement :meth:`_translate` (and name the
@@ -159,7 +163,8 @@ class Translator(ABC):
 
     def __init__(self, config: object | None = None, *, cache: MTCache | None = None):
         mt = dict(getattr(config, "mt", {}) or {})
-        pivots = mt.get("pivot", {}) or {}
+        pivots = mt.get("pivot", DEFAULT_PIVOTS)
+        pivots = pivots or {}
         if not isinstance(pivots, dict):
             raise MTError("[tool.letterflow.mt] pivot must be a table target -> pivot", self.name)
         self.pivots: dict[str, str] = {str(k): str(v) for k, v in pivots.items()}
@@ -221,8 +226,9 @@ class Translator(ABC):
         if pivot:
             return [source, pivot, target]
         hint = ""
-        if self.pivots:
-            hint = " (pivot table: " + ", ".join(f"{k}->{v}" for k, v in self.pivots.items()) + ")"
+        pivot = self.pivots.get(target) or self.pivots.get(source)
+        if pivot:
+            hint = f" (not even through the pivot {pivot})"
         raise MTError(f"no language pair {source}->{target}{hint}", self.name, source, target)
 
     def describe_route(self, path: list[str]) -> str:
@@ -242,14 +248,12 @@ class Translator(ABC):
         current: list[str | MTError] = [m.core for m in masked]
         from_engine = [False] * len(texts)
         for a, b in zip(path, path[1:], strict=False):
-            todo: list[str] = []
-            for value in current:
-                if isinstance(value, str) and value and value not in todo:
-                    todo.append(value)
+            todo = list(dict.fromkeys(v for v in current if isinstance(v, str) and v))
             found: dict[str, str] = {}
             if self.cache is not None and todo:
                 found = self.cache.lookup_many(self.name, a, b, todo)
             missing = [t for t in todo if t not in found]
+            missing_set = set(missing)
             results: dict[str, str | MTError] = dict(found)
             if missing:
                 got = self._translate(missing, a, b)
@@ -262,6 +266,8 @@ class Translator(ABC):
                 for src, out in zip(missing, got, strict=True):
                     if isinstance(out, MTError):
                         results[src] = out
+                    elif not out.strip():  # never cache an empty answer
+                        results[src] = MTError("empty translation", self.name, a, b, src)
                     else:
                         results[src] = out.strip()
                         fresh[src] = out.strip()
@@ -272,7 +278,7 @@ class Translator(ABC):
                 if isinstance(value, MTError) or not value:
                     new.append(value)
                     continue
-                if value in missing:
+                if value in missing_set:
                     from_engine[i] = True
                 new.append(results[value])
             current = new

@@ -125,13 +125,31 @@ def draft_catalogs(
 
     Raises MTError if the engine cannot run at all (no key, no network, not installed) or
     offers no pair for a language named in *langs*; drafts written before stay written."""
-    start = time.perf_counter()
     explicit = bool(langs)
     langs = list(langs) if langs else list(config.languages)  # type: ignore[attr-defined]
     langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
     source = config.source_language  # type: ignore[attr-defined]
+    own_cache = None
     if translator is None:
-        translator = get_translator(provider, config, cache=open_cache(config))
+        own_cache = open_cache(config)
+        try:
+            translator = get_translator(provider, config, cache=own_cache)
+        except BaseException:
+            if own_cache is not None:
+                own_cache.close()
+            raise
+    try:
+        return _draft(config, langs, explicit, source, translator, progress, batch_size, audit)
+    finally:
+        if own_cache is not None:
+            own_cache.close()
+
+
+def _draft(
+    config, langs: list[str], explicit: bool, source: str, translator: Translator,
+    progress: Progress | None, batch_size: int | None, audit: bool,
+) -> DraftReport:
+    start = time.perf_counter()
     report = DraftReport(provider=translator.name)
     calls_before = translator.calls
     size = batch_size or translator.batch_size
@@ -155,78 +173,151 @@ def draft_catalogs(
             translator.route(source, lang)  # unsupported pair: fail before any work
         plan.append((lang, catalog, todo))
     total = sum(len(todo) for _, _, todo in plan)
-    done = 0
     if progress:
         progress(0, total, langs[0] if langs else "")
+    extras = _pivot_extras(translator, source, plan, size)
+    # pivot languages first, so their single batch also fills the cache for the others
+    plan.sort(key=lambda item: item[0] not in extras)
 
-    conn = None
+    state = {"conn": None, "done": 0}
+
+    def write(lang: str, catalog, batch: list[Message], outcomes: list[Outcome]) -> None:
+        rep = report.languages[lang]
+        changes: list[Change] = []
+        kinds: dict[str, tuple[bool, bool]] = {}  # context -> (cached, damaged)
+        pos = 0
+        for m in batch:
+            n = 2 if m.source_plural is not None else 1
+            outs = outcomes[pos : pos + n]
+            pos += n
+            failed = [o for o in outs if o.error is not None or not o.text]
+            if failed:
+                rep.failed += 1
+                err = failed[0].error or MTError("empty result", translator.name, source, lang,
+                                                 m.source)
+                rep.errors.append(f"{m.context}: {err}")
+                continue
+            merged = Outcome(
+                text=outs[0].text,
+                cached=all(o.cached for o in outs),
+                damaged=tuple(dict.fromkeys(d for o in outs for d in o.damaged)),
+                route=outs[0].route,
+            )
+            strings = _forms(outs[0].text or "", outs[1].text if n == 2 else None,
+                             catalog.nplurals)
+            changes.append(Change(
+                context=m.context,
+                strings=strings,
+                fuzzy=True,
+                note=provenance(translator, merged),
+                add_flags=frozenset({DAMAGED_FLAG}) if merged.damaged else frozenset(),
+                base_revision=m.revision,
+                only_states=frozenset({"untranslated"}),
+            ))
+            kinds[m.context] = (merged.cached, bool(merged.damaged))
+        if changes:
+            result = apply_changes(catalog.path, changes)
+            for ctx in result.applied:
+                cached, damaged = kinds[ctx]
+                if cached:
+                    rep.cached += 1
+                else:
+                    rep.drafted += 1
+                if damaged:
+                    rep.damaged += 1
+            rep.skipped += len(result.skipped) + len(result.conflicts)
+            if audit and result.applied:
+                state["conn"] = state["conn"] or _audit_conn(config)
+                if state["conn"] is not None:
+                    _audit(state["conn"], translator, lang, changes, result)
+        state["done"] += len(batch)
+        if progress:
+            progress(state["done"], total, lang)
+
+    def translate(lang: str, batch: list[Message]) -> list[Outcome]:
+        # the other languages' first leg to this (pivot) language rides along
+        return translator.translate_each(_texts(batch) + extras.pop(lang, []), source, lang)
+
+    jobs = _jobs(config, translator, size)
     try:
-        for lang, catalog, todo in plan:
-            rep = report.languages[lang]
-            for batch in _chunks(todo, size):
-                texts: list[str] = []
-                for m in batch:
-                    texts.append(m.source)
-                    if m.source_plural is not None:
-                        texts.append(m.source_plural)
-                outcomes = translator.translate_each(texts, source, lang)
-                changes: list[Change] = []
-                kinds: dict[str, tuple[bool, bool]] = {}  # context -> (cached, damaged)
-                pos = 0
-                for m in batch:
-                    n = 2 if m.source_plural is not None else 1
-                    outs = outcomes[pos : pos + n]
-                    pos += n
-                    failed = [o for o in outs if o.error is not None or not o.text]
-                    if failed:
-                        rep.failed += 1
-                        err = failed[0].error or MTError("empty result", translator.name,
-                                                         source, lang, m.source)
-                        rep.errors.append(f"{m.context}: {err}")
-                        continue
-                    merged = Outcome(
-                        text=outs[0].text,
-                        cached=all(o.cached for o in outs),
-                        damaged=tuple(d for o in outs for d in o.damaged),
-                        route=outs[0].route,
-                    )
-                    strings = _forms(outs[0].text or "",
-                                     outs[1].text if n == 2 else None,
-                                     catalog.nplurals)  # type: ignore[attr-defined]
-                    changes.append(Change(
-                        context=m.context,
-                        strings=strings,
-                        fuzzy=True,
-                        note=provenance(translator, merged),
-                        add_flags=frozenset({DAMAGED_FLAG}) if merged.damaged else frozenset(),
-                        base_revision=m.revision,
-                        only_states=frozenset({"untranslated"}),
-                    ))
-                    kinds[m.context] = (merged.cached, bool(merged.damaged))
-                if changes:
-                    result = apply_changes(catalog.path, changes)  # type: ignore[attr-defined]
-                    for ctx in result.applied:
-                        cached, damaged = kinds[ctx]
-                        if cached:
-                            rep.cached += 1
-                        else:
-                            rep.drafted += 1
-                        if damaged:
-                            rep.damaged += 1
-                    rep.skipped += len(result.skipped) + len(result.conflicts)
-                    if audit and result.applied:
-                        conn = conn or _audit_conn(config)
-                        if conn is not None:
-                            _audit(conn, translator, lang, changes, result)
-                done += len(batch)
-                if progress:
-                    progress(done, total, lang)
+        if jobs <= 1:
+            for lang, catalog, todo in plan:
+                for batch in _chunks(todo, size):
+                    write(lang, catalog, batch, translate(lang, batch))
+        else:
+            # One batch per language: run the language pairs side by side (direct pairs
+            # first, then the pivoted ones, whose first leg is in the cache by then), and
+            # write each catalogue from this thread as its batch completes.
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            direct = translator.direct_pairs()
+            stages = [[p for p in plan if (source, p[0]) in direct],
+                      [p for p in plan if (source, p[0]) not in direct]]
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mt-draft") as ex:
+                for stage in stages:
+                    futures = {
+                        ex.submit(translate, lang, todo): (lang, catalog, todo)
+                        for lang, catalog, todo in stage if todo
+                    }
+                    try:
+                        for fut in as_completed(futures):
+                            lang, catalog, todo = futures[fut]
+                            write(lang, catalog, todo, fut.result())
+                    except BaseException:
+                        for fut in futures:
+                            fut.cancel()
+                        raise
     finally:
         report.engine_calls = translator.calls - calls_before
         report.seconds = time.perf_counter() - start
-        if conn is not None:
-            conn.close()
+        if state["conn"] is not None:
+            state["conn"].close()
     return report
+
+
+def _jobs(config: object, translator: Translator, size: int | None) -> int:
+    """How many language pairs run side by side: only for one-batch-per-language engines
+    (Apertium, pseudo) with a cache (the pivot legs are shared through it)."""
+    if size is not None or translator.cache is None:
+        return 1
+    import os
+
+    value = (getattr(config, "mt", {}) or {}).get("jobs", min(4, os.cpu_count() or 1))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise MTError(f"[tool.letterflow.mt] jobs must be a whole number >= 1, not {value!r}",
+                      translator.name)
+    return value
+
+
+def _texts(messages: Sequence[Message]) -> list[str]:
+    texts: list[str] = []
+    for m in messages:
+        texts.append(m.source)
+        if m.source_plural is not None:
+            texts.append(m.source_plural)
+    return texts
+
+
+def _pivot_extras(
+    translator: Translator, source: str, plan: list, size: int | None
+) -> dict[str, list[str]]:
+    """Keep Apertium at one process per language pair: the source->pivot leg of every
+    pivoted language is done in one batch (with the pivot language's own drafts if it is
+    being drafted too, else right here), and the cache hands it to each language."""
+    if size is not None or translator.cache is None:
+        return {}
+    extras: dict[str, list[str]] = {}
+    direct = translator.direct_pairs()
+    for lang, _, todo in plan:
+        if not todo:
+            continue
+        path = translator.route(source, lang)
+        if len(path) == 3 and (source, path[1]) in direct:
+            extras.setdefault(path[1], []).extend(_texts(todo))
+    planned = {lang for lang, _, todo in plan if todo}
+    for pivot in [p for p in extras if p not in planned]:
+        translator.translate_each(extras.pop(pivot), source, pivot)  # fills the cache
+    return extras
 
 
 def _audit_conn(config: object):
@@ -281,14 +372,25 @@ def back_translate(
     Returns None if the engine offers no pair (direct or via the pivot table) for it.
     Results go through the same cache as drafts."""
     strings = [text] if isinstance(text, str) else list(text)
+    own_cache = None
     if translator is None:
-        translator = get_translator(provider, config, cache=open_cache(config))
+        own_cache = open_cache(config)
+        try:
+            translator = get_translator(provider, config, cache=own_cache)
+        except BaseException:
+            if own_cache is not None:
+                own_cache.close()
+            raise
     source = config.source_language  # type: ignore[attr-defined]
     try:
-        translator.route(language, source)
-    except MTError:
-        return None
-    outcomes = translator.translate_each(strings, language, source)
+        try:
+            translator.route(language, source)
+        except MTError:
+            return None
+        outcomes = translator.translate_each(strings, language, source)
+    finally:
+        if own_cache is not None:
+            own_cache.close()
     for o in outcomes:
         if o.error is not None:
             raise o.error

@@ -122,6 +122,7 @@ _hook_installed = False
 class _RequestState:
     timeout: float
     response: object | None = None
+    error: BaseException | None = None  # what requests raised (some clients swallow it)
 
 
 def _install_hook() -> None:
@@ -139,7 +140,12 @@ def _install_hook() -> None:
             state = getattr(_local, "state", None)
             if state is not None and kwargs.get("timeout") is None and len(args) < 7:
                 kwargs["timeout"] = state.timeout
-            response = original(self, method, url, *args, **kwargs)
+            try:
+                response = original(self, method, url, *args, **kwargs)
+            except Exception as exc:
+                if state is not None:
+                    state.error = exc
+                raise
             if state is not None:
                 state.response = response
             return response
@@ -207,23 +213,33 @@ class OnlineTranslator(Translator):
                 f"no API key: set the environment variable {' and '.join(missing)}", provider
             )
         self.env = env
-        mt = self.settings
-        self.timeout = float(mt.get("timeout", 20))
-        self.retries = int(mt.get("retries", 4))
-        self.backoff = float(mt.get("backoff", 0.5))
-        self.max_backoff = float(mt.get("max_backoff", 30))
-        self.max_retry_after = float(mt.get("max_retry_after", 120))
-        self.concurrency = max(1, int(mt.get("concurrency", 4)))
-        self.batch_size = max(1, int(mt.get("batch_size", 10)))
-        self.limit = int(mt.get("char_limit", self.provider.limit))
-        self.cjk_limit = min(self.limit, int(mt.get("cjk_char_limit", self.provider.cjk_limit)))
-        self.base_url = base_url or env.get("LETTERFLOW_LIBRE_URL") or mt.get(f"{provider}_url")
+        self.timeout = self._number("timeout", 20.0, 0.001)
+        self.retries = int(self._number("retries", 4, 0))
+        self.backoff = self._number("backoff", 0.5, 0)
+        self.max_backoff = self._number("max_backoff", 30.0, 0)
+        self.max_retry_after = self._number("max_retry_after", 120.0, 0)
+        self.concurrency = int(self._number("concurrency", 4, 1))
+        self.batch_size = int(self._number("batch_size", 10, 1))
+        self.limit = int(self._number("char_limit", self.provider.limit, 20))
+        self.cjk_limit = min(self.limit, int(self._number("cjk_char_limit",
+                                                          self.provider.cjk_limit, 20)))
+        self.base_url = (base_url or env.get(f"LETTERFLOW_{provider.upper()}_URL")
+                         or self.settings.get(f"{provider}_url"))
         self._codes = provider_codes(self.provider)
         source = getattr(config, "source_language", "en") or "en"
         targets = getattr(config, "languages", []) or []
         self._langs = [source, *[x for x in targets if x != source]]
         self._sem = _semaphore(provider, self.concurrency)
         _install_hook()
+
+    def _number(self, key: str, default: float, minimum: float) -> float:
+        value = self.settings.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            raise MTError(
+                f"[tool.letterflow.mt] {key} must be a number >= {minimum:g}, not {value!r}",
+                self.name,
+            )
+        return float(value)
 
     # -- interface -------------------------------------------------------------------
 
@@ -307,8 +323,9 @@ class OnlineTranslator(Translator):
         client.target = tcode
         return client
 
-    def _where(self) -> str:
-        url = self.base_url or ""
+    def _where(self, exc: BaseException | None = None) -> str:
+        request = getattr(exc, "request", None)
+        url = getattr(request, "url", None) or self.base_url or ""
         host = urlparse(url).netloc if url else ""
         return host or self.name
 
@@ -334,6 +351,8 @@ class OnlineTranslator(Translator):
                 _local.state = None
             response = state.response
             status = getattr(response, "status_code", None) if response is not None else None
+            if state.error is not None and response is None:
+                exc = state.error  # e.g. Microsoft's client logs and swallows the real error
             message = _describe(exc)
             retry = False
             wait: float | None = None
@@ -350,7 +369,7 @@ class OnlineTranslator(Translator):
             elif isinstance(exc, requests.exceptions.ConnectionError):
                 if attempt >= 1:
                     raise MTUnavailable(
-                        f"cannot reach {self._where()}: no network connection or the service "
+                        f"cannot reach {self._where(exc)}: no network connection or the service "
                         "is down",
                         self.name, source, target,
                     ) from None
