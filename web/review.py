@@ -30,10 +30,27 @@ bp = Blueprint("review", __name__)
 log = logging.getLogger("letterflow.web")
 
 
+_urls: dict[str, dict[str, str]] = {}
+
+
+def _page_urls() -> dict[str, str]:
+    """URLs every page links to, built once per script root (url_for costs add up)."""
+    root = request.script_root
+    urls = _urls.get(root)
+    if urls is None:
+        urls = _urls[root] = {
+            "css": url_for("static", filename="app.css"),
+            "js": url_for("static", filename="app.js"),
+            "home": url_for("review.dashboard"), "history": url_for("history.history"),
+            "logout": url_for("auth.logout"),
+        }
+    return urls
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"language_name": language_name, "direction": direction, "bcp47": bcp47,
-            "role_of": role_of}
+            "role_of": role_of, "urls": _page_urls()}
 
 
 @bp.app_template_filter("ph")

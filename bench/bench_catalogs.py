@@ -1,0 +1,101 @@
+"""Benchmark: `letterflow check` and `letterflow update` against the tools a user would
+otherwise run, side by side in one run, on a synthetic project (default 10,000 messages x
+30 languages, see synthetic.py).
+
+    python bench/bench_catalogs.py [--messages 10000] [--project bench/out/synthetic]
+                                   [--msgmerge-langs 30] [--skip-pocount]
+
+check:  letterflow check (cold: no cache; warm: cache)   vs  a `msgfmt -c --statistics` loop
+        and translate-toolkit's `pocount` over the same files.
+update: letterflow update after ~5% of the source messages changed  vs  a
+        `msgmerge --previous` loop over the same files (optionally on fewer languages,
+        reported per file as well).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import build, letter_text  # noqa: E402
+
+
+def timed(cmd, cwd=None, **kw) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - t
+
+
+def letterflow(*args) -> list[str]:
+    return [sys.executable, "-m", "workflow.cli", *args]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=10_000)
+    ap.add_argument("--project", default=str(HERE / "out" / "synthetic"))
+    ap.add_argument("--msgmerge-langs", type=int, default=30)
+    ap.add_argument("--skip-pocount", action="store_true")
+    args = ap.parse_args()
+
+    root = Path(args.project)
+    if not (root / "letterflow.toml").exists():
+        print(f"building {args.messages} x 30 project in {root} ...", file=sys.stderr)
+        build(root, args.messages)
+    pos = sorted(glob.glob(str(root / "locales" / "*" / "LC_MESSAGES" / "*.po")))
+    print(f"project: {root}  catalogues: {len(pos)}")
+
+    # ---- check
+    shutil.rmtree(root / ".letterflow-cache", ignore_errors=True)
+    t_cold = timed(letterflow("check", "--no-cache"), cwd=root)
+    timed(letterflow("check"), cwd=root)  # fill the cache
+    t_warm = timed(letterflow("check"), cwd=root)
+    t_msgfmt = 0.0
+    for po in pos:
+        t_msgfmt += timed(["msgfmt", "-c", "--statistics", "-o", "/dev/null", po])
+    print("\n== check (whole process, interpreter start-up included)")
+    print(f"msgfmt -c --statistics loop: {t_msgfmt:8.2f} s")
+    print(f"letterflow check, cold     : {t_cold:8.2f} s   ratio vs msgfmt {t_msgfmt / t_cold:5.2f}x")
+    print(f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x")
+    if not args.skip_pocount and shutil.which("pocount"):
+        t_pocount = timed(["pocount", *pos])
+        print(f"pocount                    : {t_pocount:8.2f} s")
+        print(f"  letterflow cold vs pocount: {t_pocount / t_cold:5.2f}x faster;"
+              f" warm: {t_pocount / t_warm:5.2f}x faster")
+
+    # ---- update after ~5% of source messages changed
+    work = root.parent / (root.name + "-update")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(root, work, ignore=shutil.ignore_patterns(".letterflow-cache"))
+    gnu = root.parent / (root.name + "-msgmerge")
+    shutil.rmtree(gnu, ignore_errors=True)
+    shutil.copytree(root, gnu, ignore=shutil.ignore_patterns(".letterflow-cache"))
+    changed = letter_text(args.messages, changed=0.05)
+    (work / "letters" / "synthetic.txt").write_text(changed, encoding="utf-8")
+    (gnu / "letters" / "synthetic.txt").write_text(changed, encoding="utf-8")
+    t_extract = timed(letterflow("extract"), cwd=gnu)  # the template msgmerge needs
+    t_update = timed(letterflow("update"), cwd=work)
+    gpos = sorted(glob.glob(str(gnu / "locales" / "*" / "LC_MESSAGES" / "*.po")))[: args.msgmerge_langs]
+    t_mm = 0.0
+    for po in gpos:
+        t_mm += timed(["msgmerge", "--previous", "-q", "-U", "--backup=none", po,
+                       str(gnu / "locales" / "letter.pot")])
+    n = len(gpos)
+    print("\n== update after ~5% of the source changed (fuzzy matching on)")
+    print(f"letterflow update (extract + {len(pos)} merges): {t_update:8.2f} s"
+          f"   ({t_update / len(pos):.2f} s per catalogue)")
+    print(f"letterflow extract alone (for msgmerge):   {t_extract:8.2f} s")
+    print(f"msgmerge --previous loop over {n} files:   {t_mm:8.2f} s   ({t_mm / n:.2f} s per catalogue)")
+    print(f"ratio per catalogue: letterflow is {(t_mm / n) / (t_update / len(pos)):.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()
