@@ -39,7 +39,9 @@ def letterflow(*args) -> list[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--messages", type=int, default=10_000)
     ap.add_argument("--project", default=str(HERE / "out" / "synthetic"))
     ap.add_argument("--msgmerge-langs", type=int, default=30)
@@ -63,13 +65,19 @@ def main() -> None:
         t_msgfmt += timed(["msgfmt", "-c", "--statistics", "-o", "/dev/null", po])
     print("\n== check (whole process, interpreter start-up included)")
     print(f"msgfmt -c --statistics loop: {t_msgfmt:8.2f} s")
-    print(f"letterflow check, cold     : {t_cold:8.2f} s   ratio vs msgfmt {t_msgfmt / t_cold:5.2f}x")
-    print(f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x")
+    print(
+        f"letterflow check, cold     : {t_cold:8.2f} s   ratio vs msgfmt {t_msgfmt / t_cold:5.2f}x"
+    )
+    print(
+        f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x"
+    )
     if not args.skip_pocount and shutil.which("pocount"):
         t_pocount = timed(["pocount", *pos])
         print(f"pocount                    : {t_pocount:8.2f} s")
-        print(f"  letterflow cold vs pocount: {t_pocount / t_cold:5.2f}x faster;"
-              f" warm: {t_pocount / t_warm:5.2f}x faster")
+        print(
+            f"  letterflow cold vs pocount: {t_pocount / t_cold:5.2f}x faster;"
+            f" warm: {t_pocount / t_warm:5.2f}x faster"
+        )
 
     # ---- update after ~5% of source messages changed
     work = root.parent / (root.name + "-update")
@@ -83,17 +91,33 @@ def main() -> None:
     (gnu / "letters" / "synthetic.txt").write_text(changed, encoding="utf-8")
     t_extract = timed(letterflow("extract"), cwd=gnu)  # the template msgmerge needs
     t_update = timed(letterflow("update"), cwd=work)
-    gpos = sorted(glob.glob(str(gnu / "locales" / "*" / "LC_MESSAGES" / "*.po")))[: args.msgmerge_langs]
+    gpos = sorted(glob.glob(str(gnu / "locales" / "*" / "LC_MESSAGES" / "*.po")))[
+        : args.msgmerge_langs
+    ]
     t_mm = 0.0
     for po in gpos:
-        t_mm += timed(["msgmerge", "--previous", "-q", "-U", "--backup=none", po,
-                       str(gnu / "locales" / "letter.pot")])
+        t_mm += timed(
+            [
+                "msgmerge",
+                "--previous",
+                "-q",
+                "-U",
+                "--backup=none",
+                po,
+                str(gnu / "locales" / "letter.pot"),
+            ]
+        )
     n = len(gpos)
     print("\n== update after ~5% of the source changed (fuzzy matching on)")
-    print(f"letterflow update (extract + {len(pos)} merges): {t_update:8.2f} s"
-          f"   ({t_update / len(pos):.2f} s per catalogue)")
+    print(
+        f"letterflow update (extract + {len(pos)} merges): {t_update:8.2f} s"
+        f"   ({t_update / len(pos):.2f} s per catalogue)"
+    )
     print(f"letterflow extract alone (for msgmerge):   {t_extract:8.2f} s")
-    print(f"msgmerge --previous loop over {n} files:   {t_mm:8.2f} s   ({t_mm / n:.2f} s per catalogue)")
+    print(
+        f"msgmerge --previous loop over {n} files:   {t_mm:8.2f} s"
+        f"   ({t_mm / n:.2f} s per catalogue)"
+    )
     print(f"ratio per catalogue: letterflow is {(t_mm / n) / (t_update / len(pos)):.1f}x faster")
 
 

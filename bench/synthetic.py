@@ -16,8 +16,36 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LANGS = [
-    "ar", "zh", "fr", "ru", "es", "de", "ja", "ko", "pt", "it", "nl", "pl", "ca", "gl", "sv",
-    "da", "fi", "nb", "cs", "sk", "hu", "ro", "bg", "el", "tr", "uk", "hr", "sl", "lt", "lv",
+    "ar",
+    "zh",
+    "fr",
+    "ru",
+    "es",
+    "de",
+    "ja",
+    "ko",
+    "pt",
+    "it",
+    "nl",
+    "pl",
+    "ca",
+    "gl",
+    "sv",
+    "da",
+    "fi",
+    "nb",
+    "cs",
+    "sk",
+    "hu",
+    "ro",
+    "bg",
+    "el",
+    "tr",
+    "uk",
+    "hr",
+    "sl",
+    "lt",
+    "lv",
 ]
 WORDS = (
     "the human rights council general assembly commission of inquiry crimes against humanity "
@@ -34,9 +62,11 @@ TWORDS = (
 
 def letter_text(n: int, seed: int = 1, changed: float = 0.0) -> str:
     rnd = random.Random(seed)
-    out = ['+++\nid = "synthetic"\ndate = 2024-01-01\n[fields]\nsignatories = 179\n'
-           '[placeholders]\ncount = "signatories"\ncountry = "recipient country"\n'
-           '[plural]\nfield = "signatories"\nplaceholder = "count"\n+++\n']
+    out = [
+        '+++\nid = "synthetic"\ndate = 2024-01-01\n[fields]\nsignatories = 179\n'
+        '[placeholders]\ncount = "signatories"\ncountry = "recipient country"\n'
+        '[plural]\nfield = "signatories"\nplaceholder = "count"\n+++\n'
+    ]
     change_rnd = random.Random(seed + 99)
     for i in range(n):
         words = [rnd.choice(WORDS) for _ in range(rnd.randint(6, 40))]
@@ -48,7 +78,9 @@ def letter_text(n: int, seed: int = 1, changed: float = 0.0) -> str:
         if changed and change_rnd.random() < changed:
             text = text[:-1] + " again."
         if i % 500 == 0:
-            out.append(f"[body p{i:05d}]\none: {{count}} {text}\nother: {{count}} {text} (plural)\n")
+            out.append(
+                f"[body p{i:05d}]\none: {{count}} {text}\nother: {{count}} {text} (plural)\n"
+            )
         else:
             out.append(f"[body p{i:05d}]\n{text}\n")
     return "\n".join(out)
@@ -63,7 +95,13 @@ def translate(source: str, rnd: random.Random) -> str:
 
 
 def build(root: Path, n: int = 10_000, langs: list[str] = LANGS, quiet: bool = False) -> Path:
-    from workflow.catalogs import Change, apply_changes, load_catalog, read_template_store, update_catalog
+    from workflow.catalogs import (
+        Change,
+        apply_changes,
+        load_catalog,
+        read_template_store,
+        update_catalog,
+    )
     from workflow.config import load_config
     from workflow.extract import extract_template
 
@@ -73,7 +111,8 @@ def build(root: Path, n: int = 10_000, langs: list[str] = LANGS, quiet: bool = F
     lang_list = ", ".join(f'"{x}"' for x in langs)
     (root / "letterflow.toml").write_text(
         f'languages = [{lang_list}]\nletters = ["letters/synthetic.txt"]\nrequired = []\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     cfg = load_config(root)
     t0 = time.perf_counter()
     extract_template(cfg)
@@ -95,7 +134,10 @@ def build(root: Path, n: int = 10_000, langs: list[str] = LANGS, quiet: bool = F
             changes.append(Change(m.context, strings, fuzzy=r < 0.15))
         apply_changes(path, changes)
         if not quiet:
-            print(f"  built {lang} ({k + 1}/{len(langs)}) {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+            print(
+                f"  built {lang} ({k + 1}/{len(langs)}) {time.perf_counter() - t0:.0f}s",
+                file=sys.stderr,
+            )
     return root
 
 

@@ -13,8 +13,9 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def write_project(root: Path, languages=("fr", "es", "ru", "ar", "ja"), required=(), letters=None,
-                  extra: str = "") -> Path:
+def write_project(
+    root: Path, languages=("fr", "es", "ru", "ar", "ja"), required=(), letters=None, extra: str = ""
+) -> Path:
     """Create a project folder with a letterflow.toml and the seed letter."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "letters").mkdir(exist_ok=True)
@@ -59,7 +60,12 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, env=N
     """Run the real `letterflow` console entry point in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "workflow.cli", *args],
-        cwd=cwd, input=input, capture_output=True, text=True, env=env, timeout=300,
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -83,8 +89,11 @@ def web_template(tmp_path_factory) -> Path:
     from workflow import db, users
     from workflow.cli import main
 
-    root = write_project(tmp_path_factory.mktemp("web") / "proj", languages=WEB_LANGUAGES,
-                         extra='\n[mt]\nprovider = "pseudo"\n')
+    root = write_project(
+        tmp_path_factory.mktemp("web") / "proj",
+        languages=WEB_LANGUAGES,
+        extra='\n[mt]\nprovider = "pseudo"\n',
+    )
     runner = CliRunner()
     for args in (["update"], ["draft", "--provider", "pseudo"]):
         res = runner.invoke(main, ["--project", str(root), *args], catch_exceptions=False)
@@ -109,8 +118,10 @@ def app(web_project: Path):
     """The review app over a fresh copy of the project, CSRF off (see csrf_app)."""
     from web import create_app
 
-    return create_app(project_dir=web_project, test_config={
-        "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret"})
+    return create_app(
+        project_dir=web_project,
+        test_config={"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret"},
+    )
 
 
 @pytest.fixture

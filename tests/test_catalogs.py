@@ -7,11 +7,10 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-
 from conftest import DATA, write_project
+
 from workflow.catalogs import (
     Change,
     apply_changes,
@@ -34,7 +33,9 @@ def _diff_lines(a: str, b: str) -> list[tuple[str, str]]:
     import difflib
 
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a.splitlines(), b.splitlines()).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, a.splitlines(), b.splitlines()
+    ).get_opcodes():
         if tag != "equal":
             out.append(("\n".join(a.splitlines()[i1:i2]), "\n".join(b.splitlines()[j1:j2])))
     return out
@@ -56,15 +57,28 @@ def test_changing_one_entry_changes_nothing_else(tmp_path):
     before = po.read_text(encoding="utf-8")
     cat = load_catalog(po)
     target = cat.get("icnk-2012/salutation")
-    res = apply_changes(po, [Change(target.context, ["Monsieur le Ministre, Madame la Ministre,"],
-                                    fuzzy=False, base_revision=target.revision)])
+    res = apply_changes(
+        po,
+        [
+            Change(
+                target.context,
+                ["Monsieur le Ministre, Madame la Ministre,"],
+                fuzzy=False,
+                base_revision=target.revision,
+            )
+        ],
+    )
     assert res.applied == ["icnk-2012/salutation"]
     after = po.read_text(encoding="utf-8")
     diffs = _diff_lines(before, after)
     assert len(diffs) == 2, diffs
-    assert diffs[0][0].startswith('"PO-Revision-Date:') and diffs[0][1].startswith('"PO-Revision-Date:')
-    assert diffs[1] == ('msgstr "FR Dear Foreign Minister:"',
-                        'msgstr "Monsieur le Ministre, Madame la Ministre,"')
+    assert diffs[0][0].startswith('"PO-Revision-Date:') and diffs[0][1].startswith(
+        '"PO-Revision-Date:'
+    )
+    assert diffs[1] == (
+        'msgstr "FR Dear Foreign Minister:"',
+        'msgstr "Monsieur le Ministre, Madame la Ministre,"',
+    )
     # #| previous msgids and #~ obsolete entries survived untouched
     assert after.count("\n#| msgid") == before.count("\n#| msgid")
     assert after.count("\n#~ ") == before.count("\n#~ ")
@@ -90,7 +104,11 @@ def _project_with_translations(tmp_path):
     cat = load_catalog(po)
     changes = []
     for m in cat.active():
-        strings = [f"FR {m.source}"] if not m.plural else ["{count} transfuge", "{count} transfuges", "{count} de transfuges"]
+        strings = (
+            [f"FR {m.source}"]
+            if not m.plural
+            else ["{count} transfuge", "{count} transfuges", "{count} de transfuges"]
+        )
         changes.append(Change(m.context, strings, fuzzy=False, note="approved by test"))
     apply_changes(po, changes)
     return root, cfg
@@ -99,7 +117,9 @@ def _project_with_translations(tmp_path):
 def _edit_letter(root):
     letter = root / "letters" / "icnk-2012.txt"
     text = letter.read_text(encoding="utf-8")
-    text = text.replace("Thank you for your consideration.", "Thank you very much for your consideration.")
+    text = text.replace(
+        "Thank you for your consideration.", "Thank you very much for your consideration."
+    )
     text = re.sub(r"\[body only-voice\]\n(.+\n)+\n", "", text)
     letter.write_text(text, encoding="utf-8")
 
@@ -130,7 +150,9 @@ def test_update_is_byte_identical_to_msgmerge_previous(tmp_path):
     extract_template(cfg)
     update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
     gnu = tmp_path / "gnu.po"
-    subprocess.run(["msgmerge", "--previous", "-q", str(old), str(cfg.template), "-o", str(gnu)], check=True)
+    subprocess.run(
+        ["msgmerge", "--previous", "-q", str(old), str(cfg.template), "-o", str(gnu)], check=True
+    )
     assert cfg.catalog("fr").read_bytes() == gnu.read_bytes()
 
 
@@ -156,7 +178,9 @@ def test_update_twice_is_a_no_op(tmp_path):
     assert not res.written and cfg.catalog("ru").read_bytes() == before
 
 
-@pytest.mark.parametrize("lang, nplurals", [("ru", 3), ("pl", 3), ("ar", 6), ("ja", 1), ("de", 2), ("fr", 3)])
+@pytest.mark.parametrize(
+    "lang, nplurals", [("ru", 3), ("pl", 3), ("ar", 6), ("ja", 1), ("de", 2), ("fr", 3)]
+)
 def test_new_catalogues_get_cldr_plural_headers(tmp_path, lang, nplurals):
     cfg = load_config(write_project(tmp_path, languages=(lang,)))
     extract_template(cfg)
@@ -176,7 +200,12 @@ def test_new_catalogues_get_cldr_plural_headers(tmp_path, lang, nplurals):
         ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b" junk\n', 5, "malformed string"),
         ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgid_plural "b"\nmsgstr "c"\n', 6, "out of place"),
         ('msgid ""\nmsgstr ""\n\nwhat is this\n', 4, "not a PO line"),
-        ('msgid ""\nmsgstr ""\n\nmsgctxt "x"\nmsgid "a"\nmsgstr ""\n\nmsgctxt "x"\nmsgid "a"\nmsgstr ""\n', 9, "duplicate message"),
+        (
+            ('msgid ""\nmsgstr ""\n\nmsgctxt "x"\nmsgid "a"\nmsgstr ""\n\n'
+             'msgctxt "x"\nmsgid "a"\nmsgstr ""\n'),
+            9,
+            "duplicate message",
+        ),
         ('msgid ""\nmsgstr ""\n\n"orphan"\n', 4, "continuation"),
     ],
 )
@@ -212,14 +241,21 @@ def test_stale_revision_is_a_conflict_and_changes_nothing(tmp_path):
     po = tmp_path / "fr.po"
     shutil.copy(GNU, po)
     m = load_catalog(po).get("icnk-2012/salutation")
-    apply_changes(po, [Change(m.context, ["Madame la Ministre,"], fuzzy=True, base_revision=m.revision)])
+    apply_changes(
+        po, [Change(m.context, ["Madame la Ministre,"], fuzzy=True, base_revision=m.revision)]
+    )
     after_first = po.read_bytes()
     with pytest.raises(ConflictError) as err:
-        apply_changes(po, [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)],
-                      raise_on_conflict=True)
+        apply_changes(
+            po,
+            [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)],
+            raise_on_conflict=True,
+        )
     assert err.value.current.strings == ("Madame la Ministre,",)
     assert po.read_bytes() == after_first
-    res = apply_changes(po, [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)])
+    res = apply_changes(
+        po, [Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)]
+    )
     assert res.conflicts and not res.applied
 
 
@@ -227,8 +263,17 @@ def test_only_states_protects_reviewed_entries(tmp_path):
     po = tmp_path / "fr.po"
     shutil.copy(GNU, po)
     before = po.read_bytes()
-    res = apply_changes(po, [Change("icnk-2012/salutation", ["MT draft"], fuzzy=True,
-                                    only_states=frozenset({"untranslated"}))])
+    res = apply_changes(
+        po,
+        [
+            Change(
+                "icnk-2012/salutation",
+                ["MT draft"],
+                fuzzy=True,
+                only_states=frozenset({"untranslated"}),
+            )
+        ],
+    )
     assert res.skipped == ["icnk-2012/salutation"]
     assert po.read_bytes() == before
 
@@ -236,10 +281,28 @@ def test_only_states_protects_reviewed_entries(tmp_path):
 def test_provenance_note_replaces_the_previous_one(tmp_path):
     po = tmp_path / "fr.po"
     shutil.copy(GNU, po)
-    apply_changes(po, [Change("icnk-2012/place", ["Séoul, République de Corée"], fuzzy=True,
-                              note="machine translation: apertium eng-spa via spa")])
-    apply_changes(po, [Change("icnk-2012/place", ["Séoul (République de Corée)"], fuzzy=False,
-                              note="approved by alice")])
+    apply_changes(
+        po,
+        [
+            Change(
+                "icnk-2012/place",
+                ["Séoul, République de Corée"],
+                fuzzy=True,
+                note="machine translation: apertium eng-spa via spa",
+            )
+        ],
+    )
+    apply_changes(
+        po,
+        [
+            Change(
+                "icnk-2012/place",
+                ["Séoul (République de Corée)"],
+                fuzzy=False,
+                note="approved by alice",
+            )
+        ],
+    )
     m = load_catalog(po).get("icnk-2012/place")
     assert m.provenance == "approved by alice"
     assert not any(c.startswith("machine translation") for c in m.translator_comments)
@@ -298,8 +361,10 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     po = tmp_path / "fr.po"
     shutil.copy(GNU, po)
     mp = multiprocessing.get_context("fork")
-    procs = [mp.Process(target=_concurrent_writer, args=(str(po), ctx, 15))
-             for ctx in ("icnk-2012/place", "icnk-2012/salutation", "icnk-2012/cc")]
+    procs = [
+        mp.Process(target=_concurrent_writer, args=(str(po), ctx, 15))
+        for ctx in ("icnk-2012/place", "icnk-2012/salutation", "icnk-2012/cc")
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -336,10 +401,31 @@ def test_fast_reader_agrees_with_pypo(tmp_path, project_dir):
         fast = [m for m in load_catalog(path).messages]
         slow = _pypo_messages(path)
         assert len(fast) == len(slow), path
-        for a, b in zip(fast, slow):
-            assert (a.context, a.source, a.source_plural, a.strings, a.fuzzy, a.obsolete,
-                    a.flags, a.auto_comments, a.translator_comments, a.locations,
-                    a.previous_source, a.revision) == (
-                b.context, b.source, b.source_plural, b.strings, b.fuzzy, b.obsolete,
-                b.flags, b.auto_comments, b.translator_comments, b.locations,
-                b.previous_source, b.revision), (path, a.context)
+        for a, b in zip(fast, slow, strict=True):
+            assert (
+                a.context,
+                a.source,
+                a.source_plural,
+                a.strings,
+                a.fuzzy,
+                a.obsolete,
+                a.flags,
+                a.auto_comments,
+                a.translator_comments,
+                a.locations,
+                a.previous_source,
+                a.revision,
+            ) == (
+                b.context,
+                b.source,
+                b.source_plural,
+                b.strings,
+                b.fuzzy,
+                b.obsolete,
+                b.flags,
+                b.auto_comments,
+                b.translator_comments,
+                b.locations,
+                b.previous_source,
+                b.revision,
+            ), (path, a.context)

@@ -89,8 +89,10 @@ from workflow.checks.language import DETECTOR_COST
 short = [msg("Thank you.", "Merci.", context="a"), msg("Seoul", "Séoul", context="b")]
 run_checks(catalog("fr", short))
 print("after short:", "lingua" in sys.modules)
-long_ = [msg("We are survivors of severe human rights violations in North Korea.",
-             "We are survivors of severe human rights violations in North Korea!", context="c"),
+# English, but without the function words that would settle it before lingua
+long_ = [msg("Survivors: severe human rights violations, North Korea, urgent support.",
+             "Survivors: severe human rights violations, North Korea, urgent support!",
+             context="c"),
          msg("We ask this from you because such criminal acts were committed against us.",
              "Nous vous le demandons parce que de tels actes criminels ont été commis contre nous.",
              context="d")]
@@ -100,6 +102,7 @@ print("loads:", DETECTOR_COST.loads)
 print("languages:", ",".join(DETECTOR_COST.languages))
 print("memory:", DETECTOR_COST.memory_mb)
 print("seconds:", DETECTOR_COST.load_seconds)
+print("calls:", DETECTOR_COST.calls)
 print("findings:", sorted(f.check_id for f in fs if f.check_id == "wrong-language"))
 """
 
@@ -117,6 +120,18 @@ def test_detector_is_lazy_bounded_and_costed():
     assert float(lines["memory"]) < 150  # low-accuracy models for 2 languages
     assert 0 < float(lines["seconds"]) < 30
     assert "wrong-language" in lines["findings"]
+    assert int(lines["calls"]) >= 1
+
+
+def test_function_words_settle_plain_cases_without_lingua():
+    from workflow.checks.language import DETECTOR_COST
+
+    calls, words = DETECTOR_COST.calls, DETECTOR_COST.decided_by_words
+    found = problems("wrong-language", SRC, ENGLISH, lang="es", config=CONFIG)
+    ok = problems("wrong-language", SRC, "Somos los supervivientes de las graves violaciones "
+                  "de los derechos humanos y pedimos su apoyo.", lang="es", config=CONFIG)
+    assert found == ["text reads as English, not es"] and ok == []
+    assert DETECTOR_COST.calls == calls and DETECTOR_COST.decided_by_words == words + 2
 
 
 def test_detector_only_loads_configured_languages_of_the_script():

@@ -8,8 +8,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import REPO, run_cli, write_project
+
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.config import load_config
 
@@ -58,8 +58,14 @@ def test_status_counts_states(proj):
     cfg = load_config(proj)
     _approve_all(cfg, "fr")
     apply_changes(cfg.catalog("fr"), [Change("icnk-2012/cc", ["brouillon {country}"], fuzzy=True)])
-    rows = {r["language"]: r for r in json.loads(run_cli("status", "--format", "json", cwd=proj).stdout)}
-    assert rows["fr"]["approved"] == 18 and rows["fr"]["draft"] == 1 and rows["fr"]["untranslated"] == 0
+    rows = {
+        r["language"]: r for r in json.loads(run_cli("status", "--format", "json", cwd=proj).stdout)
+    }
+    assert (
+        rows["fr"]["approved"] == 18
+        and rows["fr"]["draft"] == 1
+        and rows["fr"]["untranslated"] == 0
+    )
 
 
 def test_gate_passes_with_nothing_required_and_fails_when_required_incomplete(proj):
@@ -96,12 +102,15 @@ def test_gate_fails_on_wrong_plural_count(proj):
     # drop msgstr[2] of the first plural message: ru needs 3 forms
     i = text.index("msgstr[2]")
     j = text.index("\n", i)
-    path.write_text(text[:i] + text[j + 1:], encoding="utf-8")
+    path.write_text(text[:i] + text[j + 1 :], encoding="utf-8")
     res = run_cli("check", "--require", "", "--format", "json", cwd=proj)
     assert res.returncode == 1
     data = json.loads(res.stdout)
-    assert any(f["language"] == "ru" and "plural" in f["check_id"] for f in data["findings"]
-               if f["severity"] == "error"), data["findings"]
+    assert any(
+        f["language"] == "ru" and "plural" in f["check_id"]
+        for f in data["findings"]
+        if f["severity"] == "error"
+    ), data["findings"]
 
 
 def test_gate_fails_on_malformed_po_with_file_and_line(proj):
@@ -117,7 +126,9 @@ def test_gate_fails_on_malformed_po_with_file_and_line(proj):
 
 def test_gate_fails_on_stale_template_and_stale_catalogue(proj):
     letter = proj / "letters" / "icnk-2012.txt"
-    letter.write_text(letter.read_text().replace("Thank you for your", "Thanks for your"), encoding="utf-8")
+    letter.write_text(
+        letter.read_text().replace("Thank you for your", "Thanks for your"), encoding="utf-8"
+    )
     res = run_cli("check", cwd=proj)
     assert res.returncode == 1
     assert "template is out of sync with the letter (changed: icnk-2012/closing)" in res.stdout
@@ -132,8 +143,12 @@ def test_gate_fails_on_stale_template_and_stale_catalogue(proj):
 def test_babel_written_template_counts_as_in_sync(proj):
     """The gate's Babel-free staleness check agrees with pybabel's own output."""
     shutil.copy(REPO / "babel.cfg", proj / "babel.cfg")
-    subprocess.run([shutil.which("pybabel"), "extract", "-F", "babel.cfg", "-o", "locales/letter.pot", "."],
-                   cwd=proj, check=True, capture_output=True)
+    subprocess.run(
+        [shutil.which("pybabel"), "extract", "-F", "babel.cfg", "-o", "locales/letter.pot", "."],
+        cwd=proj,
+        check=True,
+        capture_output=True,
+    )
     res = run_cli("check", cwd=proj)
     assert res.returncode == 0, res.stdout
 
@@ -177,7 +192,11 @@ def test_usage_errors_exit_2_with_one_line(proj, args, message):
 def test_missing_letter_and_unknown_language_are_clear_errors(tmp_path):
     root = write_project(tmp_path / "a", letters=["letters/missing.txt"])
     res = run_cli("extract", cwd=root)
-    assert res.returncode == 2 and "letter file not found" in res.stderr and "Traceback" not in res.stderr
+    assert (
+        res.returncode == 2
+        and "letter file not found" in res.stderr
+        and "Traceback" not in res.stderr
+    )
     root = write_project(tmp_path / "b", languages=("fr", "klingon"))
     res = run_cli("status", cwd=root)
     assert res.returncode == 2 and "klingon" in res.stderr and "Traceback" not in res.stderr
@@ -193,6 +212,9 @@ def test_repo_gate_is_green_with_its_configured_required_set():
 def test_msgfmt_accepts_every_shipped_catalogue():
     cfg = load_config(REPO)
     for lang in cfg.languages:
-        res = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(cfg.catalog(lang))],
-                             capture_output=True, text=True)
+        res = subprocess.run(
+            ["msgfmt", "-c", "-o", "/dev/null", str(cfg.catalog(lang))],
+            capture_output=True,
+            text=True,
+        )
         assert res.returncode == 0, (lang, res.stderr)

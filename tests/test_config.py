@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO, write_project
+
 from workflow.config import load_config
 from workflow.errors import ConfigError
 

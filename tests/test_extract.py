@@ -7,8 +7,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import DATA, REPO, write_project
+
 from workflow.catalogs import load_template
 from workflow.config import load_config
 from workflow.extract import build_template, extract_template, same_template
@@ -18,8 +18,12 @@ def _pybabel(root):
     exe = shutil.which("pybabel")
     assert exe, "pybabel is installed with babel"
     shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
-    subprocess.run([exe, "extract", "-F", "babel.cfg", "-o", "pybabel.pot", "."],
-                   cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        [exe, "extract", "-F", "babel.cfg", "-o", "pybabel.pot", "."],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
     return (root / "pybabel.pot").read_bytes()
 
 
@@ -99,7 +103,9 @@ def test_second_letter_extracts_with_no_code_change(tmp_path):
     msgs = {m.context: m for m in load_template(cfg.template).active()}
     assert "detainee-appeal/recipient" in msgs
     assert msgs["detainee-appeal/duration"].source_plural.endswith("{days} days.")
-    assert any("placeholder {ministry}" in c for c in msgs["detainee-appeal/postscript"].auto_comments)
+    assert any(
+        "placeholder {ministry}" in c for c in msgs["detainee-appeal/postscript"].auto_comments
+    )
     assert same_template(cfg.template.read_bytes(), _pybabel(root))
 
 
@@ -109,16 +115,20 @@ def test_format_flag_makes_msgfmt_check_placeholders(tmp_path):
     cfg = load_config(write_project(tmp_path))
     extract_template(cfg)
     text = cfg.template.read_text(encoding="utf-8")
-    bad = text.replace('"Content-Type: text/plain; charset=utf-8\\n"',
-                       '"Content-Type: text/plain; charset=utf-8\\n"\n"Language: fr\\n"')
+    bad = text.replace(
+        '"Content-Type: text/plain; charset=utf-8\\n"',
+        '"Content-Type: text/plain; charset=utf-8\\n"\n"Language: fr\\n"',
+    )
     bad = bad.replace(
         'msgid "cc: Permanent Representative of {country} to the United Nations"\nmsgstr ""',
         'msgid "cc: Permanent Representative of {country} to the United Nations"\n'
         'msgstr "cc : Représentant permanent auprès des Nations unies"',
     )
     po = tmp_path / "bad.po"
-    po.write_text(bad.replace("#, fuzzy\nmsgid \"\"", "msgid \"\""), encoding="utf-8")
-    res = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+    po.write_text(bad.replace('#, fuzzy\nmsgid ""', 'msgid ""'), encoding="utf-8")
+    res = subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
     assert res.returncode != 0
     assert "country" in res.stderr
 

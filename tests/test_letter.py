@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import DATA, REPO
+
 from workflow.errors import LetterError
 from workflow.letter import load_letter, parse_letter
 

@@ -513,3 +513,17 @@ def test_bad_mt_settings_are_clear_errors(tmp_path, server, key, value):
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith(f"Error: libre: [tool.letterflow.mt] {key} must be a number")
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("provider", "lang", "code"),
+    [("google", "zh", "zh-CN"), ("google", "zh_Hant", "zh-TW"), ("google", "he", "iw"),
+     ("google", "pt_BR", "pt"), ("mymemory", "en", "en-GB"), ("mymemory", "fr", "fr-FR"),
+     ("mymemory", "ko", "ko-KR"), ("deepl", "ko", None), ("libre", "ca", None),
+     ("microsoft", "zh", "zh-hans"), ("papago", "ko", "ko"), ("papago", "zh", "zh-CN")],
+)
+def test_language_codes_per_provider(provider, lang, code):
+    from workflow.mt.online import PROVIDERS, engine_code, provider_codes
+
+    spec = PROVIDERS[provider]
+    assert engine_code(lang, provider_codes(spec), spec.extra) == code

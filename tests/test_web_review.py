@@ -293,10 +293,13 @@ def test_cached_findings_follow_the_file(fr, app):
 
     svc = app.extensions["letterflow"]
     fr.get("/l/fr/")  # fill the cache
-    for ctx, text in [("icnk-2012/place", "Séoul {pays"), (CTX, "Texte 12 neuf."),
-                      ("icnk-2012/place", "Séoul, République de Corée")]:
+    for ctx, text, action in [("icnk-2012/place", "Séoul {pays", "save"),
+                              (CTX, "Texte 12 neuf.", "save"),
+                              ("icnk-2012/place", "Séoul, République de Corée", "approve"),
+                              ("icnk-2012/salutation", "Monsieur le Ministre", "approve")]:
         rev = _revision(fr, "fr", ctx)
-        fr.post(f"/l/fr/e/{ctx}", data={"action": "save", "revision": rev, "t0": text})
+        r = fr.post(f"/l/fr/e/{ctx}", data={"action": action, "revision": rev, "t0": text})
+        assert r.status_code == 302
         with app.test_request_context():
             cached = {(f.context, f.check_id, f.message) for f in svc.findings("fr")}
         cfg = svc.config
@@ -323,3 +326,29 @@ def test_editing_an_mt_damaged_draft_clears_the_flag(fr, app):
     assert r.status_code == 302
     m = _cat(app).get("icnk-2012/place")
     assert m.state == "approved" and "letterflow-mt-damaged" not in m.flags
+
+
+def test_glossary_terms_shown_and_enforced(web_project):
+    import shutil
+    from pathlib import Path
+
+    from web import create_app
+
+    repo_glossary = Path(__file__).resolve().parent.parent / "locales" / "glossary.tbx"
+    if not repo_glossary.is_file():
+        pytest.skip("the repository has no locales/glossary.tbx")
+    shutil.copy(repo_glossary, web_project / "locales" / "glossary.tbx")
+    app = create_app(project_dir=web_project, test_config={"WTF_CSRF_ENABLED": False})
+    c = app.test_client()
+    web_login(c, "tr_fr")
+    html = c.get("/l/fr/e/icnk-2012/survivors").get_data(as_text=True)
+    assert "<strong>crimes against humanity</strong> → " in html
+    assert "crimes contre l&#39;humanité" in html and "missing" in html
+    terms = c.get("/api/l/fr/entries/icnk-2012/survivors").json["glossary"]
+    entry = next(t for t in terms if t["term"] == "crimes against humanity")
+    assert entry["found"] is False and entry["requirement"] == "mandatory"
+    rev = _revision(c, "fr", "icnk-2012/survivors")
+    r = c.post("/l/fr/e/icnk-2012/survivors", data={
+        "action": "approve", "revision": rev,
+        "t0": "Nous sommes des survivants de violations des droits humains."})
+    assert r.status_code == 422 and "glossary" in r.get_data(as_text=True)

@@ -76,6 +76,7 @@ class Services:
         self._cache: dict[str, CachedCatalog] = {}
         self._paths: dict[str, tuple[float, Path | None]] = {}
         self.user_cache: dict[str, tuple[float, Any]] = {}  # web.auth.load_user
+        self._known: dict[tuple[str, str, str], list] = {}  # (lang, context, revision)
 
     # -- database ---------------------------------------------------------------------
     @property
@@ -209,8 +210,18 @@ class Services:
             o = old_cat.get(m.context)
             same = (o is not None and o.revision == m.revision and o.source == m.source
                     and o.source_plural == m.source_plural and o.flags == m.flags)
-            out.extend(by_ctx.get(m.context, []) if same else self.check(cat, m))
+            if same:
+                out.extend(by_ctx.get(m.context, []))
+                continue
+            known = self._known.pop((cat.language, m.context, m.revision), None)
+            out.extend(known if known is not None else self.check(cat, m))
         return out
+
+    def remember_findings(self, lang: str, message: Any, findings: list) -> None:
+        """Findings just computed for a message as written (reused by the next recheck)."""
+        if len(self._known) > 1000:
+            self._known.clear()
+        self._known[(lang, message.context, message.revision)] = list(findings)
 
     def findings_by_context(self, lang: str) -> dict[str, list]:
         entry = self._entry(lang)

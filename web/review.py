@@ -79,14 +79,15 @@ def queue_page(lang: str) -> Any:
     qa = request.args.get("qa") == "1"
     svc = services()
     entry = svc.cached(lang)
-    body = entry.pages.get(("queue", state, qa))
+    key = ("queue", request.script_root, state, qa)
+    body = entry.pages.get(key)
     if body is None:
         # The list depends only on this version of the catalogue file: render it once.
         body = Markup(render_template(
             "_queue_body.html", lang=lang, items=queue(lang, state, qa), state=state, qa=qa,
             findings=svc.findings_by_context(lang), summary=service.language_summary(lang),
             states=STATES))
-        entry.pages[("queue", state, qa)] = body
+        entry.pages[key] = body
     return render_template("queue.html", lang=lang, body=body)
 
 

@@ -218,6 +218,7 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
         note=note)
     if findings is None or tuple(now_msg.strings) != tuple(new_strings) or now_msg.fuzzy:
         findings = svc.check(cat, now_msg)  # live QA on save
+    svc.remember_findings(lang, now_msg, findings)
     return Outcome(200, action, lang, context, now_msg, findings=findings, audit_id=row)
 
 

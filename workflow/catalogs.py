@@ -194,11 +194,24 @@ def plural_function(expr: str):
 # checks that both readers agree on every fixture.
 
 _QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
-_KW_LINE = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$")
+_KW_LINE = re.compile(
+    r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$"
+)
 _CONT_LINE = re.compile(r"^(" + _QUOTED + r")[ \t]*$")
 _ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-            "\\": "\\", '"': '"', "?": "?", "'": "'"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "?": "?",
+    "'": "'",
+}
 
 
 def _unescape_match(m: re.Match) -> str:
@@ -227,8 +240,22 @@ _ALLOWED = {
 
 
 class _Entry:
-    __slots__ = ("ctx", "msgid", "plural", "strs", "flags", "auto", "trans", "locs",
-                 "prev", "obsolete", "line", "kw", "idx", "has_ctx")
+    __slots__ = (
+        "ctx",
+        "msgid",
+        "plural",
+        "strs",
+        "flags",
+        "auto",
+        "trans",
+        "locs",
+        "prev",
+        "obsolete",
+        "line",
+        "kw",
+        "idx",
+        "has_ctx",
+    )
 
     def __init__(self) -> None:
         self.ctx: list[str] = []
@@ -290,20 +317,22 @@ def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
                 )
             seen[key] = e.line
         flags = frozenset(e.flags)
-        messages.append(Message(
-            context=ctx,
-            source=msgid,
-            source_plural="".join(e.plural) if e.plural is not None else None,
-            strings=strings,
-            fuzzy="fuzzy" in flags,
-            obsolete=e.obsolete,
-            flags=flags,
-            auto_comments=tuple(e.auto),
-            translator_comments=tuple(e.trans),
-            locations=tuple(e.locs),
-            previous_source="".join(e.prev) if e.prev is not None else None,
-            line=e.line,
-        ))
+        messages.append(
+            Message(
+                context=ctx,
+                source=msgid,
+                source_plural="".join(e.plural) if e.plural is not None else None,
+                strings=strings,
+                fuzzy="fuzzy" in flags,
+                obsolete=e.obsolete,
+                flags=flags,
+                auto_comments=tuple(e.auto),
+                translator_comments=tuple(e.trans),
+                locations=tuple(e.locs),
+                previous_source="".join(e.prev) if e.prev is not None else None,
+                line=e.line,
+            )
+        )
 
     for lineno, raw in enumerate(text.split("\n"), 1):
         s = raw.strip()
@@ -399,7 +428,9 @@ def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
                 raise CatalogError("continuation string with no keyword before it", path, lineno)
             continue
         if s.startswith(("msgid", "msgstr", "msgctxt")) or s.startswith('"'):
-            raise CatalogError(f"malformed string (check quotes and escapes): {s[:60]!r}", path, lineno)
+            raise CatalogError(
+                f"malformed string (check quotes and escapes): {s[:60]!r}", path, lineno
+            )
         raise CatalogError(f"not a PO line: {s[:60]!r}", path, lineno)
     finish(e)
     headers: dict[str, str] = {}
@@ -422,7 +453,9 @@ def _decode(data: bytes, path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8 (letterflow catalogues are UTF-8)", path, line) from None
+        raise CatalogError(
+            "not valid UTF-8 (letterflow catalogues are UTF-8)", path, line
+        ) from None
 
 
 # ---------------------------------------------------------------------------
@@ -522,8 +555,9 @@ def parse_catalog(data: bytes, path: str | Path, language: str | None = None) ->
     return _make_catalog(path, headers, messages, language)
 
 
-def _make_catalog(path: Path, headers: dict[str, str], messages: list[Message],
-                  language: str | None) -> Catalog:
+def _make_catalog(
+    path: Path, headers: dict[str, str], messages: list[Message], language: str | None
+) -> Catalog:
     lang = language if language is not None else headers.get("Language", "")
     nplurals, expr = 2, "(n != 1)"
     pf = headers.get("Plural-Forms")
@@ -534,8 +568,14 @@ def _make_catalog(path: Path, headers: dict[str, str], messages: list[Message],
             raise CatalogError(str(exc), str(path), 1) from None
     elif lang:
         nplurals, expr = parse_plural_forms(plural_header(lang))
-    return Catalog(path=path, language=lang, nplurals=nplurals, plural_expr=expr,
-                   headers=headers, messages=messages)
+    return Catalog(
+        path=path,
+        language=lang,
+        nplurals=nplurals,
+        plural_expr=expr,
+        headers=headers,
+        messages=messages,
+    )
 
 
 def load_template(path: str | Path) -> Catalog:
@@ -610,7 +650,7 @@ def serialize(store: pypo.pofile) -> bytes:
 
 
 def _now_header() -> str:
-    now = _dt.datetime.now(_dt.timezone.utc).astimezone()
+    now = _dt.datetime.now(_dt.UTC).astimezone()
     return now.strftime("%Y-%m-%d %H:%M%z")
 
 
@@ -654,7 +694,9 @@ class ApplyResult:
 
 
 def _set_flags(unit: pypo.pounit, add: Iterable[str], remove: Iterable[str]) -> None:
-    current = [f.strip() for raw in unit.typecomments for f in raw.strip()[2:].split(",") if f.strip()]
+    current = [
+        f.strip() for raw in unit.typecomments for f in raw.strip()[2:].split(",") if f.strip()
+    ]
     for f in remove:
         if f in current:
             current.remove(f)
@@ -734,7 +776,9 @@ def apply_changes(
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
         store, catalog = parse_store(data, str(path))
         units = {
-            (u.getcontext() or ""): u for u in store.units if not u.isheader() and not u.isobsolete()
+            (u.getcontext() or ""): u
+            for u in store.units
+            if not u.isheader() and not u.isobsolete()
         }
         changed = False
         for change in changes:
@@ -994,7 +1038,8 @@ def merge_catalog(
 
     if pending and old is not None:
         leftovers = [
-            u for u in [*old_active.values(), *old_obsolete]
+            u
+            for u in [*old_active.values(), *old_obsolete]
             if id(u) not in used and any(_unit_strings(u))
         ]
         index = _FuzzyIndex(leftovers)

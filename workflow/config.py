@@ -132,8 +132,17 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         return value
 
     known = {
-        "source_language", "languages", "letters", "domain", "required", "locales_dir",
-        "database", "glossary", "mt", "export", "web",
+        "source_language",
+        "languages",
+        "letters",
+        "domain",
+        "required",
+        "locales_dir",
+        "database",
+        "glossary",
+        "mt",
+        "export",
+        "web",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -170,7 +179,9 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         domain=domain,
         required=list(required),
         locales_dir=path("locales_dir", "locales"),
-        database=Path(os.environ.get("LETTERFLOW_DATABASE") or path("database", "var/letterflow.sqlite3")),
+        database=Path(
+            os.environ.get("LETTERFLOW_DATABASE") or path("database", "var/letterflow.sqlite3")
+        ),
         glossary=path("glossary", "locales/glossary.tbx"),
         mt=dict(table.get("mt", {})),
         export=dict(table.get("export", {})),

@@ -84,11 +84,16 @@ def expected_messages(config) -> list[tuple]:
         letter = load_letter(path)
         rel = os.path.relpath(path, config.root).replace(os.sep, "/")
         for block in letter.messages:
-            out.append((
-                block.context, block.text, block.text_plural,
-                " ".join(" ".join(translator_comments(letter, block)).split()),
-                (f"{rel}:{block.line}",), bool(block.placeholders),
-            ))
+            out.append(
+                (
+                    block.context,
+                    block.text,
+                    block.text_plural,
+                    " ".join(" ".join(translator_comments(letter, block)).split()),
+                    (f"{rel}:{block.line}",),
+                    bool(block.placeholders),
+                )
+            )
     return out
 
 
@@ -96,8 +101,14 @@ def template_problems(config, template) -> list[str]:
     """Why the template (a catalogs.Catalog) is out of sync with the letters; [] if it is not."""
     want = expected_messages(config)
     have = [
-        (m.context, m.source, m.source_plural, " ".join(" ".join(m.auto_comments).split()),
-         m.locations, "python-brace-format" in m.flags)
+        (
+            m.context,
+            m.source,
+            m.source_plural,
+            " ".join(" ".join(m.auto_comments).split()),
+            m.locations,
+            "python-brace-format" in m.flags,
+        )
         for m in template.active()
     ]
     if want == have:

@@ -64,23 +64,38 @@ def analyse_catalog(config, lang: str, template) -> CatalogAnalysis:
     try:
         catalog = load_catalog(path, lang)
     except CatalogError as exc:
-        out.findings.append(GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0))
+        out.findings.append(
+            GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0)
+        )
         return out
     out.stats = catalog.stats.as_dict()
-    out.not_approved = [(m.context, m.state, m.line) for m in catalog.active() if m.state != "approved"]
+    out.not_approved = [
+        (m.context, m.state, m.line) for m in catalog.active() if m.state != "approved"
+    ]
     out.approved_contexts = {m.context for m in catalog.active() if m.state == "approved"}
     if template is not None:
         for problem in catalog_in_sync(template, catalog):
-            out.findings.append(GateFinding(lang, "", "sync", ERROR,
-                                            f"catalogue out of sync with the template: {problem}", str(path), 1))
+            out.findings.append(
+                GateFinding(
+                    lang,
+                    "",
+                    "sync",
+                    ERROR,
+                    f"catalogue out of sync with the template: {problem}",
+                    str(path),
+                    1,
+                )
+            )
     for f in run_checks(catalog, config=config):
-        out.findings.append(GateFinding(f.language, f.context, f.check_id, f.severity, f.message,
-                                        f.path, f.line))
+        out.findings.append(
+            GateFinding(f.language, f.context, f.check_id, f.severity, f.message, f.path, f.line)
+        )
     return out
 
 
 # --- the cache: a catalogue's analysis is reused while its bytes, the template, the
 # letters, the glossary, the configuration and letterflow's own code are unchanged.
+
 
 def _fingerprint(config) -> str:
     import hashlib
@@ -99,7 +114,10 @@ def _fingerprint(config) -> str:
 
 
 def _cache_dir(config) -> Path:
-    return Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache") / "check"
+    return (
+        Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
+        / "check"
+    )
 
 
 def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
@@ -153,8 +171,15 @@ def _worker_analyse(lang: str) -> CatalogAnalysis:
     return analyse_catalog(_worker_state["config"], lang, _worker_state["template"])
 
 
-def run_gate(config, languages: list[str], required: list[str], *, use_cache: bool = True,
-             jobs: int = 0, progress=None) -> GateReport:
+def run_gate(
+    config,
+    languages: list[str],
+    required: list[str],
+    *,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress=None,
+) -> GateReport:
     from .catalogs import load_template
     from .extract import template_problems
 
@@ -166,18 +191,45 @@ def run_gate(config, languages: list[str], required: list[str], *, use_cache: bo
     template = None
     try:
         if not tpath.exists():
-            add(GateFinding("", "", "template", ERROR, "template missing: run `letterflow extract`", str(tpath)))
+            add(
+                GateFinding(
+                    "",
+                    "",
+                    "template",
+                    ERROR,
+                    "template missing: run `letterflow extract`",
+                    str(tpath),
+                )
+            )
         else:
             template = load_template(tpath)
             for problem in template_problems(config, template):
-                add(GateFinding("", "", "template", ERROR,
-                                f"template is out of sync with the letter ({problem}): run "
-                                "`letterflow extract` then `letterflow update`", str(tpath), 1))
+                add(
+                    GateFinding(
+                        "",
+                        "",
+                        "template",
+                        ERROR,
+                        f"template is out of sync with the letter ({problem}): run "
+                        "`letterflow extract` then `letterflow update`",
+                        str(tpath),
+                        1,
+                    )
+                )
     except CatalogError as exc:
         add(GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0))
     except LetterflowError as exc:
-        add(GateFinding("", "", "letter", ERROR, str(exc), getattr(exc, "path", "") or "",
-                        getattr(exc, "line", 0) or 0))
+        add(
+            GateFinding(
+                "",
+                "",
+                "letter",
+                ERROR,
+                str(exc),
+                getattr(exc, "path", "") or "",
+                getattr(exc, "line", 0) or 0,
+            )
+        )
 
     # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
     fingerprint = _fingerprint(config) if use_cache else ""
@@ -203,8 +255,10 @@ def run_gate(config, languages: list[str], required: list[str], *, use_cache: bo
         if jobs > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(config.source_file or config.root),)) as pool:
-                for lang, result in zip(todo, pool.map(_worker_analyse, todo)):
+            with ProcessPoolExecutor(
+                jobs, initializer=_worker_init, initargs=(str(config.source_file or config.root),)
+            ) as pool:
+                for lang, result in zip(todo, pool.map(_worker_analyse, todo), strict=True):
                     analyses[lang] = result
                     if progress:
                         progress(lang)
@@ -224,36 +278,69 @@ def run_gate(config, languages: list[str], required: list[str], *, use_cache: bo
         a = analyses.get(lang)
         if a is None:
             if is_required:
-                add(GateFinding(lang, "", "missing", ERROR,
-                                "required catalogue does not exist: run `letterflow update`", str(path)))
+                add(
+                    GateFinding(
+                        lang,
+                        "",
+                        "missing",
+                        ERROR,
+                        "required catalogue does not exist: run `letterflow update`",
+                        str(path),
+                    )
+                )
             continue
         if a.stats is not None:
             report.stats[lang] = a.stats
         if is_required and a.stats is not None and a.not_approved:
             st = a.stats
-            add(GateFinding(
-                lang, "", "incomplete", ERROR,
-                f"required language is {st['percent']:.1f}% approved: {st['draft']} draft, "
-                f"{st['untranslated']} untranslated",
-                str(path), a.not_approved[0][2],
-            ))
+            add(
+                GateFinding(
+                    lang,
+                    "",
+                    "incomplete",
+                    ERROR,
+                    f"required language is {st['percent']:.1f}% approved: {st['draft']} draft, "
+                    f"{st['untranslated']} untranslated",
+                    str(path),
+                    a.not_approved[0][2],
+                )
+            )
             for ctx, state, line in a.not_approved[:50]:
-                add(GateFinding(lang, ctx, "incomplete", ERROR, f"not approved ({state})", str(path), line))
+                add(
+                    GateFinding(
+                        lang, ctx, "incomplete", ERROR, f"not approved ({state})", str(path), line
+                    )
+                )
         for f in a.findings:
             # Drafts may be broken while they wait for review (msgfmt skips fuzzy entries too);
             # an error on an approved message fails the build.
-            if f.severity == ERROR and f.context and f.context not in a.approved_contexts \
-                    and f.check_id not in ("syntax", "sync"):
-                f = GateFinding(f.language, f.context, f.check_id, WARNING, f"(draft) {f.message}",
-                                f.path, f.line)
+            if (
+                f.severity == ERROR
+                and f.context
+                and f.context not in a.approved_contexts
+                and f.check_id not in ("syntax", "sync")
+            ):
+                f = GateFinding(
+                    f.language,
+                    f.context,
+                    f.check_id,
+                    WARNING,
+                    f"(draft) {f.message}",
+                    f.path,
+                    f.line,
+                )
             add(f)
     return report
 
 
 def _bare(exc: CatalogError) -> str:
     text = str(exc)
-    prefix = f"{exc.path}:{exc.line}: " if exc.path and exc.line else (f"{exc.path}: " if exc.path else "")
-    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+    prefix = (
+        f"{exc.path}:{exc.line}: "
+        if exc.path and exc.line
+        else (f"{exc.path}: " if exc.path else "")
+    )
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 def _rel(path: str, root: Path) -> str:
@@ -271,14 +358,21 @@ def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True)
         key=lambda f: (f.severity != ERROR, f.language, _rel(f.path, root), f.line),
     )
     if fmt == "json":
-        return json.dumps({
-            "ok": report.ok,
-            "required": report.required,
-            "languages": report.stats,
-            "errors": len(report.errors),
-            "warnings": len(report.findings) - len(report.errors),
-            "findings": [{**asdict_any(f), "path": _rel(f.path, root)} for f in findings],
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "required": report.required,
+                    "languages": report.stats,
+                    "errors": len(report.errors),
+                    "warnings": len(report.findings) - len(report.errors),
+                    "findings": [{**asdict_any(f), "path": _rel(f.path, root)} for f in findings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if fmt == "github":
         out = []
         for f in findings:
@@ -286,7 +380,9 @@ def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True)
                 continue
             kind = "error" if f.severity == ERROR else "warning"
             loc = f"file={_rel(f.path, root)}" + (f",line={f.line}" if f.line else "")
-            msg = _gh_escape(f"[{f.language or '-'}] {f.context + ': ' if f.context else ''}{f.message}")
+            msg = _gh_escape(
+                f"[{f.language or '-'}] {f.context + ': ' if f.context else ''}{f.message}"
+            )
             out.append(f"::{kind} {loc},title={_gh_prop(f.check_id)}::{msg}")
         out.append(_summary(report))
         return "\n".join(out) + "\n"
@@ -307,7 +403,10 @@ def asdict_any(f) -> dict:
     try:
         return asdict(f)
     except TypeError:
-        return {k: getattr(f, k) for k in ("language", "context", "check_id", "severity", "message", "path", "line")}
+        return {
+            k: getattr(f, k)
+            for k in ("language", "context", "check_id", "severity", "message", "path", "line")
+        }
 
 
 def _summary(report: GateReport) -> str:
@@ -315,8 +414,10 @@ def _summary(report: GateReport) -> str:
     n_err = len(report.errors)
     n_warn = len(report.findings) - n_err
     verdict = "OK" if report.ok else "FAILED"
-    return (f"letterflow check: {verdict}: {n_err} error(s), {n_warn} warning(s); "
-            f"{len(report.stats)} catalogue(s) checked; required complete: {req}")
+    return (
+        f"letterflow check: {verdict}: {n_err} error(s), {n_warn} warning(s); "
+        f"{len(report.stats)} catalogue(s) checked; required complete: {req}"
+    )
 
 
 def _gh_escape(s: str) -> str:
@@ -340,30 +441,42 @@ def _junit(report: GateReport, findings: list, root: Path) -> str:
         warns = [f for f in items if f.severity != ERROR]
         cases = []
         if not errors:
-            cases.append(f'    <testcase classname="letterflow.{escape(lang)}" name="{escape(lang)} gate"/>')
+            cases.append(
+                f'    <testcase classname="letterflow.{escape(lang)}" name="{escape(lang)} gate"/>'
+            )
         for f in errors:
             where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
             name = f"{f.check_id} {f.context}".strip()
             cases.append(
                 f'    <testcase classname="letterflow.{escape(lang)}" name={quoteattr(name)} '
                 f'file={quoteattr(_rel(f.path, root))} line="{f.line}">\n'
-                f'      <failure message={quoteattr(f.message)} type={quoteattr(f.check_id)}>'
+                f"      <failure message={quoteattr(f.message)} type={quoteattr(f.check_id)}>"
                 f"{escape(where)}: {escape(f.message)}</failure>\n    </testcase>"
             )
         out = ""
         if warns:
-            out = "\n    <system-out>" + escape("\n".join(
-                f"{_rel(f.path, root)}:{f.line}: warning: [{f.check_id}] {f.context}: {f.message}" for f in warns
-            )) + "</system-out>"
+            out = (
+                "\n    <system-out>"
+                + escape(
+                    "\n".join(
+                        f"{_rel(f.path, root)}:{f.line}: warning: [{f.check_id}] "
+                        f"{f.context}: {f.message}"
+                        for f in warns
+                    )
+                )
+                + "</system-out>"
+            )
         tests = len(cases)
         total_tests += tests
         total_fail += len(errors)
         suites.append(
-            f'  <testsuite name="letterflow check {escape(lang)}" tests="{tests}" failures="{len(errors)}" '
+            f'  <testsuite name="letterflow check {escape(lang)}" tests="{tests}" '
+            f'failures="{len(errors)}" '
             f'errors="0" skipped="0">\n' + "\n".join(cases) + out + "\n  </testsuite>"
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<testsuites name="letterflow check" tests="{total_tests}" failures="{total_fail}">\n'
-        + "\n".join(suites) + "\n</testsuites>\n"
+        + "\n".join(suites)
+        + "\n</testsuites>\n"
     )

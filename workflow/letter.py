@@ -123,7 +123,9 @@ def placeholders_in(text: str, *, path: str | None = None, line: int | None = No
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise LetterError(f"unbalanced placeholder braces ({exc}) in {text[:50]!r}", path, line)
+        raise LetterError(
+            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}", path, line
+        ) from None
     for _literal, name, spec, conv in parsed:
         if name is None:
             continue
@@ -172,7 +174,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
 
     letter_id = meta.get("id") or Path(where).stem
     if not isinstance(letter_id, str) or not _ID.match(letter_id):
-        raise LetterError(f"front matter id {letter_id!r} must be lower-case letters, digits, -", where, 2)
+        raise LetterError(
+            f"front matter id {letter_id!r} must be lower-case letters, digits, -", where, 2
+        )
     date = meta.get("date")
     if isinstance(date, str):
         try:
@@ -193,7 +197,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
     if plural_field is not None and plural_field not in fields:
         raise LetterError(f"plural field {plural_field!r} is not in [fields]", where, 2)
     if plural_placeholder is not None and plural_placeholder not in placeholders:
-        raise LetterError(f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2)
+        raise LetterError(
+            f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2
+        )
 
     letter = Letter(
         id=letter_id,
@@ -239,7 +245,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 lineno,
             )
         if current is None:
-            raise LetterError("text outside a block: start each block with a [role] line", where, lineno)
+            raise LetterError(
+                "text outside a block: start each block with a [role] line", where, lineno
+            )
         current[3].append((lineno, line.strip()))
 
     if not raw_blocks:
@@ -282,7 +290,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                         names.append(n)
         if text_plural is not None and plural_placeholder and plural_placeholder not in names:
             raise LetterError(
-                f"plural block must use the {{{plural_placeholder}}} placeholder", where, header_line
+                f"plural block must use the {{{plural_placeholder}}} placeholder",
+                where,
+                header_line,
             )
         letter.blocks.append(
             Block(
@@ -307,7 +317,9 @@ def _block_text(
     if role in DATA_ROLES:
         if content:
             raise LetterError(
-                f"[{role}] holds no text: its value comes from the front matter", where, content[0][0]
+                f"[{role}] holds no text: its value comes from the front matter",
+                where,
+                content[0][0],
             )
         return "", None
     if not content:
@@ -328,7 +340,9 @@ def _block_text(
             else:
                 forms[key] += " " + t
         if set(forms) != {"one", "other"}:
-            raise LetterError("a plural block needs both 'one:' and 'other:' lines", where, header_line)
+            raise LetterError(
+                "a plural block needs both 'one:' and 'other:' lines", where, header_line
+            )
         return _clean(forms["one"], where, header_line), _clean(forms["other"], where, header_line)
     return _clean(" ".join(t for _, t in content), where, header_line), None
 

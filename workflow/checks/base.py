@@ -205,7 +205,7 @@ class Check:
         return " ".join(parts[1].split()) if len(parts) > 1 else ""
 
     def check(self, unit: Unit) -> Iterable[str | Problem]:
-        """Yield one-line problem descriptions for one message."""
+        """One-line problem descriptions for one message (a list; a generator also works)."""
         raise NotImplementedError
 
     def check_catalog(self, catalog: Any, language: str) -> Iterable[str | Problem]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
@@ -71,11 +70,13 @@ class BracketCheck(Check):
     id = "brackets"
     trigger = re.escape("".join(sorted(_ALL)))
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         for i, source, text in unit.forms():
             bad = unbalanced(text)
             if bad:
                 bad -= _source_unbalanced(source)
             if bad:
-                yield f"{unit.where(i, total)}unbalanced {', '.join(sorted(bad))}"
+                out.append(f"{unit.where(i, total)}unbalanced {', '.join(sorted(bad))}")
+        return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from workflow.checks.base import ERROR, Check, Unit
 
@@ -23,14 +22,16 @@ class ControlCharacterCheck(Check):
     needs_translation = False
     trigger = ILLEGAL_XML_RE.pattern[1:-1]
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         for i, text in enumerate(unit.strings):
             m = ILLEGAL_XML_RE.search(text)
             if m:
                 count = len(ILLEGAL_XML_RE.findall(text))
                 more = f" (and {count - 1} more)" if count > 1 else ""
-                yield (
+                out.append(
                     f"{unit.where(i, total)}control character U+{ord(m.group()):04X} at "
                     f"position {m.start() + 1}{more}: Word files cannot hold it"
                 )
+        return out

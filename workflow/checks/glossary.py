@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -461,16 +461,20 @@ class GlossaryCheck(Check):
     id = "glossary"
     severity = ERROR
 
-    def check(self, unit: Unit) -> Iterator[Problem]:
+    def check(self, unit: Unit) -> list[Problem]:
+        out: list[Problem] = []
         glossary = unit.cache.get("glossary")
         if glossary is None:
-            return
+            return out
         total = len(unit.strings)
         for i, source, text in unit.forms():
             for concept in missing_terms(glossary, source, text, unit.language):
                 want = concept.preferred(unit.language)
-                yield Problem(
-                    f"{unit.where(i, total)}{concept.requirement} term {concept.name!r} "
-                    f"should be translated as {want!r}",
-                    concept.severity,
+                out.append(
+                    Problem(
+                        f"{unit.where(i, total)}{concept.requirement} term {concept.name!r} "
+                        f"should be translated as {want!r}",
+                        concept.severity,
+                    )
                 )
+        return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from workflow.checks.base import Check, Unit
 from workflow.checks.placeholders import strip_placeholders
@@ -45,7 +44,8 @@ class UntranslatedCheck(Check):
     id = "untranslated"
     needs_translation = False
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         for i, source, text in unit.forms():
             t, s = text.strip(), source.strip()
@@ -54,4 +54,5 @@ class UntranslatedCheck(Check):
             words = {w.casefold() for w in _WORD_RE.findall(strip_placeholders(text))}
             if not words or words <= allowed_identical(unit.language):
                 continue
-            yield f"{unit.where(i, total)}translation is identical to the English source"
+            out.append(f"{unit.where(i, total)}translation is identical to the English source")
+        return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 from workflow.checks.base import Check, Unit
 
@@ -45,7 +44,8 @@ class LengthCheck(Check):
 
     id = "length"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         typical = TYPICAL_RATIO.get(unit.language.split("_")[0], DEFAULT_RATIO)
         total = len(unit.strings)
         for i, source, text in unit.forms():
@@ -56,7 +56,8 @@ class LengthCheck(Check):
             tol = tolerance(n)
             if ratio > typical * tol or ratio < typical / tol:
                 kind = "long" if ratio > typical else "short"
-                yield (
+                out.append(
                     f"{unit.where(i, total)}translation is {ratio:.2f}x the source's length, "
                     f"too {kind} for {unit.language} (typical {typical:.2f}x)"
                 )
+        return out

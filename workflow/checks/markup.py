@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 
 from workflow.checks.base import ERROR, Check, Unit
 
@@ -31,7 +30,8 @@ class MarkupCheck(Check):
     severity = ERROR
     trigger = "<>"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         for i, source, text in unit.forms():
             if "<" not in source and "<" not in text:
@@ -41,6 +41,9 @@ class MarkupCheck(Check):
                 continue
             where = unit.where(i, total)
             if want - got:
-                yield f"{where}missing tag {' '.join(sorted((want - got).elements()))}"
+                out.append(f"{where}missing tag {' '.join(sorted((want - got).elements()))}")
             if got - want:
-                yield f"{where}tag {' '.join(sorted((got - want).elements()))} not in the source"
+                out.append(
+                    f"{where}tag {' '.join(sorted((got - want).elements()))} not in the source"
+                )
+        return out

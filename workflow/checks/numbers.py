@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -108,13 +107,14 @@ class NumberCheck(Check):
     severity = ERROR
     trigger = r"\d"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         srcs = unit.sources()
         if not any(_DIGIT_RE.search(s) for s in srcs) and not any(
             _DIGIT_RE.search(t) for t in unit.strings
         ):
-            return
+            return out
         src_numbers = [_source_numbers(s) for s in srcs]
         for i, _source, text in unit.forms():
             got = numbers(text) if _DIGIT_RE.search(text) else []
@@ -129,6 +129,7 @@ class NumberCheck(Check):
             missing, extra = best
             where = unit.where(i, total)
             if missing:
-                yield f"{where}number {', '.join(_show(v) for v in missing)} missing"
+                out.append(f"{where}number {', '.join(_show(v) for v in missing)} missing")
             if extra:
-                yield f"{where}number {', '.join(_show(v) for v in extra)} not in the source"
+                out.append(f"{where}number {', '.join(_show(v) for v in extra)} not in the source")
+        return out

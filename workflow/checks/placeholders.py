@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from functools import lru_cache
 
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
@@ -159,10 +158,11 @@ class PlaceholderCheck(Check):
     needs_translation = False  # an mt-damaged entry is an error even if copied
     trigger = r"{}%\[\]"  # (the runner also runs it for letterflow-mt-damaged entries)
 
-    def check(self, unit: Unit) -> Iterator[str | Problem]:
+    def check(self, unit: Unit) -> list[str | Problem]:
+        out: list[str | Problem] = []
         flags = unit.flags
         if MT_DAMAGED_FLAG in flags:
-            yield "machine translation damaged the placeholders (flag letterflow-mt-damaged)"
+            out.append("machine translation damaged the placeholders (flag letterflow-mt-damaged)")
         sources = unit.sources()
         mode = "full" if flags & PRINTF_FLAGS else ("off" if flags & NO_PRINTF_FLAGS else "auto")
         printf, expected, count_keys = _source_side(sources, mode)
@@ -185,16 +185,17 @@ class PlaceholderCheck(Check):
             masks = Counter({k: v for k, v in invented.items() if k.startswith("[[")})
             invented -= masks
             if masks:
-                yield f"{where}leftover MT mask {_show(masks)} in the translation"
+                out.append(f"{where}leftover MT mask {_show(masks)} in the translation")
             if any(" (#" in k for k in (missing | invented)):
                 want = " ".join(_sequence(s, printf) for s in sources[:1])
-                yield f"{where}printf directives {want} became {_sequence(text, printf)}"
+                out.append(f"{where}printf directives {want} became {_sequence(text, printf)}")
                 missing = Counter({k: v for k, v in missing.items() if " (#" not in k})
                 invented = Counter({k: v for k, v in invented.items() if " (#" not in k})
             if missing and invented and sum(missing.values()) == sum(invented.values()):
-                yield f"{where}placeholder {_show(missing)} renamed to {_show(invented)}"
+                out.append(f"{where}placeholder {_show(missing)} renamed to {_show(invented)}")
                 continue
             if missing:
-                yield f"{where}missing placeholder {_show(missing)}"
+                out.append(f"{where}missing placeholder {_show(missing)}")
             if invented:
-                yield f"{where}placeholder {_show(invented)} not in the source"
+                out.append(f"{where}placeholder {_show(invented)} not in the source")
+        return out

@@ -43,18 +43,20 @@ class PluralFormsCheck(Check):
     needs_translation = False
     plural_only = True
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         strings = unit.strings
         if not unit.plural:
             if len(strings) > 1:
-                yield f"{len(strings)} translations for a message that has no plural"
-            return
+                out.append(f"{len(strings)} translations for a message that has no plural")
+            return out
         n = unit.nplurals
         if len(strings) != n:
-            yield f"{len(strings)} plural forms, the catalogue ({unit.language}) needs {n}"
+            out.append(f"{len(strings)} plural forms, the catalogue ({unit.language}) needs {n}")
         empty = [str(i) for i, s in enumerate(strings) if not s]
         if empty and len(empty) < len(strings):
-            yield f"plural form {', '.join(empty)} empty"
+            out.append(f"plural form {', '.join(empty)} empty")
+        return out
 
     def check_catalog(self, catalog: Any, language: str) -> Iterator[str]:
         accepted = expected_nplurals(language)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
@@ -73,7 +72,8 @@ class EndPunctuationCheck(Check):
 
     id = "end-punctuation"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         french = unit.language.split("_")[0] == "fr"
         for i, source, text in unit.forms():
@@ -81,9 +81,10 @@ class EndPunctuationCheck(Check):
             got, pos = end_mark(text)
             where = unit.where(i, total)
             if want != got and frozenset({want, got}) not in _EQUIVALENT:
-                yield f"{where}ends with {_name(got)}, the source with {_name(want)}"
+                out.append(f"{where}ends with {_name(got)}, the source with {_name(want)}")
             if french and got and text[pos] in _FRENCH_SPACED:
                 before = text[pos - 1] if pos > 0 else ""
                 if before not in _NBSP:
                     kind = "a plain space" if before == " " else "no space"
-                    yield f"{where}{kind} before {text[pos]!r}: French needs a no-break space"
+                    out.append(f"{where}{kind} before {text[pos]!r}: French needs a no-break space")
+        return out

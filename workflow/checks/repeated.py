@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
@@ -34,17 +33,19 @@ class RepeatedWordCheck(Check):
 
     id = "repeated-word"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         lang = unit.language.split("_")[0]
         if lang in NO_SPACES:
-            return
+            return out
         allowed = ALLOWED_REPEATS.get(lang, frozenset())
         total = len(unit.strings)
         for i, source, text in unit.forms():
             for word in _repeats(text):
                 if word.casefold() in allowed or word.casefold() in _source_repeats(source):
                     continue
-                yield f"{unit.where(i, total)}word {word!r} repeated"
+                out.append(f"{unit.where(i, total)}word {word!r} repeated")
+        return out
 
 
 def _repeats(text: str) -> list[str]:

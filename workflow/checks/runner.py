@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import (
@@ -25,6 +27,14 @@ def catalog_ignores(catalog: Any) -> frozenset[str]:
     headers = getattr(catalog, "headers", None) or {}
     values = [v for k, v in headers.items() if k.lower() == IGNORE_HEADER.lower()]
     return parse_ignore(values) if values else frozenset()
+
+
+@lru_cache(maxsize=65536)
+def _source_special(triggered: re.Pattern[str], source: str, source_plural: str | None) -> bool:
+    """Whether the source texts contain a character some triggered check looks at."""
+    if triggered.search(source) is not None:
+        return True
+    return source_plural is not None and triggered.search(source_plural) is not None
 
 
 def _finding(
@@ -72,37 +82,56 @@ def run_checks(catalog: Any, message: Any = None, *, config: Any = None) -> list
         messages = [message]
     shared = {"glossary": glossary}
     triggered = trigger_regex(checks)
+    # (check, id, triggered?, plural only?, needs a real translation?) looked up once
+    plan = [(c, c.id, bool(c.trigger), c.plural_only, c.needs_translation) for c in checks]
+    language, path = catalog.language, str(getattr(catalog, "path", ""))
     for msg in messages:
         strings = msg.strings
         if msg.obsolete or not any(strings):
             continue
-        skip = entry_ignores(msg.flags) if msg.flags else frozenset()
-        unit = Unit(msg, catalog, catalog.language, config, dict(shared))
+        flags = msg.flags
+        skip = entry_ignores(flags) if flags else frozenset()
+        unit = Unit(msg, catalog, language, config, dict(shared))
         # one regex pass decides whether the character-triggered checks have any work
         special = triggered is not None and (
-            MT_DAMAGED_FLAG in msg.flags
-            or triggered.search(msg.source) is not None
-            or (msg.source_plural is not None and triggered.search(msg.source_plural) is not None)
+            MT_DAMAGED_FLAG in flags
+            or _source_special(triggered, msg.source, msg.source_plural)
             or any(triggered.search(t) for t in strings)
         )
         plural = msg.source_plural is not None or len(strings) > 1
         copied = False
-        for check in checks:
+        for check, check_id, gated, plural_only, needs_translation in plan:
             if (
-                (check.trigger and not special)
-                or (check.plural_only and not plural)
-                or (copied and check.needs_translation)
-                or check.id in skip
+                (gated and not special)
+                or (plural_only and not plural)
+                or (copied and needs_translation)
+                or (skip and check_id in skip)
             ):
                 continue
             try:
-                problems = list(check.check(unit))
+                problems = check.check(unit)
+                if problems.__class__ is not list:
+                    problems = list(problems)
             except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
                 problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
+            if not problems:
+                continue
             for problem in problems:
+                if problem.__class__ is Problem:
+                    text, severity = problem.message, problem.severity
+                else:
+                    text, severity = problem, check.severity
                 findings.append(
-                    _finding(catalog, msg.context, msg.line, check.id, problem, check.severity)
+                    Finding(
+                        language,
+                        msg.context,
+                        check_id,
+                        severity,
+                        " ".join(text.split()),
+                        path,
+                        msg.line,
+                    )
                 )
-            if problems and check.id == UNTRANSLATED:
+            if check_id == UNTRANSLATED:
                 copied = True
     return findings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from workflow.checks.base import Check, Unit
 
@@ -30,7 +29,8 @@ class WhitespaceCheck(Check):
 
     id = "whitespace"
 
-    def check(self, unit: Unit) -> Iterator[str]:
+    def check(self, unit: Unit) -> list[str]:
+        out: list[str] = []
         total = len(unit.strings)
         for i, source, text in unit.forms():
             if (
@@ -46,11 +46,12 @@ class WhitespaceCheck(Check):
             where = unit.where(i, total)
             want, got = _lead(source), _lead(text)
             if want != got:
-                yield f"{where}leading whitespace {got!r} differs from the source's {want!r}"
+                out.append(f"{where}leading whitespace {got!r} differs from the source's {want!r}")
             want, got = _trail(source), _trail(text)
             if want != got:
-                yield f"{where}trailing whitespace {got!r} differs from the source's {want!r}"
+                out.append(f"{where}trailing whitespace {got!r} differs from the source's {want!r}")
             if "  " in text or "\u00a0 " in text or " \u00a0" in text or "\u3000\u3000" in text:
                 extra = len(DOUBLE_SPACE_RE.findall(text)) - len(DOUBLE_SPACE_RE.findall(source))
                 if extra > 0:
-                    yield f"{where}{extra} double space(s) more than the source"
+                    out.append(f"{where}{extra} double space(s) more than the source")
+        return out

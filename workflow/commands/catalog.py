@@ -15,7 +15,11 @@ from ..errors import LetterflowError
 
 def _fmt_option():
     return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
         help="text for people, json for machines.",
     )
 
@@ -56,8 +60,13 @@ def _worker_update(args: tuple[str, str, str]):
 @click.command()
 @click.option("--lang", "langs", help="Comma-separated languages (default: all configured).")
 @click.option("--no-extract", is_flag=True, help="Do not re-extract the template first.")
-@click.option("--jobs", "-j", type=int, default=0,
-              help="Worker processes (default: one per CPU for big templates, else 1).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=0,
+    help="Worker processes (default: one per CPU for big templates, else 1).",
+)
 @_fmt_option()
 @click.pass_context
 def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, fmt: str) -> None:
@@ -83,28 +92,46 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, f
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(cfg.template),)) as pool:
+        with ProcessPoolExecutor(
+            jobs, initializer=_worker_init, initargs=(str(cfg.template),)
+        ) as pool:
             with click.progressbar(length=len(tasks), label=label, file=sys.stderr) as bar:
                 for res in pool.map(_worker_update, tasks):
                     results.append(res)
                     bar.update(1)
     else:
         template = read_template_store(cfg.template)
-        with click.progressbar(tasks, label=label, file=sys.stderr,
-                               item_show_func=lambda t: t[1] if t else "") as bar:
+        with click.progressbar(
+            tasks, label=label, file=sys.stderr, item_show_func=lambda t: t[1] if t else ""
+        ) as bar:
             for path, lang, domain in bar:
                 results.append(update_catalog(template, Path(path), lang, domain))
     if fmt == "json":
-        click.echo(json.dumps([
-            {"language": r.language, "path": str(r.path), "created": r.created,
-             "written": r.written, "new": r.new, "fuzzy": r.fuzzy, "obsolete": r.obsolete}
-            for r in results
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "language": r.language,
+                        "path": str(r.path),
+                        "created": r.created,
+                        "written": r.written,
+                        "new": r.new,
+                        "fuzzy": r.fuzzy,
+                        "obsolete": r.obsolete,
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
+        )
         return
     for r in results:
         what = "created" if r.created else ("updated" if r.written else "unchanged")
-        detail = (f" (new {r.new}, now fuzzy {r.fuzzy}, obsoleted {r.obsolete})"
-                  if r.written and not r.created else "")
+        detail = (
+            f" (new {r.new}, now fuzzy {r.fuzzy}, obsoleted {r.obsolete})"
+            if r.written and not r.created
+            else ""
+        )
         click.echo(f"{r.language:8} {what}{detail}")
 
 
@@ -133,7 +160,9 @@ def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'lang':8} {'progress':28} {'approved':>8} {'draft':>6} {'untransl':>8} {'obsolete':>8}")
+    click.echo(
+        f"{'lang':8} {'progress':28} {'approved':>8} {'draft':>6} {'untransl':>8} {'obsolete':>8}"
+    )
     for r in rows:
         if r["missing"]:
             click.echo(f"{r['language']:8} (no catalogue: run `letterflow update`)")
@@ -146,24 +175,43 @@ def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
 
 @click.command()
 @click.option(
-    "--require", "require",
+    "--require",
+    "require",
     help='Languages that must be 100%% approved, e.g. "fr,de" (default: [tool.letterflow] '
     'required; "" for none).',
 )
 @click.option("--lang", "langs", help="Only check these languages (default: all configured).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "github"]),
+    default="text",
     show_default=True,
 )
 @click.option("--warnings/--no-warnings", default=True, help="Show warning findings (text/github).")
-@click.option("--cache/--no-cache", default=True,
-              help="Reuse results for catalogues whose bytes (and the template, letters, glossary, "
-              "config and letterflow itself) are unchanged. Stored in .letterflow-cache/.")
-@click.option("--jobs", "-j", type=int, default=0,
-              help="Worker processes (default: one per CPU for big projects, else 1).")
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    help="Reuse results for catalogues whose bytes (and the template, letters, glossary, "
+    "config and letterflow itself) are unchanged. Stored in .letterflow-cache/.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=0,
+    help="Worker processes (default: one per CPU for big projects, else 1).",
+)
 @click.pass_context
-def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, warnings: bool,
-          cache: bool, jobs: int) -> None:
+def check(
+    ctx: click.Context,
+    require: str | None,
+    langs: str | None,
+    fmt: str,
+    warnings: bool,
+    cache: bool,
+    jobs: int,
+) -> None:
     """The CI gate. Exit 1 if a required catalogue is incomplete, any catalogue is stale,
     malformed or has an error-severity QA finding on an approved message; 0 if all is well."""
     from ..gate import run_gate
@@ -178,9 +226,17 @@ def check(ctx: click.Context, require: str | None, langs: str | None, fmt: str, 
         if lang not in languages:
             languages.append(lang)
     if sys.stderr.isatty() and len(languages) > 3:
-        with click.progressbar(length=len(languages), label="Checking catalogues", file=sys.stderr) as pbar:
-            report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs,
-                              progress=lambda _lang: pbar.update(1))
+        with click.progressbar(
+            length=len(languages), label="Checking catalogues", file=sys.stderr
+        ) as pbar:
+            report = run_gate(
+                cfg,
+                languages,
+                required,
+                use_cache=cache,
+                jobs=jobs,
+                progress=lambda _lang: pbar.update(1),
+            )
     else:
         report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs)
     from ..gate import render

@@ -32,6 +32,10 @@ _PLAIN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 #: The unknown-word / generation / transfer marks Apertium may emit.
 _MARK = re.compile(r"(?<![\w\]])[*#@](?=\w)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+INSTALL_HINT = (
+    "on Debian/Ubuntu run: apt-get install apertium apertium-eng-spa apertium-eng-cat "
+    "apertium-en-gl apertium-fr-es apertium-es-pt apertium-spa-ita"
+)
 
 
 def _locale(code: str) -> str | None:
@@ -73,27 +77,24 @@ class ApertiumTranslator(Translator):
 
     def __init__(self, config: object | None = None, *, cache=None, executable: str | None = None):
         super().__init__(config, cache=cache)
-        exe = executable or self.settings.get("apertium") or shutil.which("apertium")
-        self.executable = exe
-        self.timeout = float(self.settings.get("apertium_timeout", 600))
+        exe = executable or self.settings.get("apertium") or "apertium"
+        self.executable = shutil.which(exe)  # None if not installed
+        timeout = self.settings.get("apertium_timeout", 600)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise MTError(f"[tool.letterflow.mt] apertium_timeout must be a number of seconds, "
+                          f"not {timeout!r}", self.name)
+        self.timeout = float(timeout)
 
     def available(self) -> tuple[bool, str]:
-        if not self.executable or not shutil.which(self.executable):
-            return False, "apertium is not installed (Debian: apt-get install apertium " \
-                "apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es " \
-                "apertium-es-pt apertium-spa-ita)"
+        if not self.executable:
+            return False, f"apertium is not installed ({INSTALL_HINT})"
         if not self.modes():
             return False, "apertium has no language pairs installed"
         return True, "installed"
 
     def modes(self) -> dict[tuple[str, str], str]:
-        if not self.executable or not shutil.which(self.executable):
-            raise MTUnavailable(
-                "apertium is not installed; on Debian/Ubuntu run: apt-get install apertium "
-                "apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es "
-                "apertium-es-pt apertium-spa-ita",
-                self.name,
-            )
+        if not self.executable:
+            raise MTUnavailable(f"apertium is not installed; {INSTALL_HINT}", self.name)
         return list_modes(self.executable)
 
     def direct_pairs(self) -> set[tuple[str, str]]:

@@ -43,7 +43,7 @@ class Provider:
     languages: str | None = None  # deep_translator.constants table (None: ask the service)
     codes_are_keys: bool = False  # the constants table maps code -> name
     notes: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # locale id -> code, before the generic mapping
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -53,11 +53,14 @@ PROVIDERS: dict[str, Provider] = {
                  languages="GOOGLE_LANGUAGES_TO_CODES", notes="no key; web endpoint"),
         Provider("mymemory", "MyMemoryTranslator", optional=("LETTERFLOW_MYMEMORY_EMAIL",),
                  limit=500, cjk_limit=500, languages="MY_MEMORY_LANGUAGES_TO_CODES",
+                 extra={"en": "en-GB", "ar": "ar-SA"},
                  notes="no key; optional e-mail raises the daily quota"),
         Provider("deepl", "DeeplTranslator", keys=("LETTERFLOW_DEEPL_KEY",),
                  optional=("LETTERFLOW_DEEPL_PRO",), languages="DEEPL_LANGUAGE_TO_CODE"),
         Provider("microsoft", "MicrosoftTranslator", keys=("LETTERFLOW_MICROSOFT_KEY",),
-                 optional=("LETTERFLOW_MICROSOFT_REGION",), languages=None),
+                 optional=("LETTERFLOW_MICROSOFT_REGION",), languages=None,
+                 extra={"zh": "zh-hans", "zh_Hans": "zh-hans", "zh_Hant": "zh-hant",
+                        "pt_BR": "pt", "pt_PT": "pt-pt", "sr": "sr-cyrl", "nb": "nb"}),
         Provider("libre", "LibreTranslator", keys=("LETTERFLOW_LIBRE_KEY",),
                  optional=("LETTERFLOW_LIBRE_URL",), languages="LIBRE_LANGUAGES_TO_CODES",
                  notes="self-hostable; URL from LETTERFLOW_LIBRE_URL or mt.libre_url"),
@@ -79,9 +82,13 @@ _SPECIAL = {
 }
 
 
-def engine_code(lang: str, codes: set[str] | None) -> str | None:
+def engine_code(
+    lang: str, codes: set[str] | None, overrides: dict[str, str] | None = None
+) -> str | None:
     """Map a gettext locale id to one of the engine's language codes (None: not offered)."""
     base = lang.split("_")[0]
+    if overrides and lang in overrides:
+        return overrides[lang]
     cands = [*_SPECIAL.get(lang, ()), lang.replace("_", "-"), base, f"{base}-{base.upper()}"]
     if codes is None:
         return cands[0]
@@ -244,18 +251,20 @@ class OnlineTranslator(Translator):
     # -- interface -------------------------------------------------------------------
 
     def direct_pairs(self) -> set[tuple[str, str]]:
-        langs = [x for x in self._langs if engine_code(x, self._codes)]
+        langs = [x for x in self._langs if self._code(x)]
         return {(a, b) for a in langs for b in langs if a != b}
 
     def supported_pairs(self) -> set[tuple[str, str]]:
         return self.direct_pairs()
 
     def pair_label(self, source: str, target: str) -> str:
-        return f"{engine_code(source, self._codes)}-{engine_code(target, self._codes)}"
+        return f"{self._code(source)}-{self._code(target)}"
+
+    def _code(self, lang: str) -> str | None:
+        return engine_code(lang, self._codes, self.provider.extra)
 
     def _translate(self, texts: Sequence[str], source: str, target: str) -> list[str | MTError]:
-        scode = engine_code(source, self._codes)
-        tcode = engine_code(target, self._codes)
+        scode, tcode = self._code(source), self._code(target)
         if not scode or not tcode:
             raise MTError("language pair not offered", self.name, source, target)
         limit = self.cjk_limit if source.split("_")[0] in _CJK else self.limit
