@@ -33,9 +33,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 #: pofilter tests comparable to letterflow's checks (there is no language or glossary test).
 POFILTER_TESTS = [
-    "variables", "printf", "pythonbraceformat", "xmltags", "numbers", "nplurals", "unchanged",
-    "startwhitespace", "endwhitespace", "doublespacing", "endpunc", "brackets", "doublequoting",
-    "long", "short", "doublewords",
+    "variables",
+    "printf",
+    "pythonbraceformat",
+    "xmltags",
+    "numbers",
+    "nplurals",
+    "unchanged",
+    "startwhitespace",
+    "endwhitespace",
+    "doublespacing",
+    "endpunc",
+    "brackets",
+    "doublequoting",
+    "long",
+    "short",
+    "doublewords",
 ]
 
 
@@ -57,11 +70,15 @@ def write_bench_glossary(cfg) -> None:
     from workflow.checks.glossary import load_glossary
 
     real = load_glossary(ROOT / "locales" / "glossary.tbx")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<martif type="TBX" xml:lang="en">',
-             "<text><body>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<martif type="TBX" xml:lang="en">',
+        "<text><body>",
+    ]
     for c in real.concepts:
-        lines.append(f'<termEntry id="{c.id}"><descrip type="requirement">{c.requirement}'
-                     "</descrip>")
+        lines.append(
+            f'<termEntry id="{c.id}"><descrip type="requirement">{c.requirement}</descrip>'
+        )
         for lang in ["en", *cfg.languages]:
             terms = c.terms.get(lang) or c.terms["en"]
             lines.append(f'<langSet xml:lang="{lang}">')
@@ -72,43 +89,99 @@ def write_bench_glossary(cfg) -> None:
     Path(cfg.glossary).write_text("\n".join(lines), encoding="utf-8")
 
 
-def run_letterflow(cfg, skip: set[str]) -> tuple[float, int, int]:
+def run_letterflow(cfg, skip: set[str]) -> dict[str, float]:
+    """Load every catalogue and run the checks; wall and CPU seconds, load and checks apart."""
     from workflow.catalogs import load_catalog
     from workflow.checks import registry, run_checks
 
     saved = {cid: registry.pop(cid) for cid in skip}
+    out = {
+        "wall": 0.0,
+        "cpu": 0.0,
+        "load_cpu": 0.0,
+        "checks_cpu": 0.0,
+        "messages": 0,
+        "findings": 0,
+    }
     try:
-        start = time.perf_counter()
-        n_msgs = n_findings = 0
+        w0, c0 = time.perf_counter(), time.process_time()
         for lang in cfg.languages:
+            t0 = time.process_time()
             cat = load_catalog(cfg.catalog(lang), lang)
-            n_msgs += len(cat.messages)
-            n_findings += len(run_checks(cat, config=cfg))
-        return time.perf_counter() - start, n_msgs, n_findings
+            t1 = time.process_time()
+            out["findings"] += len(run_checks(cat, config=cfg))
+            out["load_cpu"] += t1 - t0
+            out["checks_cpu"] += time.process_time() - t1
+            out["messages"] += len(cat.messages)
+        out["wall"], out["cpu"] = time.perf_counter() - w0, time.process_time() - c0
+        return out
     finally:
         registry.update(saved)
 
 
-def run_pofilter(cfg) -> tuple[float, int]:
+def run_pofilter_cli(cfg) -> dict[str, float]:
+    """The pofilter command over the locales folder (parse + checks + writing failures)."""
+    import resource
+
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = ["pofilter", "--progress=none", "-i", str(cfg.locales_dir), "-o", tmp,
-               "-x", "*.pot", "-x", "*.tbx"]
+        cmd = [
+            "pofilter",
+            "--progress=none",
+            "-i",
+            str(cfg.locales_dir),
+            "-o",
+            tmp,
+            "-x",
+            "*.pot",
+            "-x",
+            "*.tbx",
+            "-x",
+            "*.lock",
+        ]
         for test in POFILTER_TESTS:
             cmd += ["--test", test]
-        start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
-        elapsed = time.perf_counter() - start
-        flagged = 0
-        for po in Path(tmp).rglob("*.po"):
-            flagged += po.read_text(encoding="utf-8").count("# (pofilter) ")
-    return elapsed, flagged
+        wall = time.perf_counter() - w0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        flagged = sum(
+            po.read_text(encoding="utf-8").count("# (pofilter) ") for po in Path(tmp).rglob("*.po")
+        )
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "failures": flagged}
+
+
+def run_pofilter_inprocess(cfg) -> dict[str, float]:
+    """pofilter's checker in this process: pypo parse and run_filters timed apart."""
+    from translate.filters import checks
+    from translate.storage import pypo
+
+    parse = check = 0.0
+    failures = 0
+    for lang in cfg.languages:
+        t0 = time.process_time()
+        store = pypo.pofile.parsefile(str(cfg.catalog(lang)))
+        t1 = time.process_time()
+        checker = checks.StandardChecker(
+            checkerconfig=checks.CheckerConfig(targetlanguage=lang), limitfilters=POFILTER_TESTS
+        )
+        for unit in store.units:
+            if unit.isheader() or not unit.istranslated() and not unit.isfuzzy():
+                continue
+            failures += len(checker.run_filters(unit))
+        parse += t1 - t0
+        check += time.process_time() - t1
+    return {"parse_cpu": parse, "checks_cpu": check, "failures": failures}
 
 
 def run_msgfmt(cfg) -> float:
     start = time.perf_counter()
     for lang in cfg.languages:
-        subprocess.run(["msgfmt", "-c", "--statistics", "-o", os.devnull, str(cfg.catalog(lang))],
-                       capture_output=True)
+        subprocess.run(
+            ["msgfmt", "-c", "--statistics", "-o", os.devnull, str(cfg.catalog(lang))],
+            capture_output=True,
+        )
     return time.perf_counter() - start
 
 
@@ -129,42 +202,79 @@ def main() -> None:
 
     from workflow.checks.language import DETECTOR_COST
 
-    best_all = best_nolang = best_pf = best_mf = float("inf")
-    msgs = found = found_nolang = flagged = 0
+    def best(runs: list[dict], key: str) -> float:
+        return min(r[key] for r in runs)
+
+    lf_all, lf_nolang, pf_cli, pf_in, mf = [], [], [], [], []
+    have_pofilter = not args.skip_pofilter and shutil.which("pofilter")
     for r in range(args.rounds):
-        t, msgs, found = run_letterflow(cfg, set())
-        best_all = min(best_all, t)
-        t, _, found_nolang = run_letterflow(cfg, {"wrong-language"})
-        best_nolang = min(best_nolang, t)
-        if not args.skip_pofilter and shutil.which("pofilter"):
-            t, flagged = run_pofilter(cfg)
-            best_pf = min(best_pf, t)
+        lf_all.append(run_letterflow(cfg, set()))
+        lf_nolang.append(run_letterflow(cfg, {"wrong-language"}))
+        if have_pofilter:
+            pf_cli.append(run_pofilter_cli(cfg))
+            pf_in.append(run_pofilter_inprocess(cfg))
         if shutil.which("msgfmt"):
-            best_mf = min(best_mf, run_msgfmt(cfg))
+            mf.append(run_msgfmt(cfg))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
-    print(f"\nQA checks over {msgs:,} messages in {len(cfg.languages)} catalogues "
-          f"(best of {args.rounds})")
-    print(f"  letterflow, all {13} checks          {best_all:8.2f} s   {found:,} findings")
-    print(f"  letterflow, without wrong-language  {best_nolang:8.2f} s   {found_nolang:,} findings")
-    if best_pf < float("inf"):
-        print(f"  pofilter, {len(POFILTER_TESTS)} comparable tests      {best_pf:8.2f} s   "
-              f"{flagged:,} failures")
-        print(f"  ratio pofilter / letterflow (all checks):        {best_pf / best_all:5.1f}x")
-        print(f"  ratio pofilter / letterflow (without detector):  {best_pf / best_nolang:5.1f}x")
-    if best_mf < float("inf"):
-        print(f"  reference: msgfmt -c --statistics loop {best_mf:8.2f} s (format checks only)")
+    a, n = lf_all[0], lf_nolang[0]
+    print(
+        f"\nQA checks over {a['messages']:,} messages in {len(cfg.languages)} catalogues "
+        f"(best of {args.rounds}; CPU seconds unless marked wall; load avg "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    print("letterflow (load_catalog + run_checks, one process):")
+    print(
+        f"  all 13 checks            wall {best(lf_all, 'wall'):7.2f}  cpu "
+        f"{best(lf_all, 'cpu'):7.2f}"
+        f"  (load {best(lf_all, 'load_cpu'):.2f} + checks {best(lf_all, 'checks_cpu'):.2f})"
+        f"  {a['findings']:,} findings"
+    )
+    print(
+        f"  without wrong-language   wall {best(lf_nolang, 'wall'):7.2f}  cpu "
+        f"{best(lf_nolang, 'cpu'):7.2f}  (load {best(lf_nolang, 'load_cpu'):.2f} + checks "
+        f"{best(lf_nolang, 'checks_cpu'):.2f})  {n['findings']:,} findings"
+    )
+    if pf_cli:
+        print(f"pofilter, {len(POFILTER_TESTS)} comparable tests:")
+        print(
+            f"  CLI over the folder      wall {best(pf_cli, 'wall'):7.2f}  cpu "
+            f"{best(pf_cli, 'cpu'):7.2f}  {pf_cli[0]['failures']:,} failures"
+        )
+        print(
+            f"  in-process               parse {best(pf_in, 'parse_cpu'):.2f} + checks "
+            f"{best(pf_in, 'checks_cpu'):.2f}"
+        )
+        e2e_all = best(pf_cli, "cpu") / best(lf_all, "cpu")
+        e2e_nol = best(pf_cli, "cpu") / best(lf_nolang, "cpu")
+        chk_all = best(pf_in, "checks_cpu") / best(lf_all, "checks_cpu")
+        chk_nol = best(pf_in, "checks_cpu") / best(lf_nolang, "checks_cpu")
+        print("ratios (pofilter / letterflow, CPU):")
+        print(
+            f"  end to end (pofilter CLI vs load + checks):  all checks {e2e_all:4.1f}x   "
+            f"without detector {e2e_nol:4.1f}x"
+        )
+        print(
+            f"  checks only (same parse excluded):           all checks {chk_all:4.1f}x   "
+            f"without detector {chk_nol:4.1f}x"
+        )
+    if mf:
+        print(f"reference: msgfmt -c --statistics loop, wall {min(mf):.2f} s (format checks only)")
     c = DETECTOR_COST
     per_call = c.call_seconds / c.calls * 1e6 if c.calls else 0.0
     mem = f"{c.memory_mb:.0f} MB" if c.memory_mb is not None else "n/a"
-    print("\nlanguage detector (lingua, low-accuracy mode, loaded on first use):")
-    print(f"  languages loaded: {len(c.languages)} ({', '.join(c.languages)})")
-    print(f"  builds: {c.loads}, load time {c.load_seconds:.2f} s, resident memory +{mem}")
-    print(f"  calls: {c.calls:,} ({per_call:.0f} us each, {c.call_seconds:.2f} s in total over "
-          f"{args.rounds} round(s))")
-    print(f"  decided by script alone: {c.decided_by_script:,}; skipped as short: "
-          f"{c.skipped_short:,}")
-    print(f"  cost in the all-checks run: {best_all - best_nolang:+.2f} s")
+    print("\nwrong-language check / lingua detector (low-accuracy mode, loaded on first use):")
+    print(f"  languages in the model: {len(c.languages)} ({', '.join(c.languages)})")
+    print(f"  builds {c.loads}, load time {c.load_seconds:.2f} s, resident memory +{mem}")
+    print(
+        f"  lingua calls {c.calls:,} ({per_call:.0f} us each, {c.call_seconds:.2f} s over "
+        f"{args.rounds} round(s)); decided by script {c.decided_by_script:,}, by function "
+        f"words {c.decided_by_words:,}; skipped as short {c.skipped_short:,}"
+    )
+    print(
+        f"  whole check's cost per round: "
+        f"{best(lf_all, 'checks_cpu') - best(lf_nolang, 'checks_cpu'):+.2f} s CPU"
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Blueprints, one per file: ``auth`` (login/logout), ``review`` (dashboard, queue,
 editor, preview), ``history`` (coordinator view of the audit trail) and ``api``
-(the JSON API under ``/api/``, used by the page's JS and by scripts).
+(the JSON API under ``/api/``, used by the page's JS and by scripts) and ``export``
+(the coordinator's export gate and streamed .zip of letters).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def create_app(
 
     from workflow.config import load_config
 
-    from . import api, auth, history, review, security
+    from . import api, auth, export, history, review, security
     from .core import LangConverter, Services
 
     if config is None:
@@ -119,4 +120,5 @@ def create_app(
     app.register_blueprint(review.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(export.bp)
     return app

@@ -42,7 +42,7 @@ def _page_urls() -> dict[str, str]:
             "css": url_for("static", filename="app.css"),
             "js": url_for("static", filename="app.js"),
             "home": url_for("review.dashboard"), "history": url_for("history.history"),
-            "logout": url_for("auth.logout"),
+            "logout": url_for("auth.logout"), "export": url_for("export.page"),
         }
     return urls
 

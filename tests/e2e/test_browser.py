@@ -131,6 +131,13 @@ def test_review_flow_in_chromium(server, browser, tmp_path):
     assert _approved(page) == 1
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
     assert (tmp_path / "queue.png").stat().st_size > 1000
+
+    # the whole-letter preview marks what is not approved yet
+    page.goto(server + "/l/fr/preview")
+    assert page.locator("article.lf-letter .unapproved").count() > 10
+    assert page.locator("article.lf-letter [data-context='icnk-2012/place']").get_attribute(
+        "data-state") == "approved"
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], \
         problems
 
