@@ -53,11 +53,6 @@ WORDS = (
     "food medicine international community recognition support government country request "
     "urgent relief abuses violations systematic widespread security court prosecutor statute"
 ).split()
-TWORDS = (
-    "les droits de l'homme conseil assemblée générale commission d'enquête crimes contre "
-    "l'humanité travail forcé détention arbitraire camps survivants témoignage familles "
-    "nourriture médicaments communauté internationale reconnaissance soutien gouvernement pays"
-).split()
 
 
 def letter_text(n: int, seed: int = 1, changed: float = 0.0) -> str:
@@ -69,7 +64,7 @@ def letter_text(n: int, seed: int = 1, changed: float = 0.0) -> str:
     ]
     change_rnd = random.Random(seed + 99)
     for i in range(n):
-        words = [rnd.choice(WORDS) for _ in range(rnd.randint(6, 40))]
+        words = _no_repeats([rnd.choice(WORDS) for _ in range(rnd.randint(6, 40))], rnd, WORDS)
         if i % 10 == 0:
             words.insert(rnd.randint(0, len(words)), "{country}")
         if i % 17 == 0:
@@ -86,12 +81,42 @@ def letter_text(n: int, seed: int = 1, changed: float = 0.0) -> str:
     return "\n".join(out)
 
 
-def translate(source: str, rnd: random.Random) -> str:
+_VOCAB: dict[str, list[str]] = {}
+
+
+def vocabulary(lang: str) -> list[str]:
+    """Real words of *lang* from CLDR (territory, language, month and day names), so the
+    language checks see text in the catalogue's own language and script."""
+    if lang not in _VOCAB:
+        from babel import Locale
+
+        loc = Locale.parse(lang)
+        words: set[str] = set()
+        for names in (loc.territories, loc.languages, loc.months["format"]["wide"],
+                      loc.days["format"]["wide"]):
+            for name in names.values():
+                clean = name.replace("(", " ").replace(")", " ")
+                words.update(w for w in clean.split() if len(w) > 1)
+        _VOCAB[lang] = sorted(words)
+    return _VOCAB[lang]
+
+
+def _no_repeats(words: list[str], rnd: random.Random, vocab: list[str]) -> list[str]:
+    for i in range(1, len(words)):
+        while words[i].casefold() == words[i - 1].casefold():
+            words[i] = rnd.choice(vocab)
+    return words
+
+
+def translate(source: str, rnd: random.Random, lang: str = "fr") -> str:
+    vocab = vocabulary(lang)
     keep = [w for w in source.split() if w.startswith("{") or w.strip(".").isdigit()]
-    words = [rnd.choice(TWORDS) for _ in range(max(3, len(source.split())))]
+    words = _no_repeats([rnd.choice(vocab) for _ in range(max(3, len(source.split())))], rnd, vocab)
     for k in keep:
-        words.insert(rnd.randint(0, len(words)), k.strip("."))
-    return " ".join(words).capitalize() + "."
+        words.insert(rnd.randint(1, len(words) - 1), k.strip("."))
+    sep = "" if lang in ("zh", "ja") else " "
+    end = "。" if lang in ("zh", "ja") else "."
+    return sep.join(words) + end
 
 
 def build(root: Path, n: int = 10_000, langs: list[str] = LANGS, quiet: bool = False) -> Path:
@@ -128,9 +153,9 @@ def build(root: Path, n: int = 10_000, langs: list[str] = LANGS, quiet: bool = F
             if r < 0.05:
                 continue
             if m.plural:
-                strings = [translate(m.source_plural, rnd) for _ in range(cat.nplurals)]
+                strings = [translate(m.source_plural, rnd, lang) for _ in range(cat.nplurals)]
             else:
-                strings = [translate(m.source, rnd)]
+                strings = [translate(m.source, rnd, lang)]
             changes.append(Change(m.context, strings, fuzzy=r < 0.15))
         apply_changes(path, changes)
         if not quiet:

@@ -128,8 +128,14 @@ def test_function_words_settle_plain_cases_without_lingua():
 
     calls, words = DETECTOR_COST.calls, DETECTOR_COST.decided_by_words
     found = problems("wrong-language", SRC, ENGLISH, lang="es", config=CONFIG)
-    ok = problems("wrong-language", SRC, "Somos los supervivientes de las graves violaciones "
-                  "de los derechos humanos y pedimos su apoyo.", lang="es", config=CONFIG)
+    ok = problems(
+        "wrong-language",
+        SRC,
+        "Somos los supervivientes de las graves violaciones "
+        "de los derechos humanos y pedimos su apoyo.",
+        lang="es",
+        config=CONFIG,
+    )
     assert found == ["text reads as English, not es"] and ok == []
     assert DETECTOR_COST.calls == calls and DETECTOR_COST.decided_by_words == words + 2
 

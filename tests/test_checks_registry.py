@@ -146,3 +146,31 @@ def test_importing_checks_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+IGNORING_PO = r'''msgid ""
+msgstr ""
+"Language: fr\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\n"
+"X-Letterflow-Ignore: end-punctuation\n"
+
+#, fuzzy, letterflow-ignore: length, letterflow-ignore: brackets
+msgctxt "a"
+msgid "We are survivors of severe human rights violations in North Korea (DPRK)."
+msgstr "Nous (RPDC"
+
+msgctxt "b"
+msgid "We are survivors of severe human rights violations in North Korea (DPRK)."
+msgstr "Nous (RPDC"
+'''
+
+
+def test_ignore_flags_read_from_a_real_po_file(tmp_path):
+    from workflow.catalogs import load_catalog
+
+    path = tmp_path / "fr.po"
+    path.write_text(IGNORING_PO, encoding="utf-8")
+    found = {(f.context, f.check_id) for f in run_checks(load_catalog(path, "fr"))}
+    # the header silences end-punctuation everywhere, the flags length/brackets for "a"
+    assert found == {("b", "length"), ("b", "brackets")}

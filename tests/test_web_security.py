@@ -184,3 +184,33 @@ def test_form_body_too_large_413(client):
     r = client.post(f"/l/fr/e/{CTX}", data={"action": "save", "revision": "abc",
                                              "t0": "x" * (300 * 1024)})
     assert r.status_code == 413
+
+
+def test_coordinator_pages_no_inline_script(cclient):
+    _login(cclient, "coord")
+    for url in ("/history", "/export", "/l/ar/", "/l/ar/preview"):
+        r = cclient.get(url)
+        assert r.status_code == 200, url
+        html = r.get_data(as_text=True)
+        assert not re.search(r"<script\b[^>]*>[^<]+</script>", html)
+        assert not re.search(r"\son[a-z]+=", html) and " style=" not in html, url
+
+
+def test_web_settings_from_config_but_never_secrets(web_project):
+    from web import create_app
+    from workflow.errors import ConfigError
+
+    toml = web_project / "letterflow.toml"
+    base = toml.read_text(encoding="utf-8")
+    toml.write_text(base + "\n[web]\nmax_translation_length = 50\n", encoding="utf-8")
+    app = create_app(project_dir=web_project, test_config={"WTF_CSRF_ENABLED": False})
+    assert app.config["MAX_TRANSLATION_LENGTH"] == 50
+    c = app.test_client()
+    c.post("/login", data={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+    rev = c.get(f"/api/l/fr/entries/{CTX}").json["entry"]["revision"]
+    r = c.post(f"/api/l/fr/entries/{CTX}", json={"action": "save", "strings": ["x" * 51],
+                                                 "base_revision": rev})
+    assert r.status_code == 413 and "limit is 50" in r.json["error"]
+    toml.write_text(base + '\n[web]\nsecret_key = "oops"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="secrets"):
+        create_app(project_dir=web_project)

@@ -62,6 +62,7 @@ def create_app(
     from flask_wtf.csrf import CSRFProtect
 
     from workflow.config import load_config
+    from workflow.errors import ConfigError
 
     from . import api, auth, export, history, review, security
     from .core import LangConverter, Services
@@ -94,6 +95,9 @@ def create_app(
     )
     web_table = getattr(config, "web", None) or {}
     for key, value in web_table.items():  # [tool.letterflow.web] overrides, e.g. login_window
+        if "SECRET" in key.upper():
+            raise ConfigError("[tool.letterflow.web] must not hold secrets: set "
+                              "LETTERFLOW_SECRET_KEY in the environment instead")
         app.config[key.upper()] = value
     if test_config:
         app.config.update(test_config)

@@ -1,6 +1,21 @@
 """The JSON API under /api/: the same reads and writes as the pages, with the same
 session login, CSRF (header ``X-CSRFToken``, token from ``GET /api/session``),
-per-language permissions and conflict rules. The page's JS uses it too."""
+per-language permissions and conflict rules. The page's JS uses it too.
+
+    GET  /api/session                         -> {authenticated, csrf_token, user?}
+    POST /api/login     {name, password}      -> {ok, user, csrf_token}   (429 + Retry-After)
+    POST /api/logout
+    GET  /api/languages                       -> progress of the user's languages
+    GET  /api/l/<lang>/entries?state=&qa=1    -> entries in letter order, with findings
+    GET  /api/l/<lang>/entries/<msgctxt>      -> entry, findings, glossary, history
+    POST /api/l/<lang>/entries/<msgctxt>      {action: save|approve|reject|revert,
+         strings: [...], base_revision, version?, which?}
+         -> 200 {revision, entry, findings, progress, audit_id}
+            409 {conflict: {yours, theirs, kept_as}}   422 approval refused (findings)
+            400/413 bad input   403 not your language   404 unknown entry
+    GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]}
+    GET  /api/history?user=&lang=&since=&until=&action=   (coordinators)
+"""
 
 from __future__ import annotations
 

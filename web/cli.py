@@ -100,8 +100,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
 
 
 def _prepare_demo(ctx: click.Context, config: Any) -> None:
-    """Run `letterflow update` if a catalogue is missing and `letterflow draft` if no
-    entry has a translation yet, through the real commands."""
+    """Run `letterflow update` if a catalogue is missing and `letterflow draft` if an
+    entry is still untranslated (drafting never touches drafts or approved text), through
+    the real commands."""
     from workflow.catalogs import load_catalog
 
     root = ctx.find_root()
@@ -115,8 +116,7 @@ def _prepare_demo(ctx: click.Context, config: Any) -> None:
             ctx.invoke(cmd)
     stats = [load_catalog(config.catalog(lang), language=lang).stats
              for lang in config.languages if config.catalog(lang).is_file()]
-    untouched = all(st.untranslated == st.total for st in stats)
-    if untouched:
+    if any(st.untranslated for st in stats):
         cmd = group.get_command(root, "draft")
         if cmd is not None:
             click.echo("Drafting machine translations (letterflow draft)...")

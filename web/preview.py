@@ -32,7 +32,8 @@ def countries(lang: str) -> dict[str, str]:
 
     names = Locale.parse(lang).territories
     return {c: n for c, n in sorted(names.items(), key=lambda kv: kv[1])
-            if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "EZ", "UN", "QO"}}
+            if len(c) == 2 and c.isalpha()
+            and c not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}}
 
 
 def letter_html(model: Any) -> str:
@@ -61,17 +62,12 @@ def build_preview(lang: str, country: str | None) -> tuple[Any, dict[str, str], 
     if country is None or country not in choices:
         country = sample_country(lang)
     try:
-        from workflow.letter import load_letter
-        from workflow.recipients import Recipient
-        from workflow.render import render_letter
+        from workflow.exporting import preview_model
     except ImportError as exc:
         return None, choices, f"The preview is not available: {exc}"
-    cat = svc.catalog(lang)
     try:
-        letter = load_letter(svc.config.letters[0])
-        recipient = Recipient(row=0, country=country, language=lang)
-        model = render_letter(letter, cat, recipient,
-                              source_language=svc.config.source_language)
+        # the same model `letterflow preview` and the .docx export use
+        model = preview_model(svc.config, lang, country)
     except LetterflowError as exc:
         return None, choices, f"The letter cannot be rendered yet: {exc}"
     return model, choices, None

@@ -23,8 +23,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 if not os.path.exists(CHROMIUM):
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt install chromium)",
                 allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api",
-                                 reason="Playwright for Python is not installed")
+import playwright.sync_api as playwright  # noqa: E402 (a declared test dependency)
 
 
 def _free_port() -> int:

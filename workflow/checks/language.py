@@ -35,7 +35,7 @@ from workflow.checks.placeholders import strip_placeholders
 MIN_LETTERS = 30
 MIN_LETTERS_CJK = 10
 #: lingua reads at most this much of a text (a paragraph's first sentences decide).
-SAMPLE_CHARS = 240
+SAMPLE_CHARS = 120
 
 _SCRIPT_RES = {
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
