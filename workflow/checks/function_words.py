@@ -60,12 +60,13 @@ MIN_HITS = 3
 
 
 @lru_cache(maxsize=256)
-def _exclusive(language: str, others: tuple[str, ...]) -> frozenset[str]:
-    """*language*'s function words that none of *others* uses."""
-    shared: set[str] = set()
-    for other in others:
-        shared |= FUNCTION_WORDS.get(other, frozenset())
-    return FUNCTION_WORDS[language] - shared
+def _owners(languages: tuple[str, ...]) -> dict[str, str]:
+    """Function word -> the one language among *languages* that uses it (shared words out)."""
+    seen: dict[str, set[str]] = {}
+    for lang in languages:
+        for word in FUNCTION_WORDS.get(lang, ()):
+            seen.setdefault(word, set()).add(lang)
+    return {w: next(iter(ls)) for w, ls in seen.items() if len(ls) == 1}
 
 
 def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, str] | None:
@@ -75,22 +76,26 @@ def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, s
     Only words that are exclusive to one language among the candidates count as evidence
     (Spanish "los", not "de", which Portuguese, Catalan and French share).
     """
-    if target not in FUNCTION_WORDS:
+    mine_all = FUNCTION_WORDS.get(target)
+    if mine_all is None:
         return None
-    langs = tuple(c for c in candidates if c != target and c in FUNCTION_WORDS)
-    words = _WORD_RE.findall(text.lower())
-    if not words:
-        return None
-    mine_all = FUNCTION_WORDS[target]
-    mine = sum(1 for w in words if w in _exclusive(target, langs))
+    langs = tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
+    owners = _owners(langs)
+    counts: dict[str, int] = {}
+    any_mine = False
+    for w in _WORD_RE.findall(text.lower()):
+        lang = owners.get(w)
+        if lang is not None:
+            counts[lang] = counts.get(lang, 0) + 1
+        if not any_mine and w in mine_all:
+            any_mine = True
+    mine = counts.pop(target, 0)
     best, other = "", 0
-    for lang in langs:
-        excl = _exclusive(lang, tuple(x for x in (target, *langs) if x != lang))
-        n = sum(1 for w in words if w in excl)
+    for lang, n in counts.items():
         if n > other:
             best, other = lang, n
     if mine >= MIN_HITS and other * 3 <= mine:
         return ("ok", target)
-    if other >= MIN_HITS and not any(w in mine_all for w in words):
+    if other >= MIN_HITS and not any_mine:
         return ("wrong", best)
     return None

@@ -208,11 +208,19 @@ class WrongLanguageCheck(Check):
         want_scripts = scripts_of(lang)
         for i, _source, text in unit.forms():
             clean = strip_placeholders(text)
-            letters = len(_LETTER_RE.findall(clean))
-            if letters < (MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS):
+            minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
+            if len(clean) < minimum:
                 DETECTOR_COST.skipped_short += 1
                 continue
-            own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in want_scripts)
+            if clean.isascii():  # fast path: every letter is Latin
+                letters = sum(map(str.isalpha, clean))
+                own = letters if "latin" in want_scripts else 0
+            else:
+                letters = len(_LETTER_RE.findall(clean))
+                own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in want_scripts)
+            if letters < minimum:
+                DETECTOR_COST.skipped_short += 1
+                continue
             where = unit.where(i, total)
             if own * 2 < letters:
                 DETECTOR_COST.decided_by_script += 1
