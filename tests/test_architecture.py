@@ -1,0 +1,47 @@
+"""Architecture rules: workflow/ never imports web/; the CLI gate stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_workflow_never_imports_web():
+    offenders = []
+    for path in (REPO / "workflow").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(REPO)}: {n}" for n in names if n.split(".")[0] == "web"
+            ]
+    assert offenders == []
+
+
+def test_check_command_does_not_import_flask_docx_or_mt_clients(project_dir):
+    code = (
+        "import sys\n"
+        "from workflow.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'docx', 'deep_translator', 'requests', 'werkzeug', 'docxcompose', 'babel'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=project_dir, capture_output=True, text=True, timeout=120
+    )
+    line = next(x for x in res.stderr.splitlines() if x.startswith("HEAVY"))
+    heavy = ast.literal_eval(line[len("HEAVY ") :])
+    assert [m for m in heavy if not m.startswith("babel")] == []
+    # Babel's CLDR data may load for plural headers, but not its extraction machinery
+    assert "babel.messages.frontend" not in heavy and "babel.messages.extract" not in heavy
