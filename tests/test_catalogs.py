@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import re
@@ -429,3 +430,140 @@ def test_fast_reader_agrees_with_pypo(tmp_path, project_dir):
                 b.previous_source,
                 b.revision,
             ), (path, a.context)
+
+
+# ---------------------------------------------------------------------------------------
+# Several changes in one call (the review UI groups concurrent saves into one write)
+
+
+def test_changes_in_one_call_behave_as_if_applied_one_after_another(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    m = load_catalog(po).get("icnk-2012/salutation")
+    first = Change(m.context, ["Madame la Ministre,"], fuzzy=False, base_revision=m.revision)
+    stale = Change(m.context, ["Monsieur le Ministre,"], fuzzy=False, base_revision=m.revision)
+    res = apply_changes(po, [first, stale])
+    assert res.applied == [m.context]
+    assert [(c, cur.strings) for c, cur in res.conflicts] == [(stale, ("Madame la Ministre,",))]
+    assert [kind for kind, _ in res.outcomes] == ["applied", "conflict"]
+    on_disk = load_catalog(po).get(m.context)
+    assert on_disk.strings == ("Madame la Ministre,",)
+    assert res.outcomes[0][1] == on_disk and res.outcomes[1][1] == on_disk
+
+    # a change based on the revision an earlier change of the same call produced applies,
+    # and each applied change reports the revision it produced
+    now = load_catalog(po).get(m.context)
+    a = Change(m.context, ["Madame,"], fuzzy=True, base_revision=now.revision)
+    a_rev = dataclasses.replace(now, strings=("Madame,",), fuzzy=True).revision
+    b = Change(m.context, ["Madame, Monsieur,"], fuzzy=False, base_revision=a_rev)
+    c = Change(m.context, ["lost"], fuzzy=False, base_revision=now.revision)
+    res = apply_changes(po, [a, b, c])
+    assert [kind for kind, _ in res.outcomes] == ["applied", "applied", "conflict"]
+    assert res.outcomes[0][1].revision == a_rev and res.outcomes[0][1].strings == ("Madame,",)
+    assert res.outcomes[1][1].strings == ("Madame, Monsieur,",)
+    assert res.outcomes[2][1].strings == ("Madame, Monsieur,",)  # c lost to b, not to a
+    assert res.revisions[m.context] == load_catalog(po).get(m.context).revision
+
+
+def test_only_states_in_one_call_sees_the_earlier_change(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    ctx = "icnk-2012/salutation"
+    res = apply_changes(po, [
+        Change(ctx, [""], fuzzy=False),  # rejected: back to untranslated
+        Change(ctx, ["MT"], fuzzy=True, only_states=frozenset({"untranslated"})),
+        Change(ctx, ["MT 2"], fuzzy=True, only_states=frozenset({"untranslated"})),
+    ])
+    assert [kind for kind, _ in res.outcomes] == ["applied", "applied", "skipped"]
+    assert load_catalog(po).get(ctx).strings == ("MT",)
+
+
+def test_apply_result_holds_the_catalogue_as_written(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    res = apply_changes(po, [Change("icnk-2012/place", ["Séoul"], fuzzy=False)])
+    st = os.stat(po)
+    assert res.file_key == (st.st_ino, st.st_mtime_ns, st.st_size)
+    assert res.catalog.messages == load_catalog(po).messages
+    assert res.catalog.headers == load_catalog(po).headers
+    assert res.outcomes[0][1] == load_catalog(po).get("icnk-2012/place")  # with its line
+    none = apply_changes(po, [Change("nope/nothing", ["x"], fuzzy=False)])
+    assert none.missing == ["nope/nothing"] and none.outcomes == [("missing", None)]
+    assert none.catalog is None and none.file_key is None
+
+
+# ---------------------------------------------------------------------------------------
+# The parsed store kept between writes (skips re-parsing a file this process just wrote)
+
+
+def _random_changes(rng, cat):
+    out = []
+    for m in rng.sample(cat.active(), rng.randint(1, 4)):
+        n = len(m.strings)
+        word = rng.choice(["Séoul", "très long " * rng.randint(1, 12), "", "a\tb", "x \"q\""])
+        strings = [f"{word} {i}" if word else "" for i in range(n)]
+        if rng.random() < 0.2 and n > 1:
+            strings = strings[:1]  # one form for a plural entry
+        out.append(Change(
+            m.context, strings, fuzzy=rng.random() < 0.5,
+            note=rng.choice([None, "approved by test", "edited by x\nsecond line"]),
+            add_flags=frozenset(rng.choice([(), ("letterflow-mt-damaged",)])),
+            base_revision=rng.choice([None, m.revision, "000000000000"]),
+        ))
+    return out
+
+
+def test_kept_store_writes_the_same_bytes_as_a_fresh_parse(tmp_path, project_dir):
+    """A write from the store kept in memory is byte-identical to one from a fresh parse."""
+    import random
+
+    import workflow.catalogs as catalogs
+    from workflow.config import load_config
+
+    cfg = load_config(project_dir)
+    rng = random.Random(7)
+    for src in (GNU, cfg.catalog("fr"), cfg.catalog("ru"), cfg.catalog("ar")):
+        kept, fresh = tmp_path / "kept.po", tmp_path / "fresh.po"
+        shutil.copy(src, kept)
+        shutil.copy(src, fresh)
+        for _ in range(25):
+            changes = _random_changes(rng, load_catalog(fresh))
+            catalogs._stores.pop(str(fresh), None)
+            a = apply_changes(kept, changes, touch_revision_date=False)
+            catalogs._stores.pop(str(fresh), None)
+            b = apply_changes(fresh, changes, touch_revision_date=False)
+            assert kept.read_bytes() == fresh.read_bytes(), src
+            assert a.outcomes == b.outcomes
+            assert str(kept) in catalogs._stores  # the next call can reuse it
+
+
+def test_kept_store_is_dropped_when_a_write_fails(tmp_path, monkeypatch):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul"], fuzzy=False)])  # store kept
+    before = po.read_bytes()
+
+    def boom(fd):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(os, "fsync", boom)
+        with pytest.raises(OSError):
+            apply_changes(po, [Change("icnk-2012/cc", ["never written"], fuzzy=False)])
+    assert po.read_bytes() == before
+    apply_changes(po, [Change("icnk-2012/salutation", ["Madame,"], fuzzy=False)])
+    cat = load_catalog(po)
+    assert cat.get("icnk-2012/salutation").strings == ("Madame,",)
+    assert cat.get("icnk-2012/cc").strings != ("never written",)  # the failed change is gone
+
+
+def test_kept_store_is_not_used_when_someone_else_changed_the_file(tmp_path):
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul"], fuzzy=False)])  # store kept
+    text = po.read_text(encoding="utf-8").replace('msgstr "Séoul"', 'msgstr "Séoul (edited)"')
+    po.write_text(text, encoding="utf-8")  # e.g. an editor or another process
+    apply_changes(po, [Change("icnk-2012/cc", ["cc"], fuzzy=False)])
+    cat = load_catalog(po)
+    assert cat.get("icnk-2012/place").strings == ("Séoul (edited)",)
+    assert cat.get("icnk-2012/cc").strings == ("cc",)

@@ -148,7 +148,7 @@ def test_importing_checks_stays_light():
     assert out.stdout.strip() == "[]"
 
 
-IGNORING_PO = r'''msgid ""
+IGNORING_PO = r"""msgid ""
 msgstr ""
 "Language: fr\n"
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -163,7 +163,7 @@ msgstr "Nous (RPDC"
 msgctxt "b"
 msgid "We are survivors of severe human rights violations in North Korea (DPRK)."
 msgstr "Nous (RPDC"
-'''
+"""
 
 
 def test_ignore_flags_read_from_a_real_po_file(tmp_path):

@@ -27,6 +27,9 @@ log = logging.getLogger("letterflow.web")
 LOCALE_RE = r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*"
 #: Seconds a catalogue path check (configured, inside locales/, no symlink) stays valid.
 PATH_CHECK_INTERVAL = 1.0
+#: Seconds a request waits for this process's write of a catalogue to finish (and cache
+#: the catalogue it wrote) before parsing the changed file itself.
+WRITER_WAIT = 0.25
 PLACEHOLDER_RE = re.compile(
     r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
 
@@ -77,6 +80,8 @@ class Services:
         self._paths: dict[str, tuple[float, Path | None]] = {}
         self.user_cache: dict[str, tuple[float, Any]] = {}  # web.auth.load_user
         self._known: dict[tuple[str, str, str], list] = {}  # (lang, context, revision)
+        self._writers: dict[str, Any] = {}  # lang -> web.writes.WriteQueue
+        self._loaders: dict[str, threading.Lock] = {}  # lang -> lock held while parsing
 
     # -- database ---------------------------------------------------------------------
     @property
@@ -146,18 +151,60 @@ class Services:
             abort(404, description=f"There is no catalogue for {lang} yet "
                   "(run `letterflow update`).")
         if not fresh:
-            with self._lock:
-                hit = self._cache.get(lang)
+            hit = self._cache.get(lang)
             if hit is not None and hit.key == key:
                 return hit
+            # The file changed. If this process is writing it, the writer is about to
+            # cache the catalogue it wrote and parsed: wait for that, not parse again.
+            queue = self._writers.get(lang)
+            if queue is not None and queue.wait_batch(WRITER_WAIT):
+                key = self._stat_key(path) or key
+                hit = self._cache.get(lang)
+                if hit is not None and hit.key == key:
+                    return hit
+        with self._loading(lang):  # one parse per version of the file, not one per thread
+            key = self._stat_key(path) or key
+            old = self._cache.get(lang)
+            if not fresh and old is not None and old.key == key:
+                return old
+            entry = CachedCatalog(key, load_catalog(path, language=lang), old)
+            with self._lock:
+                if old is not None:
+                    old.previous = None  # keep one step of history only
+                self._cache[lang] = entry
+        return entry
+
+    def _loading(self, lang: str) -> threading.Lock:
+        lock = self._loaders.get(lang)
+        if lock is None:
+            with self._lock:
+                lock = self._loaders.setdefault(lang, threading.Lock())
+        return lock
+
+    def install_catalog(self, lang: str, key: tuple[int, int, int] | None,
+                        catalog: Any) -> None:
+        """Cache *catalog* as the version of *lang*'s file whose (inode, mtime, size) is
+        *key*: the catalogue ``apply_changes`` just wrote and parsed, so that the next
+        request need not parse the file again."""
+        if key is None or catalog is None or getattr(catalog, "language", None) != lang:
+            return
         with self._lock:
             old = self._cache.get(lang)
-        if old is not None:
-            old.previous = None  # keep one step of history only
-        entry = CachedCatalog(key, load_catalog(path, language=lang), old)
-        with self._lock:
-            self._cache[lang] = entry
-        return entry
+            if old is not None and old.key == key:
+                return
+            if old is not None:
+                old.previous = None  # keep one step of history only
+            self._cache[lang] = CachedCatalog(key, catalog, old)
+
+    def writer(self, lang: str) -> Any:
+        """The group-commit queue of *lang*'s catalogue (web.writes)."""
+        queue = self._writers.get(lang)
+        if queue is None:
+            from .writes import WriteQueue
+
+            with self._lock:
+                queue = self._writers.setdefault(lang, WriteQueue())
+        return queue
 
     def catalog(self, lang: str, *, fresh: bool = False) -> Any:
         """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""

@@ -1,11 +1,11 @@
 """The one write path of the review UI, shared by the HTML forms and the JSON API.
 
 ``perform()`` checks permission, input and QA, writes through
-``catalogs.apply_changes(..., raise_on_conflict=True)`` (lock, re-read, apply,
-validate, temp file, fsync, os.replace) and appends to the audit trail. A stale
-save loses: nothing is written, the loser's text is kept as a ``conflict`` row of
-the audit trail (shown in the entry's history, restorable with Revert), and the
-caller answers 409 with both texts.
+``catalogs.apply_changes`` (lock, re-read, apply, validate, temp file, fsync,
+os.replace; see ``web.writes`` for how concurrent saves to one catalogue share one
+write) and appends to the audit trail. A stale save loses: nothing is written, the
+loser's text is kept as a ``conflict`` row of the audit trail (shown in the entry's
+history, restorable with Revert), and the caller answers 409 with both texts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from flask import abort, current_app
 
 from workflow import audit
-from workflow.errors import CatalogError, ConflictError
+from workflow.errors import CatalogError
 
 from .core import services
 
@@ -177,7 +177,7 @@ def perform(
 
 def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_strings: list[str],
            fuzzy: bool, note: str, base_revision: str, findings: list | None = None) -> Outcome:
-    from workflow.catalogs import Change, apply_changes
+    from workflow.catalogs import Change
 
     svc = services()
     path = svc.catalog_path(lang)
@@ -188,9 +188,12 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
                     base_revision=base_revision,
                     remove_flags=frozenset({MT_DAMAGED}) if edited else frozenset())
     try:
-        result = apply_changes(path, [change], raise_on_conflict=True)
-    except ConflictError as exc:
-        current = exc.current
+        kind, written = svc.writer(lang).submit(svc, lang, path, change)
+    except CatalogError as exc:
+        log.error("write failed for %s/%s: %s", lang, context, exc)
+        raise InputError(f"could not save: {exc}") from None
+    if kind == "conflict":
+        current = written
         row = audit.record(
             svc.conn, user=user.name, language=lang, context=context, action="conflict",
             before=list(getattr(current, "strings", ())), after=list(new_strings),
@@ -203,21 +206,16 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
                        audit_id=row,
                        error="Someone changed this entry after you opened it. "
                              "Both texts are shown; yours is kept in the history.")
-    except CatalogError as exc:
-        log.error("write failed for %s/%s: %s", lang, context, exc)
-        raise InputError(f"could not save: {exc}") from None
-    revision = result.revisions.get(context)
-    cat = svc.catalog(lang)
-    now_msg = cat.get(context)
-    if now_msg is None:
-        abort(404)
+    if kind != "applied" or written is None:
+        abort(404, description="No such entry in this catalogue.")
+    now_msg = written  # the entry as this change left it (later changes may follow)
     row = audit.record(
         svc.conn, user=user.name, language=lang, context=context, action=action,
         before=list(msg.strings), after=list(new_strings), before_fuzzy=msg.fuzzy,
-        after_fuzzy=fuzzy, base_revision=base_revision, revision=revision or now_msg.revision,
+        after_fuzzy=fuzzy, base_revision=base_revision, revision=now_msg.revision,
         note=note)
     if findings is None or tuple(now_msg.strings) != tuple(new_strings) or now_msg.fuzzy:
-        findings = svc.check(cat, now_msg)  # live QA on save
+        findings = svc.check(svc.catalog(lang), now_msg)  # live QA on save
     svc.remember_findings(lang, now_msg, findings)
     return Outcome(200, action, lang, context, now_msg, findings=findings, audit_id=row)
 

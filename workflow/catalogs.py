@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import fcntl
+import functools
 import hashlib
 import io
 import os
@@ -22,7 +23,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CatalogError, ConflictError
@@ -89,9 +90,10 @@ class Message:
             return DRAFT
         return APPROVED
 
-    @property
+    @functools.cached_property
     def revision(self) -> str:
-        """A short hash of what a reviewer sees: the strings and the fuzzy mark."""
+        """A short hash of what a reviewer sees: the strings and the fuzzy mark
+        (computed once per message: the message is immutable)."""
         h = hashlib.sha1(b"F" if self.fuzzy else b"A")
         for s in self.strings:
             h.update(b"\0" + s.encode("utf-8"))
@@ -379,6 +381,30 @@ def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
                 else:
                     e.trans.append(_comment_body(s, 1))
                 continue
+        if s[0] == '"':  # continuation line: the commonest line, so no regex when plain
+            body = s[1:-1]
+            if len(s) >= 2 and s[-1] == '"' and '"' not in body and "\\" not in body:
+                value = body
+            else:
+                mc = _CONT_LINE.match(s)
+                if mc is None:
+                    raise CatalogError(
+                        f"malformed string (check quotes and escapes): {s[:60]!r}", path, lineno
+                    )
+                value = _unq(mc.group(1))
+            if e.kw == "msgstr":
+                e.strs[0].append(value)
+            elif e.kw == "msgid":
+                e.msgid.append(value)
+            elif e.kw == "msgstr[]":
+                e.strs[e.idx].append(value)
+            elif e.kw == "msgctxt":
+                e.ctx.append(value)
+            elif e.kw == "msgid_plural":
+                e.plural.append(value)
+            else:
+                raise CatalogError("continuation string with no keyword before it", path, lineno)
+            continue
         m = _KW_LINE.match(s)
         if m:
             kw = m.group(1)
@@ -410,22 +436,6 @@ def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
                 e.strs[idx] = [value]
                 e.idx = idx
             e.kw = base
-            continue
-        m = _CONT_LINE.match(s)
-        if m:
-            value = _unq(m.group(1))
-            if e.kw == "msgctxt":
-                e.ctx.append(value)
-            elif e.kw == "msgid":
-                e.msgid.append(value)
-            elif e.kw == "msgid_plural":
-                e.plural.append(value)
-            elif e.kw == "msgstr":
-                e.strs[0].append(value)
-            elif e.kw == "msgstr[]":
-                e.strs[e.idx].append(value)
-            else:
-                raise CatalogError("continuation string with no keyword before it", path, lineno)
             continue
         if s.startswith(("msgid", "msgstr", "msgctxt")) or s.startswith('"'):
             raise CatalogError(
@@ -691,6 +701,15 @@ class ApplyResult:
     conflicts: list[tuple[Change, Message]] = field(default_factory=list)
     revisions: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    #: One (outcome, message) per change, in the order given: outcome is "applied",
+    #: "skipped", "conflict" or "missing"; message is the entry right after this change
+    #: ("applied") or as this change found it (else; None if "missing"). Unlike
+    #: ``revisions`` it tells apart two changes of one entry in one call.
+    outcomes: list[tuple[str, Message | None]] = field(default_factory=list)
+    #: The catalogue as written (parsed from the validated bytes), and the written file's
+    #: (st_ino, st_mtime_ns, st_size) taken under the lock; None if nothing was written.
+    catalog: Catalog | None = None
+    file_key: tuple[int, int, int] | None = None
 
 
 def _set_flags(unit: pypo.pounit, add: Iterable[str], remove: Iterable[str]) -> None:
@@ -753,6 +772,27 @@ def _apply_one(unit: pypo.pounit, change: Change, nplurals: int) -> None:
         _set_note(unit, change.note)
 
 
+#: path -> (bytes, pypo store, Catalog) of the last version this process read or wrote
+#: under the file's lock, so that the next write to an unchanged file (same bytes) skips
+#: both parses. An entry is taken out while a writer uses it and only put back once the
+#: file on disk holds exactly its bytes; any failure just drops it.
+_stores: dict[str, tuple[bytes, pypo.pofile, Catalog]] = {}
+_STORES_MAX = 64
+
+
+def _open_store(path: Path, data: bytes) -> tuple[pypo.pofile, Catalog]:
+    hit = _stores.pop(str(path), None)
+    if hit is not None and hit[0] == data:
+        return hit[1], hit[2]
+    return parse_store(data, str(path))
+
+
+def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog) -> None:
+    if len(_stores) >= _STORES_MAX:
+        _stores.clear()
+    _stores[str(path)] = (data, store, catalog)
+
+
 def apply_changes(
     path: str | Path,
     changes: Iterable[Change],
@@ -764,7 +804,9 @@ def apply_changes(
 
     Entries that are not changed keep their exact bytes. A change whose
     ``base_revision`` is stale is a conflict: it is reported (or raised) and the
-    message on disk is left as it is.
+    message on disk is left as it is. Changes are applied in order, each seeing the
+    entry as the changes before it left it, exactly as if applied one call at a time
+    (a second change based on the revision the first one replaced is a conflict).
     """
     path = Path(path)
     changes = list(changes)
@@ -774,39 +816,59 @@ def apply_changes(
             data = path.read_bytes()
         except FileNotFoundError:
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
-        store, catalog = parse_store(data, str(path))
+        store, catalog = _open_store(path, data)
         units = {
             (u.getcontext() or ""): u
             for u in store.units
             if not u.isheader() and not u.isobsolete()
         }
+        now: dict[str, Message] = {}  # entries changed by this call, as they are now
         changed = False
         for change in changes:
             unit = units.get(change.context)
             if unit is None:
                 result.missing.append(change.context)
+                result.outcomes.append(("missing", None))
                 continue
-            current = catalog.get(change.context) or to_message(unit)
+            current = now.get(change.context) or catalog.get(change.context) or to_message(unit)
             if change.base_revision is not None and change.base_revision != current.revision:
                 if raise_on_conflict:
                     raise ConflictError(change.context, change.base_revision, current)
                 result.conflicts.append((change, current))
+                result.outcomes.append(("conflict", current))
                 continue
             if change.only_states is not None and current.state not in change.only_states:
                 result.skipped.append(change.context)
+                result.outcomes.append(("skipped", current))
                 continue
+            changed = True  # from here on the store differs from the file
             _apply_one(unit, change, catalog.nplurals)
             new = to_message(unit)
+            now[change.context] = new
             result.applied.append(change.context)
             result.revisions[change.context] = new.revision
-            changed = True
+            result.outcomes.append(("applied", new))
         if not changed:
+            _keep_store(path, data, store, catalog)
             return result
         if touch_revision_date:
             _set_header_field(store, "PO-Revision-Date", _now_header())
         out = serialize(store)
-        validate_syntax(_decode(out, str(path)), str(path))  # validate what we are about to write
+        # validate what we are about to write (the strict reader, as for every read)
+        written = parse_catalog(out, path)
         write_atomic(path, out)
+        try:
+            st = os.stat(path)
+            result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            pass
+        _keep_store(path, out, store, written)
+    result.catalog = written
+    # the messages of this call, with their line numbers in the file as written
+    for i, (kind, msg) in enumerate(result.outcomes):
+        final = written.get(msg.context) if msg is not None else None
+        if final is not None and replace(final, line=msg.line) == msg:
+            result.outcomes[i] = (kind, final)
     return result
 
 

@@ -14,7 +14,8 @@ Pontoon, OmegaT and translate-toolkit read: one ``termEntry`` per concept, one
 cut into words; a term matches when its words appear in a row:
 
 - languages with a Snowball stemmer (ar, ca, de, en, es, fr, it, nl, pl, pt, ru and
-  others) compare stems, so "crímenes de lesa humanidad" matches inside a sentence and
+  others; snowballstemmer, which runs PyStemmer's C code when that is installed) compare
+  stems, so "crímenes de lesa humanidad" matches inside a sentence and
   Russian case endings ("преступлениями против человечности") still match. Two stems
   also match when one extends the other by at most two letters and both have at least
   four ("crimen"/"crim": Spanish singular vs plural stem);

@@ -89,7 +89,10 @@ _LANGUAGE_NAMES = {
 }
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN = frozenset({"latin"})
+_NON_LATIN_RE = re.compile(
+    "|".join(rx.pattern for name, rx in _SCRIPT_RES.items() if name != "latin")
+)
 
 
 def _sample(text: str) -> str:
@@ -212,11 +215,12 @@ class WrongLanguageCheck(Check):
             if len(clean) < minimum:
                 DETECTOR_COST.skipped_short += 1
                 continue
+            letters = sum(map(str.isalpha, clean))
             if clean.isascii():  # fast path: every letter is Latin
-                letters = sum(map(str.isalpha, clean))
                 own = letters if "latin" in want_scripts else 0
+            elif want_scripts == _LATIN:  # count the (usually absent) non-Latin letters
+                own = letters - len(_NON_LATIN_RE.findall(clean))
             else:
-                letters = len(_LETTER_RE.findall(clean))
                 own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in want_scripts)
             if letters < minimum:
                 DETECTOR_COST.skipped_short += 1
