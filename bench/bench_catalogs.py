@@ -58,6 +58,7 @@ def main() -> None:
     # ---- check
     shutil.rmtree(root / ".letterflow-cache", ignore_errors=True)
     t_cold = timed(letterflow("check", "--no-cache"), cwd=root)
+    t_nolang = timed(letterflow("check", "--no-cache", "--skip", "wrong-language"), cwd=root)
     timed(letterflow("check"), cwd=root)  # fill the cache
     t_warm = timed(letterflow("check"), cwd=root)
     t_msgfmt = 0.0

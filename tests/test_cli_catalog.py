@@ -236,3 +236,15 @@ def test_shipped_catalogues_are_exactly_what_update_writes(tmp_path):
         assert res.returncode == 0, res.stderr
     assert len(before) == 15
     assert files() == before
+
+
+def test_skip_leaves_a_check_out_and_rejects_unknown_ids(proj):
+    cfg = load_config(proj)
+    _approve_all(cfg, "fr", bad={"icnk-2012/cc": ["cc : sans pays"]})
+    res = run_cli("check", "--skip", "placeholders", "--format", "json", cwd=proj)
+    data = json.loads(res.stdout)
+    assert not any(f["check_id"] == "placeholders" for f in data["findings"])
+    res = run_cli("check", "--format", "json", cwd=proj)
+    assert any(f["check_id"] == "placeholders" for f in json.loads(res.stdout)["findings"])
+    res = run_cli("check", "--skip", "no-such-check", cwd=proj)
+    assert res.returncode == 2 and "unknown check id" in res.stderr

@@ -66,6 +66,7 @@ def create_app(
 
     from . import api, auth, export, history, review, security
     from .core import LangConverter, Services
+    from .sessions import CachedCookieSessionInterface
 
     if config is None:
         config = load_config(project_dir)
@@ -103,6 +104,7 @@ def create_app(
         app.config.update(test_config)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
 
+    app.session_interface = CachedCookieSessionInterface()
     app.url_map.converters["lang"] = LangConverter
     app.extensions["letterflow"] = Services(app, config)
 

@@ -23,6 +23,7 @@ from workflow import audit
 
 from . import service
 from .core import bcp47, direction, language_name, services
+from .security import csrf_token
 from .service import InputError
 from .views import STATES, neighbours, next_open, queue, require_view, role_of, visible_languages
 
@@ -31,6 +32,8 @@ log = logging.getLogger("letterflow.web")
 
 
 _urls: dict[str, dict[str, str]] = {}
+#: Rendered queue pages kept per version of a catalogue (per filter and user session).
+MAX_CACHED_PAGES = 256
 
 
 def _page_urls() -> dict[str, str]:
@@ -88,7 +91,17 @@ def queue_page(lang: str) -> Any:
             findings=svc.findings_by_context(lang), summary=service.language_summary(lang),
             states=STATES))
         entry.pages[key] = body
-    return render_template("queue.html", lang=lang, body=body)
+    # The whole page also depends on who asks (the header) and their CSRF token: kept per
+    # user session for this version of the catalogue, it is not rendered again on reload.
+    user = current_user._get_current_object()
+    page_key = ("page", key, user.get_id(), user.name, user.role, user.is_coordinator,
+                csrf_token())
+    page = entry.pages.get(page_key)
+    if page is None:
+        page = render_template("queue.html", lang=lang, body=body)
+        if len(entry.pages) < MAX_CACHED_PAGES:
+            entry.pages[page_key] = page
+    return page
 
 
 def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,

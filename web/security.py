@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
+import time
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 CSP = (
@@ -23,14 +26,34 @@ HEADERS = {
 
 
 _HEADER_LIST = list(HEADERS.items())
+_NO_STORE_TYPES = ("text/html", "application/json")
 
 
-def _headers(resp: Response) -> Response:
-    resp.headers.extend(_HEADER_LIST)  # no view sets these itself
-    if "Cache-Control" not in resp.headers and resp.mimetype in ("text/html",
-                                                                 "application/json"):
-        resp.headers["Cache-Control"] = "no-store"
-    return resp
+class SecurityHeaders:
+    """WSGI middleware adding the security headers (and ``Cache-Control: no-store`` on
+    HTML and JSON answers that set no Cache-Control) to every response, errors and
+    static files included. Done on the plain WSGI header list: no view sets these
+    itself, and werkzeug's Headers.extend validates every value again (a tenth of a
+    small page)."""
+
+    def __init__(self, wsgi_app: Any):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        def start(status: str, headers: list, exc_info: Any = None) -> Any:
+            cache, ctype = False, ""
+            for key, value in headers:
+                low = key.lower()
+                if low == "cache-control":
+                    cache = True
+                elif low == "content-type":
+                    ctype = value
+            out = [*headers, *_HEADER_LIST]
+            if not cache and ctype.partition(";")[0].strip().lower() in _NO_STORE_TYPES:
+                out.append(("Cache-Control", "no-store"))
+            return start_response(status, out, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 _csrf_cache: dict[str, tuple[float, str]] = {}
@@ -41,14 +64,12 @@ def csrf_token() -> str:
     """``csrf_token()`` for templates: Flask-WTF's signed token, reused for a while per
     session token (signing costs a fifth of a page; a reused token is at most
     CSRF_REUSE_SECONDS older than a fresh one, far inside WTF_CSRF_TIME_LIMIT)."""
-    import time
-
-    from flask import current_app, g, session
-    from flask_wtf.csrf import generate_csrf
-
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(field)
+    if token is not None:  # already made for this request
+        return token
     raw = session.get(field)
-    if raw and field not in g:
+    if raw:
         hit = _csrf_cache.get(raw)
         if hit is not None and time.monotonic() - hit[0] < CSRF_REUSE_SECONDS:
             setattr(g, field, hit[1])
@@ -77,7 +98,7 @@ def error_response(code: int, title: str, description: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Flask-WTF also injects its own through a context processor; this one runs later
     app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -187,6 +187,11 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
     change = Change(context=context, strings=list(new_strings), fuzzy=fuzzy, note=note,
                     base_revision=base_revision,
                     remove_flags=frozenset({MT_DAMAGED}) if edited else frozenset())
+    if findings is not None and not fuzzy:
+        # The QA findings of the approved text, for the first request that needs the new
+        # version's findings (the progress bar), which may come before ours returns.
+        svc.remember_findings(lang, dataclasses.replace(
+            msg, strings=tuple(new_strings), fuzzy=False), findings)
     try:
         kind, written = svc.writer(lang).submit(svc, lang, path, change)
     except CatalogError as exc:

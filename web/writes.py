@@ -24,7 +24,7 @@ from workflow.errors import CatalogError
 
 
 class _Pending:
-    __slots__ = ("change", "done", "kind", "message", "error")
+    __slots__ = ("change", "done", "kind", "message", "error", "wake")
 
     def __init__(self, change: Any):
         self.change = change
@@ -32,13 +32,15 @@ class _Pending:
         self.kind: str | None = None
         self.message: Any = None
         self.error: BaseException | None = None
+        self.wake = threading.Event()  # set when done, or when it is this one's turn to write
 
 
 class WriteQueue:
     """The queue of one catalogue file (one per language and app)."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._batch_done = threading.Condition(self._lock)
         self._waiting: list[_Pending] = []
         self._busy = False
         self._batches = 0  # batches written so far
@@ -46,38 +48,45 @@ class WriteQueue:
     def wait_batch(self, timeout: float) -> bool:
         """If a batch is being written, wait (at most *timeout* s) until it is done and
         its catalogue cached; False if none was being written."""
-        with self._cond:
+        with self._lock:
             if not self._busy:
                 return False
             n = self._batches
-            self._cond.wait_for(lambda: self._batches != n, timeout)
+            self._batch_done.wait_for(lambda: self._batches != n, timeout)
             return True
 
     def submit(self, svc: Any, lang: str, path: Any, change: Any) -> tuple[str, Any]:
         """Write *change* (alone or with others queued meanwhile); returns (outcome,
         message) as in ``ApplyResult.outcomes``. Raises what the write raised."""
         me = _Pending(change)
-        with self._cond:
+        with self._lock:
             self._waiting.append(me)
-            while self._busy and not me.done:
-                self._cond.wait()
-            if not me.done:  # nobody is writing: write everything queued, ours included
-                self._busy = True
-                batch, self._waiting = self._waiting, []
+            writer = not self._busy
+            self._busy = True
+        if not writer:
+            me.wake.wait()  # done by another request's batch, or handed the writer's turn
         if not me.done:
+            with self._lock:
+                batch, self._waiting = self._waiting, []
             try:
                 _write_batch(svc, lang, path, batch)
-            except BaseException as exc:  # noqa: BLE001 (handed to every waiting request)
+            except BaseException as exc:  # noqa: BLE001 (handed to every request of the batch)
                 for p in batch:
                     if p.kind is None and p.error is None:
                         p.error = exc
             finally:
-                with self._cond:
+                with self._lock:
                     for p in batch:
                         p.done = True
-                    self._busy = False
+                    # requests that came meanwhile: the first one writes them all next
+                    turn = self._waiting[0] if self._waiting else None
+                    self._busy = turn is not None
                     self._batches += 1
-                    self._cond.notify_all()
+                    self._batch_done.notify_all()
+                for p in batch:
+                    p.wake.set()
+                if turn is not None:
+                    turn.wake.set()
         if me.error is not None:
             raise me.error
         return me.kind or "missing", me.message

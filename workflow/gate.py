@@ -54,7 +54,9 @@ class CatalogAnalysis:
     approved_contexts: set[str] = field(default_factory=set)
 
 
-def analyse_catalog(config, lang: str, template) -> CatalogAnalysis:
+def analyse_catalog(
+    config, lang: str, template, skip: frozenset[str] = frozenset()
+) -> CatalogAnalysis:
     """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
     from .catalogs import catalog_in_sync, load_catalog
     from .checks import run_checks
@@ -86,7 +88,7 @@ def analyse_catalog(config, lang: str, template) -> CatalogAnalysis:
                     1,
                 )
             )
-    for f in run_checks(catalog, config=config):
+    for f in run_checks(catalog, config=config, skip=skip):
         out.findings.append(
             GateFinding(f.language, f.context, f.check_id, f.severity, f.message, f.path, f.line)
         )
@@ -155,12 +157,13 @@ def _cache_put(config, key: str, value: CatalogAnalysis) -> None:
 _worker_state: dict = {}
 
 
-def _worker_init(project: str) -> None:
+def _worker_init(project: str, skip: frozenset[str]) -> None:
     from .catalogs import load_template
     from .config import load_config
 
     cfg = load_config(project)
     _worker_state["config"] = cfg
+    _worker_state["skip"] = skip
     try:
         _worker_state["template"] = load_template(cfg.template) if cfg.template.exists() else None
     except CatalogError:
@@ -168,7 +171,9 @@ def _worker_init(project: str) -> None:
 
 
 def _worker_analyse(lang: str) -> CatalogAnalysis:
-    return analyse_catalog(_worker_state["config"], lang, _worker_state["template"])
+    return analyse_catalog(
+        _worker_state["config"], lang, _worker_state["template"], _worker_state["skip"]
+    )
 
 
 def run_gate(
@@ -179,6 +184,7 @@ def run_gate(
     use_cache: bool = True,
     jobs: int = 0,
     progress=None,
+    skip: frozenset[str] = frozenset(),
 ) -> GateReport:
     from .catalogs import load_template
     from .extract import template_problems
@@ -232,7 +238,7 @@ def run_gate(
         )
 
     # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
-    fingerprint = _fingerprint(config) if use_cache else ""
+    fingerprint = _fingerprint(config) + ",".join(sorted(skip)) if use_cache else ""
     analyses: dict[str, CatalogAnalysis] = {}
     todo: list[str] = []
     keys: dict[str, str | None] = {}
@@ -256,7 +262,9 @@ def run_gate(
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(
-                jobs, initializer=_worker_init, initargs=(str(config.source_file or config.root),)
+                jobs,
+                initializer=_worker_init,
+                initargs=(str(config.source_file or config.root), frozenset(skip)),
             ) as pool:
                 for lang, result in zip(todo, pool.map(_worker_analyse, todo), strict=True):
                     analyses[lang] = result
@@ -264,7 +272,7 @@ def run_gate(
                         progress(lang)
         else:
             for lang in todo:
-                analyses[lang] = analyse_catalog(config, lang, template)
+                analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
                 if progress:
                     progress(lang)
         if use_cache:

@@ -60,7 +60,9 @@ def _finding(
     )
 
 
-def run_checks(catalog: Any, message: Any = None, *, config: Any = None) -> list[Finding]:
+def run_checks(
+    catalog: Any, message: Any = None, *, config: Any = None, skip: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Run every registered check over *catalog* (or only *message*) and list the findings.
 
     Drafts (fuzzy) are checked too; untranslated (empty) and obsolete entries are not.
@@ -68,8 +70,9 @@ def run_checks(catalog: Any, message: Any = None, *, config: Any = None) -> list
     ``#, letterflow-ignore: <id>`` flag are skipped. Catalogue-level findings (the
     Plural-Forms header) have an empty context and are only produced for whole catalogues.
     Raises QAError if the glossary is malformed or lacks a term for a configured language.
+    *skip* names checks left out of this run (``letterflow check --skip``).
     """
-    skip_all = catalog_ignores(catalog)
+    skip_all = catalog_ignores(catalog) | frozenset(skip)
     checks = [c for c in registry.values() if c.id not in skip_all]
     glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
     findings: list[Finding] = []

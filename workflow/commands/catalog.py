@@ -202,6 +202,12 @@ def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
     default=0,
     help="Worker processes (default: one per CPU for big projects, else 1).",
 )
+@click.option(
+    "--skip",
+    default="",
+    help="Comma-separated QA check ids to leave out of this run, e.g. wrong-language "
+    "(see `letterflow checks`).",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -211,12 +217,18 @@ def check(
     warnings: bool,
     cache: bool,
     jobs: int,
+    skip: str,
 ) -> None:
     """The CI gate. Exit 1 if a required catalogue is incomplete, any catalogue is stale,
     malformed or has an error-severity QA finding on an approved message; 0 if all is well."""
+    from ..checks import registry
     from ..gate import run_gate
 
     cfg = get_config(ctx)
+    skipped = frozenset(s.strip() for s in skip.split(",") if s.strip())
+    unknown = sorted(skipped - set(registry))
+    if unknown:
+        raise click.UsageError(f"unknown check id(s) for --skip: {', '.join(unknown)}")
     if require is not None:
         required = [] if require.strip() in ("", "none") else cfg.parse_languages(require)
     else:
@@ -236,9 +248,10 @@ def check(
                 use_cache=cache,
                 jobs=jobs,
                 progress=lambda _lang: pbar.update(1),
+                skip=skipped,
             )
     else:
-        report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs)
+        report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs, skip=skipped)
     from ..gate import render
 
     click.echo(render(report, fmt, cfg.root, show_warnings=warnings), nl=False)
