@@ -70,7 +70,8 @@ def main() -> None:
         f"letterflow check, cold     : {t_cold:8.2f} s   ratio vs msgfmt {t_msgfmt / t_cold:5.2f}x"
     )
     print(
-        f"  no language detector     : {t_nolang:8.2f} s   ratio vs msgfmt {t_msgfmt / t_nolang:5.2f}x"
+        f"  no language detector     : {t_nolang:8.2f} s"
+        f"   ratio vs msgfmt {t_msgfmt / t_nolang:5.2f}x"
     )
     print(
         f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x"
