@@ -78,6 +78,37 @@ def test_security_headers_everywhere(cclient):
         assert h["Referrer-Policy"] == "same-origin"
 
 
+def test_cache_control_no_store_on_pages_and_json_only(cclient):
+    _login(cclient)
+    for url in ("/login", "/l/fr/", "/api/session", "/nope"):
+        assert cclient.get(url).headers["Cache-Control"] == "no-store", url
+    assert cclient.get("/preview.css").headers["Cache-Control"] == "public, max-age=3600"
+    assert "no-store" not in cclient.get("/static/app.js").headers.get("Cache-Control", "")
+
+
+def test_cached_queue_page_is_per_user_and_its_csrf_token_works(csrf_app):
+    """The rendered queue page is kept per user session and catalogue version: another
+    user gets their own header and token, and the kept page's token is valid."""
+    pages = {}
+    for name in ("tr_fr", "coord"):
+        c = csrf_app.test_client()
+        _login(c, name)
+        first = c.get("/l/fr/").get_data(as_text=True)
+        again = c.get("/l/fr/").get_data(as_text=True)
+        assert first == again and f"{name} (" in again
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', again).group(1)
+        ctx = "icnk-2012/place"
+        rev = c.get(f"/api/l/fr/entries/{ctx}").get_json()["entry"]["revision"]
+        r = c.post(f"/api/l/fr/entries/{ctx}", headers={"X-CSRFToken": token},
+                   json={"action": "save", "strings": [f"Séoul ({name})"], "base_revision": rev})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        after = c.get("/l/fr/").get_data(as_text=True)
+        assert f"Séoul ({name})" in after and after != again  # a new catalogue version
+        pages[name] = (after, token)
+    assert "tr_fr (" not in pages["coord"][0] and "coord (" not in pages["tr_fr"][0]
+    assert pages["coord"][1] != pages["tr_fr"][1]
+
+
 def test_no_inline_script_or_style_in_pages(cclient):
     _login(cclient)
     for url in ("/", "/l/fr/", f"/l/fr/e/{CTX}", "/l/fr/preview", "/login"):

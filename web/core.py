@@ -139,8 +139,11 @@ class Services:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    def _entry(self, lang: str, *, fresh: bool = False) -> CachedCatalog:
-        """The cache entry of *lang*, reloaded when the file changed; 404 if none."""
+    def _entry(self, lang: str, *, fresh: bool = False, wait: bool = True) -> CachedCatalog:
+        """The cache entry of *lang*, reloaded when the file changed; 404 if none.
+        With ``wait=False``, while this process is writing the file the entry from before
+        that write is good enough (the write path: its base-revision check is redone
+        under the file lock)."""
         from workflow.catalogs import load_catalog
 
         path = self.catalog_path(lang)
@@ -157,6 +160,8 @@ class Services:
             # The file changed. If this process is writing it, the writer is about to
             # cache the catalogue it wrote and parsed: wait for that, not parse again.
             queue = self._writers.get(lang)
+            if hit is not None and not wait and queue is not None and queue.busy:
+                return hit
             if queue is not None and queue.wait_batch(WRITER_WAIT):
                 key = self._stat_key(path) or key
                 hit = self._cache.get(lang)
@@ -206,9 +211,9 @@ class Services:
                 queue = self._writers.setdefault(lang, WriteQueue())
         return queue
 
-    def catalog(self, lang: str, *, fresh: bool = False) -> Any:
+    def catalog(self, lang: str, *, fresh: bool = False, wait: bool = True) -> Any:
         """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
-        return self._entry(lang, fresh=fresh).catalog
+        return self._entry(lang, fresh=fresh, wait=wait).catalog
 
     def cached(self, lang: str) -> CachedCatalog:
         """The current cache entry (catalogue plus what was computed from it)."""

@@ -83,7 +83,9 @@ def errors_of(findings: list) -> list:
 
 
 def _message(lang: str, context: str, *, fresh: bool = False) -> tuple[Any, Any]:
-    cat = services().catalog(lang, fresh=fresh)
+    # no need to wait for a write of this catalogue in progress: the write path redoes the
+    # base-revision check under the file lock
+    cat = services().catalog(lang, fresh=fresh, wait=False)
     msg = cat.get(context)
     if msg is None or msg.obsolete:
         abort(404, description="No such entry in this catalogue.")

@@ -45,6 +45,11 @@ class WriteQueue:
         self._busy = False
         self._batches = 0  # batches written so far
 
+    @property
+    def busy(self) -> bool:
+        """A batch is being written (or about to be)."""
+        return self._busy
+
     def wait_batch(self, timeout: float) -> bool:
         """If a batch is being written, wait (at most *timeout* s) until it is done and
         its catalogue cached; False if none was being written."""

@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalog
@@ -110,6 +111,19 @@ def _chunks(items: list, size: int | None) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+@contextmanager
+def _engine(config, provider: str, translator: Translator | None) -> Iterator[Translator]:
+    """The given translator, or one for *provider* with its own cache (closed after)."""
+    if translator is not None:
+        yield translator
+        return
+    cache = open_cache(config)
+    try:
+        yield get_translator(provider, config, cache=cache)
+    finally:
+        cache.close()
+
+
 def draft_catalogs(
     config: object,
     langs: Sequence[str] | None = None,
@@ -129,20 +143,8 @@ def draft_catalogs(
     langs = list(langs) if langs else list(config.languages)  # type: ignore[attr-defined]
     langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
     source = config.source_language  # type: ignore[attr-defined]
-    own_cache = None
-    if translator is None:
-        own_cache = open_cache(config)
-        try:
-            translator = get_translator(provider, config, cache=own_cache)
-        except BaseException:
-            if own_cache is not None:
-                own_cache.close()
-            raise
-    try:
-        return _draft(config, langs, explicit, source, translator, progress, batch_size, audit)
-    finally:
-        if own_cache is not None:
-            own_cache.close()
+    with _engine(config, provider, translator) as engine:
+        return _draft(config, langs, explicit, source, engine, progress, batch_size, audit)
 
 
 def _draft(
@@ -372,25 +374,13 @@ def back_translate(
     Returns None if the engine offers no pair (direct or via the pivot table) for it.
     Results go through the same cache as drafts."""
     strings = [text] if isinstance(text, str) else list(text)
-    own_cache = None
-    if translator is None:
-        own_cache = open_cache(config)
-        try:
-            translator = get_translator(provider, config, cache=own_cache)
-        except BaseException:
-            if own_cache is not None:
-                own_cache.close()
-            raise
     source = config.source_language  # type: ignore[attr-defined]
-    try:
+    with _engine(config, provider, translator) as translator:
         try:
             translator.route(language, source)
         except MTError:
             return None
         outcomes = translator.translate_each(strings, language, source)
-    finally:
-        if own_cache is not None:
-            own_cache.close()
     for o in outcomes:
         if o.error is not None:
             raise o.error
