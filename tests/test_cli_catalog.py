@@ -224,11 +224,13 @@ def test_shipped_catalogues_are_exactly_what_update_writes(tmp_path):
     """`letterflow extract` + `update` on the repo's own files changes no byte."""
     root = tmp_path / "repo"
     shutil.copytree(REPO / "letters", root / "letters")
-    shutil.copytree(REPO / "locales", root / "locales",
-                    ignore=shutil.ignore_patterns("*.lock"))
+    shutil.copytree(REPO / "locales", root / "locales", ignore=shutil.ignore_patterns("*.lock"))
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+
     def files():
-        return {p: p.read_bytes() for p in (root / "locales").rglob("*") if p.suffix in (".po", ".pot")}
+        return {
+            p: p.read_bytes() for p in (root / "locales").rglob("*") if p.suffix in (".po", ".pot")
+        }
 
     before = files()
     for cmd in (["extract"], ["update"]):
