@@ -215,9 +215,9 @@ class Services:
         """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
         return self._entry(lang, fresh=fresh, wait=wait).catalog
 
-    def cached(self, lang: str) -> CachedCatalog:
+    def cached(self, lang: str, *, wait: bool = True) -> CachedCatalog:
         """The current cache entry (catalogue plus what was computed from it)."""
-        return self._entry(lang)
+        return self._entry(lang, wait=wait)
 
     def has_catalog(self, lang: str) -> bool:
         path = self.catalog_path(lang)
@@ -235,7 +235,10 @@ class Services:
 
     def findings(self, lang: str) -> list:
         """All QA findings of a language's catalogue (cached with the catalogue)."""
-        entry = self._entry(lang)
+        return self.entry_findings(self._entry(lang))
+
+    def entry_findings(self, entry: CachedCatalog) -> list:
+        """All QA findings of one cached version of a catalogue."""
         if entry.findings is None:
             prev = entry.previous
             if prev is not None and prev.findings is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,8 @@ log = logging.getLogger("letterflow.web")
 
 ACTIONS = ("save", "approve", "reject", "revert")
 MT_DAMAGED = "letterflow-mt-damaged"
-_ALLOWED_CONTROLS = {"\n", "\t"}
+#: Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class InputError(Exception):
@@ -71,9 +72,10 @@ def clean_strings(raw: list[Any], nforms: int) -> list[str]:
         if len(s) > cap:
             raise InputError(
                 f"translation too long: {len(s)} characters, the limit is {cap}", 413)
-        bad = [c for c in s if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS]
+        bad = _CONTROL.search(s)
         if bad:
-            raise InputError(f"translation contains a control character (U+{ord(bad[0]):04X})")
+            raise InputError(
+                f"translation contains a control character (U+{ord(bad.group()):04X})")
         out.append(s)
     return out
 
@@ -87,6 +89,8 @@ def _message(lang: str, context: str, *, fresh: bool = False) -> tuple[Any, Any]
     # base-revision check under the file lock
     cat = services().catalog(lang, fresh=fresh, wait=False)
     msg = cat.get(context)
+    if (msg is None or msg.obsolete) and not fresh:
+        return _message(lang, context, fresh=True)  # not in the version we had: re-read
     if msg is None or msg.obsolete:
         abort(404, description="No such entry in this catalogue.")
     return cat, msg
@@ -222,21 +226,22 @@ def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_string
         after_fuzzy=fuzzy, base_revision=base_revision, revision=now_msg.revision,
         note=note)
     if findings is None or tuple(now_msg.strings) != tuple(new_strings) or now_msg.fuzzy:
-        findings = svc.check(svc.catalog(lang), now_msg)  # live QA on save
+        findings = svc.check(svc.catalog(lang, wait=False), now_msg)  # live QA on save
     svc.remember_findings(lang, now_msg, findings)
     return Outcome(200, action, lang, context, now_msg, findings=findings, audit_id=row)
 
 
-def language_summary(lang: str) -> dict[str, Any]:
+def language_summary(lang: str, *, wait: bool = True) -> dict[str, Any]:
     """Progress numbers of one language for the dashboard and the progress bars
-    (computed once per version of the catalogue file)."""
+    (computed once per version of the catalogue file). ``wait=False``: right after a
+    write, the version it wrote will do if another write is in progress."""
     svc = services()
     if not svc.has_catalog(lang):
         return {"language": lang, "available": False}
-    entry = svc.cached(lang)
+    entry = svc.cached(lang, wait=wait)
     if entry.summary is None:
         stats = entry.catalog.stats
-        errors = {f.context for f in errors_of(svc.findings(lang))}
+        errors = {f.context for f in errors_of(svc.entry_findings(entry))}
         entry.summary = {
             "language": lang, "available": True, "approved": stats.approved,
             "draft": stats.draft, "untranslated": stats.untranslated, "total": stats.total,
@@ -252,7 +257,7 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
         "ok": o.status == 200, "action": o.action, "language": o.language,
         "context": o.context, "revision": o.revision, "entry": message_dict(o.message),
         "findings": [finding_dict(f) for f in o.findings],
-        "progress": language_summary(o.language),
+        "progress": language_summary(o.language, wait=False),
     }
     if o.error:
         data["error"] = o.error

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import fcntl
-import functools
 import hashlib
 import io
 import os
@@ -90,14 +89,18 @@ class Message:
             return DRAFT
         return APPROVED
 
-    @functools.cached_property
+    @property
     def revision(self) -> str:
         """A short hash of what a reviewer sees: the strings and the fuzzy mark
         (computed once per message: the message is immutable)."""
-        h = hashlib.sha1(b"F" if self.fuzzy else b"A")
-        for s in self.strings:
-            h.update(b"\0" + s.encode("utf-8"))
-        return h.hexdigest()[:12]
+        rev = self.__dict__.get("_revision")
+        if rev is None:
+            h = hashlib.sha1(b"F" if self.fuzzy else b"A")
+            for s in self.strings:
+                h.update(b"\0" + s.encode("utf-8"))
+            rev = h.hexdigest()[:12]
+            object.__setattr__(self, "_revision", rev)  # not a field: eq/hash ignore it
+        return rev
 
     @property
     def provenance(self) -> str | None:
@@ -776,21 +779,31 @@ def _apply_one(unit: pypo.pounit, change: Change, nplurals: int) -> None:
 #: under the file's lock, so that the next write to an unchanged file (same bytes) skips
 #: both parses. An entry is taken out while a writer uses it and only put back once the
 #: file on disk holds exactly its bytes; any failure just drops it.
-_stores: dict[str, tuple[bytes, pypo.pofile, Catalog]] = {}
+_stores: dict[str, tuple[bytes, pypo.pofile, Catalog, dict[str, pypo.pounit]]] = {}
 _STORES_MAX = 64
 
 
-def _open_store(path: Path, data: bytes) -> tuple[pypo.pofile, Catalog]:
+def _open_store(
+    path: Path, data: bytes
+) -> tuple[pypo.pofile, Catalog, dict[str, pypo.pounit]]:
+    """The store, catalogue and active units by context of *data* (the file's bytes)."""
     hit = _stores.pop(str(path), None)
     if hit is not None and hit[0] == data:
-        return hit[1], hit[2]
-    return parse_store(data, str(path))
+        return hit[1], hit[2], hit[3]
+    store, catalog = parse_store(data, str(path))
+    units = {
+        (u.getcontext() or ""): u
+        for u in store.units
+        if not u.isheader() and not u.isobsolete()
+    }
+    return store, catalog, units
 
 
-def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog) -> None:
+def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog,
+                units: dict[str, pypo.pounit]) -> None:
     if len(_stores) >= _STORES_MAX:
         _stores.clear()
-    _stores[str(path)] = (data, store, catalog)
+    _stores[str(path)] = (data, store, catalog, units)
 
 
 def apply_changes(
@@ -816,12 +829,7 @@ def apply_changes(
             data = path.read_bytes()
         except FileNotFoundError:
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
-        store, catalog = _open_store(path, data)
-        units = {
-            (u.getcontext() or ""): u
-            for u in store.units
-            if not u.isheader() and not u.isobsolete()
-        }
+        store, catalog, units = _open_store(path, data)
         now: dict[str, Message] = {}  # entries changed by this call, as they are now
         changed = False
         for change in changes:
@@ -849,7 +857,7 @@ def apply_changes(
             result.revisions[change.context] = new.revision
             result.outcomes.append(("applied", new))
         if not changed:
-            _keep_store(path, data, store, catalog)
+            _keep_store(path, data, store, catalog, units)
             return result
         if touch_revision_date:
             _set_header_field(store, "PO-Revision-Date", _now_header())
@@ -862,7 +870,7 @@ def apply_changes(
             result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
         except OSError:
             pass
-        _keep_store(path, out, store, written)
+        _keep_store(path, out, store, written, units)
     result.catalog = written
     # the messages of this call, with their line numbers in the file as written
     for i, (kind, msg) in enumerate(result.outcomes):
