@@ -197,31 +197,14 @@ def run_gate(
     template = None
     try:
         if not tpath.exists():
-            add(
-                GateFinding(
-                    "",
-                    "",
-                    "template",
-                    ERROR,
-                    "template missing: run `letterflow extract`",
-                    str(tpath),
-                )
-            )
+            add(GateFinding("", "", "template", ERROR, "template missing: run `letterflow extract`",
+                            str(tpath)))
         else:
             template = load_template(tpath)
             for problem in template_problems(config, template):
-                add(
-                    GateFinding(
-                        "",
-                        "",
-                        "template",
-                        ERROR,
-                        f"template is out of sync with the letter ({problem}): run "
-                        "`letterflow extract` then `letterflow update`",
-                        str(tpath),
-                        1,
-                    )
-                )
+                add(GateFinding("", "", "template", ERROR,
+                                f"template is out of sync with the letter ({problem}): run "
+                                "`letterflow extract` then `letterflow update`", str(tpath), 1))
     except CatalogError as exc:
         add(GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0))
     except LetterflowError as exc:
