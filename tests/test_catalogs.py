@@ -349,6 +349,10 @@ def test_a_process_killed_mid_write_leaves_the_catalogue_intact(tmp_path):
     assert proc.exitcode == 9
     assert po.read_bytes() == before
     load_catalog(po)  # still valid
+    leftovers = list(tmp_path.glob(".fr.po.*.tmp"))
+    assert len(leftovers) == 1  # the killed writer's temp file...
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul"], fuzzy=False)])
+    assert list(tmp_path.glob(".fr.po.*.tmp")) == []  # ...is swept by the next locked write
 
 
 def _concurrent_writer(path: str, ctx: str, n: int) -> None:

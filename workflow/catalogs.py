@@ -625,6 +625,20 @@ def locked(path: str | Path) -> Iterator[None]:
         os.close(fd)
 
 
+def sweep_temp_files(path: str | Path) -> list[Path]:
+    """Remove temp files a killed writer of *path* left behind. Call it only while holding
+    :func:`locked` on *path*: then no other writer of that file can be mid-write."""
+    path = Path(path)
+    gone = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            tmp.unlink()
+            gone.append(tmp)
+        except OSError:
+            pass
+    return gone
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write *data* to *path*: temp file in the same folder, fsync, os.replace, fsync dir."""
     path = Path(path)
@@ -864,6 +878,7 @@ def apply_changes(
         out = serialize(store)
         # validate what we are about to write (the strict reader, as for every read)
         written = parse_catalog(out, path)
+        sweep_temp_files(path)
         write_atomic(path, out)
         try:
             st = os.stat(path)
@@ -1146,6 +1161,7 @@ def update_catalog(
         out = serialize(store)
         validate_syntax(_decode(out, str(path)), str(path))
         if out != before:
+            sweep_temp_files(path)
             write_atomic(path, out)
             result.written = True
     return result

@@ -134,7 +134,7 @@ def same_template(a: bytes, b: bytes) -> bool:
 
 def extract_template(config) -> tuple[Path, bool]:
     """Write the template if its content changed. Returns (path, written)."""
-    from .catalogs import CatalogError, load_template, locked, write_atomic
+    from .catalogs import CatalogError, load_template, locked, sweep_temp_files, write_atomic
 
     path = Path(config.template)
     with locked(path):
@@ -149,5 +149,6 @@ def extract_template(config) -> tuple[Path, bool]:
         old = path.read_bytes() if path.exists() else None
         if old is not None and same_template(old, new):
             return path, False
+        sweep_temp_files(path)
         write_atomic(path, new)
     return path, True
