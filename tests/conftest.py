@@ -56,6 +56,32 @@ def config(project_dir: Path):
     return load_config(project_dir)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 30) -> None:
+    """Wait until *proc* accepts connections on *port*; fail with its log if it exits."""
+    import socket
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(Path(log_path).read_text(errors="replace")) from None
+            time.sleep(0.1)
+    raise AssertionError(f"server on port {port} did not start within {timeout:.0f} s")
+
+
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, env=None):
     """Run the real `letterflow` console entry point in a subprocess."""
     return subprocess.run(

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import WEB_USERS
+from conftest import WEB_USERS, free_port, wait_for_server
 
 from workflow import audit, db
 from workflow.catalogs import load_catalog
@@ -34,14 +32,9 @@ REQUESTS = 200
 WORKERS = 16
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _start(project: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     log = open(project / f"server-{port}.log", "wb")  # noqa: SIM115 (a pipe could fill up)
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(project), "serve",
@@ -52,17 +45,7 @@ def _start(project: Path) -> tuple[subprocess.Popen, str]:
 
 
 def _wait(proc: subprocess.Popen, base: str) -> None:
-    port = int(base.rsplit(":", 1)[1])
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(Path(proc.log_path).read_text()) from None
-            time.sleep(0.1)
-    raise AssertionError(f"server {base} did not start")
+    wait_for_server(proc, int(base.rsplit(":", 1)[1]), proc.log_path)  # type: ignore[attr-defined]
 
 
 def _word(i: int) -> str:

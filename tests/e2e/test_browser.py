@@ -6,10 +6,8 @@ Also: Alt+Down / Ctrl+S, no CSP violation, and the same flow with JavaScript off
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,31 +22,18 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt install chromium)",
                 allow_module_level=True)
 import playwright.sync_api as playwright  # noqa: E402 (a declared test dependency)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import free_port, wait_for_server  # noqa: E402
 
 
 @pytest.fixture
 def server(web_project: Path, tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 (a pipe could fill up and stall the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(web_project), "serve",
          "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(log_path.read_text()) from None
-            time.sleep(0.1)
+    wait_for_server(proc, port, log_path)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import inspect
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -178,7 +179,7 @@ class Unit:
         return f"form {index}: " if total > 1 else ""
 
 
-class Check:
+class Check(ABC):
     """Base class of every QA check (subclasses must have a docstring)."""
 
     #: Stable id used in findings, ignore flags and ``letterflow checks``.
@@ -204,9 +205,9 @@ class Check:
         parts = doc.split("\n\n", 1)
         return " ".join(parts[1].split()) if len(parts) > 1 else ""
 
+    @abstractmethod
     def check(self, unit: Unit) -> Iterable[str | Problem]:
         """One-line problem descriptions for one message (a list; a generator also works)."""
-        raise NotImplementedError
 
     def check_catalog(self, catalog: Any, language: str) -> Iterable[str | Problem]:
         """Yield problems of the catalogue as a whole (header); none by default."""
