@@ -42,6 +42,27 @@ def test_a_new_engine_is_one_registry_line(tmp_path, monkeypatch):
     assert {"source": "en", "target": "fr", "via": None} in rows["pseudo2"]["pairs"]
 
 
+def test_a_new_online_service_is_one_registry_line(tmp_path, monkeypatch):
+    from workflow.commands.mt import provider_rows
+
+    line = registry.ProviderSpec(
+        "libre2", ".online:OnlineTranslator", network=True,
+        service=registry.Service("LibreTranslator", keys=("LIBRE2_KEY",),
+                                 languages="LIBRE_LANGUAGES_TO_CODES",
+                                 args={"api_key": "LIBRE2_KEY", "custom_url": "@url"}))
+    monkeypatch.setitem(registry.PROVIDERS, "libre2", line)
+    with pytest.raises(MTError, match="no API key: set the environment variable LIBRE2_KEY"):
+        get_translator("libre2", cfg(tmp_path), env={})
+    t = get_translator("libre2", cfg(tmp_path), env={"LIBRE2_KEY": "k"},
+                       base_url="http://127.0.0.1:9")
+    assert t.name == "libre2" and ("en", "fr") in t.supported_pairs()
+    client = t._client("en", "fr")  # the real deep-translator client, not called here
+    assert client.api_key == "k" and client._base_url == "http://127.0.0.1:9/"
+    monkeypatch.delenv("LIBRE2_KEY", raising=False)
+    row = {r["name"]: r for r in provider_rows(cfg(tmp_path))}["libre2"]
+    assert row["kind"] == "online" and row["status"] == "no key: set LIBRE2_KEY"
+
+
 def test_unknown_engine_names_the_registered_ones(tmp_path):
     with pytest.raises(MTError, match="unknown MT provider 'babelfish' .*apertium, pseudo, google"):
         get_translator("babelfish", cfg(tmp_path))

@@ -30,14 +30,13 @@ from urllib.parse import urlparse
 
 from ..errors import MTError
 from .base import MTUnavailable, Translator, split_text
-from .registry import NAMES, ProviderSpec, Service
 from .registry import PROVIDERS as REGISTRY
+from .registry import ProviderSpec, Service
 
 #: Online engine name -> its deep-translator service, derived from the registry.
 PROVIDERS: dict[str, Service] = {
     name: entry.service for name, entry in REGISTRY.items() if entry.service is not None
 }
-Provider = Service  # the former name of a service entry
 
 _CJK = {"zh", "ja", "ko"}
 _SPECIAL = {
@@ -188,9 +187,11 @@ class OnlineTranslator(Translator):
         env: dict | None = None,
         base_url: str | None = None,
     ):
-        if provider not in PROVIDERS:
-            raise MTError(f"unknown provider {provider!r} (known: {', '.join(NAMES)})")
-        self.provider = PROVIDERS[provider]
+        service = REGISTRY[provider].service if provider in REGISTRY else None
+        if service is None:
+            online = ", ".join(n for n, p in REGISTRY.items() if p.service is not None)
+            raise MTError(f"unknown online provider {provider!r} (known: {online})")
+        self.provider = service
         self.name = provider
         super().__init__(config, cache=cache)
         env = dict(os.environ if env is None else env)
