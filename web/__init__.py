@@ -64,7 +64,7 @@ def create_app(
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
-    from . import api, auth, export, history, review, security
+    from . import api, auth, errors, export, history, review, security
     from .core import LangConverter, Services
     from .sessions import CachedCookieSessionInterface
 
@@ -122,6 +122,7 @@ def create_app(
     login.unauthorized_handler(auth.unauthorized)
 
     security.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(history.bp)
