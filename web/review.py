@@ -113,13 +113,8 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
         raise NotFound("No such entry in this catalogue.")
     if outcome is not None:
         msg = outcome.message
-    findings = outcome.findings if outcome is not None and outcome.findings else None
-    if findings is None:
-        try:
-            findings = svc.check(cat, msg)
-        except Exception as exc:  # show the entry; approving it is refused meanwhile
-            log.exception("QA could not run for %s/%s", lang, context)
-            findings, error = [], error or f"The QA checks could not run: {exc}"
+    findings, glossary, qa_error = _qa(cat, msg, outcome)
+    error = error or qa_error
     prev, nxt = neighbours(lang, context)
     history = audit.history(svc.conn, lang, context)
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
@@ -127,10 +122,24 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
         "editor.html", lang=lang, msg=msg, findings=findings, prev=prev, next=nxt,
         next_open=next_open(lang, context), history=history, diff=diff, outcome=outcome,
         error=error, typed=typed, nplurals=cat.nplurals,
-        glossary=svc.glossary_terms(cat, msg), back=back, back_error=back_error,
+        glossary=glossary, back=back, back_error=back_error,
         summary=service.language_summary(lang),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
+
+
+def _qa(cat: Any, msg: Any, outcome: Any) -> tuple[list, list, str | None]:
+    """(findings, glossary terms, None), or ([], [], why) when QA cannot run: the entry
+    is still shown (and can be saved); approving it is refused meanwhile."""
+    svc = services()
+    try:
+        findings = outcome.findings if outcome is not None and outcome.findings else None
+        if findings is None:
+            findings = svc.check(cat, msg)
+        return findings, svc.glossary_terms(cat, msg), None
+    except Exception as exc:
+        log.exception("QA could not run for %s/%s", cat.language, msg.context)
+        return [], [], f"The QA checks could not run: {exc}"
 
 
 @bp.route("/l/<lang:lang>/e/<path:context>", methods=["GET"])
