@@ -89,3 +89,34 @@ def test_editor_and_progress_say_when_qa_cannot_run(fr, monkeypatch):
     assert r.status_code == 200 and "QA checks could not run" in r.get_data(as_text=True)
     langs = fr.get("/api/languages").json["languages"]
     assert langs[0]["qa_errors"] is None and "could not run" in langs[0]["qa_error"]
+
+
+def test_a_refused_write_is_503_busy_and_changes_nothing(fr, app, monkeypatch):
+    import errno
+
+    from workflow import catalogs
+
+    before = app.extensions["letterflow"].config.catalog("fr").read_bytes()
+    rev = fr.get(f"/api/l/fr/entries/{CTX}").json["entry"]["revision"]
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(catalogs, "apply_changes", full)
+    r = fr.post(f"/api/l/fr/entries/{CTX}", json={
+        "action": "save", "strings": ["Texte."], "base_revision": rev})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+    assert "No space left" in r.json["error"]
+    assert app.extensions["letterflow"].config.catalog("fr").read_bytes() == before
+
+
+def test_the_web_services_are_a_review_catalog_store(app):
+    import inspect
+
+    from workflow.review import CatalogStore
+
+    svc = app.extensions["letterflow"]
+    for name in ("catalog", "write", "check", "remember_findings"):
+        want = list(inspect.signature(getattr(CatalogStore, name)).parameters)[1:]
+        assert list(inspect.signature(getattr(svc, name)).parameters) == want, name
+    assert svc.config is not None and isinstance(type(svc).conn, property)
