@@ -1,6 +1,6 @@
-"""Localised :class:`~workflow.render.LetterModel` -> .docx bytes.
+"""Localised :class:`~workflow.export.model.LetterModel` -> .docx bytes.
 
-The only module importing python-docx besides :mod:`workflow.docx_oxml` (which holds every
+The only module importing python-docx besides :mod:`workflow.export.oxml` (which holds every
 raw-XML detail). Import it lazily: ``letterflow check`` must not load python-docx.
 
 A :class:`DocxWriter` prepares its package once (the template or python-docx's default
@@ -30,14 +30,15 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import docx_oxml as ox
+from ..errors import ExportError
+from . import oxml as ox
 from . import zipstore
-from .errors import ExportError
-from .render import LetterModel
+from .model import LetterModel
 
 DRAFT_HEADER = "DRAFT \u2014 not reviewed"
 UNREVIEWED_MARK = "[not reviewed] "
@@ -111,7 +112,7 @@ class DocxWriter:
                 if m == base.document_name:
                     members.append(zipstore.member(m, doc.part.blob))
                 elif m == base.core_name:
-                    members.append(zipstore.member(m, _core_blob(doc)))
+                    members.append(zipstore.member(m, _core_part(doc).blob))
                 else:
                     members.append(m)
             return zipstore.write_zip(members)
@@ -149,7 +150,7 @@ class DocxWriter:
         buf = io.BytesIO()
         doc.save(buf)
         document_name = str(doc.part.partname).lstrip("/")
-        core_name = str(doc.part.package._core_properties_part.partname).lstrip("/")
+        core_name = str(_core_part(doc).partname).lstrip("/")
         members: list = []
         with zipfile.ZipFile(buf) as z:
             for info in z.infolist():
@@ -184,7 +185,7 @@ class DocxWriter:
         for para in model.paragraphs:
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
-            p._p.style = style_id
+            ox.set_style_id(p, style_id)
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
             if not para.approved:
@@ -218,14 +219,16 @@ class DocxWriter:
         props.revision = 1
 
 
-def _core_blob(doc) -> bytes:
-    return doc.part.package._core_properties_part.blob
+def _core_part(doc):
+    """The package's core-properties part (``docProps/core.xml``), whose bytes go into each
+    letter after :meth:`DocxWriter._core_properties` has set them.
 
-
-def render_docx(model: LetterModel, template: Path | None = None,
-                appendix: Path | None = None) -> bytes:
-    """One-off convenience: a new :class:`DocxWriter` for one letter."""
-    return DocxWriter(template, appendix).render(model)
+    python-docx exposes only the properties, not the part (its own accessor is private); this
+    is the one place that finds the part, through the package's public relationship lookup.
+    ``doc.core_properties`` first creates the part when the template has none.
+    """
+    doc.core_properties  # noqa: B018 -- creates the part if the template has none
+    return doc.part.package.part_related_by(RT.CORE_PROPERTIES)
 
 
 def _builtin_look(doc) -> None:

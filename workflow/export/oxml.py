@@ -99,6 +99,12 @@ def apply_run(run, rpr) -> None:
     r.insert(0, copy.deepcopy(rpr))
 
 
+def set_style_id(paragraph, style_id: str) -> None:
+    """Give *paragraph* the paragraph style *style_id* (``w:pStyle``) without python-docx's
+    by-name style lookup, which is slow when done for every paragraph of every letter."""
+    paragraph._p.style = style_id
+
+
 def set_paragraph_direction(paragraph, direction: str, align: str) -> None:
     """Set ``w:bidi`` (for ``direction == "rtl"``) and ``w:jc`` for a *visual* alignment.
 
@@ -113,22 +119,6 @@ def set_paragraph_direction(paragraph, direction: str, align: str) -> None:
         ppr.insert_element_before(parse_xml(f"<w:bidi {nsdecls('w')}/>"), *_AFTER_BIDI)
     jc = _JC[(direction, align)]
     ppr.insert_element_before(parse_xml(f'<w:jc {nsdecls("w")} w:val="{jc}"/>'), *_AFTER_JC)
-
-
-def set_default_fonts(styles_element, style: RunStyle) -> None:
-    """Write fonts, size and language into ``w:docDefaults`` (styles.xml) as a baseline."""
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
-        styles_element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}/>")
-        defaults.insert(0, rpr_default)
-    old = rpr_default.find(qn("w:rPr"))
-    if old is not None:
-        rpr_default.remove(old)
-    rpr_default.append(run_properties(style))
 
 
 def set_style_complex_size(style_element, size_pt: float) -> None:
