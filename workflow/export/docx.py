@@ -19,7 +19,6 @@ properties. That is what makes it fast; the output is the same as saving with py
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import io
 import threading
@@ -32,7 +31,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..errors import ExportError
@@ -128,10 +126,7 @@ class DocxWriter:
 
     def _prepare(self, draft: bool) -> _Base:
         doc = docx.Document(io.BytesIO(self._template)) if self._template else docx.Document()
-        body = doc.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
+        ox.take_body(doc)  # the template's own body text is replaced by the letter
         if not self._template:
             _builtin_look(doc)
         style_ids = _ensure_styles(doc)
@@ -142,10 +137,7 @@ class DocxWriter:
             from docxcompose.composer import Composer
 
             Composer(doc).append(docx.Document(io.BytesIO(self._appendix)))
-            for child in list(body):
-                if child.tag != qn("w:sectPr"):
-                    appendix.append(child)
-                    body.remove(child)
+            appendix = ox.take_body(doc)
         doc.core_properties.revision = 1  # creates the core part if the template has none
         buf = io.BytesIO()
         doc.save(buf)
@@ -163,11 +155,7 @@ class DocxWriter:
     # -- per letter ---------------------------------------------------------------------
     def _fill_body(self, base: _Base, model: LetterModel) -> None:
         doc = base.doc
-        body = doc.element.body
-        sect = body.find(qn("w:sectPr"))
-        for child in list(body):
-            if child is not sect:
-                body.remove(child)
+        ox.take_body(doc)
         rtl = model.direction == "rtl"
         style = ox.RunStyle(
             lang=model.lang_tag,
@@ -197,8 +185,7 @@ class DocxWriter:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
             ox.apply_run(brk.runs[0], rpr)
-            for element in base.appendix:
-                sect.addprevious(copy.deepcopy(element))
+            ox.append_body(doc, base.appendix)
         section = doc.sections[-1]
         width, height = ox.page_size_twips(model.paper)
         section.page_width = width * 635  # twips -> EMU
