@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
     "user": "workflow.commands.users:user",
+    "countries": "workflow.commands.countries:countries",
 }
 
 #: Commands that need a package workflow/ must not import (only ``serve``: it needs Flask)

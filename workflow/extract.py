@@ -27,6 +27,11 @@ def translator_comments(letter: Letter, block) -> list[str]:
         f"role: {block.role}{where} ({role_desc}); block {block.index} of {len(letter.blocks)}"
         f" in letter {letter.id}"
     ]
+    if block.variant:
+        lines.append(
+            f"form of address: {block.variant} ({letter.forms.get(block.variant, '')}); the "
+            "source is the same for every form: write what this addressee needs"
+        )
     for name in block.placeholders:
         lines.append(f"placeholder {{{name}}}: {letter.placeholders.get(name, '')}")
     if block.plural:

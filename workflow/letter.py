@@ -74,6 +74,7 @@ class Block:
     position: int  # 1-based position among blocks of the same role
     of: int  # number of blocks with that role
     index: int = 0  # 1-based position in the letter
+    variant: str | None = None  # form of address ("minister-f") of a salutation/closing variant
 
     @property
     def translatable(self) -> bool:
@@ -97,11 +98,20 @@ class Letter:
     plural_placeholder: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    #: forms of address the letter declares: name -> note for translators
+    forms: dict[str, str] = field(default_factory=dict)
+    #: salutation/closing variants, one per (block, form): their own catalogue messages
+    variants: list[Block] = field(default_factory=list)
 
     @property
     def messages(self) -> list[Block]:
-        """The translatable blocks, in letter order."""
-        return [b for b in self.blocks if b.translatable]
+        """The translatable blocks, in letter order, each followed by its variants."""
+        out: list[Block] = []
+        for b in self.blocks:
+            if b.translatable:
+                out.append(b)
+                out.extend(v for v in self.variants if v.id.split("#", 1)[0] == b.id)
+        return out
 
     def block(self, block_id: str) -> Block:
         for b in self.blocks:
@@ -212,6 +222,7 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         plural_field=plural_field,
         plural_placeholder=plural_placeholder,
         roles=roles,
+        forms=_forms_of_address(meta, where),
     )
 
     # Split the body into (header line, role, id, [(lineno, text)...]) blocks.
@@ -308,7 +319,41 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 index=len(letter.blocks) + 1,
             )
         )
+    letter.variants = _variants(letter)
     return letter
+
+
+#: Roles whose wording depends on the form of address.
+VARIANT_ROLES = ("salutation", "closing")
+
+
+def _forms_of_address(meta: dict, where: str) -> dict[str, str]:
+    """``[forms_of_address]`` in the front matter: name = "note for translators"."""
+    table = meta.get("forms_of_address") or {}
+    if not isinstance(table, dict):
+        raise LetterError("[forms_of_address] must be a table: name = \"note\"", where, 2)
+    for name in table:
+        if not _ID.match(name):
+            raise LetterError(
+                f"form of address {name!r} must be lower-case letters, digits, -", where, 2)
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def _variants(letter: Letter) -> list[Block]:
+    """One message per salutation/closing block and declared form of address: the same
+    source text, its own msgctxt ``<letter>/<block>#<form>``, reviewed on its own."""
+    out: list[Block] = []
+    for block in letter.blocks:
+        if block.role not in VARIANT_ROLES:
+            continue
+        for form in letter.forms:
+            out.append(Block(
+                id=f"{block.id}#{form}", role=block.role, context=f"{block.context}#{form}",
+                text=block.text, text_plural=block.text_plural, line=block.line,
+                placeholders=block.placeholders, position=block.position, of=block.of,
+                index=block.index, variant=form,
+            ))
+    return out
 
 
 def _block_text(

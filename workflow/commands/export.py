@@ -26,9 +26,12 @@ from ..cli import get_config
               help="Letter source (default: the first configured letter).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
+@click.option("--pdf", is_flag=True,
+              help="Also write a PDF of each letter (LibreOffice headless, fonts embedded).")
 @click.pass_context
 def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts: bool,
-           template: Path | None, appendix: Path | None, letter: Path | None, fmt: str) -> None:
+           template: Path | None, appendix: Path | None, letter: Path | None, fmt: str,
+           pdf: bool) -> None:
     """Write one .docx per recipient of RECIPIENTS (a CSV file), manifest.json and letters.zip.
 
     Only languages whose catalogue is fully approved and free of QA errors are exported;
@@ -44,7 +47,7 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         out = cfg.root / cfg.export.get("out", "dist")
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
-                           template=template, appendix=appendix)
+                           template=template, appendix=appendix, pdf=pdf)
     except GateClosed as exc:
         if fmt == "json":
             click.echo(json.dumps({"ok": False, "blocked": {
@@ -83,6 +86,16 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     fallbacks = sum(1 for f in result.files if f.recipient.source_fallback)
     if fallbacks:
         click.echo(f"  {fallbacks} in the source language (fallback: no catalogue)")
+    free = [f for f in result.files if f.free_salutation]
+    if free:
+        click.echo(f"  {len(free)} with a free-text salutation from the recipients file "
+                   f"(NOT reviewed): {', '.join(f.filename for f in free[:5])}")
+    overridden = [f for f in result.files if f.country_overrides]
+    if overridden:
+        click.echo(f"  {len(overridden)} with a country phrase from the recipients file")
+    pdfs = sum(1 for f in result.files if f.pdf)
+    if pdfs:
+        click.echo(f"  {pdfs} PDF(s) written next to the .docx files")
     click.echo(f"  manifest: {result.manifest}\n  zip: {result.zip}")
 
 

@@ -36,6 +36,7 @@ from docx.shared import Cm, Pt
 from ..errors import ExportError
 from . import oxml as ox
 from . import zipstore
+from .digits import numbering_system
 from .model import LetterModel
 
 DRAFT_HEADER = "DRAFT \u2014 not reviewed"
@@ -90,18 +91,20 @@ class _Base:
 class DocxWriter:
     """Renders letter models to .docx bytes. Thread-safe (one letter at a time)."""
 
-    def __init__(self, template: Path | None = None, appendix: Path | None = None) -> None:
+    def __init__(self, template: Path | None = None, appendix: Path | None = None,
+                 page: dict | None = None) -> None:
+        self.page = PageOptions.from_config(page)
         self.template = Path(template) if template else None
         self.appendix = Path(appendix) if appendix else None
         self._template = _read_docx(self.template, "template")
         self._appendix = _read_docx(self.appendix, "appendix")
-        self._bases: dict[bool, _Base] = {}
+        self._bases: dict[tuple, _Base] = {}
         self._lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------
     def render(self, model: LetterModel, *, now: _dt.datetime | None = None) -> bytes:
         with self._lock:
-            base = self._base(model.draft)
+            base = self._base(model.draft, _footer_key(model))
             self._fill_body(base, model)
             self._core_properties(base, model, now or _dt.datetime.now(_dt.UTC))
             doc = base.doc
@@ -119,12 +122,13 @@ class DocxWriter:
         Path(path).write_bytes(self.render(model))
 
     # -- preparation (once per writer and draft flag) -----------------------------------
-    def _base(self, draft: bool) -> _Base:
-        if draft not in self._bases:
-            self._bases[draft] = self._prepare(draft)
-        return self._bases[draft]
+    def _base(self, draft: bool, footer: tuple) -> _Base:
+        key = (draft, footer)
+        if key not in self._bases:
+            self._bases[key] = self._prepare(draft, footer)
+        return self._bases[key]
 
-    def _prepare(self, draft: bool) -> _Base:
+    def _prepare(self, draft: bool, footer: tuple = ()) -> _Base:
         doc = docx.Document(io.BytesIO(self._template)) if self._template else docx.Document()
         ox.take_body(doc)  # the template's own body text is replaced by the letter
         if not self._template:
@@ -132,6 +136,11 @@ class DocxWriter:
         style_ids = _ensure_styles(doc)
         if draft:
             _add_draft_header(doc)
+        if footer and self.page.page_numbers:
+            _add_page_numbers(doc, footer)
+        ox.set_auto_hyphenation(doc.settings.element, self.page.hyphenate)
+        if not self.page.justify:
+            doc.styles[ROLE_STYLES["body"]].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         appendix: list = []
         if self._appendix:
             from docxcompose.composer import Composer
@@ -170,30 +179,44 @@ class DocxWriter:
         mark_rpr = ox.run_properties(
             ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
         )
-        for para in model.paragraphs:
+        cs_sizes = {}
+        if model.complex_script:  # w:szCs on every run: the size Word uses for Arabic script
+            cs_sizes = {size: (ox.run_properties(_sized(style, size)),
+                               ox.run_properties(_sized(style, size), highlight="yellow"))
+                        for size in set(_ROLE_SIZES.values()) | {_BODY_SIZE}}
+        tail = _closing_start(model)
+        body_align = "justify" if self.page.justify else "right"
+        for i, para in enumerate(model.paragraphs):
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
             if rtl:
-                ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
+                ox.set_paragraph_direction(p, "rtl", body_align if para.role == "body" else "right")
+            if model.east_asian:
+                ox.no_autospace(p)
+            if tail is not None and i >= tail:
+                ox.keep_together(p, with_next=i < len(model.paragraphs) - 1)
+            plain, drafted = cs_sizes.get(_ROLE_SIZES.get(para.role, _BODY_SIZE), (rpr, rpr_draft))
             if not para.approved:
                 ox.apply_run(p.add_run(UNREVIEWED_MARK), mark_rpr)
-                ox.apply_run(p.add_run(para.text), rpr_draft)
+                ox.apply_run(p.add_run(para.text), drafted)
             else:
-                ox.apply_run(p.add_run(para.text), rpr)
+                ox.apply_run(p.add_run(para.text), plain)
         if base.appendix:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
             ox.apply_run(brk.runs[0], rpr)
             ox.append_body(doc, base.appendix)
         section = doc.sections[-1]
+        ox.set_page_number_format(section, ox.PAGE_NUMBER_FORMATS.get(
+            numbering_system(model.locale), "decimal"))
         width, height = ox.page_size_twips(model.paper)
         section.page_width = width * 635  # twips -> EMU
         section.page_height = height * 635
 
     def _core_properties(self, base: _Base, model: LetterModel, now: _dt.datetime) -> None:
         props = base.doc.core_properties
-        props.title = model.title
+        props.title = model.title_text or model.title
         props.subject = model.country_name
         props.language = model.lang_tag
         props.author = model.author
@@ -204,6 +227,72 @@ class DocxWriter:
         props.created = stamp
         props.modified = stamp
         props.revision = 1
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """``[tool.letterflow.export.page]``: hyphenate (default true: w:autoHyphenation),
+    justify (default: as hyphenate -- justified text only where words can be hyphenated,
+    else flush left), page_numbers (default true: "PAGE / NUMPAGES" in the footer)."""
+
+    hyphenate: bool = True
+    justify: bool = True
+    page_numbers: bool = True
+
+    @classmethod
+    def from_config(cls, table: dict | None) -> PageOptions:
+        table = dict(table or {})
+        unknown = set(table) - {"hyphenate", "justify", "page_numbers"}
+        if unknown:
+            raise ExportError(f"[tool.letterflow.export.page]: unknown key(s) "
+                              f"{', '.join(sorted(unknown))} (hyphenate, justify, page_numbers)")
+        for key, value in table.items():
+            if not isinstance(value, bool):
+                raise ExportError(f"[tool.letterflow.export.page] {key} must be true or false")
+        hyphenate = table.get("hyphenate", True)
+        return cls(hyphenate, table.get("justify", hyphenate), table.get("page_numbers", True))
+
+
+_BODY_SIZE = 11.0
+_ROLE_SIZES = {"cc": 9.0}
+
+
+def _sized(style, size: float):
+    from dataclasses import replace
+
+    return replace(style, size_pt=size)
+
+
+def _closing_start(model: LetterModel) -> int | None:
+    """Index of the closing paragraph (or the first signature): from there to the end, the
+    lines are kept on one page (closing, signature block, cc)."""
+    for role in ("closing", "signature"):
+        for i, p in enumerate(model.paragraphs):
+            if p.role == role:
+                return i
+    return None
+
+
+def _footer_key(model: LetterModel) -> tuple:
+    return (model.lang_tag, model.direction == "rtl", model.fonts.complex, model.fonts.east_asia,
+            model.east_asian, model.complex_script)
+
+
+def _add_page_numbers(doc, key: tuple) -> None:
+    """"PAGE / NUMPAGES" centred in the footer of every section (a template's own footer
+    text is kept; the numbers go below it)."""
+    lang, rtl, complex_font, east_font, east, complex_ = key
+    rpr = ox.run_properties(ox.RunStyle(
+        lang=lang, complex_font=complex_font, east_asia_font=east_font,
+        east_asia_lang=lang if east else None, bidi_lang=lang if complex_ else None, rtl=rtl,
+        size_pt=9))
+    for section in doc.sections:
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        paragraphs = footer.paragraphs
+        p = paragraphs[0] if paragraphs and not paragraphs[0].text.strip() else \
+            footer.add_paragraph()
+        ox.page_number_paragraph(p, rpr, rtl=rtl)
 
 
 def _core_part(doc):
@@ -224,6 +313,7 @@ def _builtin_look(doc) -> None:
     normal.font.size = Pt(11)
     normal.paragraph_format.space_after = Pt(6)
     ox.set_style_complex_size(normal.element, 11)
+    normal.paragraph_format.widow_control = True
     for section in doc.sections:
         section.top_margin = section.bottom_margin = Cm(2.5)
         section.left_margin = section.right_margin = Cm(2.5)
@@ -257,6 +347,8 @@ def _ensure_styles(doc) -> dict[str, str]:
             elif role == "cc":
                 fmt.space_before = Pt(24)
                 style.font.size = Pt(9)
+                ox.set_style_complex_size(style.element, 9)
+        style.paragraph_format.widow_control = True
         ids[role] = style.style_id
     return ids
 

@@ -57,6 +57,11 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
                 "approved_at": plan.statuses[f.language].approval.get("at"),
                 "draft": f.draft,
                 "unapproved": f.unapproved,
+                "form_of_address": f.form or None,
+                "unreviewed": (["salutation: free text from the recipients file"]
+                               if f.free_salutation else []),
+                "country_overrides": f.country_overrides,
+                "pdf": f.pdf,
                 "sha256": f.sha256,
                 "bytes": f.size,
             }

@@ -31,6 +31,7 @@ from .recipients import Recipient
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_COUNTRY_COLUMNS = frozenset({"country_name", "country_of", "country_to"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ class LetterModel:
     recipient: Recipient | None = None
     source_fallback: bool = False
     values: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: countries-catalogue contexts used here that are not approved ("country/FR/of: draft")
+    country_pending: tuple[str, ...] = ()
+    #: slot -> phrase the recipients file gave instead of the catalogue (manifest records it)
+    country_overrides: Mapping[str, str] = field(default_factory=dict, hash=False,
+                                                 compare=False)
+    title_text: str = ""  # the document title in the letter's language (core properties)
 
     @property
     def draft(self) -> bool:
@@ -109,16 +116,20 @@ def build_model(
     author: str | None = None,
     values: Mapping[str, object] | None = None,
     flagged: Collection[str] = (),
+    countries=None,
+    forms: Mapping[str, str] | None = None,
 ) -> LetterModel:
     """Localise *letter* for *recipient* with *catalog* (``None`` = the source language).
 
     *values* override letter fields (e.g. ``{"signatories": 21}``) and placeholders.
     *flagged* are message contexts with an error-severity QA finding: shown, never approved.
+    *countries* is the language's ``countries`` catalogue (:mod:`.countries`): the phrases of
+    ``{country}``, ``{country_of}``, ``{country_to}``; a paragraph using one that is not
+    approved is a draft. *forms*: the letter's forms of address (:mod:`.address`).
     Raises :class:`ExportError` naming the message on a broken placeholder or an XML-illegal
     character (the QA checks report those before export).
     """
     from babel import Locale
-    from babel.dates import format_date
 
     language = recipient.language if catalog is not None else source_language
     if catalog is not None and getattr(catalog, "language", language) != language:
@@ -130,11 +141,14 @@ def build_model(
     except KeyError:
         raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
     count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
-    date_text = format_date(letter.date, format="long", locale=locale_id)
+    phrases, pending, overridden = _country_slots(countries, recipient, country_name)
+    subst.update(phrases)
+    date_text = localised_date(letter.date, locale_id)
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
-                      nplurals=nplurals, subst=subst, language=language, flagged=flagged)
-    paragraphs = _paragraphs(letter, recipient, date_text, text_of)
+                      nplurals=nplurals, subst=subst, language=language, flagged=flagged,
+                      pending=pending)
+    paragraphs = _paragraphs(letter, recipient, date_text, text_of, forms or {})
     sender = next((p.text for p in paragraphs if p.role == "sender"), "")
     return LetterModel(
         letter_id=letter.id,
@@ -156,6 +170,9 @@ def build_model(
         source_fallback=recipient.source_fallback or (
             catalog is None and recipient.language != source_language),
         values=subst,
+        country_pending=tuple(sorted(pending.values())),
+        country_overrides=overridden,
+        title_text=_title_text(paragraphs, letter.title),
     )
 
 
@@ -170,7 +187,7 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
                    values: Mapping[str, object] | None) -> tuple[int | None, dict[str, str]]:
     """(the plural count, placeholder -> text): letter fields formatted by CLDR, then the
     recipient's columns, then *values*."""
-    from babel.numbers import format_decimal
+    from .digits import format_number
 
     fields = dict(letter.fields)
     if values:
@@ -183,13 +200,14 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
             raise ExportError(f"letter field {letter.plural_field!r} must be a whole number")
         count = raw_count
         if letter.plural_placeholder:
-            subst[letter.plural_placeholder] = format_decimal(count, locale=locale_id)
+            subst[letter.plural_placeholder] = format_number(count, locale_id)
     for key, value in fields.items():
         if isinstance(value, int) and not isinstance(value, bool):
-            subst.setdefault(key, format_decimal(value, locale=locale_id))
+            subst.setdefault(key, format_number(value, locale_id))
         else:
             subst.setdefault(key, str(value))
-    subst.update({k: v for k, v in recipient.fields.items() if v})
+    subst.update({k: v for k, v in recipient.fields.items()
+                  if v and k not in _COUNTRY_COLUMNS})
     subst.update({
         "country": country_name, "name": recipient.name, "title": recipient.title,
         "email": recipient.email,
@@ -200,11 +218,17 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
 
 
 def _paragraphs(letter, recipient: Recipient, date_text: str,
-                text_of: Callable[..., Paragraph]) -> list[Paragraph]:
-    """The letter's blocks in order, with the date and the recipient's lines inserted."""
+                text_of: Callable[..., Paragraph], forms: Mapping[str, str]) -> list[Paragraph]:
+    """The letter's blocks in order, with the date and the recipient's lines inserted; a
+    salutation or closing in the recipient's form of address (:mod:`.address`)."""
+    from .address import choose_variant
+
     paragraphs: list[Paragraph] = []
     recipient_done = False
     for block in letter.blocks:
+        if getattr(block, "variant", None):
+            continue  # a form-of-address variant: chosen below in place of its base block
+        block = choose_variant(letter, block, recipient)
         if block.role == "date":
             paragraphs.append(Paragraph("date", date_text, True, None, "data"))
             continue
@@ -221,12 +245,55 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
 
 
 def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
-                    flagged) -> Paragraph:
+                    flagged, pending) -> Paragraph:
     text, state = _translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
+    if state in ("approved", "source") and any("{" + n + "}" in text for n in pending):
+        state = "draft"  # the country phrase it uses is not approved yet
     text = _fill(text, subst, block.context, language)
     return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
+
+
+def _country_slots(countries, recipient: Recipient, cldr_name: str
+                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(placeholder -> phrase, placeholder -> why not approved, slot -> CSV override)."""
+    from .countries import FORMS
+    from .country_catalog import country_phrases, overrides_of
+
+    overrides = overrides_of(recipient.fields)
+    phrases, unapproved = country_phrases(countries, recipient.country, FORMS, overrides)
+    pending: dict[str, str] = {}
+    for line in unapproved:
+        form = line.split(":", 1)[0].rsplit("/", 1)[1]
+        pending[FORMS[form]] = line
+    phrases.setdefault("country", cldr_name)  # no catalogue entry: CLDR's name, as a draft
+    for name in FORMS.values():
+        phrases.setdefault(name, phrases["country"])
+    return phrases, pending, overrides
+
+
+def localised_date(date, locale_id: str) -> str:
+    """CLDR's long date in the locale's default numbering system (Arabic-Indic digits for
+    ar_EG / ar_SA), without the stray spaces Babel leaves in Korean ("2012년 10월 31일")."""
+    from babel.dates import format_date
+
+    from .digits import localise_digits
+
+    text = format_date(date, format="long", locale=locale_id)
+    if locale_id.split("_")[0] == "ko":
+        text = re.sub(r"(\d)\s+(년|월|일)", r"\1\2", text)
+    return localise_digits(text, locale_id)
+
+
+def _title_text(paragraphs: list[Paragraph], fallback: str) -> str:
+    """The document title in the letter's language: the subject line when the letter has
+    one, else the sender line, else the letter's (source-language) title."""
+    for role in ("subject", "sender"):
+        for p in paragraphs:
+            if p.role == role and p.text:
+                return p.text
+    return fallback
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:

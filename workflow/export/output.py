@@ -39,16 +39,29 @@ def write_folder(plan: ExportPlan, out: Path, progress: Progress | None = None
                 (tmp / record.filename).write_bytes(data)
                 zf.writestr(record.filename, data, compress_type=zipfile.ZIP_STORED)
                 files.append(record)
+            if getattr(plan, "pdf", False):
+                _add_pdfs(tmp, files, zf)
             manifest = manifest_json(plan, files)
             (tmp / "manifest.json").write_text(manifest, encoding="utf-8")
             zf.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
         for path in tmp.iterdir():
             _fsync(path)
-        _move_into_place(tmp, out, [f.filename for f in files])
+        _move_into_place(tmp, out, [f.filename for f in files] + [f.pdf for f in files if f.pdf])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return files
+
+
+def _add_pdfs(tmp: Path, files: list[ExportedLetter], zf: zipfile.ZipFile) -> None:
+    """PDF of every letter (one batched LibreOffice run, :mod:`.pdf`), into the folder and
+    the zip; each record gets its PDF's name."""
+    from .pdf import convert_batch
+
+    pdfs = convert_batch([tmp / f.filename for f in files], tmp)
+    for record, pdf in zip(files, pdfs, strict=True):
+        record.pdf = pdf.name
+        zf.write(pdf, pdf.name, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def manifest_json(plan: ExportPlan, files: list[ExportedLetter]) -> str:

@@ -8,7 +8,14 @@ Columns (header row required, any order, names case-insensitive):
                 country's official languages in CLDR (by population) that has a catalogue
 ``name``        optional: the recipient's name (``H.E. Ms Jane Doe``)
 ``title``       optional: the recipient's title (``Minister for Foreign Affairs``)
-``salutation``  optional: replaces the catalogue's default salutation for this recipient
+``form``        optional: the form of address (one the letter declares in
+                ``[forms_of_address]``, e.g. ``minister-f``): picks the reviewed variant of the
+                salutation and of the complimentary close
+``salutation``  optional: free text replacing the salutation (not reviewed: flagged in the
+                summary and manifest.json)
+``country_name`` / ``country_of`` / ``country_to``  optional: the country phrase for
+                ``{country}`` / ``{country_of}`` / ``{country_to}``, overriding the
+                ``countries`` catalogue (recorded in manifest.json)
 ``address``     optional: address lines; several lines inside one quoted cell, or columns
                 ``address1``, ``address2``... (``address_line_1``... also accepted)
 ``email``       optional
@@ -66,6 +73,7 @@ class Recipient:
     name: str = ""
     title: str = ""
     salutation: str = ""
+    form: str = ""  # form of address: picks the salutation/closing variant
     address: tuple[str, ...] = ()
     email: str = ""
     fallback: bool = False  # the file allows the source-language fallback
@@ -299,11 +307,12 @@ class _Table:
             if line.strip()
         )
         known = {"country", "language", "name", "title", "salutation", "email", "fallback",
-                 *self.address_cols}
+                 "form", *self.address_cols}
         return Recipient(
             row=rowno, country=country, language=language or self.source_language,
             name=values.get("name", ""), title=values.get("title", ""),
-            salutation=values.get("salutation", ""), address=address,
+            salutation=values.get("salutation", ""), form=values.get("form", "").casefold(),
+            address=address,
             email=values.get("email", ""), fallback=fallback, source_fallback=language is None,
             wanted_language=wanted or language or self.source_language,
             fields={c: v for c, v in values.items() if c and c not in known},

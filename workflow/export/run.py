@@ -64,6 +64,8 @@ class LanguageStatus:
     flagged: set[str] = field(default_factory=set)  # contexts with an error-severity finding
     approval: dict = field(default_factory=dict)  # {"by": [...], "at": ..., "source": ...}
     summary: str = ""
+    countries: object | None = None  # the language's countries catalogue (or None)
+    country_forms: set[str] = field(default_factory=set)  # slots the letter's text uses
 
     @property
     def ok(self) -> bool:
@@ -81,6 +83,10 @@ class ExportedLetter:
     size: int
     paper: str
     country_name: str
+    form: str = ""
+    free_salutation: bool = False  # the salutation came from the CSV: nobody reviewed it
+    country_overrides: dict = field(default_factory=dict)
+    pdf: str | None = None
 
 
 @dataclass
@@ -170,13 +176,15 @@ class ExportPlan:
     template: Path | None = None
     appendix: Path | None = None
     _writer: object | None = None
+    pdf: bool = False
 
     @property
     def writer(self):
         if self._writer is None:
             from .docx import DocxWriter
 
-            self._writer = DocxWriter(self.template, self.appendix)
+            self._writer = DocxWriter(self.template, self.appendix,
+                                      page=self.config.export.get("page"))
         return self._writer
 
     def model(self, recipient: Recipient):
@@ -188,7 +196,7 @@ class ExportPlan:
             source_language=self.config.source_language,
             fonts=self.config.export.get("fonts"),
             author=self.config.export.get("author"),
-            flagged=status.flagged,
+            flagged=status.flagged, countries=status.countries, forms=self.letter.forms,
         )
 
     def documents(self, progress: Progress | None = None
@@ -204,7 +212,9 @@ class ExportPlan:
                 filename=name, recipient=recipient, language=model.language, draft=model.draft,
                 unapproved=[p.context or p.role for p in model.unapproved],
                 sha256=hashlib.sha256(data).hexdigest(), size=len(data), paper=model.paper,
-                country_name=model.country_name,
+                country_name=model.country_name, form=recipient.form,
+                free_salutation=bool(recipient.salutation),
+                country_overrides=dict(model.country_overrides),
             ), data
             if progress:
                 progress(i, total, recipient)
@@ -225,6 +235,7 @@ def plan_export(
     template: Path | str | None = None,
     appendix: Path | str | None = None,
     languages: Iterable[str] | None = None,
+    pdf: bool = False,
 ) -> ExportPlan:
     """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
     from ..letter import load_letter
@@ -244,17 +255,51 @@ def plan_export(
         recipient_list = [r for r in recipient_list if r.language in wanted]
     if not recipient_list:
         raise ExportError("no recipients to export")
+    from .address import check_forms
+
+    check_forms(the_letter, recipient_list)
     statuses: dict[str, LanguageStatus] = {}
     for r in recipient_list:
         if r.language not in statuses:
             statuses[r.language] = language_status(config, r.language, letter=the_letter)
+    country_gate(config, the_letter, recipient_list, statuses)
     blocked = [s for s in statuses.values() if not s.ok]
     if blocked and not allow_drafts:
         raise GateClosed(blocked)
     plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
-                      Path(template) if template else None, Path(appendix) if appendix else None)
+                      Path(template) if template else None, Path(appendix) if appendix else None,
+                      pdf=pdf)
+    if pdf:
+        from .pdf import find_soffice
+
+        find_soffice()  # a missing LibreOffice fails now, before anything is written
     plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
     return plan
+
+
+def country_gate(config, letter, recipients: list[Recipient],
+                 statuses: dict[str, LanguageStatus]) -> None:
+    """Load each language's countries catalogue and add to its blocking list the country
+    phrases the recipients need that are not approved (only those: not all 193 x 3)."""
+    from .countries import DOMAIN, forms_in
+    from .country_catalog import country_phrases, load_country_catalog, overrides_of
+
+    for language, status in statuses.items():
+        status.countries = load_country_catalog(config, language)
+        if status.catalog is None:
+            texts = [t for b in letter.messages for t in (b.text, b.text_plural) if t]
+        else:
+            texts = [s for m in status.catalog.active() for s in m.strings]
+        status.country_forms = forms_in(texts)
+    seen: set[tuple[str, str]] = set()
+    for r in recipients:
+        status = statuses[r.language]
+        _, unapproved = country_phrases(status.countries, r.country, status.country_forms,
+                                        overrides_of(r.fields))
+        for line in unapproved:
+            if (r.language, line) not in seen:
+                seen.add((r.language, line))
+                status.blocking.append(f"{line} ({DOMAIN}.po)")
 
 
 def run_export(
@@ -295,10 +340,13 @@ def preview_model(config, language: str, country: str, *, letter: Path | str | N
             raise ExportError(f"no catalogue for {language} (run `letterflow update`)")
         status = language_status(config, language, letter=the_letter)
     recipient = Recipient(row=0, country=country, language=language, name=name, title=title)
+    from .country_catalog import load_country_catalog
+
     return build_model(
         the_letter, status.catalog, recipient, source_language=config.source_language,
         fonts=config.export.get("fonts"), author=config.export.get("author"),
-        flagged=status.flagged,
+        flagged=status.flagged, countries=load_country_catalog(config, language),
+        forms=the_letter.forms,
     )
 
 
