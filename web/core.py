@@ -21,6 +21,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from workflow import db
 from workflow.errors import ConfigError, LetterflowError
+from workflow.textrules import PLACEHOLDER_DISPLAY as PLACEHOLDER_RE
 
 log = logging.getLogger("letterflow.web")
 
@@ -30,8 +31,6 @@ PATH_CHECK_INTERVAL = 1.0
 #: Seconds a request waits for this process's write of a catalogue to finish (and cache
 #: the catalogue it wrote) before parsing the changed file itself.
 WRITER_WAIT = 0.25
-PLACEHOLDER_RE = re.compile(
-    r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
 
 
 class LangConverter(BaseConverter):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +19,14 @@ from flask import abort, current_app
 
 from workflow import audit
 from workflow.errors import CatalogError
+from workflow.textrules import CONTROL as _CONTROL
+from workflow.textrules import MT_DAMAGED_FLAG as MT_DAMAGED
 
 from .core import services
 
 log = logging.getLogger("letterflow.web")
 
 ACTIONS = ("save", "approve", "reject", "revert")
-MT_DAMAGED = "letterflow-mt-damaged"
-#: Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class InputError(Exception):

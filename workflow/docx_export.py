@@ -38,9 +38,10 @@ from . import docx_oxml as ox
 from . import zipstore
 from .errors import ExportError
 from .render import LetterModel
+from .textrules import DRAFT_BANNER as DRAFT_HEADER
+from .textrules import UNREVIEWED_MARK as _MARK
 
-DRAFT_HEADER = "DRAFT \u2014 not reviewed"
-UNREVIEWED_MARK = "[not reviewed] "
+UNREVIEWED_MARK = _MARK + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ExportError, LetterflowError
+from .fileio import fsync_path as _fsync
 from .recipients import Recipient, load_recipients
 
 Progress = Callable[[int, int, Recipient], None]
@@ -419,14 +420,6 @@ def _move_into_place(tmp: Path, out: Path, names: list[str]) -> None:
     for name in [*names, "manifest.json", "letters.zip"]:
         os.replace(tmp / name, out / name)
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -9,8 +9,6 @@ catalogue's own ``Plural-Forms``), the text direction and the paper size.
 
 from __future__ import annotations
 
-import gettext
-import re
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +16,8 @@ from functools import lru_cache
 
 from .errors import ExportError
 from .recipients import Recipient
+from .textrules import XML_ILLEGAL as _XML_ILLEGAL
+from .textrules import plural_function as _compile_plural
 
 #: CLDR supplemental measurementData, <paperSize type="US-Letter" territories="...">.
 LETTER_PAPER_TERRITORIES = frozenset(
@@ -51,8 +51,6 @@ COMPLEX_SCRIPTS = frozenset({
     "Arab", "Hebr", "Thaa", "Syrc", "Deva", "Thai", "Beng", "Taml", "Khmr", "Mymr", "Sinh",
     "Laoo", "Guru", "Gujr", "Knda", "Mlym", "Telu", "Orya", "Tibt",
 })
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,7 @@ def fonts_for(language: str, overrides: Mapping[str, str] | None = None) -> Font
 def plural_function(plural_expr: str) -> Callable[[int], int]:
     """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
     try:
-        return gettext.c2py(plural_expr)
+        return _compile_plural(plural_expr)
     except (ValueError, SyntaxError) as exc:
         raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
 
