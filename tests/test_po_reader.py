@@ -135,3 +135,20 @@ def test_agrees_with_pypo_on_what_pypo_writes(seed):
     assert len(fast) == len(slow) == 40
     for a, b in zip(fast, slow, strict=True):
         assert a == type(a)(**{**b.__dict__, "line": a.line}), a.context
+
+
+def test_obsolete_and_active_entries_without_blank_lines_between_read_as_pypo_reads_them():
+    text = (
+        'msgid "a"\nmsgstr "b"\n#~ msgid "c"\n#~ msgstr "d"\n'
+        'msgid "e"\nmsgstr "f"\n#~ msgctxt "g"\n#~ msgid "g"\n#~ msgstr ""\n#~ "h"\n'
+    )
+    _, msgs = read_messages(text, "x.po")
+    store = pypo.pofile()
+    store.parse(text.encode())
+    slow = [to_message(u) for u in store.units if not u.isheader()]
+    assert [(m.source, m.obsolete) for m in msgs] == [
+        ("a", False), ("c", True), ("e", False), ("g", True)
+    ]
+    assert [(m.source, m.obsolete, m.strings) for m in msgs] == [
+        (m.source, m.obsolete, m.strings) for m in slow
+    ]

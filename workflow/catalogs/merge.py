@@ -3,7 +3,6 @@ semantics (and without Babel's quadratic fuzzy matching); :func:`catalog_in_sync
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +136,8 @@ def _obsolete(store: pypo.pofile, old: pypo.pounit) -> None:
 
 
 def _similar(a: str, b: str) -> float:
+    import difflib  # here, not at the top: `letterflow check` imports this package
+
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if sm.real_quick_ratio() < 0.6 or sm.quick_ratio() < 0.6:
         return 0.0

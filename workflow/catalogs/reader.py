@@ -123,8 +123,11 @@ class PoReader:
                 s = s[2:].strip()  # an obsolete entry's line: read what follows "#~"
                 if not s or s[0] == "#":
                     continue
+                if s[0] != '"':
+                    self._keyword(s, lineno, obsolete=True)
+                    continue
                 self._entry.obsolete = True
-            if s[0] != '"':
+            elif s[0] != '"':
                 self._keyword(s, lineno)
                 continue
             # a string continuation: the commonest line, so inline and no regex when plain
@@ -201,7 +204,7 @@ class PoReader:
             if mc and self._prev_kw == "msgid" and e.prev is not None:
                 e.prev.append(unquote(mc.group(1)))
 
-    def _keyword(self, s: str, lineno: int) -> None:
+    def _keyword(self, s: str, lineno: int, obsolete: bool = False) -> None:
         m = _KW_LINE.match(s)
         if m is None:
             if s.startswith(("msgid", "msgstr", "msgctxt")):
@@ -212,7 +215,9 @@ class PoReader:
         e = self._entry
         if e.kw in ("msgstr", "msgstr[]") and base in ("msgctxt", "msgid"):
             self._finish()  # entries not separated by a blank line
-            e = self._entry = _Entry(obsolete=e.obsolete)
+            e = self._entry = _Entry()
+        if obsolete:  # a "#~" line: this entry (not the one it may have ended) is obsolete
+            e.obsolete = True
         if e.kw not in _ALLOWED[base]:
             raise self._error(f"{kw} is out of place here", lineno)
         value = unquote(m.group(3))
