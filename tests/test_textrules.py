@@ -102,6 +102,7 @@ def test_plural_function_is_gettexts_compiled_once():
 OWNED = {
     textrules.MT_DAMAGED_FLAG,
     textrules.IGNORE_FLAG,
+    textrules.IGNORE_HEADER,
     textrules.DRAFT_BANNER,
     textrules.UNREVIEWED_MARK,
     textrules.UNREVIEWED_MARK + " ",
