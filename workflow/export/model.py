@@ -9,14 +9,14 @@ catalogue's own ``Plural-Forms``), the text direction and the paper size.
 
 from __future__ import annotations
 
-import gettext
-import re
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from ..errors import ExportError
+from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
+from ..textrules import plural_function as _compile_plural
 from .cldr import (
     COMPLEX_SCRIPTS,
     EAST_ASIAN_SCRIPTS,
@@ -29,8 +29,6 @@ from .cldr import (
 )
 from .recipients import Recipient
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _COUNTRY_COLUMNS = frozenset({"country_name", "country_of", "country_to"})
 
 
@@ -92,7 +90,7 @@ class LetterModel:
 def plural_function(plural_expr: str) -> Callable[[int], int]:
     """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
     try:
-        return gettext.c2py(plural_expr)
+        return _compile_plural(plural_expr)
     except (ValueError, SyntaxError) as exc:
         raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
 
@@ -275,14 +273,14 @@ def _country_slots(countries, recipient: Recipient, cldr_name: str
 
 def localised_date(date, locale_id: str) -> str:
     """CLDR's long date in the locale's default numbering system (Arabic-Indic digits for
-    ar_EG / ar_SA), without the stray spaces Babel leaves in Korean ("2012년 10월 31일")."""
+    ar_EG / ar_SA). (Korean "2012년 10월 31일" is right as CLDR writes it; the stray spaces
+    seen in rendered letters came from Word's East Asian autospace, which the .docx turns
+    off: :func:`workflow.export.oxml.no_autospace`.)"""
     from babel.dates import format_date
 
     from .digits import localise_digits
 
     text = format_date(date, format="long", locale=locale_id)
-    if locale_id.split("_")[0] == "ko":
-        text = re.sub(r"(\d)\s+(년|월|일)", r"\1\2", text)
     return localise_digits(text, locale_id)
 
 
