@@ -129,6 +129,12 @@ def web_template(tmp_path_factory) -> Path:
         users.add_user(conn, name, pw, role, langs)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+    from export_support import approve_countries  # the cc line's {country_of}, reviewed
+
+    from workflow.config import load_config
+
+    approve_countries(load_config(root), "fr", {"FR": {"of": "de la France"},
+                                                 "BE": {"of": "de la Belgique"}})
     return root
 
 

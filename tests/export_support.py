@@ -64,6 +64,7 @@ SOURCE = {
 #: language -> {block id: text or list of plural forms}. "sender" and "signature" share forms.
 TRANSLATIONS: dict[str, dict[str, object]] = {
     "fr": {
+        "title": "Lettre des transfuges aux ministres des Affaires étrangères",
         "sender": [  # CLDR 42+: one, many (1 000 000...), other
             "{count} transfuge de Corée du Nord",
             "{count} de transfuges de Corée du Nord",
@@ -76,6 +77,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "cc : Représentant permanent de {country} auprès des Nations Unies",
     },
     "ar": {
+        "title": "رسالة المنشقين إلى وزراء الخارجية",
         "sender": [
             "{count} منشق من كوريا الشمالية (صفر)",
             "منشق واحد ({count}) من كوريا الشمالية",
@@ -91,6 +93,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "نسخة إلى: المندوب الدائم لدولة {country} لدى الأمم المتحدة",
     },
     "ko": {
+        "title": "탈북자들이 외교부 장관들에게 보내는 서한",
         "sender": ["북한 이탈주민 {count}명"],
         "place": "대한민국 서울",
         "salutation": "외교부 장관님께",
@@ -99,6 +102,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "참조: 유엔 주재 {country} 상임대표",
     },
     "ja": {
+        "title": "脱北者から外務大臣への書簡",
         "sender": ["北朝鮮からの脱北者{count}名"],
         "place": "大韓民国ソウル",
         "salutation": "外務大臣閣下",
@@ -107,6 +111,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "写し：{country}国連常駐代表",
     },
     "zh": {
+        "title": "脱北者致各国外交部长的信",
         "sender": ["{count}名朝鲜脱北者"],
         "place": "大韩民国首尔",
         "salutation": "尊敬的外交部长：",
@@ -115,6 +120,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "抄送：{country}常驻联合国代表",
     },
     "ru": {
+        "title": "Письмо перебежчиков министрам иностранных дел",
         "sender": [
             "{count} перебежчик из Северной Кореи",
             "{count} перебежчика из Северной Кореи",
@@ -127,6 +133,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "Копия: Постоянному представителю страны {country} при ООН",
     },
     "pl": {
+        "title": "List uciekinierów do ministrów spraw zagranicznych",
         "sender": [
             "{count} uciekinier z Korei Północnej",
             "{count} uciekinierzy z Korei Północnej",
@@ -139,6 +146,7 @@ TRANSLATIONS: dict[str, dict[str, object]] = {
         "cc": "Do wiadomości: Stały Przedstawiciel państwa {country} przy ONZ",
     },
     "es": {
+        "title": "Carta de los desertores a los ministros de Asuntos Exteriores",
         "sender": [
             "{count} desertor de Corea del Norte",
             "{count} de desertores de Corea del Norte",
@@ -198,7 +206,35 @@ def make_project(root: Path, *, approved=APPROVED, drafts=(), empty=("de",),
         assert not result.missing, result.missing
     for lang in drafts:
         apply_changes(cfg.catalog(lang), changes_for(lang, fuzzy=True))
+    for lang in ("en", *approved):  # the letter's {country}: CLDR's name, approved
+        approve_countries(cfg, lang, {cc: {"name": None} for cc in COUNTRIES})
     return root
+
+
+#: countries the export tests send to
+COUNTRIES = ("FR", "EG", "KR", "JP", "CN", "RU", "PL", "ES", "MX", "US", "CA", "BE", "SA",
+             "BR", "TW", "DE", "GB", "CH", "AR", "MA", "IT", "PT", "AT", "HK", "IN", "IR")
+
+
+def approve_countries(cfg, lang: str, phrases: dict[str, dict[str, str | None]]) -> None:
+    """Seed *lang*'s countries catalogue and approve the given (country, slot) entries, as a
+    translator would: with the given text, or (None) CLDR's short name."""
+    from babel import Locale
+
+    from workflow.catalogs import Change, apply_changes
+    from workflow.export.countries import context, short_name
+    from workflow.export.country_catalog import seed_catalog
+
+    path, _ = seed_catalog(cfg, lang, sorted(phrases))
+    changes = []
+    for cc, forms in phrases.items():
+        if cc not in Locale.parse(lang).territories:
+            continue
+        for form, text in forms.items():
+            changes.append(Change(context(cc, form), [text or short_name(cc, lang)],
+                                  fuzzy=False, note="approved by tester"))
+    result = apply_changes(path, changes)
+    assert not result.missing, result.missing
 
 
 def write_recipients(path: Path, text: str) -> Path:

@@ -66,9 +66,10 @@ EXPECTED = {
         "cc : Représentant permanent de France auprès des Nations Unies",
     ],
     ("ar", "EG"): [
-        "179 منشقًا من كوريا الشمالية", "سيول، جمهورية كوريا", "31 أكتوبر 2012",
+        # ar_EG: CLDR's default numbering system is arab (Arabic-Indic digits), issue 11
+        "١٧٩ منشقًا من كوريا الشمالية", "سيول، جمهورية كوريا", "٣١ أكتوبر ٢٠١٢",
         "معالي وزير الخارجية،", "نطلب من حكومتكم دعم لجنة تحقيق.", "شكرًا لكم على اهتمامكم.",
-        "179 منشقًا من كوريا الشمالية", "نسخة إلى: المندوب الدائم لدولة مصر لدى الأمم المتحدة",
+        "١٧٩ منشقًا من كوريا الشمالية", "نسخة إلى: المندوب الدائم لدولة مصر لدى الأمم المتحدة",
     ],
     ("ko", "KR"): [
         "북한 이탈주민 179명", "대한민국 서울", "2012년 10월 31일", "외교부 장관님께",
@@ -165,7 +166,7 @@ def test_paper_size(project, writer, country, lang, width, height):
 def test_core_properties(project, writer):
     doc = read(writer.render(model(project, "ko", "KR"), now=NOW))
     props = doc.core_properties
-    assert props.title == "Letter of the defectors to the Foreign Ministers"
+    assert props.title == "탈북자들이 외교부 장관들에게 보내는 서한"  # localised (issue 11)
     assert props.language == "ko-KR"
     assert props.author == "북한 이탈주민 179명"  # the localised sender
     assert props.subject == "대한민국"

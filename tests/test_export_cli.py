@@ -116,7 +116,7 @@ def test_gate_blocks_and_names_language_and_messages(tmp_path):
     result = cli(root, "export", "r.csv", "--out", "dist")
     assert result.returncode == 1
     assert "Export blocked" in result.stderr
-    assert "es: 0% approved (7 draft, 0 untranslated)" in result.stderr
+    assert "es: 0% approved (8 draft, 0 untranslated)"  # + the title message in result.stderr
     assert "test-letter/closing: draft" in result.stderr
     assert "fr:" not in result.stderr  # fr is fine
     assert not (root / "dist").exists()  # nothing written

@@ -44,7 +44,8 @@ def test_every_message_has_context_comment_reference_and_flag(tmp_path):
     extract_template(cfg)
     tpl = load_template(cfg.template)
     msgs = {m.context: m for m in tpl.active()}
-    assert len(msgs) == 19
+    # 19 blocks + the title + 2 x 3 forms of address (salutation, closing)
+    assert len(msgs) == 26
     cc = msgs["icnk-2012/cc"]
     from workflow.letter import load_letter
 
@@ -52,7 +53,7 @@ def test_every_message_has_context_comment_reference_and_flag(tmp_path):
     assert cc.locations == (f"letters/icnk-2012.txt:{cc_line}",)
     assert "python-brace-format" in cc.flags
     assert any(c.startswith("role: cc") for c in cc.auto_comments)
-    assert any("placeholder {country}" in c for c in cc.auto_comments)
+    assert any("placeholder {country_of}" in c for c in cc.auto_comments)
     body = msgs["icnk-2012/camps"]
     assert any("role: body, 2 of 12" in c for c in body.auto_comments)
     assert "python-brace-format" not in body.flags
@@ -87,7 +88,9 @@ def test_msgctxt_is_stable_when_another_paragraph_changes(tmp_path):
     after = {m.context: m.source for m in _template_messages(cfg)}
     assert set(after) == set(before) | {"icnk-2012/new-one"}
     changed = {c for c in before if before[c] != after[c]}
-    assert changed == {"icnk-2012/closing"}
+    # the closing's form-of-address variants share its source text, so they change with it
+    assert changed == {"icnk-2012/closing", "icnk-2012/closing@minister-m",
+                       "icnk-2012/closing@minister-f", "icnk-2012/closing@excellency"}
 
 
 def _template_messages(cfg):
@@ -120,8 +123,8 @@ def test_format_flag_makes_msgfmt_check_placeholders(tmp_path):
         '"Content-Type: text/plain; charset=utf-8\\n"\n"Language: fr\\n"',
     )
     bad = bad.replace(
-        'msgid "cc: Permanent Representative of {country} to the United Nations"\nmsgstr ""',
-        'msgid "cc: Permanent Representative of {country} to the United Nations"\n'
+        'msgid "cc: Permanent Representative {country_of} to the United Nations"\nmsgstr ""',
+        'msgid "cc: Permanent Representative {country_of} to the United Nations"\n'
         'msgstr "cc : Représentant permanent auprès des Nations unies"',
     )
     po = tmp_path / "bad.po"

@@ -23,10 +23,12 @@ def test_seed_letter_structure():
     assert roles.count("body") == 12
     # the date is data, not a message
     assert "icnk-2012/date" not in [b.context for b in letter.messages]
-    assert len(letter.messages) == len(letter.blocks) - 1
+    # every block but the date, plus salutation and closing in 3 forms of address each
+    assert len(letter.messages) == len(letter.blocks) - 1 + 2 * 3 + 1  # + the title
+    assert list(letter.forms) == ["minister-m", "minister-f", "excellency"]
     cc = letter.block("cc")
-    assert cc.text == "cc: Permanent Representative of {country} to the United Nations"
-    assert cc.placeholders == ("country",)
+    assert cc.text == "cc: Permanent Representative {country_of} to the United Nations"
+    assert cc.placeholders == ("country_of",)
     sender = letter.block("sender")
     assert sender.plural and sender.text == "{count} defector from North Korea"
     assert sender.text_plural == "{count} defectors from North Korea"

@@ -57,7 +57,7 @@ def test_french_letter_exact(project):
     [
         ("fr", "KR", "Corée du Sud", "31 octobre 2012",
          "cc : Représentant permanent de Corée du Sud auprès des Nations Unies"),
-        ("ar", "EG", "مصر", "31 أكتوبر 2012",
+        ("ar", "EG", "مصر", "٣١ أكتوبر ٢٠١٢",  # ar_EG: Arabic-Indic digits (CLDR)
          "نسخة إلى: المندوب الدائم لدولة مصر لدى الأمم المتحدة"),
         ("ko", "KR", "대한민국", "2012년 10월 31일", "참조: 유엔 주재 대한민국 상임대표"),
         ("ja", "JP", "日本", "2012年10月31日", "写し：日本国連常駐代表"),
@@ -95,10 +95,10 @@ def test_cldr_country_name_and_long_date(project, lang, country, country_name, d
             5: "5 uciekinierów z Korei Północnej", 21: "21 uciekinierów z Korei Północnej",
             179: "179 uciekinierów z Korei Północnej",
         }),
-        ("ar", "EG", {
-            1: "منشق واحد (1) من كوريا الشمالية", 2: "منشقان (2) من كوريا الشمالية",
-            5: "5 منشقين من كوريا الشمالية", 21: "21 منشقًا من كوريا الشمالية",
-            179: "179 منشقًا من كوريا الشمالية",
+        ("ar", "EG", {  # ar_EG writes Arabic-Indic digits (CLDR default numbering system)
+            1: "منشق واحد (١) من كوريا الشمالية", 2: "منشقان (٢) من كوريا الشمالية",
+            5: "٥ منشقين من كوريا الشمالية", 21: "٢١ منشقًا من كوريا الشمالية",
+            179: "١٧٩ منشقًا من كوريا الشمالية",
         }),
         ("fr", "FR", {1: "1 transfuge de Corée du Nord", 2: "2 transfuges de Corée du Nord",
                       179: "179 transfuges de Corée du Nord"}),

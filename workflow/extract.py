@@ -25,7 +25,8 @@ def translator_comments(letter: Letter, block) -> list[str]:
     where = f", {block.position} of {block.of}" if block.of > 1 else ""
     lines = [
         f"role: {block.role}{where} ({role_desc}); block {block.index} of {len(letter.blocks)}"
-        f" in letter {letter.id}"
+        f" in letter {letter.id}" if block.index else
+        f"role: {block.role} ({role_desc}) of letter {letter.id}"
     ]
     if block.variant:
         lines.append(

@@ -103,15 +103,17 @@ class Letter:
     forms: dict[str, str] = field(default_factory=dict)
     #: salutation/closing variants, one per (block, form): their own catalogue messages
     variants: list[Block] = field(default_factory=list)
+    #: the front matter's title as a message: the document's title property, localised
+    title_block: Block | None = None
 
     @property
     def messages(self) -> list[Block]:
         """The translatable blocks, in letter order, each followed by its variants."""
-        out: list[Block] = []
+        out: list[Block] = [self.title_block] if self.title_block else []
         for b in self.blocks:
             if b.translatable:
                 out.append(b)
-                out.extend(v for v in self.variants if v.id.split("#", 1)[0] == b.id)
+                out.extend(v for v in self.variants if v.id.split("@", 1)[0] == b.id)
         return out
 
     def block(self, block_id: str) -> Block:
@@ -321,7 +323,15 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             )
         )
     letter.variants = _variants(letter)
+    if "title" in meta and "title" not in seen_ids:
+        letter.roles = {**letter.roles, "title": TITLE_ROLE}
+        letter.title_block = Block(
+            id="title", role="title", context=f"{letter_id}/title", text=letter.title,
+            text_plural=None, line=2, placeholders=(), position=1, of=1, index=0)
     return letter
+
+
+TITLE_ROLE = "the document title (Word's title property, shown in file lists; not printed)"
 
 
 #: Roles whose wording depends on the form of address.
@@ -342,14 +352,14 @@ def _forms_of_address(meta: dict, where: str) -> dict[str, str]:
 
 def _variants(letter: Letter) -> list[Block]:
     """One message per salutation/closing block and declared form of address: the same
-    source text, its own msgctxt ``<letter>/<block>#<form>``, reviewed on its own."""
+    source text, its own msgctxt ``<letter>/<block>@<form>``, reviewed on its own."""
     out: list[Block] = []
     for block in letter.blocks:
         if block.role not in VARIANT_ROLES:
             continue
         for form in letter.forms:
             out.append(Block(
-                id=f"{block.id}#{form}", role=block.role, context=f"{block.context}#{form}",
+                id=f"{block.id}@{form}", role=block.role, context=f"{block.context}@{form}",
                 text=block.text, text_plural=block.text_plural, line=block.line,
                 placeholders=block.placeholders, position=block.position, of=block.of,
                 index=block.index, variant=form,

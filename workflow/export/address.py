@@ -8,7 +8,7 @@ A letter declares its forms in the front matter::
     excellency = "an addressee written to as Excellency, whatever the gender"
 
 and every ``[salutation]`` and ``[closing]`` block gets one catalogue message per form
-(msgctxt ``icnk-2012/salutation#minister-f``), with the same English source: translators write
+(msgctxt ``icnk-2012/salutation@minister-f``), with the same English source: translators write
 each form their language needs, and review approves each. The recipients column ``form``
 picks the variant; an empty ``form`` uses the plain block. A free-text ``salutation`` column
 still replaces the salutation, but nobody reviewed it: the export summary and manifest.json
@@ -25,7 +25,7 @@ def choose_variant(letter, block, recipient):
     form = getattr(recipient, "form", "")
     if not form or getattr(block, "role", None) not in ("salutation", "closing"):
         return block
-    wanted = f"{block.id}#{form}"
+    wanted = f"{block.id}@{form}"
     for variant in letter.variants:
         if variant.id == wanted:
             return variant

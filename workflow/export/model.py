@@ -114,7 +114,7 @@ def build_model(
     author: str | None = None,
     values: Mapping[str, object] | None = None,
     flagged: Collection[str] = (),
-    countries=None,
+    countries=...,
     forms: Mapping[str, str] | None = None,
 ) -> LetterModel:
     """Localise *letter* for *recipient* with *catalog* (``None`` = the source language).
@@ -123,7 +123,9 @@ def build_model(
     *flagged* are message contexts with an error-severity QA finding: shown, never approved.
     *countries* is the language's ``countries`` catalogue (:mod:`.countries`): the phrases of
     ``{country}``, ``{country_of}``, ``{country_to}``; a paragraph using one that is not
-    approved is a draft. *forms*: the letter's forms of address (:mod:`.address`).
+    approved is a draft; ``None`` = the language has no countries catalogue (every phrase is
+    pending); left out (``...``) = no country review: CLDR's short name, as before issue 11.
+    *forms*: the letter's forms of address (:mod:`.address`).
     Raises :class:`ExportError` naming the message on a broken placeholder or an XML-illegal
     character (the QA checks report those before export).
     """
@@ -170,7 +172,7 @@ def build_model(
         values=subst,
         country_pending=tuple(sorted(pending.values())),
         country_overrides=overridden,
-        title_text=_title_text(paragraphs, letter.title),
+        title_text=_title_text(letter, text_of),
     )
 
 
@@ -260,6 +262,9 @@ def _country_slots(countries, recipient: Recipient, cldr_name: str
     from .country_catalog import country_phrases, overrides_of
 
     overrides = overrides_of(recipient.fields)
+    if countries is ...:
+        phrases = {FORMS[f]: overrides.get(f, cldr_name) for f in FORMS}
+        return phrases, {}, overrides
     phrases, unapproved = country_phrases(countries, recipient.country, FORMS, overrides)
     pending: dict[str, str] = {}
     for line in unapproved:
@@ -284,14 +289,14 @@ def localised_date(date, locale_id: str) -> str:
     return localise_digits(text, locale_id)
 
 
-def _title_text(paragraphs: list[Paragraph], fallback: str) -> str:
-    """The document title in the letter's language: the subject line when the letter has
-    one, else the sender line, else the letter's (source-language) title."""
-    for role in ("subject", "sender"):
-        for p in paragraphs:
-            if p.role == role and p.text:
-                return p.text
-    return fallback
+def _title_text(letter, text_of: Callable[..., Paragraph]) -> str:
+    """The document title in the letter's language (the front matter's title is a catalogue
+    message, ``<letter>/title``): its approved translation, else the source title."""
+    block = getattr(letter, "title_block", None)
+    if block is None:
+        return letter.title
+    para = text_of(block)
+    return para.text if para.approved else letter.title
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:
