@@ -97,7 +97,10 @@ def test_closing_signature_and_cc_on_one_page(rendered, name):
     first, last = (squash(p) for p in out[stem]["pages"])
     cc = squash(EXPECTED[name][1])
     for part in (CLOSING[stem], SIGNATURE[stem]):
-        assert squash(part) in last, (stem, part)
+        if stem.endswith("-ar"):  # pdftotext puts the digit run of an RTL line after it
+            assert all(squash(w) in last for w in part.split()), (stem, part)
+        else:
+            assert squash(part) in last, (stem, part)
     assert cc in last and cc not in first
     assert squash(CLOSING[stem]) not in first
 

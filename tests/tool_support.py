@@ -39,6 +39,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "soffice": ("system", "apt-get install libreoffice-writer-nogui"),
     "pdftotext": ("system", "apt-get install poppler-utils"),
     "pdffonts": ("system", "apt-get install poppler-utils"),
+    "pdfinfo": ("system", "apt-get install poppler-utils"),
     "chromium": ("/usr/bin/chromium", "apt-get install chromium"),
 }
 
