@@ -250,3 +250,21 @@ def test_zip_holds_the_letters(exported):
     out, result = exported
     with zipfile.ZipFile(out / "letters.zip") as z:
         assert sorted(n for n in z.namelist() if n.endswith(".docx")) == sorted(EXPECTED)
+
+
+def test_check_gate_parses_countries_but_never_requires_them(tmp_path):
+    """`letterflow check` (the repo's CI gate): a countries catalogue full of drafts is fine,
+    even for a required language; a broken one fails the build with file:line."""
+    root = make_project(tmp_path / "p", approve_countries=False)
+    cfg = load_config(root)
+    from workflow.export.country_catalog import seed_catalog
+
+    path, _ = seed_catalog(cfg, "fr", ["FR", "CA"])
+    cmd = [sys.executable, "-m", "workflow.cli", "--project", str(root), "check",
+           "--require", "fr"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr\n', encoding="utf-8")
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1
+    assert "countries.po" in res.stdout + res.stderr and "[syntax]" in res.stdout + res.stderr
