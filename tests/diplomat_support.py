@@ -205,7 +205,14 @@ def changes(lang: str):
     return out
 
 
-def make_project(root: Path, *, approve_countries: bool = True,
+SIGNATORIES = '''signatories = ["Kim Young-soon", "Shin Dong-hyuk", "Human Rights Watch"]
+signatories_heading = "Signatories"
+'''
+HEADINGS = {"fr": "Signataires", "pt": "Signatários", "ru": "Подписавшие", "pl": "Sygnatariusze",
+            "ar": "الموقعون", "ko": "서명자"}
+
+
+def make_project(root: Path, *, approve_countries: bool = True, signatories: bool = False,
                  extra_toml: str = "") -> Path:
     from export_support import approve_countries as approve
 
@@ -214,7 +221,10 @@ def make_project(root: Path, *, approve_countries: bool = True,
     from workflow.extract import extract_template
 
     (root / "letters").mkdir(parents=True, exist_ok=True)
-    (root / "letters" / "dip.txt").write_text(LETTER.replace("BODY", BODY_EN), encoding="utf-8")
+    letter = LETTER.replace("BODY", BODY_EN)
+    if signatories:
+        letter = letter.replace('title = "Letter', SIGNATORIES + 'title = "Letter', 1)
+    (root / "letters" / "dip.txt").write_text(letter, encoding="utf-8")
     langs = list(T)
     (root / "letterflow.toml").write_text(
         "languages = [" + ", ".join(f'"{x}"' for x in langs) + "]\n"
@@ -226,7 +236,12 @@ def make_project(root: Path, *, approve_countries: bool = True,
     template = read_template_store(cfg.template)
     for lang in langs:
         update_catalog(template, cfg.catalog(lang), lang, cfg.domain)
-        result = apply_changes(cfg.catalog(lang), changes(lang))
+        extra = []
+        if signatories:
+            from workflow.catalogs import Change
+
+            extra = [Change("dip/signatories-heading", [HEADINGS[lang]], fuzzy=False)]
+        result = apply_changes(cfg.catalog(lang), changes(lang) + extra)
         assert not result.missing, result.missing
     if approve_countries:
         for (lang, cc), text in OF.items():

@@ -268,3 +268,28 @@ def test_check_gate_parses_countries_but_never_requires_them(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert res.returncode == 1
     assert "countries.po" in res.stdout + res.stderr and "[syntax]" in res.stdout + res.stderr
+
+
+def test_signatories_appendix_reference_and_hyphenation_off(tmp_path):
+    """Names from the front matter on a page of their own under the translated heading, never
+    translated; the recipients file's reference number; hyphenate=false sets the body flush
+    left and drops w:autoHyphenation."""
+    from diplomat_support import HEADINGS
+
+    root = make_project(tmp_path / "p", signatories=True,
+                        extra_toml="[export.page]\nhyphenate = false\n")
+    (root / "r.csv").write_text("country,language,reference\nRU,ru,ICNK/2012/047\n",
+                                encoding="utf-8")
+    run_export(load_config(root), root / "r.csv", tmp_path / "out")
+    doc = docx.Document(str(tmp_path / "out" / "RU-ru.docx"))
+    paras = doc.paragraphs
+    styles = [p.style.name for p in paras]
+    start = styles.index("Letter Signatories Heading")
+    assert 'w:br w:type="page"' in paras[start - 1]._p.xml  # on a new page
+    assert paras[start].text == HEADINGS["ru"]
+    assert [p.text for p in paras[start + 1:]] == ["Kim Young-soon", "Shin Dong-hyuk",
+                                                   "Human Rights Watch"]
+    assert {p.style.name: p.text for p in paras}["Letter Reference"] == "ICNK/2012/047"
+    assert styles.index("Letter Reference") < styles.index("Letter Salutation")
+    assert doc.settings.element.find(qn("w:autoHyphenation")) is None
+    assert doc.styles["Letter Body"].paragraph_format.alignment == 0  # LEFT

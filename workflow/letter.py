@@ -105,11 +105,15 @@ class Letter:
     variants: list[Block] = field(default_factory=list)
     #: the front matter's title as a message: the document's title property, localised
     title_block: Block | None = None
+    #: front matter ``signatories = [...]``: names printed in an appendix, never translated
+    signatories: list[str] = field(default_factory=list)
+    #: front matter ``signatories_heading``: the appendix heading, a message
+    signatories_block: Block | None = None
 
     @property
     def messages(self) -> list[Block]:
         """The translatable blocks, in letter order, each followed by its variants."""
-        out: list[Block] = [self.title_block] if self.title_block else []
+        out: list[Block] = [b for b in (self.title_block, self.signatories_block) if b]
         for b in self.blocks:
             if b.translatable:
                 out.append(b)
@@ -328,9 +332,25 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         letter.title_block = Block(
             id="title", role="title", context=f"{letter_id}/title", text=letter.title,
             text_plural=None, line=2, placeholders=(), position=1, of=1, index=0)
+    _signatories(letter, meta, where, seen_ids)
     return letter
 
 
+def _signatories(letter: Letter, meta: dict, where: str, seen_ids: dict) -> None:
+    names = meta.get("signatories", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise LetterError("front matter signatories must be a list of names", where, 2)
+    letter.signatories = [_clean(n, where, 2) for n in names]
+    heading = meta.get("signatories_heading")
+    if heading is not None and "signatories-heading" not in seen_ids:
+        letter.roles = {**letter.roles, "signatories-heading": SIGNATORIES_ROLE}
+        letter.signatories_block = Block(
+            id="signatories-heading", role="signatories-heading",
+            context=f"{letter.id}/signatories-heading", text=_clean(str(heading), where, 2),
+            text_plural=None, line=2, placeholders=(), position=1, of=1, index=0)
+
+
+SIGNATORIES_ROLE = "the heading of the signatories appendix (the names are not translated)"
 TITLE_ROLE = "the document title (Word's title property, shown in file lists; not printed)"
 
 

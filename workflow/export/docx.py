@@ -60,6 +60,8 @@ ROLE_STYLES: dict[str, str] = {
     "cc": "Letter Cc",
     "postscript": "Letter Postscript",
     "enclosure": "Letter Enclosure",
+    "signatories-heading": "Letter Signatories Heading",
+    "signatory": "Letter Signatory",
 }
 _TIGHT = {"sender", "place", "recipient", "address"}
 
@@ -203,6 +205,8 @@ class DocxWriter:
                 ox.apply_run(p.add_run(para.text), drafted)
             else:
                 ox.apply_run(p.add_run(para.text), plain)
+        if model.signatories:
+            self._signatories(doc, base, model, rpr)
         if base.appendix:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
@@ -214,6 +218,22 @@ class DocxWriter:
         width, height = ox.page_size_twips(model.paper)
         section.page_width = width * 635  # twips -> EMU
         section.page_height = height * 635
+
+    def _signatories(self, doc, base: _Base, model: LetterModel, rpr) -> None:
+        """The signatories appendix on a page of its own: the heading (a reviewed message)
+        and the names as the letter writes them (never translated)."""
+        heading, names = model.signatories
+        rtl = model.direction == "rtl"
+        brk = doc.add_paragraph()
+        brk.add_run().add_break(WD_BREAK.PAGE)
+        ox.apply_run(brk.runs[0], rpr)
+        for role, text in ([("signatories-heading", heading)] if heading else []) + [
+                ("signatory", n) for n in names]:
+            p = doc.add_paragraph()
+            ox.set_style_id(p, base.style_ids[role])
+            if rtl:
+                ox.set_paragraph_direction(p, "rtl", "right")
+            ox.apply_run(p.add_run(text), rpr)
 
     def _core_properties(self, base: _Base, model: LetterModel, now: _dt.datetime) -> None:
         props = base.doc.core_properties
@@ -344,6 +364,11 @@ def _ensure_styles(doc) -> dict[str, str]:
                 fmt.space_before = Pt(12)
             elif role == "signature":
                 fmt.space_before = Pt(18)
+                fmt.space_after = Pt(0)
+            elif role == "signatories-heading":
+                fmt.space_after = Pt(12)
+                style.font.bold = True
+            elif role == "signatory":
                 fmt.space_after = Pt(0)
             elif role == "cc":
                 fmt.space_before = Pt(24)

@@ -67,6 +67,8 @@ class LetterModel:
     country_overrides: Mapping[str, str] = field(default_factory=dict, hash=False,
                                                  compare=False)
     title_text: str = ""  # the document title in the letter's language (core properties)
+    #: the signatories appendix: (heading in the letter's language, names as written)
+    signatories: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def draft(self) -> bool:
@@ -173,6 +175,7 @@ def build_model(
         country_pending=tuple(sorted(pending.values())),
         country_overrides=overridden,
         title_text=_title_text(letter, text_of),
+        signatories=_signatories(letter, text_of),
     )
 
 
@@ -289,6 +292,14 @@ def localised_date(date, locale_id: str) -> str:
     return localise_digits(text, locale_id)
 
 
+def _signatories(letter, text_of) -> tuple[str, tuple[str, ...]] | None:
+    names = tuple(getattr(letter, "signatories", ()) or ())
+    if not names:
+        return None
+    block = getattr(letter, "signatories_block", None)
+    return (text_of(block).text if block is not None else "", names)
+
+
 def _title_text(letter, text_of: Callable[..., Paragraph]) -> str:
     """The document title in the letter's language (the front matter's title is a catalogue
     message, ``<letter>/title``): its approved translation, else the source title."""
@@ -306,6 +317,8 @@ def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:
     if recipient.title:
         out.append(Paragraph("recipient", recipient.title, True, None, "data"))
     out.extend(Paragraph("address", line, True, None, "data") for line in recipient.address)
+    if recipient.fields.get("reference"):  # the recipients file's reference number
+        out.append(Paragraph("reference", recipient.fields["reference"], True, None, "data"))
     return out
 
 
