@@ -18,6 +18,8 @@ testing=(
   chromium                                  # browser tests (driven by Playwright)
   libreoffice-writer-nogui fonts-noto-core fonts-noto-cjk   # .docx rendered to PDF
   poppler-utils                             # pdftotext/pdffonts read the PDFs back
+  hyphen-ru hyphen-pl hyphen-fr hyphen-es hyphen-de hyphen-it hyphen-pt-pt hyphen-pt-br
+  hyphen-ca hyphen-gl hyphen-nl hyphen-en-us   # LibreOffice hyphenates justified letters (PDF)
   wrk                                       # web benchmark
 )
 pkgs=("${runtime[@]}")

@@ -6,6 +6,7 @@ signature + cc on one page, every font embedded, the PDFs in the manifest."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -59,7 +60,9 @@ def rendered(tmp_path_factory):
         info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
         n = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
         fonts = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True).stdout
-        out[stem] = {"pages": _pages(pdftotext, pdf, n), "fonts": fonts}
+        layout = subprocess.run([pdftotext, "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                                capture_output=True, text=True, check=True).stdout
+        out[stem] = {"pages": _pages(pdftotext, pdf, n), "fonts": fonts, "layout": layout}
     manifest = json.loads((base / "out" / "manifest.json").read_text(encoding="utf-8"))
     return out, manifest, res.stdout
 
@@ -114,3 +117,12 @@ def test_fonts_embedded_and_pdfs_in_manifest(rendered):
     files = {f["file"]: f["pdf"] for f in manifest["files"]}
     assert files == {name: name[:-5] + ".pdf" for name in EXPECTED}
     assert "9 PDF(s) written next to the .docx files" in stdout
+
+
+@pytest.mark.parametrize("stem", ["RU-ru", "PL-pl", "FR-fr"])
+def test_justified_text_is_hyphenated(rendered, stem):
+    """w:autoHyphenation: LibreOffice (with Debian's hyphen-* patterns) breaks words at line
+    ends of the justified body instead of stretching the spaces."""
+    out, _, _ = rendered
+    broken = [x for x in out[stem]["layout"].splitlines() if re.search(r"\w[-\u2010]\s*$", x)]
+    assert len(broken) >= 3, stem

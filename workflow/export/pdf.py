@@ -54,47 +54,62 @@ def find_soffice() -> str:
 
 def convert_batch(docx_files: Sequence[Path], outdir: Path, *,
                   progress: Callable[[int, int], None] | None = None,
-                  soffice: str | None = None, timeout: float = 600) -> list[Path]:
+                  soffice: str | None = None, timeout: float = 600,
+                  profile: Path | None = None) -> list[Path]:
     """Convert *docx_files* to PDF in *outdir* with as few LibreOffice starts as possible
-    (one per :data:`BATCH` files). Returns the PDF paths, in order."""
+    (one per :data:`BATCH` files; letters LibreOffice skipped are tried once more). Returns
+    the PDF paths, in order. *profile*: a LibreOffice user profile folder to (re)use; default
+    a throw-away one."""
     soffice = soffice or find_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
-    target = "pdf:writer_pdf_Export:" + json.dumps(_FILTER, separators=(",", ":"))
-    profile = Path(tempfile.mkdtemp(prefix="letterflow-lo-"))
-    done = 0
+    own_profile = profile is None
+    profile = Path(tempfile.mkdtemp(prefix="letterflow-lo-")) if own_profile else profile
+    pdfs = [outdir / (Path(p).stem + ".pdf") for p in docx_files]
     try:
+        done = 0
         for start in range(0, len(docx_files), BATCH):
-            chunk = [str(p) for p in docx_files[start:start + BATCH]]
-            cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--norestore", "--convert-to", target, "--outdir", str(outdir), *chunk]
-            try:
-                run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise ExportError(f"LibreOffice did not finish converting {len(chunk)} letters "
-                                  f"in {timeout:.0f} s") from None
+            chunk = list(docx_files[start:start + BATCH])
+            _run(soffice, profile, chunk, outdir, timeout)
             done += len(chunk)
             if progress:
                 progress(done, len(docx_files))
-            if run.returncode != 0:
-                raise ExportError(f"LibreOffice failed (exit {run.returncode}): "
-                                  f"{(run.stderr or run.stdout).strip()[:300]}")
+        again = [d for d, p in zip(docx_files, pdfs, strict=True) if not p.is_file()]
+        if again:  # e.g. a first start that only created the profile
+            _run(soffice, profile, again, outdir, timeout)
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdfs = [outdir / (Path(p).stem + ".pdf") for p in docx_files]
+        if own_profile:
+            shutil.rmtree(profile, ignore_errors=True)
     missing = [p.name for p in pdfs if not p.is_file()]
     if missing:
         raise ExportError(f"LibreOffice wrote no PDF for {', '.join(missing[:5])}")
     return pdfs
 
 
+def _run(soffice: str, profile: Path, files: Sequence[Path], outdir: Path,
+         timeout: float) -> None:
+    target = "pdf:writer_pdf_Export:" + json.dumps(_FILTER, separators=(",", ":"))
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ExportError(f"LibreOffice did not finish converting {len(files)} letters "
+                          f"in {timeout:.0f} s") from None
+    if run.returncode != 0:
+        raise ExportError(f"LibreOffice failed (exit {run.returncode}): "
+                          f"{(run.stderr or run.stdout).strip()[:300]}")
+
+
 def convert_one_by_one(docx_files: Sequence[Path], outdir: Path,
                        soffice: str | None = None) -> list[Path]:
-    """The naive way (one ``soffice --convert-to pdf`` per letter): bench/bench_pdf.py's
-    baseline."""
-    out = []
-    for path in docx_files:
-        out.extend(convert_batch([path], outdir, soffice=soffice))
-    return out
+    """The naive way, bench/bench_pdf.py's baseline: one ``soffice --convert-to pdf`` start
+    per letter (with one warm profile, as a user's own LibreOffice would have)."""
+    profile = Path(tempfile.mkdtemp(prefix="letterflow-lo-"))
+    try:
+        return [convert_batch([path], outdir, soffice=soffice, profile=profile)[0]
+                for path in docx_files]
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m workflow.export.pdf
