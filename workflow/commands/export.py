@@ -77,6 +77,10 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
             "ok": True, "out": str(result.out), "letters": len(result.files),
             "drafts": result.drafts, "languages": by_lang, "manifest": str(result.manifest),
             "zip": str(result.zip), "seconds": round(result.seconds, 3),
+            "pdfs": [f.pdf for f in result.files if f.pdf],
+            "unreviewed_salutations": [f.filename for f in result.files if f.free_salutation],
+            "country_overrides": {f.filename: f.country_overrides for f in result.files
+                                  if f.country_overrides},
         }, indent=2, ensure_ascii=False))
         return
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang.items()))
