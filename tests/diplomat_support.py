@@ -96,7 +96,8 @@ T: dict[str, dict] = {
     },
     "pt": {
         "title": "Carta aos Ministros dos Negócios Estrangeiros",
-        "sender": ["{count} desertor da Coreia do Norte", "{count} de desertores da Coreia do Norte",
+        "sender": ["{count} desertor da Coreia do Norte",
+                   "{count} de desertores da Coreia do Norte",
                    "{count} desertores da Coreia do Norte"],
         "salutation": {"": "Senhor Ministro,", "minister-m": "Senhor Ministro,",
                        "minister-f": "Senhora Ministra,", "excellency": "Excelência,"},

@@ -53,4 +53,4 @@ def test_gate_reports_qa_findings_with_file_and_line(project_dir):
     found = [f for f in json.loads(res.stdout)["findings"] if f["check_id"] == "placeholders"]
     assert found and found[0]["context"] == "icnk-2012/cc" and found[0]["line"] == line
     assert found[0]["severity"] == "error" and found[0]["path"].endswith("fr/LC_MESSAGES/letter.po")
-    assert "{country} renamed to {pays}" in found[0]["message"]
+    assert "{country_of} renamed to {pays}" in found[0]["message"]

@@ -81,10 +81,11 @@ def test_korean_pdf_text_and_cjk_font(pdfs):
 
 def test_arabic_pdf_text_font_and_right_alignment(pdfs):
     text = squash(pdfs["ar"]["text"])
-    for expected in ["سيول، جمهورية كوريا", "31 أكتوبر 2012", "معالي وزير الخارجية،",
+    # ar_EG: Arabic-Indic digits (CLDR default numbering system, issue 11)
+    for expected in ["سيول، جمهورية كوريا", "٣١ أكتوبر ٢٠١٢", "معالي وزير الخارجية،",
                      "نطلب من حكومتكم دعم لجنة تحقيق.",
                      "نسخة إلى: المندوب الدائم لدولة مصر لدى الأمم المتحدة",
-                     "منشقا من كوريا الشمالية", "179"]:
+                     "منشقا من كوريا الشمالية", "١٧٩"]:
         assert squash(expected) in text, expected
     assert "NotoNaskhArabic" in pdfs["ar"]["fonts"]  # the w:cs font was used
     # flush right: the salutation line ends at the right margin (A4 595.3pt - 2.5 cm)

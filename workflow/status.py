@@ -112,7 +112,10 @@ def assess(
 
         status.out_of_sync = list(catalog_in_sync(template, catalog))
     if letter is not None:
-        contexts = {b.context for b in letter.messages}
+        blocks = getattr(letter, "messages", None)
+        if blocks is None:
+            blocks = [b for b in letter.blocks if b.translatable]
+        contexts = {b.context for b in blocks}
         status.missing = sorted(c for c in contexts if catalog.get(c) is None)
     if findings is None:
         from .checks import run_checks

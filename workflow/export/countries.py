@@ -123,11 +123,11 @@ def seed_entries(language: str, countries: Iterable[str]) -> list[tuple[str, str
 
     out = []
     for cc in countries:
-        en_name = phrase("en", "name", formal_name(cc, "en"), short_name(cc, "en"))
+        en_formal = formal_name(cc, "en")
         name = formal_name(cc, language)
         short = short_name(cc, language)
         for form in FORMS:
-            source = phrase("en", form, en_name, short_name(cc, "en"))
+            source = phrase("en", form, en_formal, short_name(cc, "en"))
             draft = phrase(language, form, name, short)
             note = (f"country {cc}, slot {{{FORMS[form]}}}: " + _FORM_NOTES[form]
                     + f" Short name (CLDR): {short}.")

@@ -65,6 +65,8 @@ def phrase(language: str, form: str, formal: str, short: str) -> str:
 
 
 def _en_article(formal: str, short: str) -> str:
+    if formal.startswith(("the ", "The ")):
+        return formal
     if formal.startswith(_EN_THE) or formal.startswith(_EN_PLURAL) or " of " in formal:
         return f"the {formal}"
     return formal
