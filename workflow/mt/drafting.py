@@ -23,6 +23,7 @@ from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalo
 from ..errors import MTError
 from . import get_translator
 from .base import Outcome, Translator
+from .terms import Prepared, TermShield, shield_for
 
 DAMAGED_FLAG = "letterflow-mt-damaged"
 NOTE_PREFIX = "machine translation:"
@@ -89,8 +90,35 @@ def open_cache(config: object):
     return MTCache(config.database)  # type: ignore[attr-defined]
 
 
+@dataclass
+class Drafted(Outcome):
+    """An engine outcome with the glossary terms and protected text put back."""
+
+    enforced: tuple[str, ...] = ()
+
+
+def shielded(translator: Translator, shield: TermShield, texts: Sequence[str], source: str,
+             target: str) -> list[Drafted]:
+    """translate_each with glossary terms and protected text masked (see mt/terms.py)."""
+    prepared = [shield.prepare(t) for t in texts]
+    outcomes = translator.translate_each([p.text for p in prepared], source, target)
+    return [_restore(shield, p, o, target) for p, o in zip(prepared, outcomes, strict=True)]
+
+
+def _restore(shield: TermShield, prepared: Prepared, o: Outcome, target: str) -> Drafted:
+    if o.text is None or not prepared.slots:
+        return Drafted(o.text, o.error, o.cached, o.damaged, o.route)
+    r = shield.restore(prepared, o.text, target)
+    damaged = tuple(shield.describe(d, prepared) for d in o.damaged)
+    damaged = tuple(dict.fromkeys(damaged + r.lost))
+    return Drafted(r.text, o.error, o.cached, damaged, o.route, r.enforced)
+
+
 def provenance(translator: Translator, outcome: Outcome) -> str:
     note = f"{NOTE_PREFIX} {translator.name} {outcome.route}"
+    enforced = getattr(outcome, "enforced", ())
+    if enforced:
+        note += "; glossary terms enforced: " + ", ".join(enforced)
     if outcome.damaged:
         lost = ", ".join(outcome.damaged)
         note += f" (damaged by the engine, check: {lost})"
@@ -133,6 +161,7 @@ def draft_catalogs(
     translator: Translator | None = None,
     batch_size: int | None = None,
     audit: bool = True,
+    shield: TermShield | None = None,
 ) -> DraftReport:
     """Draft every untranslated message of *langs* (default: all configured languages the
     engine can reach; the others are listed in ``report.unsupported``).
@@ -143,13 +172,15 @@ def draft_catalogs(
     langs = list(langs) if langs else list(config.languages)  # type: ignore[attr-defined]
     langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
     source = config.source_language  # type: ignore[attr-defined]
+    shield = shield or shield_for(config)
     with _engine(config, provider, translator) as engine:
-        return _draft(config, langs, explicit, source, engine, progress, batch_size, audit)
+        return _draft(config, langs, explicit, source, engine, progress, batch_size, audit,
+                      shield)
 
 
 def _draft(
     config, langs: list[str], explicit: bool, source: str, translator: Translator,
-    progress: Progress | None, batch_size: int | None, audit: bool,
+    progress: Progress | None, batch_size: int | None, audit: bool, shield: TermShield,
 ) -> DraftReport:
     start = time.perf_counter()
     report = DraftReport(provider=translator.name)
@@ -177,7 +208,7 @@ def _draft(
     total = sum(len(todo) for _, _, todo in plan)
     if progress:
         progress(0, total, langs[0] if langs else "")
-    extras = _pivot_extras(translator, source, plan, size)
+    extras = _pivot_extras(translator, source, plan, size, shield)
     # pivot languages first, so their single batch also fills the cache for the others
     plan.sort(key=lambda item: item[0] not in extras)
 
@@ -199,11 +230,12 @@ def _draft(
                                                  m.source)
                 rep.errors.append(f"{m.context}: {err}")
                 continue
-            merged = Outcome(
+            merged = Drafted(
                 text=outs[0].text,
                 cached=all(o.cached for o in outs),
                 damaged=tuple(dict.fromkeys(d for o in outs for d in o.damaged)),
                 route=outs[0].route,
+                enforced=tuple(dict.fromkeys(e for o in outs for e in getattr(o, "enforced", ()))),
             )
             strings = _forms(outs[0].text or "", outs[1].text if n == 2 else None,
                              catalog.nplurals)
@@ -238,7 +270,7 @@ def _draft(
 
     def translate(lang: str, batch: list[Message]) -> list[Outcome]:
         # the other languages' first leg to this (pivot) language rides along
-        return translator.translate_each(_texts(batch) + extras.pop(lang, []), source, lang)
+        return shielded(translator, shield, _texts(batch) + extras.pop(lang, []), source, lang)
 
     jobs = _jobs(config, translator, size)
     try:
@@ -301,7 +333,7 @@ def _texts(messages: Sequence[Message]) -> list[str]:
 
 
 def _pivot_extras(
-    translator: Translator, source: str, plan: list, size: int | None
+    translator: Translator, source: str, plan: list, size: int | None, shield: TermShield
 ) -> dict[str, list[str]]:
     """Keep Apertium at one process per language pair: the source->pivot leg of every
     pivoted language is done in one batch (with the pivot language's own drafts if it is
@@ -318,7 +350,7 @@ def _pivot_extras(
             extras.setdefault(path[1], []).extend(_texts(todo))
     planned = {lang for lang, _, todo in plan if todo}
     for pivot in [p for p in extras if p not in planned]:
-        translator.translate_each(extras.pop(pivot), source, pivot)  # fills the cache
+        shielded(translator, shield, extras.pop(pivot), source, pivot)  # fills the cache
     return extras
 
 
