@@ -41,11 +41,12 @@ class LanguageReport:
     failed: int = 0  # the engine failed on the item; left untranslated
     skipped: int = 0  # already approved or drafted (reviewed or edited): not touched
     damaged: int = 0  # written but flagged letterflow-mt-damaged (counted in drafted/cached)
+    tm: int = 0  # written from an exact translation-memory match (before any engine)
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
-            "drafted": self.drafted, "cached": self.cached, "failed": self.failed,
+            "drafted": self.drafted, "cached": self.cached, "failed": self.failed, "tm": self.tm,
             "skipped": self.skipped, "damaged": self.damaged, "errors": list(self.errors),
         }
 
@@ -57,6 +58,8 @@ class DraftReport:
     engine_calls: int = 0
     seconds: float = 0.0
     unsupported: list[str] = field(default_factory=list)  # languages the engine cannot reach
+    routes: dict[str, str] = field(default_factory=dict)  # language -> engine that drafted it
+    reasons: dict[str, str] = field(default_factory=dict)  # language -> why no engine did
 
     def total(self, attr: str) -> int:
         return sum(getattr(r, attr) for r in self.languages.values())
@@ -73,10 +76,13 @@ class DraftReport:
             "failed": self.total("failed"),
             "skipped": self.total("skipped"),
             "damaged": self.total("damaged"),
+            "tm": self.total("tm"),
             "engine_calls": self.engine_calls,
             "seconds": round(self.seconds, 3),
             "languages": {k: v.as_dict() for k, v in self.languages.items()},
             "unsupported": list(self.unsupported),
+            "routes": dict(self.routes),
+            "reasons": dict(self.reasons),
         }
 
 

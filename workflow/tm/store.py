@@ -1,0 +1,232 @@
+"""The translation memory table in the project database, with an FTS5 index for candidates.
+
+One row per approved message (``kind = 'message'``) and per aligned sentence of it
+(``kind = 'segment'``), per language: source, target (all plural forms as JSON), the
+letter and message id it came from, who approved it and when, and its origin
+(``catalog`` or ``tmx:<file name>``). Units are never deleted when a letter changes or
+goes away: what was approved stays reusable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import db
+
+DDL = """
+CREATE TABLE IF NOT EXISTS tm_unit (
+    id            INTEGER PRIMARY KEY,
+    lang          TEXT NOT NULL,
+    kind          TEXT NOT NULL,            -- 'message' or 'segment'
+    source        TEXT NOT NULL,            -- as written (singular for plural messages)
+    source_key    TEXT NOT NULL,            -- NFC, whitespace collapsed
+    source_plural TEXT,
+    target        TEXT NOT NULL,            -- first form
+    forms         TEXT NOT NULL,            -- JSON list of every form
+    letter        TEXT NOT NULL DEFAULT '',
+    msgid         TEXT NOT NULL DEFAULT '', -- the message's msgctxt (letter/block)
+    segment       INTEGER NOT NULL DEFAULT 0,
+    approver      TEXT NOT NULL DEFAULT '',
+    approved_at   TEXT NOT NULL DEFAULT '',
+    origin        TEXT NOT NULL DEFAULT 'catalog',
+    UNIQUE (lang, origin, kind, msgid, segment, source_key)
+);
+CREATE INDEX IF NOT EXISTS tm_exact ON tm_unit (lang, source_key);
+CREATE INDEX IF NOT EXISTS tm_msg ON tm_unit (lang, origin, msgid);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts USING fts5 (
+    source, lang UNINDEXED, content='tm_unit', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_vocab USING fts5vocab (tm_fts, row);
+CREATE TRIGGER IF NOT EXISTS tm_ai AFTER INSERT ON tm_unit BEGIN
+    INSERT INTO tm_fts (rowid, source, lang) VALUES (new.id, new.source, new.lang);
+END;
+CREATE TRIGGER IF NOT EXISTS tm_ad AFTER DELETE ON tm_unit BEGIN
+    INSERT INTO tm_fts (tm_fts, rowid, source, lang)
+    VALUES ('delete', old.id, old.source, old.lang);
+END;
+CREATE TABLE IF NOT EXISTS tm_sync (
+    lang  TEXT PRIMARY KEY,
+    stamp TEXT NOT NULL                       -- catalogue size and mtime at the last sync
+);
+"""
+
+_WORD = re.compile(r"\w+")
+
+
+def key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(frozen=True)
+class Unit:
+    lang: str
+    source: str
+    target: str
+    forms: tuple[str, ...] = ()
+    source_plural: str | None = None
+    kind: str = "message"
+    letter: str = ""
+    msgid: str = ""
+    segment: int = 0
+    approver: str = ""
+    approved_at: str = ""
+    origin: str = "catalog"
+    id: int = 0
+
+    @property
+    def where(self) -> str:
+        """"icnk-2012/survivors" (sentence 2: "icnk-2012/survivors#2"), or the origin."""
+        if not self.msgid:
+            return self.origin
+        return self.msgid + (f"#{self.segment}" if self.kind == "segment" else "")
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source, "target": self.target, "forms": list(self.forms),
+            "source_plural": self.source_plural, "kind": self.kind, "letter": self.letter,
+            "msgid": self.msgid, "segment": self.segment, "approver": self.approver,
+            "approved_at": self.approved_at, "origin": self.origin, "where": self.where,
+        }
+
+
+def _unit(row: sqlite3.Row) -> Unit:
+    return Unit(
+        lang=row["lang"], source=row["source"], target=row["target"],
+        forms=tuple(json.loads(row["forms"])), source_plural=row["source_plural"],
+        kind=row["kind"], letter=row["letter"], msgid=row["msgid"], segment=row["segment"],
+        approver=row["approver"], approved_at=row["approved_at"], origin=row["origin"],
+        id=row["id"],
+    )
+
+
+class Memory:
+    """The ``tm_unit`` table of one database."""
+
+    def __init__(self, conn_or_path: sqlite3.Connection | str | Path):
+        if isinstance(conn_or_path, sqlite3.Connection):
+            self.conn, self._own = conn_or_path, False
+        else:
+            self.conn, self._own = db.connect(conn_or_path), True
+        db.ensure_schema(self.conn, "tm", DDL)
+
+    def close(self) -> None:
+        if self._own:
+            self.conn.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def add(self, units: Iterable[Unit]) -> int:
+        """Insert (or replace, same origin/message/segment/source) *units*; returns count."""
+        rows = [
+            (u.lang, u.kind, u.source, key(u.source), u.source_plural, u.target,
+             json.dumps(list(u.forms or (u.target,)), ensure_ascii=False), u.letter, u.msgid,
+             u.segment, u.approver, u.approved_at, u.origin)
+            for u in units
+        ]
+        with self._tx():
+            for row in rows:
+                self.conn.execute(
+                    "DELETE FROM tm_unit WHERE lang=? AND origin=? AND kind=? AND msgid=? "
+                    "AND segment=? AND source_key=?",
+                    (row[0], row[12], row[1], row[8], row[9], row[3]),
+                )
+                self.conn.execute(
+                    "INSERT INTO tm_unit (lang, kind, source, source_key, source_plural, target,"
+                    " forms, letter, msgid, segment, approver, approved_at, origin)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row,
+                )
+        return len(rows)
+
+    def replace_message(self, lang: str, msgid: str, units: Sequence[Unit]) -> None:
+        """Put *units* (a message and its sentences) in place of what *msgid* had."""
+        with self._tx():
+            self.conn.execute("DELETE FROM tm_unit WHERE lang=? AND origin='catalog' AND msgid=?",
+                              (lang, msgid))
+        self.add(units)
+
+    def _tx(self):
+        conn = self.conn
+
+        class _Tx:
+            def __enter__(self):
+                conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, exc_type, *_):
+                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def message(self, lang: str, msgid: str) -> Unit | None:
+        row = self.conn.execute(
+            "SELECT * FROM tm_unit WHERE lang=? AND origin='catalog' AND msgid=? "
+            "AND kind='message'", (lang, msgid)).fetchone()
+        return _unit(row) if row else None
+
+    def exact(self, lang: str, source: str, source_plural: str | None = None,
+              kind: str | None = None) -> list[Unit]:
+        """Units whose source is *source* (normalised), most recent approval first."""
+        sql = "SELECT * FROM tm_unit WHERE lang=? AND source_key=?"
+        args: list = [lang, key(source)]
+        if kind:
+            sql += " AND kind=?"
+            args.append(kind)
+        rows = self.conn.execute(sql + " ORDER BY approved_at DESC, id DESC", args).fetchall()
+        units = [_unit(r) for r in rows]
+        return [u for u in units if key(u.source_plural or "") == key(source_plural or "")]
+
+    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 8) -> list[Unit]:
+        """Units sharing the rarest words of *text* (FTS5, bm25 order), for fuzzy scoring."""
+        terms = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text) if len(w) > 2))
+        if not terms:
+            return []
+        marks = ",".join("?" * len(terms))
+        counts = dict(self.conn.execute(
+            f"SELECT term, doc FROM tm_vocab WHERE term IN ({marks})", terms).fetchall())
+        rare = sorted((t for t in terms if t in counts), key=lambda t: counts[t])[:words]
+        if not rare:
+            return []
+        query = " OR ".join('"' + t.replace('"', '') + '"' for t in rare)
+        rows = self.conn.execute(
+            "SELECT tm_unit.* FROM tm_fts JOIN tm_unit ON tm_unit.id = tm_fts.rowid "
+            "WHERE tm_fts MATCH ? AND tm_fts.lang = ? ORDER BY tm_fts.rank LIMIT ?",
+            (query, lang, limit),
+        ).fetchall()
+        return [_unit(r) for r in rows]
+
+    def units(self, lang: str | None = None, kind: str | None = "message") -> list[Unit]:
+        sql, args = "SELECT * FROM tm_unit WHERE 1=1", []
+        if lang:
+            sql += " AND lang=?"
+            args.append(lang)
+        if kind:
+            sql += " AND kind=?"
+            args.append(kind)
+        return [_unit(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def count(self, lang: str | None = None) -> dict[str, int]:
+        sql = "SELECT kind, COUNT(*) FROM tm_unit" + (" WHERE lang=?" if lang else "")
+        return dict(self.conn.execute(sql + " GROUP BY kind", (lang,) if lang else ()))
+
+    # -- catalogue sync -------------------------------------------------------------------
+
+    def stamp(self, lang: str) -> str | None:
+        row = self.conn.execute("SELECT stamp FROM tm_sync WHERE lang=?", (lang,)).fetchone()
+        return row[0] if row else None
+
+    def set_stamp(self, lang: str, stamp: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO tm_sync (lang, stamp) VALUES (?, ?)",
+                          (lang, stamp))
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
