@@ -97,7 +97,8 @@ def strip_marks(text: str) -> str:
     return _DNT.sub(lambda m: m.group(1), text)
 
 
-def missing_in(source: str, translation: str, names: list[str] | tuple[str, ...] = ()) -> list[Span]:
+def missing_in(source: str, translation: str,
+               names: list[str] | tuple[str, ...] = ()) -> list[Span]:
     """Protected spans of *source* that *translation* does not contain as often, verbatim."""
     missing: list[Span] = []
     counted: dict[str, int] = {}

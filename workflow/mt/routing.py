@@ -136,14 +136,10 @@ def draft_routed(
             config, langs, provider, lambda name: get_translator(name, config, cache=cache))
         report.reasons.update(plan.reasons)
         failures: list[MTError] = []
-        done = {"n": 0, "t": 0}
+        step = _Progress(progress)
         ran = 0
         for name, group in plan.engines.items():
-            def step(d: int, t: int, lang: str, _base=dict(done)) -> None:
-                done["n"], done["t"] = _base["n"] + d, _base["t"] + t
-                if progress:
-                    progress(done["n"], done["t"], lang)
-
+            step.next_group()
             try:
                 part = draft_catalogs(config, group, progress=step, translator=engines[name],
                                       batch_size=batch_size, shield=shield)
@@ -161,6 +157,22 @@ def draft_routed(
     if errors and not ran and not filled:
         raise errors[0]
     return report
+
+
+class _Progress:
+    """One progress line over several engines' runs (each counts from 0)."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.base_done = self.base_total = self.done = self.total = 0
+
+    def next_group(self) -> None:
+        self.base_done, self.base_total = self.done, self.total
+
+    def __call__(self, done: int, total: int, lang: str) -> None:
+        self.done, self.total = self.base_done + done, self.base_total + total
+        if self.progress:
+            self.progress(self.done, self.total, lang)
 
 
 def _default_name(config: object) -> str:

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 
 from ..checks.glossary import (
-    MANDATORY,
     _WORD_RE,
+    MANDATORY,
     Concept,
     Glossary,
     TermPattern,
