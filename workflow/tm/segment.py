@@ -1,40 +1,42 @@
-"""Sentence segmentation with pysbd (the rule-based "Golden Rules" segmenter).
+"""Sentence segmentation with ICU break iterators (PyICU).
 
-pysbd has rules for ar, de, en, es, fr, it, ja, nl, pl, ru, zh and others; a language it
-lacks uses the rules of a close one (ca, gl, pt -> es; ko -> en), which share the sentence
-punctuation and most abbreviation habits.
+ICU's sentence rules (UAX #29) with the CLDR abbreviation suppressions of the language
+(locale keyword ``ss=standard``: "Mr.", "e.g.", "U.N." do not end a sentence where CLDR
+lists them). About 10 µs per paragraph, so a suggestion lookup can segment its query.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
-CLOSE = {"ca": "es", "gl": "es", "pt": "es", "ko": "en", "eu": "es", "oc": "fr"}
+_local = threading.local()
 
 
-def _code(language: str) -> str:
-    from pysbd.languages import LANGUAGE_CODES
+def _iterator(language: str):
+    """A sentence BreakIterator per language and thread (iterators are not thread-safe)."""
+    cache = getattr(_local, "iterators", None)
+    if cache is None:
+        cache = _local.iterators = {}
+    it = cache.get(language)
+    if it is None:
+        import icu
 
-    base = language.replace("-", "_").split("_")[0].lower()
-    if base in LANGUAGE_CODES:
-        return base
-    return CLOSE.get(base, "en")
-
-
-@lru_cache(maxsize=32)
-def _segmenter(code: str):
-    import pysbd
-
-    return pysbd.Segmenter(language=code, clean=False)
+        it = cache[language] = icu.BreakIterator.createSentenceInstance(
+            icu.Locale(f"{language}@ss=standard"))
+    return it
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def sentences(text: str, language: str) -> tuple[str, ...]:
     """The sentences of *text* (stripped, empty ones dropped)."""
     if not text.strip():
         return ()
-    parts = _segmenter(_code(language)).segment(text)
-    return tuple(p.strip() for p in parts if p.strip())
+    it = _iterator(language.split("_")[0])
+    it.setText(text)
+    bounds = [0, *it]
+    parts = (text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False))
+    return tuple(p for p in parts if p)
 
 
 def aligned(source: str, target: str, source_language: str,

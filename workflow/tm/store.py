@@ -44,7 +44,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts USING fts5 (
     source, lang UNINDEXED, content='tm_unit', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS tm_vocab USING fts5vocab (tm_fts, row);
 CREATE TRIGGER IF NOT EXISTS tm_ai AFTER INSERT ON tm_unit BEGIN
     INSERT INTO tm_fts (rowid, source, lang) VALUES (new.id, new.source, new.lang);
 END;
@@ -52,6 +51,7 @@ CREATE TRIGGER IF NOT EXISTS tm_ad AFTER DELETE ON tm_unit BEGIN
     INSERT INTO tm_fts (tm_fts, rowid, source, lang)
     VALUES ('delete', old.id, old.source, old.lang);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_vocab USING fts5vocab (tm_fts, row);
 CREATE TABLE IF NOT EXISTS tm_sync (
     lang  TEXT PRIMARY KEY,
     stamp TEXT NOT NULL                       -- catalogue size and mtime at the last sync
@@ -59,6 +59,19 @@ CREATE TABLE IF NOT EXISTS tm_sync (
 """
 
 _WORD = re.compile(r"\w+")
+#: A word in more than this share of the units (0.2%, at least 50) is too common to look
+#: for candidates with: ranking its long document list would cost more than it finds.
+COMMON = 0.002
+#: How many of the rarest words of a text look for candidates.
+WORDS = 6
+#: database file -> (max unit id when read, term -> document frequency)
+_DF_CACHE: dict[str, tuple[int, dict[str, int]]] = {}
+
+
+def _fts_term(word: str) -> str:
+    """A word as the FTS5 unicode61 tokenizer (remove_diacritics 2) indexes it."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def key(text: str) -> str:
@@ -184,24 +197,56 @@ class Memory:
         units = [_unit(r) for r in rows]
         return [u for u in units if key(u.source_plural or "") == key(source_plural or "")]
 
-    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 8) -> list[Unit]:
-        """Units sharing the rarest words of *text* (FTS5, bm25 order), for fuzzy scoring."""
-        terms = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text) if len(w) > 2))
+    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 0) -> list[Unit]:
+        """Units of *lang* sharing words of *text*, best bm25 first, for fuzzy scoring.
+
+        The query ORs the *words* rarest words of the text (document frequencies from the
+        FTS5 vocabulary, read once per process and refreshed as the memory grows), so the
+        candidate set stays small even in a large memory."""
+        terms = list(dict.fromkeys(_fts_term(w) for w in _WORD.findall(text) if len(w) > 2))
         if not terms:
             return []
-        marks = ",".join("?" * len(terms))
-        counts = dict(self.conn.execute(
-            f"SELECT term, doc FROM tm_vocab WHERE term IN ({marks})", terms).fetchall())
-        rare = sorted((t for t in terms if t in counts), key=lambda t: counts[t])[:words]
+        df = self._frequencies()
+        words = words or WORDS
+        known = sorted((t for t in terms if df.get(t)), key=lambda t: df[t])
+        common = max(50, int(df.get("", 0) * COMMON))
+        rare = [t for t in known if df[t] <= common][:words] or known[:2]
         if not rare:
             return []
-        query = " OR ".join('"' + t.replace('"', '') + '"' for t in rare)
-        rows = self.conn.execute(
-            "SELECT tm_unit.* FROM tm_fts JOIN tm_unit ON tm_unit.id = tm_fts.rowid "
-            "WHERE tm_fts MATCH ? AND tm_fts.lang = ? ORDER BY tm_fts.rank LIMIT ?",
-            (query, lang, limit),
-        ).fetchall()
-        return [_unit(r) for r in rows]
+        query = " OR ".join('"' + t.replace('"', "") + '"' for t in rare)
+        # the same source is in the memory once per language: take enough to keep *limit*
+        # of this language (filtered on the rows: a lang condition in SQL makes SQLite scan
+        # the language's index instead of looking the ids up)
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit * self._languages()))]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT * FROM tm_unit WHERE id IN ({marks})", ids)
+        order = {i: n for n, i in enumerate(ids)}
+        units = [_unit(r) for r in rows if r["lang"] == lang]
+        return sorted(units, key=lambda u: order[u.id])[:limit]
+
+    def _frequencies(self) -> dict[str, int]:
+        """term -> number of units containing it (cached per database file; re-read when
+        the memory has grown by a tenth since)."""
+        size = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM tm_unit").fetchone()[0]
+        path = self.conn.execute("PRAGMA database_list").fetchone()["file"]
+        cached = _DF_CACHE.get(path)
+        if cached is None or not cached[0] <= size <= cached[0] * 1.1 + 100:
+            df = dict(self.conn.execute("SELECT term, doc FROM tm_vocab"))
+            df[""] = size  # the memory's size, for the "common word" cut-off
+            cached = _DF_CACHE[path] = (size, df)
+        return cached[1]
+
+    def _languages(self) -> int:
+        """How many languages the memory holds (at least 1; cached per connection)."""
+        n = self.__dict__.get("_nlangs")
+        if n is None:
+            n = self.conn.execute("SELECT COUNT(DISTINCT lang) FROM tm_unit").fetchone()[0]
+            n = self.__dict__["_nlangs"] = max(1, min(int(n), 15))
+        return n
 
     def units(self, lang: str | None = None, kind: str | None = "message") -> list[Unit]:
         sql, args = "SELECT * FROM tm_unit WHERE 1=1", []

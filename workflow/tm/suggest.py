@@ -3,7 +3,7 @@
 * **Memory, whole message:** exact matches (100) and fuzzy matches (rapidfuzz ratio >=
   ``threshold``, 70 by default) among FTS5 candidates, each with its score, a word diff
   of the memory's source against this source, and where it came from.
-* **Memory, sentences:** each sentence of the source (pysbd) looked up the same way, so a
+* **Memory, sentences:** each sentence of the source (ICU) looked up the same way, so a
   sentence approved inside another paragraph comes back at 100.
 * **Machine translation:** the cached result of every usable engine that offers the pair
   (``second_opinion=True`` asks the engines that have no cached result yet; their answers
