@@ -61,12 +61,11 @@ A_FR = ("Nous exhortons votre gouvernement à soutenir la commission d'enquête.
 
 def _project(tmp_path, letters: dict[str, str], languages=("fr", "es"), extra=""):
     root = write_project(tmp_path / "p", languages=languages,
-                         letters=[f"letters/{n}.txt" for n in letters], extra=extra)
+                         letters=[f"letters/{n}.txt" for n in letters],
+                         extra='glossary = "glossary.tbx"\n' + extra)
     for name, text in letters.items():
         (root / "letters" / f"{name}.txt").write_text(text, encoding="utf-8")
     shutil.copy(REPO / "locales" / "glossary.tbx", root / "glossary.tbx")
-    with open(root / "letterflow.toml", "a", encoding="utf-8") as f:
-        f.write('glossary = "glossary.tbx"\n')
     cfg = load_config(root)
     _update(cfg)
     return cfg
@@ -190,6 +189,10 @@ def test_routing_drafts_what_it_can_and_lists_the_rest(project_dir):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["routes"] == {"fr": "apertium", "es": "apertium", "ar": "pseudo", "ru": "pseudo"}
+    # a route for a language the project does not have is a one-line error
+    toml.write_text(toml.read_text() + 'xx = "pseudo"\n')
+    r = _cli(project_dir, "draft")
+    assert r.returncode == 2 and "routes: 'xx' is not a configured language" in r.stderr
     assert data["reasons"] == {"ja": "apertium offers no en->ja pair"}
     ar = load_catalog(load_config(project_dir).catalog("ar")).get("icnk-2012/closing")
     assert ar.provenance == "machine translation: pseudo en-ar"
@@ -308,3 +311,39 @@ def test_suggestions_api(client, app):
         assert set(again) == {"apertium", "pseudo"} and again["apertium"]["cached"]
     assert client.get("/api/l/fr/suggestions?context=nope").status_code == 404
     assert client.get("/api/l/es/suggestions?context=icnk-2012/place").status_code == 403
+
+
+@NEEDS_APERTIUM
+def test_route_to_an_online_engine_with_terms_enforced(tmp_path):
+    """es through Apertium, ar through LibreTranslate (a local scripted server driven by
+    the real deep-translator client) in one run; the Arabic glossary term comes back."""
+    from tests.test_mt_online import KEY, FakeLibre
+
+    srv = FakeLibre()
+    try:
+        cfg = _project(tmp_path, {"a": LETTER_A}, languages=("es", "ar"),
+                       extra=f'\n[mt]\nprovider = "apertium"\nlibre_url = "{srv.url}"\n'
+                             'timeout = 5\n[mt.routes]\nar = "libre"\n')
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERFLOW_")}
+        env.update(PYTHONPATH=str(REPO), NO_PROXY="127.0.0.1", LETTERFLOW_LIBRE_KEY=KEY)
+        r = subprocess.run([sys.executable, "-m", "workflow.cli", "--project", str(cfg.root),
+                            "draft", "--format", "json"], capture_output=True, text=True,
+                           env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        data = json.loads(r.stdout)
+        assert data["routes"] == {"es": "apertium", "ar": "libre"} and data["provider"] == (
+            "apertium+libre")
+        ar = load_catalog(cfg.catalog("ar")).get("a/para")
+        assert ar.provenance.startswith("machine translation: libre en-ar; glossary terms "
+                                        "enforced: commission of inquiry")
+        assert "لجنة تحقيق" in ar.strings[0] and "COMMISSION OF INQUIRY" not in ar.strings[0]
+        assert all("commission of inquiry" not in q for q in srv.texts())
+    finally:
+        srv.close()
+
+
+def test_export_prints_protected_text_without_the_mark():
+    from workflow.render import _fill
+
+    assert _fill("Selon <dnt>Human Rights Watch</dnt>, {country}.", {"country": "la France"},
+                 "a/b", "fr") == "Selon Human Rights Watch, la France."

@@ -77,6 +77,11 @@ def plan_routes(
     """Assign each language to an engine. *make(name)* builds (or raises for) an engine;
     an unknown engine name is a ConfigError/MTError raised at once."""
     source = config.source_language  # type: ignore[attr-defined]
+    routes = (getattr(config, "mt", {}) or {}).get(ROUTES_KEY) or {}
+    for lang in routes if isinstance(routes, dict) else ():
+        if lang != "default" and lang not in config.languages:  # type: ignore[attr-defined]
+            raise ConfigError(f"[tool.letterflow.mt] routes: {lang!r} is not a configured "
+                              "language")
     plan = RoutePlan()
     engines: dict[str, Translator] = {}
     broken: dict[str, MTError] = {}
