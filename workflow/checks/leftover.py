@@ -30,7 +30,7 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     With a Hunspell dictionary for the language one such word is enough; without one, a
     run needs two words in a row (shared words like "total" are then tolerated)."""
     words, names = _source_words(unit)
-    dictionary = dictionary_for(unit.language)
+    dictionary = dictionary_for(unit.language, unit.config)
     runs: list[str] = []
     run: list[str] = []
     for m in _WORD.finditer(exempt_text(unit, text)):

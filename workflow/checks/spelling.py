@@ -1,14 +1,21 @@
 """Spelling of the translation with Hunspell dictionaries (through pyenchant).
 
-Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). enchant loads on
-first use; each dictionary is opened once per process, and every word's verdict is
-cached, so a catalogue that was checked before costs dictionary lookups only for new words.
+Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening one costs
+0.4-2.7 s, so every word's verdict is kept in ``.letterflow-cache/spelling/<dict>.json``
+(next to the gate's cache; ``LETTERFLOW_CACHE_DIR`` moves both), keyed by the dictionary
+file's size and date: a run whose words were all seen before opens no dictionary at all.
+enchant itself loads only when a new word needs a verdict.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import re
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 from workflow.checks.base import WARNING, Check, Unit
 
@@ -23,39 +30,98 @@ _SKIP_SPANS = re.compile(r"\{[^{}]*\}|<[^<>]*>|&\w+;|https?://\S+|\S+@\S+")
 _CACHE_MAX = 200_000
 
 
-class _Dictionary:
-    def __init__(self, tag: str):
-        import enchant
+HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
 
+
+def _find_tag(language: str) -> tuple[str, str] | None:
+    """(enchant tag, identity of its files) of the first installed dictionary."""
+    base = language.split("_")[0]
+    for tag in DICTIONARIES.get(language, ()) + DICTIONARIES.get(base, ()) + (language,):
+        for folder in HUNSPELL_DIRS:
+            dic = Path(folder) / f"{tag}.dic"
+            if dic.is_file():
+                st = dic.stat()
+                return tag, f"{dic}:{st.st_size}:{int(st.st_mtime)}"
+    return None
+
+
+class _Dictionary:
+    """Verdicts of one Hunspell dictionary, remembered across runs."""
+
+    def __init__(self, tag: str, identity: str, cache_dir: Path | None):
         self.tag = tag
-        self.dict = enchant.Dict(tag)
+        self.identity = identity
+        self.dict = None  # enchant.Dict, opened on the first unknown word
         self.known: dict[str, bool] = {}
+        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
+        self.dirty = 0
+        self.lock = threading.Lock()
+        if self.path is not None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if data.get("dictionary") == identity:
+                    self.known = {w: bool(v) for w, v in data.get("words", {}).items()}
+            except (OSError, ValueError, AttributeError):
+                pass
+            _OPEN.append(self)
 
     def check(self, word: str) -> bool:
         ok = self.known.get(word)
         if ok is None:
-            ok = self.dict.check(word) or (
-                "\u2019" in word and self.dict.check(word.replace("\u2019", "'")))
+            with self.lock:
+                if self.dict is None:
+                    import enchant
+
+                    self.dict = enchant.Dict(self.tag)
+                ok = self.dict.check(word) or (
+                    "\u2019" in word and self.dict.check(word.replace("\u2019", "'")))
             if len(self.known) < _CACHE_MAX:
                 self.known[word] = ok
+                self.dirty += 1
         return ok
 
-
-@lru_cache(maxsize=32)
-def dictionary_for(language: str) -> _Dictionary | None:
-    """The Hunspell dictionary of *language*, or None if none is installed."""
-    try:
-        import enchant
-    except ImportError:  # libenchant missing: the check cannot run here
-        return None
-    base = language.split("_")[0]
-    for tag in DICTIONARIES.get(language, ()) + DICTIONARIES.get(base, ()) + (language,):
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
         try:
-            if enchant.dict_exists(tag):
-                return _Dictionary(tag)
-        except enchant.errors.Error:
-            continue
-    return None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"dictionary": self.identity, "words": self.known},
+                                      ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = 0
+        except OSError:  # a cache that cannot be written is only slower next time
+            pass
+
+
+_OPEN: list[_Dictionary] = []
+
+
+@atexit.register
+def _save_all() -> None:
+    for d in _OPEN:
+        d.save()
+
+
+def cache_dir_for(config: object) -> Path | None:
+    env = os.environ.get("LETTERFLOW_CACHE_DIR")
+    if env:
+        return Path(env)
+    root = getattr(config, "root", None)
+    return Path(root) / ".letterflow-cache" if root is not None else None
+
+
+@lru_cache(maxsize=64)
+def _dictionary(language: str, cache_dir: Path | None) -> _Dictionary | None:
+    found = _find_tag(language)
+    if found is None:
+        return None
+    return _Dictionary(found[0], found[1], cache_dir)
+
+
+def dictionary_for(language: str, config: object = None) -> _Dictionary | None:
+    """The Hunspell dictionary of *language*, or None if none is installed."""
+    return _dictionary(language, cache_dir_for(config))
 
 
 def exempt_text(unit: Unit, text: str) -> str:
@@ -108,7 +174,7 @@ class SpellingCheck(Check):
     severity = WARNING
 
     def check(self, unit: Unit) -> list[str]:
-        dictionary = dictionary_for(unit.language)
+        dictionary = dictionary_for(unit.language, unit.config)
         if dictionary is None:
             return []
         out: list[str] = []
@@ -120,4 +186,6 @@ class SpellingCheck(Check):
                 more = f" and {len(words) - 8} more" if len(words) > 8 else ""
                 out.append(f"{unit.where(i, total)}not in the {dictionary.tag} dictionary: "
                            f"{shown}{more}")
+        if dictionary.dirty >= 500:
+            dictionary.save()
         return out
