@@ -343,7 +343,7 @@ def test_route_to_an_online_engine_with_terms_enforced(tmp_path):
 
 
 def test_export_prints_protected_text_without_the_mark():
-    from workflow.render import _fill
+    from workflow.export.model import _fill
 
     assert _fill("Selon <dnt>Human Rights Watch</dnt>, {country}.", {"country": "la France"},
                  "a/b", "fr") == "Selon Human Rights Watch, la France."

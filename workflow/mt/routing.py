@@ -52,7 +52,7 @@ def route_names(config: object, lang: str, provider: str | None = None) -> list[
 def engine_names(config: object) -> list[str]:
     """Every engine a second opinion may ask: the known providers, without the ``pseudo``
     test engine unless the project routes to it."""
-    from . import PROVIDERS
+    from .registry import PROVIDERS
 
     mt = getattr(config, "mt", {}) or {}
     routed = {str(mt.get("provider") or "apertium").lower()}

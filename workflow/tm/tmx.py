@@ -85,7 +85,7 @@ def export_tmx(config: object, memory: Memory, lang: str, path: str | Path) -> i
     """Write the language's message units as TMX 1.4 (atomically); returns the count."""
     from translate.storage import tmx
 
-    from ..catalogs import write_atomic
+    from ..fileio import write_atomic
 
     source = config.source_language  # type: ignore[attr-defined]
     store = tmx.tmxfile(sourcelanguage=source, targetlanguage=lang)
