@@ -40,18 +40,30 @@ CREATE TABLE IF NOT EXISTS tm_unit (
 );
 CREATE INDEX IF NOT EXISTS tm_exact ON tm_unit (lang, source_key);
 CREATE INDEX IF NOT EXISTS tm_msg ON tm_unit (lang, origin, msgid);
-CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts USING fts5 (
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts USING fts5 (          -- messages
     source, lang UNINDEXED, content='tm_unit', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS tm_ai AFTER INSERT ON tm_unit BEGIN
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts_seg USING fts5 (      -- sentences
+    source, lang UNINDEXED, content='tm_unit', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS tm_ai AFTER INSERT ON tm_unit WHEN new.kind = 'message' BEGIN
     INSERT INTO tm_fts (rowid, source, lang) VALUES (new.id, new.source, new.lang);
 END;
-CREATE TRIGGER IF NOT EXISTS tm_ad AFTER DELETE ON tm_unit BEGIN
+CREATE TRIGGER IF NOT EXISTS tm_ad AFTER DELETE ON tm_unit WHEN old.kind = 'message' BEGIN
     INSERT INTO tm_fts (tm_fts, rowid, source, lang)
     VALUES ('delete', old.id, old.source, old.lang);
 END;
+CREATE TRIGGER IF NOT EXISTS tm_ai_seg AFTER INSERT ON tm_unit WHEN new.kind = 'segment' BEGIN
+    INSERT INTO tm_fts_seg (rowid, source, lang) VALUES (new.id, new.source, new.lang);
+END;
+CREATE TRIGGER IF NOT EXISTS tm_ad_seg AFTER DELETE ON tm_unit WHEN old.kind = 'segment' BEGIN
+    INSERT INTO tm_fts_seg (tm_fts_seg, rowid, source, lang)
+    VALUES ('delete', old.id, old.source, old.lang);
+END;
 CREATE VIRTUAL TABLE IF NOT EXISTS tm_vocab USING fts5vocab (tm_fts, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_vocab_seg USING fts5vocab (tm_fts_seg, row);
 CREATE TABLE IF NOT EXISTS tm_sync (
     lang  TEXT PRIMARY KEY,
     stamp TEXT NOT NULL                       -- catalogue size and mtime at the last sync
@@ -197,12 +209,15 @@ class Memory:
         units = [_unit(r) for r in rows]
         return [u for u in units if key(u.source_plural or "") == key(source_plural or "")]
 
-    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 0) -> list[Unit]:
+    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 0,
+                   kinds: tuple[str, ...] = ("message", "segment")) -> list[Unit]:
         """Units of *lang* sharing words of *text*, best bm25 first, for fuzzy scoring.
 
         The query ORs the *words* rarest words of the text (document frequencies from the
-        FTS5 vocabulary, read once per process and refreshed as the memory grows), so the
-        candidate set stays small even in a large memory."""
+        FTS5 vocabularies, read once per process and refreshed as the memory grows), so the
+        candidate set stays small even in a large memory. Messages and sentences have
+        their own index (else bm25, which favours short documents, would let a
+        paragraph's own sentences push the paragraph out of the *limit*)."""
         terms = list(dict.fromkeys(_fts_term(w) for w in _WORD.findall(text) if len(w) > 2))
         if not terms:
             return []
@@ -214,19 +229,22 @@ class Memory:
         if not rare:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in rare)
-        # the same source is in the memory once per language: take enough to keep *limit*
-        # of this language (filtered on the rows: a lang condition in SQL makes SQLite scan
-        # the language's index instead of looking the ids up)
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit * self._languages()))]
+        ids: list[int] = []
+        for kind in kinds:
+            table = "tm_fts" if kind == "message" else "tm_fts_seg"
+            # the same source is in the memory once per language: take enough to keep
+            # *limit* of this language (filtered on the rows: a lang condition in SQL makes
+            # SQLite scan the language's index instead of looking the ids up)
+            ids += [r[0] for r in self.conn.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit * self._languages()))]
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         rows = self.conn.execute(f"SELECT * FROM tm_unit WHERE id IN ({marks})", ids)
         order = {i: n for n, i in enumerate(ids)}
         units = [_unit(r) for r in rows if r["lang"] == lang]
-        return sorted(units, key=lambda u: order[u.id])[:limit]
+        return sorted(units, key=lambda u: order[u.id])
 
     def _frequencies(self) -> dict[str, int]:
         """term -> number of units containing it (cached per database file; re-read when
@@ -236,6 +254,8 @@ class Memory:
         cached = _DF_CACHE.get(path)
         if cached is None or not cached[0] <= size <= cached[0] * 1.1 + 100:
             df = dict(self.conn.execute("SELECT term, doc FROM tm_vocab"))
+            for term, doc in self.conn.execute("SELECT term, doc FROM tm_vocab_seg"):
+                df[term] = df.get(term, 0) + doc
             df[""] = size  # the memory's size, for the "common word" cut-off
             cached = _DF_CACHE[path] = (size, df)
         return cached[1]

@@ -55,14 +55,18 @@ class Suggestion:
 
 
 def memory_matches(memory: Memory, lang: str, text: str, *, threshold: float = THRESHOLD,
-                   limit: int = 5, kind: str | None = None) -> list[tuple[Unit, float]]:
-    """(unit, score) for *text*: exact matches first, then fuzzy ones, best first."""
+                   limit: int = 5, kind: str | None = None,
+                   paragraph: bool = False) -> list[tuple[Unit, float]]:
+    """(unit, score) for *text*: exact matches first, then fuzzy ones, best first.
+
+    A *paragraph* (several sentences) is matched against messages only: a single sentence
+    is too short to score *threshold* against it."""
     found: dict[int, tuple[Unit, float]] = {}
     for u in memory.exact(lang, text, kind=kind):
         found.setdefault(u.id, (u, 100.0))
     if len(found) < limit:
-        pool = [u for u in memory.candidates(lang, text) if u.id not in found
-                and (kind is None or u.kind == kind)]
+        kinds = (kind,) if kind else ("message",) if paragraph else ("message", "segment")
+        pool = [u for u in memory.candidates(lang, text, kinds=kinds) if u.id not in found]
         wanted = key(text)
         for idx, sc in best(wanted, [key(u.source) for u in pool], threshold, limit):
             found.setdefault(pool[idx].id, (pool[idx], sc))
@@ -81,9 +85,9 @@ def _from_unit(u: Unit, sc: float, text: str, scope: str = "message",
 
 def memory_suggestions(memory: Memory, lang: str, source: str, source_language: str,
                        threshold: float = THRESHOLD) -> list[Suggestion]:
-    out = [_from_unit(u, sc, source)
-           for u, sc in memory_matches(memory, lang, source, threshold=threshold)]
     parts = sentences(source, source_language)
+    out = [_from_unit(u, sc, source) for u, sc in
+           memory_matches(memory, lang, source, threshold=threshold, paragraph=len(parts) > 1)]
     if len(parts) > 1:
         for i, sent in enumerate(parts, start=1):
             if len(sent.split()) < 3:
