@@ -1,9 +1,11 @@
 """Spelling of the translation with Hunspell dictionaries (through pyenchant).
 
 Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening one costs
-0.4-2.7 s, so every word's verdict is kept in ``.letterflow-cache/spelling/<dict>.json``
-(next to the gate's cache; ``LETTERFLOW_CACHE_DIR`` moves both), keyed by the dictionary
-file's size and date: a run whose words were all seen before opens no dictionary at all.
+0.4-2.7 s, so every word's verdict is kept in the user's cache,
+``$XDG_CACHE_HOME/letterflow/spelling/<dict>.json`` (``~/.cache`` by default;
+``LETTERFLOW_CACHE_DIR`` moves it, with the gate's cache), keyed by the dictionary file's
+size and date: a run whose words were all seen before opens no dictionary at all. The
+verdicts depend on the dictionary only, so every project shares them.
 enchant itself loads only when a new word needs a verdict.
 """
 
@@ -103,12 +105,13 @@ def _save_all() -> None:
         d.save()
 
 
-def cache_dir_for(config: object) -> Path | None:
+def cache_dir_for(config: object = None) -> Path | None:
+    """Where word verdicts are kept (never inside the project: they are not its data)."""
     env = os.environ.get("LETTERFLOW_CACHE_DIR")
     if env:
         return Path(env)
-    root = getattr(config, "root", None)
-    return Path(root) / ".letterflow-cache" if root is not None else None
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "letterflow"
 
 
 @lru_cache(maxsize=64)
