@@ -264,8 +264,7 @@ def test_register_check_is_an_error_in_a_formal_letter(config):
 def test_protected_text_masked_through_mt_and_checked(config):
     from workflow.checks.glossary import load_glossary
     from workflow.mt import get_translator
-    from workflow.mt.drafting import shielded
-    from workflow.mt.terms import TermShield
+    from workflow.mt.terms import TermShield, shielded
 
     gloss = load_glossary(REPO / "locales" / "glossary.tbx")
     shield = TermShield(gloss, "en")

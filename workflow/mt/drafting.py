@@ -24,7 +24,7 @@ from ..errors import MTError
 from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
 from .base import Outcome, Translator
-from .terms import Prepared, TermShield, shield_for
+from .terms import Drafted, TermShield, shield_for, shielded
 
 NOTE_PREFIX = "machine translation:"
 
@@ -94,30 +94,6 @@ def open_cache(config: object):
     if mt.get("cache", True) is False:
         return None
     return MTCache(config.database)  # type: ignore[attr-defined]
-
-
-@dataclass
-class Drafted(Outcome):
-    """An engine outcome with the glossary terms and protected text put back."""
-
-    enforced: tuple[str, ...] = ()
-
-
-def shielded(translator: Translator, shield: TermShield, texts: Sequence[str], source: str,
-             target: str) -> list[Drafted]:
-    """translate_each with glossary terms and protected text masked (see mt/terms.py)."""
-    prepared = [shield.prepare(t) for t in texts]
-    outcomes = translator.translate_each([p.text for p in prepared], source, target)
-    return [_restore(shield, p, o, target) for p, o in zip(prepared, outcomes, strict=True)]
-
-
-def _restore(shield: TermShield, prepared: Prepared, o: Outcome, target: str) -> Drafted:
-    if o.text is None or not prepared.slots:
-        return Drafted(o.text, o.error, o.cached, o.damaged, o.route)
-    r = shield.restore(prepared, o.text, target)
-    damaged = tuple(shield.describe(d, prepared) for d in o.damaged)
-    damaged = tuple(dict.fromkeys(damaged + r.lost))
-    return Drafted(r.text, o.error, o.cached, damaged, o.route, r.enforced)
 
 
 def provenance(translator: Translator, outcome: Outcome) -> str:

@@ -20,6 +20,7 @@ provenance comment.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..checks.glossary import (
@@ -32,6 +33,7 @@ from ..checks.glossary import (
     base_language,
     word_keys,
 )
+from .base import Outcome, Translator
 from .protect import protected_spans
 
 TOKEN = re.compile(r"\{lf-(\d+)\}")
@@ -217,3 +219,27 @@ def shield_for(config: object) -> TermShield:
     if path is not None and Path(path).is_file():
         glossary = load_glossary(path, getattr(config, "languages", ()), source_language=source)
     return TermShield(glossary, source, str(mt.get("enforce", "mandatory")))
+
+
+@dataclass
+class Drafted(Outcome):
+    """An engine outcome with the glossary terms and protected text put back."""
+
+    enforced: tuple[str, ...] = ()
+
+
+def shielded(translator: Translator, shield: TermShield, texts: Sequence[str], source: str,
+             target: str) -> list[Drafted]:
+    """translate_each with glossary terms and protected text masked (see mt/terms.py)."""
+    prepared = [shield.prepare(t) for t in texts]
+    outcomes = translator.translate_each([p.text for p in prepared], source, target)
+    return [_restore(shield, p, o, target) for p, o in zip(prepared, outcomes, strict=True)]
+
+
+def _restore(shield: TermShield, prepared: Prepared, o: Outcome, target: str) -> Drafted:
+    if o.text is None or not prepared.slots:
+        return Drafted(o.text, o.error, o.cached, o.damaged, o.route)
+    r = shield.restore(prepared, o.text, target)
+    damaged = tuple(shield.describe(d, prepared) for d in o.damaged)
+    damaged = tuple(dict.fromkeys(damaged + r.lost))
+    return Drafted(r.text, o.error, o.cached, damaged, o.route, r.enforced)

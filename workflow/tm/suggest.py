@@ -103,9 +103,9 @@ def mt_suggestions(config: object, lang: str, texts: list[str], *,
     others are asked). Returns (suggestions, engine -> why it gave none)."""
     from ..errors import MTError
     from ..mt import get_translator
-    from ..mt.drafting import open_cache, shielded
+    from ..mt.drafting import open_cache
     from ..mt.routing import engine_names
-    from ..mt.terms import shield_for
+    from ..mt.terms import shield_for, shielded
 
     source = config.source_language  # type: ignore[attr-defined]
     shield = shield_for(config)
