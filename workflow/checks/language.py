@@ -86,6 +86,9 @@ _LANGUAGE_NAMES = {
     "pl": "Polish",
     "ca": "Catalan",
     "gl": "Galician",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
 }
 
 
@@ -93,6 +96,31 @@ _LATIN = frozenset({"latin"})
 _NON_LATIN_RE = re.compile(
     "|".join(rx.pattern for name, rx in _SCRIPT_RES.items() if name != "latin")
 )
+
+
+def cjk_verdict(text: str, target: str, pool: frozenset[str]) -> tuple[str, str] | None:
+    """Chinese, Japanese or Korean told apart by script, where the script is plain:
+    Japanese prose always has kana (its particles), Korean is written in Hangul, and
+    Chinese has neither. ("ok", target), ("wrong", lang) or None (lingua decides)."""
+    if not pool <= _CJK:
+        return None
+    han = len(_SCRIPT_RES["han"].findall(text))
+    kana = len(_SCRIPT_RES["kana"].findall(text))
+    hangul = len(_SCRIPT_RES["hangul"].findall(text))
+    total = han + kana + hangul
+    if total < MIN_LETTERS_CJK:
+        return None
+    if hangul * 2 >= total and kana == 0:
+        found = "ko"
+    elif kana * 20 >= total and hangul == 0:
+        found = "ja"
+    elif kana == 0 and hangul == 0:
+        found = "zh"
+    else:
+        return None
+    if found not in pool:
+        return None
+    return ("ok", target) if found == target else ("wrong", found)
 
 
 def _sample(text: str) -> str:
@@ -118,7 +146,8 @@ class DetectorCost:
     loads: int = 0
     load_seconds: float = 0.0
     memory_mb: float | None = None  # resident-size growth while building
-    calls: int = 0
+    calls: int = 0  # texts lingua read
+    batches: int = 0  # calls into lingua (a batch reads many texts)
     call_seconds: float = 0.0
     skipped_short: int = 0
     decided_by_script: int = 0
@@ -235,22 +264,62 @@ class WrongLanguageCheck(Check):
             pool = candidates(lang, tuple(configured), source_language)
             if len(pool) < 2 or (lang not in pool and lang not in UNSUPPORTED_RELATIVES):
                 continue
-            opinion = verdict(clean, lang, tuple(sorted(pool | {lang})))
+            if lang in _CJK:
+                opinion = cjk_verdict(clean, lang, pool)
+                DETECTOR_COST.decided_by_script += opinion is not None
+            else:
+                opinion = verdict(clean, lang, tuple(sorted(pool | {lang})))
+                DETECTOR_COST.decided_by_words += opinion is not None
             if opinion is not None:
-                DETECTOR_COST.decided_by_words += 1
                 kind, code = opinion
                 if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
                     name = _LANGUAGE_NAMES.get(code, code)
                     out.append(f"{where}text reads as {name}, not {lang}")
                 continue
-            start = time.perf_counter()
-            found = detector(pool).detect_language_of(_sample(clean))
-            DETECTOR_COST.calls += 1
-            DETECTOR_COST.call_seconds += time.perf_counter() - start
-            if found is None:
+            pending = unit.cache.get("deferred")
+            if pending is not None:  # a whole catalogue: one batch in finish()
+                pending.setdefault(self.id, []).append((unit.message, where, lang, pool, clean))
                 continue
-            code = _iso(found)
-            if code == lang or code in UNSUPPORTED_RELATIVES.get(lang, ()):
-                continue
-            out.append(f"{where}text reads as {found.name.title()}, not {lang}")
+            found = _detect(pool, [_sample(clean)])[0]
+            problem = _reading(found, lang)
+            if problem:
+                out.append(f"{where}{problem}")
         return out
+
+    def finish(self, deferred: list) -> list[tuple[Any, str]]:
+        """lingua over every text the cheap tests left open, one batch per candidate set."""
+        by_pool: dict[frozenset[str], list] = {}
+        for item in deferred:
+            by_pool.setdefault(item[3], []).append(item)
+        out = []
+        for pool, items in by_pool.items():
+            found = _detect(pool, [_sample(item[4]) for item in items])
+            for (message, where, lang, _pool, _text), language in zip(items, found, strict=True):
+                problem = _reading(language, lang)
+                if problem:
+                    out.append((message, f"{where}{problem}"))
+        return out
+
+
+def _detect(pool: frozenset[str], samples: list[str]) -> list[Any]:
+    """lingua's answer for each sample (one call; lingua's own threads for a batch)."""
+    built = detector(pool)
+    start = time.perf_counter()
+    if len(samples) == 1:
+        found = [built.detect_language_of(samples[0])]
+    else:
+        found = built.detect_languages_in_parallel_of(samples)
+    DETECTOR_COST.calls += len(samples)
+    DETECTOR_COST.batches += 1
+    DETECTOR_COST.call_seconds += time.perf_counter() - start
+    return found
+
+
+def _reading(found: Any, lang: str) -> str:
+    """The problem when lingua read *found* for a text of *lang* ("" if none)."""
+    if found is None:
+        return ""
+    code = _iso(found)
+    if code == lang or code in UNSUPPORTED_RELATIVES.get(lang, ()):
+        return ""
+    return f"text reads as {found.name.title()}, not {lang}"
