@@ -1,16 +1,21 @@
 """Wrong language: the translation is not in the catalogue's language.
 
-Two stages, cheapest first:
+Stages, cheapest first:
 
 1. **Script.** Letters are counted per script (Latin, Cyrillic, Arabic, Han, Kana,
    Hangul). English pasted into the Russian or Japanese catalogue is caught here,
-   without any model.
-2. **Function words.** For languages with a list in :mod:`.function_words`, words
-   exclusive to one candidate language (Spanish "los", English "the") settle plain
-   cases: clearly the catalogue's language, or clearly another one with none of the
-   catalogue language's function words.
+   without any model. Among Chinese, Japanese and Korean, the script also decides where
+   it is plain (:func:`cjk_verdict`: Japanese prose has kana, Korean is Hangul, Chinese
+   has neither).
+2. **Function words.** For languages with a list in :mod:`.function_words`, the share of
+   a text's words that are each candidate language's function words, with a margin, and
+   the words exclusive to one candidate (Spanish "los", English "the") settle plain
+   cases: clearly the catalogue's language, or clearly another one.
 3. **lingua.** Only when that is not plain and several candidate languages share the
    target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides.
+   In a whole-catalogue run the texts left open are collected and read in one batch per
+   candidate set (:meth:`WrongLanguageCheck.finish`, lingua's parallel API); a single
+   message (the review UI) is read at once.
    It is loaded on first use, for the configured languages of that script plus the
    source language only, in low-accuracy mode (trigram models: ~0.15 s and ~20 MB for
    the project's 15 languages instead of 1.4 s and ~230 MB), and its cost is recorded
