@@ -108,10 +108,12 @@ class Unit:
 
     @property
     def where(self) -> str:
-        """"icnk-2012/survivors" (sentence 2: "icnk-2012/survivors#2"), or the origin."""
-        if not self.msgid:
-            return self.origin
-        return self.msgid + (f"#{self.segment}" if self.kind == "segment" else "")
+        """"icnk-2012/survivors" (sentence 2: "icnk-2012/survivors#2"); an imported unit
+        names its file first ("tmx:2013.tmx a/x")."""
+        where = self.msgid + (f"#{self.segment}" if self.kind == "segment" else "")
+        if self.origin == "catalog":
+            return where
+        return f"{self.origin} {where}".strip()
 
     def as_dict(self) -> dict:
         return {
