@@ -142,9 +142,10 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--lang", "langs", default="",
               help="Comma-separated languages a translator works on, e.g. fr,es.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--email", default="", help="E-mail for the author line of this user's git commits.")
 @click.pass_context
 def user_add(ctx: click.Context, name: str, role: str, langs: str,
-             password_stdin: bool) -> None:
+             password_stdin: bool, email: str) -> None:
     """Create an account; prompts for the password."""
     from workflow import db, users
 
@@ -156,8 +157,9 @@ def user_add(ctx: click.Context, name: str, role: str, langs: str,
         conn = db.connect(config.database)
         if users.find_user(conn, name) is not None:
             raise users.UserError(f"user {name!r} already exists")
+        users.check_email(email)
         password = _read_password(password_stdin)
-        created = users.add_user(conn, name, password, role, languages)
+        created = users.add_user(conn, name, password, role, languages, email=email)
     except LetterflowError as exc:
         _fail(ctx, exc)
         return
@@ -182,7 +184,7 @@ def user_list(ctx: click.Context, fmt: str) -> None:
         return
     if fmt == "json":
         click.echo(json.dumps([{"name": u.name, "role": u.role, "languages": list(u.languages),
-                                "active": u.active} for u in rows], indent=2))
+                                "active": u.active, "email": u.email} for u in rows], indent=2))
         return
     if not rows:
         click.echo("No accounts. Create one with: letterflow user add NAME --role coordinator")
@@ -208,6 +210,22 @@ def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
         _fail(ctx, exc)
         return
     click.echo(f"Password of {name!r} changed.")
+
+
+@user.command("email")
+@click.argument("name")
+@click.argument("email")
+@click.pass_context
+def user_email(ctx: click.Context, name: str, email: str) -> None:
+    """Set the e-mail of a user's git commits ("" to clear it)."""
+    from workflow import db, users
+
+    try:
+        users.set_email(db.connect(_config(ctx).database), name, email)
+    except LetterflowError as exc:
+        _fail(ctx, exc)
+        return
+    click.echo(f"E-mail of {name!r} set.")
 
 
 @user.command("disable")

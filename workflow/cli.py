@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "glossary": "workflow.commands.qa:glossary",
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
+    "sync": "workflow.commands.git:sync",
+    "merge-po": "workflow.commands.git:merge_po",
 }
 
 #: Other packages (the web UI) add commands through this entry-point group.
