@@ -158,6 +158,7 @@ def test_concurrent_day(world, server_app):
 
     info = approval_info(cfg, "fr", after)
     assert set(info["by"]) == {"tr_fr", f"{POEDIT[0]} <{POEDIT[1]}>"}
+    assert poedit_sha in info["commits"] and len(info["commits"]) >= 2
 
 
 def test_template_change_upstream(world, server_app):

@@ -161,6 +161,8 @@ def approval_info(config, language: str, catalog) -> dict:
                 "by": sorted({e.user for e in mine}),
                 "at": max(e.at for e in mine),
                 "messages_with_audit_approval": len(mine),
+                # the git commits holding these approvals (workflow.vcs), when git is on
+                "commits": sorted({e.git_commit for e in mine if e.git_commit}),
                 "messages": len(active),
             }
     headers = getattr(catalog, "headers", {}) or {}
@@ -240,6 +242,7 @@ class ExportPlan:
                     "approved_by": st.approval.get("by"),
                     "approved_at": st.approval.get("at"),
                     "approval_source": st.approval.get("source"),
+                    "approved_in_commits": st.approval.get("commits"),
                     "blocking": st.blocking[:50],
                 }
                 for lang, st in sorted(self.statuses.items())

@@ -151,40 +151,43 @@ def commit_language(conn, repo: Repo, config, lang: str, *, final: bool = True) 
     write) a changed entry whose audit row is not written yet makes it wait (returns
     ``waiting``); with ``final=True`` (start, sync) everything is committed now."""
     path = Path(config.catalog(lang))
-    result = Committed(lang)
     with repo.lock(), locked(path):
-        if not path.exists():
-            return result
-        since = state.since_audit_id(conn)
-        rows = audit.uncommitted(conn, lang, since)
-        if not repo.dirty(path):
-            if rows:
-                reconcile(conn, repo, rows)
-            return result
-        head = repo.show("HEAD", path)
-        work = path.read_bytes()
-        changed = changed_contexts(head, work, path)
-        if changed - {r.context for r in rows} and not final:
-            result.waiting = True
-            return result
-        groups = _groups(rows, changed) or [("", [], set())]
-        current, carry = head, []
-        for i, (user, grows, contexts) in enumerate(groups):
-            last = i == len(groups) - 1
-            blob = None
-            if last:
-                grows = sorted([*carry, *grows], key=lambda r: r.id)
-            else:
-                if not contexts or current is None:  # overwritten by a later user
-                    carry.extend(grows)
-                    continue
-                from .pomerge import splice
+        return commit_locked(conn, repo, lang, path, final=final)
 
-                blob = current = splice(current, work, contexts, str(path))
-            author = author_for(conn, user, repo) if user else Author(
-                repo.settings.committer_name, repo.settings.committer_email)
-            result.commits.append(_commit_group(conn, repo, lang, path, author, grows, blob))
-            result.rows += len(grows)
+
+def commit_locked(conn, repo: Repo, lang: str, path: Path, *, final: bool) -> Committed:
+    """:func:`commit_language` for a caller that holds the repository and file locks."""
+    result = Committed(lang)
+    if not path.exists():
+        return result
+    rows = audit.uncommitted(conn, lang, state.since_audit_id(conn))
+    if not repo.dirty(path):
+        if rows:
+            reconcile(conn, repo, rows)
+        return result
+    head = repo.show("HEAD", path)
+    work = path.read_bytes()
+    changed = changed_contexts(head, work, path)
+    if changed - {r.context for r in rows} and not final:
+        result.waiting = True
+        return result
+    groups = _groups(rows, changed) or [("", [], set())]
+    current, carry = head, []
+    for i, (user, grows, contexts) in enumerate(groups):
+        blob = None
+        if i == len(groups) - 1:
+            grows = sorted([*carry, *grows], key=lambda r: r.id)
+        else:
+            if not contexts or current is None:  # overwritten by a later user
+                carry.extend(grows)
+                continue
+            from .pomerge import splice
+
+            blob = current = splice(current, work, contexts, str(path))
+        author = author_for(conn, user, repo) if user else Author(
+            repo.settings.committer_name, repo.settings.committer_email)
+        result.commits.append(_commit_group(conn, repo, lang, path, author, grows, blob))
+        result.rows += len(grows)
     return result
 
 

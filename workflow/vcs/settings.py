@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from workflow.errors import ConfigError
 
-#: Oldest git that letterflow drives: ``git rebase`` with the ``ort`` merge backend (which
-#: honours merge drivers while rebasing) and ``--empty=drop`` (2.26), ``git commit
-#: --trailer`` is not used. Tested with 2.39.
+#: Oldest git letterflow drives: ``git rebase`` with the ``ort`` merge backend (the default
+#: since 2.34), which runs merge drivers while rebasing and drops commits that became empty.
+#: Tested with 2.39.
 MIN_GIT = (2, 34)
 
 

@@ -18,6 +18,7 @@ lines; the local commits stay where they are.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def pull_rebase(config, conn, repo: Repo, report: SyncReport) -> None:
     with repo.lock(), contextlib.ExitStack() as stack:
         for path in _catalogues(config).values():
             stack.enter_context(locked(path))
+        _commit_landed(conn, repo, config)  # writes since commit_all, under the locks now
         dirty = repo.dirty_paths()
         if dirty:
             msg = f"uncommitted changes in {', '.join(dirty[:5])}; commit or remove them"
@@ -135,6 +137,19 @@ def pull_rebase(config, conn, repo: Repo, report: SyncReport) -> None:
                             "audit trail")
     _template_update(config, repo, base, upstream, report)
     state.succeeded(conn, "pull")
+
+
+def _commit_landed(conn, repo: Repo, config) -> None:
+    """Commit catalogue writes that landed after :func:`commit_all` (the caller holds the
+    repository and catalogue locks), waiting a moment for their audit rows."""
+    from .commits import commit_locked
+
+    for lang, path in _catalogues(config).items():
+        for attempt in range(20):
+            res = commit_locked(conn, repo, lang, path, final=attempt == 19)
+            if not res.waiting:
+                break
+            time.sleep(0.05)
 
 
 def _remap(conn, repo: Repo, upstream: str) -> None:
