@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import WEB_USERS, free_port, run_cli, wait_for_server
 from git_support import (
     EMAILS,
     POEDIT,
@@ -215,45 +215,58 @@ def test_ci_sees_approvals_on_a_fresh_clone(world, server_app):
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-KILLED = r"""
-import os, signal, sys
-sys.path.insert(0, {tests!r})
-from git_support import app_for, api_login, approve
-app = app_for({server!r})
-c = app.test_client()
-api_login(c, "tr_fr")
-r = approve(c, "fr", "icnk-2012/cc", ["Copie : représentant de {{country}}"])
-assert r.status_code == 200, r.get_data(as_text=True)
-print("approved", r.json["audit_id"], flush=True)
-os.kill(os.getpid(), signal.SIGKILL)
-"""
+def _serve(project: Path) -> tuple[subprocess.Popen, str]:
+    """A real `letterflow serve` process on a free port, logged in as tr_fr."""
+
+    port = free_port()
+    log = project / f"serve-{port}.log"
+    proc = subprocess.Popen([sys.executable, "-m", "workflow.cli", "--project", str(project),
+                             "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115
+    wait_for_server(proc, port, log)
+    return proc, f"http://127.0.0.1:{port}"
 
 
-def test_killed_server_commits_on_next_start(world, tmp_path):
+def test_killed_server_commits_on_next_start(world):
+    import requests
+
     cfg = world.server / "letterflow.toml"
     cfg.write_text(cfg.read_text().replace("commit_delay = 0", "commit_delay = 3600"))
     git(world.server, "commit", "-q", "-am", "commit later")
     head = git(world.server, "rev-parse", "HEAD").strip()
-    script = KILLED.format(tests=str(Path(__file__).parent), server=str(world.server))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, cwd=world.server)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
-    audit_id = int(proc.stdout.split()[1])
-    # killed between the .po write and the commit
+    proc, base = _serve(world.server)
+    try:
+        s = requests.Session()
+        token = s.get(base + "/api/session", timeout=10).json()["csrf_token"]
+        r = s.post(base + "/api/login", headers={"X-CSRFToken": token}, timeout=30,
+                   json={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+        s.headers["X-CSRFToken"] = r.json()["csrf_token"]
+        e = s.get(base + "/api/l/fr/entries/icnk-2012/cc", timeout=10).json()["entry"]
+        r = s.post(base + "/api/l/fr/entries/icnk-2012/cc", timeout=30, json={
+            "action": "approve", "strings": ["Copie : représentant de {country}"],
+            "base_revision": e["revision"]})
+        assert r.status_code == 200, r.text
+        audit_id = r.json()["audit_id"]
+    finally:
+        proc.send_signal(signal.SIGKILL)  # between the .po write and the commit
+        proc.wait(30)
     assert "Copie : représentant de {country}" in _po(world.server).read_text(encoding="utf-8")
     assert git(world.server, "rev-parse", "HEAD").strip() == head
     assert git(world.server, "status", "--porcelain", "--untracked-files=no").strip()
 
-    app = app_for(world.server)  # the next start
+    proc, base = _serve(world.server)  # the next start
     try:
         info = git(world.server, "log", "-1", "--format=%an <%ae>|%cn|%B")
         assert info.startswith(f"tr_fr <{EMAILS['tr_fr']}>|letterflow|fr: approve icnk-2012/cc")
         assert f"Letterflow-Audit-Id: {audit_id}" in info
         assert git(world.server, "status", "--porcelain", "--untracked-files=no") == ""
-        row = audit.get(app.extensions["letterflow"].conn, audit_id)
-        assert row.git_commit == git(world.server, "rev-parse", "HEAD").strip()
+        conn = db.connect(world.server / "var" / "letterflow.sqlite3")
+        assert audit.get(conn, audit_id).git_commit == git(world.server, "rev-parse",
+                                                           "HEAD").strip()
+        conn.close()
     finally:
-        app.extensions["letterflow_git"].stop()
+        proc.terminate()
+        proc.wait(30)
 
 
 def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):

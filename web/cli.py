@@ -70,6 +70,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
         if demo:
             _prepare_demo(ctx, config)
         app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
+        git = app.extensions.get("letterflow_git")
+        if git is not None:
+            s = git.settings
+            push = f"after {s.push_delay:g} s" if s.push else "off"
+            pull = f"every {s.pull_interval:g} s" if s.pull_interval else "on demand"
+            click.echo(f"Git: committing review changes; {s.remote}/{s.branch}, "
+                       f"push {push}, pull {pull}.")
         conn = db.connect(config.database)
         if demo and users.find_user(conn, "demo") is None:
             password = secrets.token_urlsafe(12)

@@ -24,7 +24,7 @@ log = logging.getLogger("letterflow.git")
 
 #: How long a batch waits for its audit rows before it is committed anyway.
 ROWS_WAIT = 3.0
-RETRY = 0.05
+RETRY = 0.02
 
 
 class GitWorker:
