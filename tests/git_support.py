@@ -20,7 +20,7 @@ enabled = true
 remote = "origin"
 branch = "translations"
 push_delay = {push_delay}
-pull_interval = 0
+pull_interval = {pull_interval}
 squash_window = {squash}
 commit_delay = {commit_delay}
 """
@@ -50,7 +50,7 @@ class World:
 
 
 def make_world(web_template: Path, tmp: Path, *, push_delay: float = 0, squash: float = 0,
-               commit_delay: float = 0) -> World:
+               commit_delay: float = 0, pull_interval: float = 0) -> World:
     from workflow import db, users
 
     remote, server = tmp / "remote.git", tmp / "server"
@@ -59,7 +59,7 @@ def make_world(web_template: Path, tmp: Path, *, push_delay: float = 0, squash: 
     shutil.copytree(web_template, server, ignore=shutil.ignore_patterns("*.lock"))
     with open(server / "letterflow.toml", "a", encoding="utf-8") as fh:
         fh.write(GIT_TABLE.format(push_delay=push_delay, squash=squash,
-                                  commit_delay=commit_delay))
+                                  commit_delay=commit_delay, pull_interval=pull_interval))
     (server / ".gitignore").write_text("var/\n*.lock\ndist/\n__pycache__/\n")
     (server / ".gitattributes").write_text("*.po merge=letterflow\n")
     git(server, "init", "-q", "-b", "translations")

@@ -390,3 +390,44 @@ def test_two_users_in_one_commit_round_get_one_commit_each(world):
         assert git(world.server, "status", "--porcelain", "--untracked-files=no") == ""
     finally:
         app.extensions["letterflow_git"].stop()
+
+
+def test_scheduled_pull(web_template, tmp_path):
+    import time
+
+    world = make_world(web_template, tmp_path / "w", pull_interval=0.5)
+    app = app_for(world.server)
+    try:
+        poedit_edit(_po(world.poedit), {"icnk-2012/icc": "Cour pénale internationale"})
+        git(world.poedit, "commit", "-q", "-am", "fr: icc", who=POEDIT)
+        git(world.poedit, "push", "-q", "origin", "translations", who=POEDIT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            m = load_catalog(_po(world.server), "fr").get("icnk-2012/icc")
+            if m.strings == ("Cour pénale internationale",):
+                break
+            time.sleep(0.2)
+        assert m.strings == ("Cour pénale internationale",) and m.state == "approved"
+    finally:
+        app.extensions["letterflow_git"].stop()
+
+
+def test_a_rebase_that_needs_a_person_keeps_local_commits(world, server_app):
+    letter = "letters/icnk-2012.txt"
+    text = (world.server / letter).read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    (world.server / letter).write_text(text.replace(first, first + " (server)", 1),
+                                       encoding="utf-8")
+    git(world.server, "commit", "-q", "-am", "local edit on the server")
+    local = git(world.server, "rev-parse", "HEAD").strip()
+    dev = world.clone("dev")
+    (dev / letter).write_text(text.replace(first, first + " (dev)", 1), encoding="utf-8")
+    git(dev, "commit", "-q", "-am", "dev edit")
+    git(dev, "push", "-q", "origin", "translations")
+    report = server_app.extensions["letterflow_git"].sync_now(
+        server_app.extensions["letterflow"].conn)
+    assert not report.ok and "needs a person" in " ".join(report.lines), report.lines
+    assert git(world.server, "rev-parse", "HEAD").strip() == local
+    assert not (world.server / ".git" / "rebase-merge").exists()
+    coord = _coordinator(server_app)
+    assert "Pull failed" in coord.get("/export").get_data(as_text=True)

@@ -32,10 +32,14 @@ def _text(m) -> tuple | None:
     return (m.strings, m.fuzzy) if m is not None else None
 
 
-def _own_commit(conn, info: dict, trailer: str) -> bool:
-    """A commit this server made (its audit ids are ours): already in the trail."""
+def _own_commit(conn, info: dict, trailer: str, lang: str) -> bool:
+    """A commit made from this audit trail (another process of this server): its audit
+    ids are ours, for this language and the entries the commit names."""
     ids = [int(i) for i in re.findall(rf"^{trailer}: (\d+)\s*$", info["message"], re.M)]
-    return bool(ids) and all(audit.get(conn, i) is not None for i in ids)
+    named = set(re.findall(r"^Letterflow-Message-Id: (.+?)\s*$", info["message"], re.M))
+    rows = [audit.get(conn, i) for i in ids]
+    return bool(ids) and all(r is not None and r.language == lang and r.context in named
+                             for r in rows)
 
 
 def _blame(repo: Repo, path: Path, commits: list[str], contexts: set[str]) -> dict:
@@ -75,7 +79,7 @@ def record_incoming(config, conn, repo: Repo, base: str, upstream: str, *,
         if not changed:
             continue
         infos = {sha: repo.commit_info(sha) for sha in commits}
-        theirs = [sha for sha in commits if not _own_commit(conn, infos[sha], trailer)]
+        theirs = [sha for sha in commits if not _own_commit(conn, infos[sha], trailer, lang)]
         for ctx, sha in sorted(_blame(repo, path, theirs, changed).items()):
             m, o = new.get(ctx), old.get(ctx) if old else None
             info = infos[sha]

@@ -96,6 +96,10 @@ def _fetch(conn, repo: Repo, report: SyncReport) -> str | None:
 
 def pull_rebase(config, conn, repo: Repo, report: SyncReport) -> None:
     """Fetch and rebase onto the remote branch, then the follow-ups (see the module)."""
+    if any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply")):
+        with repo.lock():  # a sync killed mid-rebase: the working copy is letterflow's
+            repo.try_run("rebase", "--abort")
+            report.lines.append("pull: aborted a rebase left by an interrupted sync")
     upstream = _fetch(conn, repo, report)
     head = repo.head()
     if upstream is None or head is None:
