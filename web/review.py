@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -20,11 +19,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workflow import audit
+from workflow.errors import ApprovalRefused, Conflict, InvalidInput, NotFound
 
 from . import service
-from .core import bcp47, direction, language_name, services
+from .core import services
+from .errors import http_status
 from .security import csrf_token
-from .service import InputError
+from .text import bcp47, direction, highlight_placeholders, language_name, word_diff
 from .views import STATES, neighbours, next_open, queue, require_view, role_of, visible_languages
 
 bp = Blueprint("review", __name__)
@@ -58,8 +59,6 @@ def _helpers() -> dict[str, Any]:
 
 @bp.app_template_filter("ph")
 def _ph(text: str) -> Any:
-    from .core import highlight_placeholders
-
     return highlight_placeholders(text)
 
 
@@ -111,25 +110,36 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
     cat = svc.catalog(lang)
     msg = cat.get(context)
     if msg is None or msg.obsolete:
-        abort(404, description="No such entry in this catalogue.")
+        raise NotFound("No such entry in this catalogue.")
     if outcome is not None:
         msg = outcome.message
-        findings = outcome.findings if outcome.findings else svc.check(cat, msg)
-    else:
-        findings = svc.check(cat, msg)
+    findings, glossary, qa_error = _qa(cat, msg, outcome)
+    error = error or qa_error
     prev, nxt = neighbours(lang, context)
     history = audit.history(svc.conn, lang, context)
-    from .core import word_diff
-
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
     body = render_template(
         "editor.html", lang=lang, msg=msg, findings=findings, prev=prev, next=nxt,
         next_open=next_open(lang, context), history=history, diff=diff, outcome=outcome,
         error=error, typed=typed, nplurals=cat.nplurals,
-        glossary=svc.glossary_terms(cat, msg), back=back, back_error=back_error,
+        glossary=glossary, back=back, back_error=back_error,
         summary=service.language_summary(lang),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
+
+
+def _qa(cat: Any, msg: Any, outcome: Any) -> tuple[list, list, str | None]:
+    """(findings, glossary terms, None), or ([], [], why) when QA cannot run: the entry
+    is still shown (and can be saved); approving it is refused meanwhile."""
+    svc = services()
+    try:
+        findings = outcome.findings if outcome is not None and outcome.findings else None
+        if findings is None:
+            findings = svc.check(cat, msg)
+        return findings, svc.glossary_terms(cat, msg), None
+    except Exception as exc:
+        log.exception("QA could not run for %s/%s", cat.language, msg.context)
+        return [], [], f"The QA checks could not run: {exc}"
 
 
 @bp.route("/l/<lang:lang>/e/<path:context>", methods=["GET"])
@@ -143,7 +153,7 @@ def editor(lang: str, context: str) -> Any:
         cat = services().catalog(lang)
         msg = cat.get(context)
         if msg is None:
-            abort(404)
+            raise NotFound("No such entry in this catalogue.")
         back, back_error = back_translate_message(lang, msg)
     return _editor(lang, context, back=back, back_error=back_error)
 
@@ -175,19 +185,20 @@ def act(lang: str, context: str) -> Any:
         outcome = service.perform(current_user, lang, context, action, strings,
                                   request.form.get("revision"), version=version,
                                   which=which or "after")
-    except InputError as exc:
-        return _editor(lang, context, status=exc.status, error=str(exc), typed=strings)
-    if outcome.status == 200:
-        if go_next:
-            target = next_open(lang, context)
-            if target:
-                return redirect(url_for("review.editor", lang=lang, context=target))
-            return redirect(url_for("review.queue_page", lang=lang))
-        return redirect(url_for("review.editor", lang=lang, context=context,
-                                done=outcome.action))
-    typed = outcome.yours if outcome.yours is not None else strings
-    return _editor(lang, context, status=outcome.status, outcome=outcome, error=outcome.error,
-                   typed=typed)
+    except InvalidInput as exc:
+        return _editor(lang, context, status=http_status(exc), error=str(exc), typed=strings)
+    except (Conflict, ApprovalRefused) as exc:
+        refused = exc.outcome
+        typed = refused.yours if refused.yours is not None else strings
+        return _editor(lang, context, status=http_status(exc), outcome=refused,
+                       error=refused.error, typed=typed)
+    if go_next:
+        target = next_open(lang, context)
+        if target:
+            return redirect(url_for("review.editor", lang=lang, context=target))
+        return redirect(url_for("review.queue_page", lang=lang))
+    return redirect(url_for("review.editor", lang=lang, context=context,
+                            done=outcome.action))
 
 
 @bp.route("/l/<lang:lang>/preview")

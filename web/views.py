@@ -1,22 +1,27 @@
-"""View helpers shared by the HTML blueprints and the JSON API: access checks,
-queue filtering, navigation and JSON shapes."""
+"""View helpers shared by the HTML blueprints and the JSON API: access checks, the
+queue (``workflow.review`` order and filters over the cached catalogue), navigation
+and JSON shapes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask_login import current_user
 
-from .core import provenance, services
+from workflow import review
+from workflow.errors import Forbidden
+from workflow.review import STATES, provenance, role_of
 
-STATES = ("draft", "untranslated", "approved")
+from .core import services
+
+__all__ = ["STATES", "finding_dict", "message_dict", "neighbours", "next_open", "queue",
+           "require_view", "role_of", "visible_languages"]
 
 
 def require_view(lang: str) -> None:
-    """403 unless the logged-in user works on *lang* (coordinators see all)."""
+    """Forbidden (403) unless the logged-in user works on *lang* (coordinators see all)."""
     if not current_user.can_edit(lang):
-        abort(403, description=f"You do not work on {lang}.")
+        raise Forbidden(f"You do not work on {lang}.")
 
 
 def visible_languages() -> list[str]:
@@ -25,43 +30,19 @@ def visible_languages() -> list[str]:
 
 def queue(lang: str, state: str | None = None, qa: bool = False) -> list[Any]:
     """Active entries in letter order, optionally only one state / only with findings."""
-    cat = services().catalog(lang)
-    items = cat.active()
-    if state in STATES:
-        items = [m for m in items if m.state == state]
-    if qa:
-        with_findings = services().findings_by_context(lang)
-        items = [m for m in items if m.context in with_findings]
-    return items
+    svc = services()
+    with_findings = svc.findings_by_context(lang) if qa else None
+    return review.queue(svc.catalog(lang), state, with_findings)
 
 
 def neighbours(lang: str, context: str) -> tuple[str | None, str | None]:
     """(previous, next) contexts in letter order."""
-    items = [m.context for m in services().catalog(lang).active()]
-    try:
-        i = items.index(context)
-    except ValueError:
-        return None, None
-    return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
+    return review.neighbours(services().catalog(lang), context)
 
 
 def next_open(lang: str, context: str) -> str | None:
     """The next entry after *context* that still needs review (wrapping), else None."""
-    items = services().catalog(lang).active()
-    ctxs = [m.context for m in items]
-    start = ctxs.index(context) + 1 if context in ctxs else 0
-    for m in items[start:] + items[:start]:
-        if m.context != context and m.state != "approved":
-            return m.context
-    return None
-
-
-def role_of(message: Any) -> str:
-    """The role comment (``#. role: body``) or the first automatic comment."""
-    for c in message.auto_comments:
-        if c.lower().startswith("role"):
-            return c
-    return message.auto_comments[0] if message.auto_comments else ""
+    return review.next_open(services().catalog(lang), context)
 
 
 def finding_dict(f: Any) -> dict[str, Any]:

@@ -106,8 +106,10 @@ def available_languages(config) -> list[str]:
 
 
 def language_status(config, language: str, *, letter=None) -> LanguageStatus:
-    """Load *language*'s catalogue and decide whether it may be exported."""
+    """Load *language*'s catalogue and decide whether it may be exported
+    (``workflow.status.assess``: complete, clean, every letter block present)."""
     from .catalogs import load_catalog
+    from .status import assess
 
     if language == config.source_language:
         return LanguageStatus(language, summary="source language", approval={"source": "letter"})
@@ -115,30 +117,18 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     raw = path.read_bytes()
     catalog = load_catalog(path, language)
     status = LanguageStatus(language, path, catalog, hashlib.sha256(raw).hexdigest())
-    contexts = None
-    if letter is not None:
-        contexts = {b.context for b in letter.blocks if b.translatable}
-        missing = sorted(c for c in contexts if catalog.get(c) is None)
-        status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
-                               for c in missing)
-    for message in catalog.active():
-        if message.state != "approved":
-            status.blocking.append(f"{message.context}: {message.state}")
-    for finding in _run_checks(catalog, config):
-        if finding.severity == "error":
-            status.flagged.add(finding.context)
-            status.blocking.append(f"{finding.context}: [{finding.check_id}] {finding.message}")
-    st = catalog.stats
-    status.summary = (f"{st.percent:.0f}% approved ({st.draft} draft, {st.untranslated} "
-                      f"untranslated), {len(status.flagged)} with QA errors")
+    assessed = assess(catalog, config=config, letter=letter)
+    status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
+                           for c in assessed.missing)
+    status.blocking.extend(f"{context}: {state}" for context, state, _ in assessed.not_approved)
+    for finding in assessed.errors:
+        status.flagged.add(finding.context)
+        status.blocking.append(f"{finding.context}: [{finding.check_id}] {finding.message}")
+    c = assessed.counts
+    status.summary = (f"{assessed.percent:.0f}% approved ({c['draft']} draft, "
+                      f"{c['untranslated']} untranslated), {len(status.flagged)} with QA errors")
     status.approval = approval_info(config, language, catalog)
     return status
-
-
-def _run_checks(catalog, config) -> list:
-    from .checks import run_checks
-
-    return list(run_checks(catalog, config=config))
 
 
 def approval_info(config, language: str, catalog) -> dict:
