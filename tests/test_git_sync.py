@@ -431,3 +431,40 @@ def test_a_rebase_that_needs_a_person_keeps_local_commits(world, server_app):
     assert not (world.server / ".git" / "rebase-merge").exists()
     coord = _coordinator(server_app)
     assert "Pull failed" in coord.get("/export").get_data(as_text=True)
+
+
+def test_translator_clone_pulls_with_the_driver(web_template, tmp_path):
+    """The server pushed first; the Poedit user's `git pull --rebase` merges by entry too."""
+    world = make_world(web_template, tmp_path / "w", push_delay=0)
+    app = app_for(world.server)
+    try:
+        fr = app.test_client()
+        api_login(fr, "tr_fr")
+        before = load_catalog(_po(world.server), "fr")
+        for ctx in ("icnk-2012/place", OVERLAP):
+            assert approve(fr, "fr", ctx, ["UI " + before.get(ctx).strings[0]]).status_code == 200
+        w = app.extensions["letterflow_git"]
+        assert w.flush(push=True)
+        assert git(world.remote, "rev-parse", "translations") == git(world.server, "rev-parse",
+                                                                      "HEAD")
+        driver = f"{sys.executable} -m workflow.cli merge-po %O %A %B %P"
+        git(world.poedit, "config", "merge.letterflow.driver", driver)
+        poedit_edit(_po(world.poedit), {OVERLAP: "Poedit réunion", "icnk-2012/icc": "CPI"})
+        git(world.poedit, "commit", "-q", "-am", "fr: Poedit", who=POEDIT)
+        env_path = str(Path(__file__).resolve().parent.parent)
+        proc = subprocess.run(["git", "-c", "user.name=Paul Poedit", "-c",
+                               "user.email=paul@example.org", "pull", "-q", "--rebase"],
+                              cwd=world.poedit, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": env_path})
+        assert proc.returncode == 0, proc.stderr
+        assert "<<<<<<<" not in _po(world.poedit).read_text(encoding="utf-8")
+        git(world.poedit, "push", "-q", "origin", "translations", who=POEDIT)
+        assert w.sync_now(app.extensions["letterflow"].conn).ok
+        after = load_catalog(_po(world.server), "fr")
+        assert after.get("icnk-2012/icc").strings == ("CPI",)
+        assert after.get("icnk-2012/place").strings[0].startswith("UI ")
+        assert after.get(OVERLAP).strings[0].startswith("UI ")  # published first: kept
+        last = audit.last_approval(app.extensions["letterflow"].conn, "fr", "icnk-2012/icc")
+        assert last.user == f"{POEDIT[0]} <{POEDIT[1]}>"
+    finally:
+        app.extensions["letterflow_git"].stop()
