@@ -79,12 +79,16 @@ class Repo:
         import git
 
         full = {**self._env, **(env or {})}
+        fh = _stdin(stdin)
         try:
             out = self._repo.git.execute(
-                ["git", *args], env=full, istream=_stdin(stdin), strip_newline_in_stdout=strip,
+                ["git", *args], env=full, istream=fh, strip_newline_in_stdout=strip,
                 with_extended_output=False, as_process=False, stdout_as_string=True)
         except git.GitCommandError as exc:
             raise GitError(f"git {args[0]}: {_one_line(exc)}") from None
+        finally:
+            if fh is not None:
+                fh.close()
         return out
 
     def try_run(self, *args: str, **kw) -> tuple[bool, str]:
