@@ -123,13 +123,24 @@ def pull_rebase(config, conn, repo: Repo, report: SyncReport) -> None:
         ok, msg = repo.try_run("rebase", "--no-autostash", upstream)
         if not ok:
             repo.try_run("rebase", "--abort")
+            from .merge_po import read_conflicts
+
+            read_conflicts(repo.git_dir)  # texts of the aborted rebase: the commits keep them
             msg = f"the rebase needs a person (local commits kept): {msg}"
             state.failed(conn, "pull", msg)
             report.fail(f"pull FAILED: {msg}")
             return
-    report.incoming = len(incoming)
-    report.lines.append(f"pull: {len(incoming)} incoming commit(s) from "
-                        f"{repo.settings.remote}/{repo.settings.branch}")
+        report.incoming = len(incoming)
+        report.lines.append(f"pull: {len(incoming)} incoming commit(s) from "
+                            f"{repo.settings.remote}/{repo.settings.branch}")
+        _after_rebase(config, conn, repo, base, upstream, report)
+    state.succeeded(conn, "pull")
+
+
+def _after_rebase(config, conn, repo: Repo, base: str, upstream: str,
+                  report: SyncReport) -> None:
+    """Audit rows for the rebase's outcome, then ``update`` if the template changed (the
+    caller still holds the repository and catalogue locks: no write lands in between)."""
     _remap(conn, repo, upstream)
     report.conflicts = _record_conflicts(config, conn, repo)
     report.attributed = attribute(config, conn, repo, base, upstream)
@@ -140,7 +151,6 @@ def pull_rebase(config, conn, repo: Repo, report: SyncReport) -> None:
         report.lines.append(f"pull: {report.attributed} change(s) from git recorded in the "
                             "audit trail")
     _template_update(config, repo, base, upstream, report)
-    state.succeeded(conn, "pull")
 
 
 def _commit_landed(conn, repo: Repo, config) -> None:
@@ -204,8 +214,32 @@ def git_user(conn, name: str, email: str) -> str:
     return account.name if account is not None else Author(name, email).line()
 
 
+def _update_locked(template, path: Path, lang: str, domain: str):
+    """``update_catalog`` for a caller that holds *path*'s lock (same steps: msgmerge
+    semantics, validate, atomic write only if the bytes change)."""
+    from workflow.catalogs import (
+        merge_catalog,
+        parse_catalog,
+        parse_store,
+        serialize,
+        sweep_temp_files,
+        write_atomic,
+    )
+
+    before = path.read_bytes() if path.exists() else None
+    old = parse_store(before, str(path))[0] if before is not None else None
+    store, result = merge_catalog(template, old, lang, domain, path)
+    out = serialize(store)
+    parse_catalog(out, path)  # what is written must read back
+    if out != before:
+        sweep_temp_files(path)
+        write_atomic(path, out)
+        result.written = True
+    return result
+
+
 def _template_update(config, repo: Repo, base: str, upstream: str, report: SyncReport) -> None:
-    from workflow.catalogs import read_template_store, update_catalog
+    from workflow.catalogs import read_template_store
 
     rel = repo.rel(config.template)
     if not repo.rev_list(f"{base}..{upstream}", rel):
@@ -213,7 +247,7 @@ def _template_update(config, repo: Repo, base: str, upstream: str, report: SyncR
     template = read_template_store(config.template)
     written = []
     for lang, path in _catalogues(config).items():
-        res = update_catalog(template, path, lang, config.domain)
+        res = _update_locked(template, path, lang, config.domain)
         if res.written:
             written.append((lang, path, res))
     if not written:
@@ -222,10 +256,8 @@ def _template_update(config, repo: Repo, base: str, upstream: str, report: SyncR
     langs = ", ".join(lang for lang, _, _ in written)
     body = "\n".join(f"{lang}: {r.new} new, {r.fuzzy} fuzzy, {r.obsolete} obsolete"
                      for lang, _, r in written)
-    with repo.lock():
-        repo.commit(f"{langs}: update from the template\n\n{body}\n",
-                    Author(s.committer_name, s.committer_email),
-                    paths=[p for _, p, _ in written])
+    repo.commit(f"{langs}: update from the template\n\n{body}\n",
+                Author(s.committer_name, s.committer_email), paths=[p for _, p, _ in written])
     report.updated = [lang for lang, _, _ in written]
     report.lines.append(f"pull: the template changed; updated {langs}")
 
