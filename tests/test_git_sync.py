@@ -123,6 +123,10 @@ def test_concurrent_day(world, server_app):
     kept = [h for h in history if h["action"] == "conflict"]
     assert kept and kept[-1]["after"] == [ui_text[OVERLAP]], history
     assert kept[-1]["user"] == "tr_fr"
+    editor = fr.get(f"/l/fr/e/{OVERLAP}").get_data(as_text=True)  # the entry's history
+    row = re.search(r'<tr class="action-conflict">(.*?)</tr>', editor, re.S)
+    assert row and "<td>tr_fr</td>" in row.group(1) and "UI: " in row.group(1)
+    assert "Revert to this" in row.group(1)
     # every other entry is as it was
     for m in before.active():
         if m.context not in {*UI, *POEDIT_ONLY}:
