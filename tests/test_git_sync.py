@@ -472,3 +472,25 @@ def test_translator_clone_pulls_with_the_driver(web_template, tmp_path):
         assert last.user == f"{POEDIT[0]} <{POEDIT[1]}>"
     finally:
         app.extensions["letterflow_git"].stop()
+
+
+def test_approved_by_is_the_author_who_removed_the_fuzzy_flag(world, server_app):
+    from translate.storage import pypo
+
+    ctx = "icnk-2012/request"
+    path = _po(world.poedit)
+    store = pypo.pofile(path.read_bytes())
+    unit = next(u for u in store.units if u.getcontext() == ctx)
+    unit.target = "Nous demandons votre soutien."  # edited, still fuzzy
+    path.write_bytes(bytes(store))
+    git(world.poedit, "commit", "-q", "-am", "fr: draft", who=("Dora Draft", "dora@example.org"))
+    poedit_edit(path, {ctx: "Nous demandons votre soutien."})  # the reviewer approves
+    git(world.poedit, "commit", "-q", "-am", "fr: approve", who=POEDIT)
+    approver = git(world.poedit, "rev-parse", "HEAD").strip()
+    git(world.poedit, "push", "-q", "origin", "translations")
+    report = server_app.extensions["letterflow_git"].sync_now(
+        server_app.extensions["letterflow"].conn)
+    assert report.ok and report.attributed == 1, report.lines
+    row = audit.last_approval(server_app.extensions["letterflow"].conn, "fr", ctx)
+    assert row.user == f"{POEDIT[0]} <{POEDIT[1]}>" and row.git_commit == approver
+    assert row.after == ("Nous demandons votre soutien.",) and row.before_fuzzy
