@@ -74,7 +74,7 @@ class Repo:
 
     # -- running git ------------------------------------------------------------------
     def run(self, *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None,
-            strip: bool = True) -> str:
+            strip: bool = True, timeout: float | None = None) -> str:
         """``git <args>`` in the working copy; GitError with git's message if it fails."""
         import git
 
@@ -83,7 +83,8 @@ class Repo:
         try:
             out = self._repo.git.execute(
                 ["git", *args], env=full, istream=fh, strip_newline_in_stdout=strip,
-                with_extended_output=False, as_process=False, stdout_as_string=True)
+                with_extended_output=False, as_process=False, stdout_as_string=True,
+                kill_after_timeout=timeout)
         except git.GitCommandError as exc:
             raise GitError(f"git {args[0]}: {_one_line(exc)}") from None
         finally:

@@ -29,6 +29,9 @@ from . import state
 from .commits import AUDIT_ID_RE, TRAILER_AUDIT, commit_all
 from .repo import Author, GitError, Repo, letterflow_command
 
+#: Seconds a fetch or push may take before it is stopped (and reported as failed).
+NETWORK_TIMEOUT = 120
+
 
 @dataclass
 class SyncReport:
@@ -82,7 +85,7 @@ def sync(config, conn, repo: Repo, *, pull: bool = True, push: bool = True) -> S
 def _fetch(conn, repo: Repo, report: SyncReport) -> str | None:
     s = repo.settings
     ok, msg = repo.try_run("fetch", "--quiet", "--no-tags", s.remote,
-                           f"+refs/heads/{s.branch}:{repo.upstream_ref()}")
+                           f"+refs/heads/{s.branch}:{repo.upstream_ref()}", timeout=NETWORK_TIMEOUT)
     if not ok:
         if "couldn't find remote ref" in msg:
             report.lines.append(f"pull: {s.remote}/{s.branch} does not exist yet")
@@ -263,6 +266,11 @@ def _template_update(config, repo: Repo, base: str, upstream: str, report: SyncR
 
 
 def push_branch(conn, repo: Repo, report: SyncReport) -> None:
+    with repo.lock():  # never push a HEAD that a rebase in another thread is moving
+        _push(conn, repo, report)
+
+
+def _push(conn, repo: Repo, report: SyncReport) -> None:
     s = repo.settings
     head = repo.head()
     upstream = repo.ref(repo.upstream_ref())
@@ -279,7 +287,7 @@ def push_branch(conn, repo: Repo, report: SyncReport) -> None:
         report.fail(f"push FAILED: {msg}")
         return
     ok, msg = repo.try_run("push", "--quiet", "--no-verify", s.remote,
-                           f"HEAD:refs/heads/{s.branch}")
+                           f"HEAD:refs/heads/{s.branch}", timeout=NETWORK_TIMEOUT)
     if not ok:
         state.failed(conn, "push", msg)
         report.fail(f"push FAILED (commits stay local): {msg}")
