@@ -22,11 +22,13 @@ COMMANDS: dict[str, str] = {
     "glossary": "workflow.commands.qa:glossary",
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
+    "user": "workflow.commands.users:user",
     "sync": "workflow.commands.git:sync",
     "merge-po": "workflow.commands.git:merge_po",
 }
 
-#: Other packages (the web UI) add commands through this entry-point group.
+#: Commands that need a package workflow/ must not import (only ``serve``: it needs Flask)
+#: are registered through this entry-point group (pyproject.toml), by the web package.
 ENTRY_POINT_GROUP = "letterflow.commands"
 
 
