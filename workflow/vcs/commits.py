@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow import audit
-from workflow.catalogs import locked, parse_catalog
+from workflow.catalogs import parse_catalog
+from workflow.fileio import locked
 
 from . import state
 from .repo import Author, Repo

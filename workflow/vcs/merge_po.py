@@ -73,8 +73,8 @@ def log_conflicts(git_dir: Path | None, path: str, records: list[dict]) -> None:
 
 def run(base: str, ours: str, theirs: str, path: str | None = None) -> int:
     """Merge the files (git's %O %A %B); the result replaces %A. Returns the exit code."""
-    from workflow.catalogs import write_atomic
     from workflow.errors import CatalogError
+    from workflow.fileio import write_atomic
 
     from .pomerge import merge3
 

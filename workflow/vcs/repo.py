@@ -7,8 +7,6 @@ letterflow never reads or stores them, and git never prompts (``GIT_TERMINAL_PRO
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,15 +98,12 @@ class Repo:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Serialise letterflow's git work across threads and server processes."""
-        path = self.git_dir / "letterflow.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        """Serialise letterflow's git work across threads and server processes (a lock
+        on ``.git/letterflow.lock``; take it before any catalogue's lock)."""
+        from workflow.fileio import locked
+
+        with locked(self.git_dir / "letterflow"):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     # -- questions --------------------------------------------------------------------
     def head(self) -> str | None:

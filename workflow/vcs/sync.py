@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow import audit
-from workflow.catalogs import locked
+from workflow.fileio import locked
 
 from . import state
 from .commits import AUDIT_ID_RE, TRAILER_AUDIT, commit_all
@@ -220,14 +220,8 @@ def git_user(conn, name: str, email: str) -> str:
 def _update_locked(template, path: Path, lang: str, domain: str):
     """``update_catalog`` for a caller that holds *path*'s lock (same steps: msgmerge
     semantics, validate, atomic write only if the bytes change)."""
-    from workflow.catalogs import (
-        merge_catalog,
-        parse_catalog,
-        parse_store,
-        serialize,
-        sweep_temp_files,
-        write_atomic,
-    )
+    from workflow.catalogs import merge_catalog, parse_catalog, parse_store, serialize
+    from workflow.fileio import sweep_temp_files, write_atomic
 
     before = path.read_bytes() if path.exists() else None
     old = parse_store(before, str(path))[0] if before is not None else None
