@@ -494,3 +494,30 @@ def test_approved_by_is_the_author_who_removed_the_fuzzy_flag(world, server_app)
     row = audit.last_approval(server_app.extensions["letterflow"].conn, "fr", ctx)
     assert row.user == f"{POEDIT[0]} <{POEDIT[1]}>" and row.git_commit == approver
     assert row.after == ("Nous demandons votre soutien.",) and row.before_fuzzy
+
+
+def test_failed_push_is_retried(web_template, tmp_path, monkeypatch):
+    import time
+
+    from workflow.vcs import worker as worker_mod
+
+    monkeypatch.setattr(worker_mod, "PUSH_RETRY", 0.5)
+    world = make_world(web_template, tmp_path / "w", push_delay=0)
+    away = world.remote.with_name("away.git")
+    world.remote.rename(away)
+    app = app_for(world.server)
+    try:
+        fr = app.test_client()
+        api_login(fr, "tr_fr")
+        assert approve(fr, "fr", "icnk-2012/place").status_code == 200
+        assert app.extensions["letterflow_git"].flush(push=True)
+        head = git(world.server, "rev-parse", "HEAD").strip()
+        away.rename(world.remote)  # back: the worker pushes on its own
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if git(world.remote, "rev-parse", "translations").strip() == head:
+                break
+            time.sleep(0.2)
+        assert git(world.remote, "rev-parse", "translations").strip() == head
+    finally:
+        app.extensions["letterflow_git"].stop()

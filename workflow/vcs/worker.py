@@ -22,6 +22,8 @@ from .sync import SyncReport, ensure_driver, sync, unpushed
 
 log = logging.getLogger("letterflow.git")
 
+#: Seconds before a failed push is tried again (also the next sync, commit or pull pushes).
+PUSH_RETRY = 300.0
 #: How long a batch waits for its audit rows before it is committed anyway.
 ROWS_WAIT = 3.0
 RETRY = 0.02
@@ -38,6 +40,7 @@ class GitWorker:
         self._waiting: dict[str, float] = {}   # lang -> since when it waits for audit rows
         self._commit_due: float | None = None
         self._push_due: float | None = None
+        self._unpushed_attempt = False          # commits made since the last push attempt
         self._pull_due: float | None = None
         self._busy = False
         self._stop = False
@@ -56,8 +59,8 @@ class GitWorker:
         finally:
             conn.close()
         now = time.monotonic()
-        if made:
-            self._push_due = now + self.settings.push_delay
+        if self.settings.push and (made or (unpushed(self.repo) or 0) > 0):
+            self._push_due = now + self.settings.push_delay  # incl. commits a dead remote kept
         if self.settings.pull_interval > 0:
             self._pull_due = now + self.settings.pull_interval
         self._thread = threading.Thread(target=self._run, name="letterflow-git", daemon=True)
@@ -88,13 +91,14 @@ class GitWorker:
         with self._cond:
             return self._cond.wait_for(
                 lambda: not self._pending and not self._busy
-                and not (push and self._push_due is not None), timeout)
+                and not (push and self._unpushed_attempt), timeout)
 
     def sync_now(self, conn) -> SyncReport:
         """Pull, rebase and push now (the coordinator's button)."""
         report = sync(self.config, conn, self.repo)
         with self._cond:
             self._push_due = None
+            self._unpushed_attempt = False
             if self.settings.pull_interval > 0:
                 self._pull_due = time.monotonic() + self.settings.pull_interval
         return report
@@ -146,6 +150,10 @@ class GitWorker:
             report = sync(self.config, conn, self.repo, pull=False)
             if not report.ok and "non-fast-forward" in " ".join(report.lines):
                 report = sync(self.config, conn, self.repo)  # pull, rebase, push again
+            with self._cond:
+                self._unpushed_attempt = False
+                if not report.ok and self._push_due is None:
+                    self._push_due = time.monotonic() + PUSH_RETRY
             for line in report.lines:
                 (log.info if report.ok else log.warning)("git: %s", line)
         if self._pull_due is not None and self._pull_due <= now:
@@ -178,3 +186,4 @@ class GitWorker:
             if made and self.settings.push:
                 delay = max(self.settings.push_delay, self.settings.squash_window)
                 self._push_due = time.monotonic() + delay
+                self._unpushed_attempt = True
