@@ -247,14 +247,14 @@ def test_killed_server_commits_on_next_start(world):
         s.headers["X-CSRFToken"] = r.json()["csrf_token"]
         e = s.get(base + "/api/l/fr/entries/icnk-2012/cc", timeout=10).json()["entry"]
         r = s.post(base + "/api/l/fr/entries/icnk-2012/cc", timeout=30, json={
-            "action": "approve", "strings": ["Copie : représentant de {country}"],
+            "action": "approve", "strings": ["Copie : représentant {country_of}"],
             "base_revision": e["revision"]})
         assert r.status_code == 200, r.text
         audit_id = r.json()["audit_id"]
     finally:
         proc.send_signal(signal.SIGKILL)  # between the .po write and the commit
         proc.wait(30)
-    assert "Copie : représentant de {country}" in _po(world.server).read_text(encoding="utf-8")
+    assert "Copie : représentant {country_of}" in _po(world.server).read_text(encoding="utf-8")
     assert git(world.server, "rev-parse", "HEAD").strip() == head
     assert git(world.server, "status", "--porcelain", "--untracked-files=no").strip()
 

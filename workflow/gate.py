@@ -323,7 +323,9 @@ def run_gate(
                 _cache_put(config, keys[lang], analyses[lang])
     for lang in languages:
         _add_language(report, config, lang, lang in required, analyses.get(lang))
-    _check_countries(config, languages, report.findings.append)
+    from .gate_countries import check_countries
+
+    check_countries(config, languages, report.findings.append)
     return report
 
 
@@ -376,31 +378,6 @@ def _add_language(report: GateReport, config, lang: str, is_required: bool, a) -
                 f.language, f.context, f.check_id, WARNING, f"(draft) {f.message}", f.path, f.line
             )
         add(f)
-
-
-def _check_countries(config, languages: list[str], add) -> None:
-    """3. The ``countries`` domain (country phrases, issue 11): each file must parse and an
-    approved phrase must be one a document can hold. It is never required to be complete:
-    the export gate asks only for the phrases its recipients use."""
-    from .catalogs import load_catalog
-    from .export.countries import catalog_path
-    from .textrules import XML_ILLEGAL
-
-    for lang in dict.fromkeys([config.source_language, *languages]):
-        path = catalog_path(config, lang)
-        if not path.is_file():
-            continue
-        try:
-            catalog = load_catalog(path, lang)
-        except CatalogError as exc:
-            add(GateFinding(lang, "", "syntax", ERROR, _bare(exc), exc.path or str(path),
-                            exc.line or 0))
-            continue
-        for m in catalog.active():
-            if m.state == "approved" and any(XML_ILLEGAL.search(s) for s in m.strings):
-                add(GateFinding(lang, m.context, "control-chars", ERROR,
-                                "control character in an approved country phrase", str(path),
-                                m.line))
 
 
 def _bare(exc: CatalogError) -> str:

@@ -83,6 +83,12 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
                                   if f.country_overrides},
         }, indent=2, ensure_ascii=False))
         return
+    _summary(result, by_lang)
+
+
+def _summary(result, by_lang: dict[str, int]) -> None:
+    """The text summary of an export run: counts, drafts, fallbacks, and what nobody
+    reviewed (free-text salutations, country phrases from the recipients file)."""
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang.items()))
     click.echo(f"Exported {len(result.files)} letter(s) to {result.out} ({langs}) "
                f"in {result.seconds:.1f} s")

@@ -40,6 +40,15 @@ from . import oxml as ox
 from . import zipstore
 from .digits import numbering_system
 from .model import LetterModel
+from .page import (
+    _BODY_SIZE,
+    _ROLE_SIZES,
+    PageOptions,
+    _add_page_numbers,
+    _closing_start,
+    _footer_key,
+    _sized,
+)
 
 UNREVIEWED_MARK = _MARK + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
@@ -248,72 +257,6 @@ class DocxWriter:
         props.created = stamp
         props.modified = stamp
         props.revision = 1
-
-
-@dataclass(frozen=True)
-class PageOptions:
-    """``[tool.letterflow.export.page]``: hyphenate (default true: w:autoHyphenation),
-    justify (default: as hyphenate -- justified text only where words can be hyphenated,
-    else flush left), page_numbers (default true: "PAGE / NUMPAGES" in the footer)."""
-
-    hyphenate: bool = True
-    justify: bool = True
-    page_numbers: bool = True
-
-    @classmethod
-    def from_config(cls, table: dict | None) -> PageOptions:
-        table = dict(table or {})
-        unknown = set(table) - {"hyphenate", "justify", "page_numbers"}
-        if unknown:
-            raise ExportError(f"[tool.letterflow.export.page]: unknown key(s) "
-                              f"{', '.join(sorted(unknown))} (hyphenate, justify, page_numbers)")
-        for key, value in table.items():
-            if not isinstance(value, bool):
-                raise ExportError(f"[tool.letterflow.export.page] {key} must be true or false")
-        hyphenate = table.get("hyphenate", True)
-        return cls(hyphenate, table.get("justify", hyphenate), table.get("page_numbers", True))
-
-
-_BODY_SIZE = 11.0
-_ROLE_SIZES = {"cc": 9.0}
-
-
-def _sized(style, size: float):
-    from dataclasses import replace
-
-    return replace(style, size_pt=size)
-
-
-def _closing_start(model: LetterModel) -> int | None:
-    """Index of the closing paragraph (or the first signature): from there to the end, the
-    lines are kept on one page (closing, signature block, cc)."""
-    for role in ("closing", "signature"):
-        for i, p in enumerate(model.paragraphs):
-            if p.role == role:
-                return i
-    return None
-
-
-def _footer_key(model: LetterModel) -> tuple:
-    return (model.lang_tag, model.direction == "rtl", model.fonts.complex, model.fonts.east_asia,
-            model.east_asian, model.complex_script)
-
-
-def _add_page_numbers(doc, key: tuple) -> None:
-    """"PAGE / NUMPAGES" centred in the footer of every section (a template's own footer
-    text is kept; the numbers go below it)."""
-    lang, rtl, complex_font, east_font, east, complex_ = key
-    rpr = ox.run_properties(ox.RunStyle(
-        lang=lang, complex_font=complex_font, east_asia_font=east_font,
-        east_asia_lang=lang if east else None, bidi_lang=lang if complex_ else None, rtl=rtl,
-        size_pt=9))
-    for section in doc.sections:
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        paragraphs = footer.paragraphs
-        p = paragraphs[0] if paragraphs and not paragraphs[0].text.strip() else \
-            footer.add_paragraph()
-        ox.page_number_paragraph(p, rpr, rtl=rtl)
 
 
 def _core_part(doc):

@@ -123,25 +123,12 @@ def build_model(
 
     *values* override letter fields (e.g. ``{"signatories": 21}``) and placeholders.
     *flagged* are message contexts with an error-severity QA finding: shown, never approved.
-    *countries* is the language's ``countries`` catalogue (:mod:`.countries`): the phrases of
-    ``{country}``, ``{country_of}``, ``{country_to}``; a paragraph using one that is not
-    approved is a draft; ``None`` = the language has no countries catalogue (every phrase is
-    pending); left out (``...``) = no country review: CLDR's short name, as before issue 11.
-    *forms*: the letter's forms of address (:mod:`.address`).
+    *countries*: the language's ``countries`` catalogue (:mod:`.countries`; ``None``: none,
+    every phrase pending; left out: CLDR's short name, unreviewed). *forms*: :mod:`.address`.
     Raises :class:`ExportError` naming the message on a broken placeholder or an XML-illegal
     character (the QA checks report those before export).
     """
-    from babel import Locale
-
-    language = recipient.language if catalog is not None else source_language
-    if catalog is not None and getattr(catalog, "language", language) != language:
-        language = catalog.language
-    locale_id = format_locale(language, recipient.country)
-    loc = Locale.parse(language)
-    try:
-        country_name = loc.territories[recipient.country]
-    except KeyError:
-        raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
+    language, locale_id, loc, country_name = _locale_of(catalog, recipient, source_language)
     count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
     phrases, pending, overridden = _country_slots(countries, recipient, country_name)
     subst.update(phrases)
@@ -177,6 +164,21 @@ def build_model(
         title_text=_title_text(letter, text_of),
         signatories=_signatories(letter, text_of),
     )
+
+
+def _locale_of(catalog, recipient: Recipient, source_language: str):
+    """(language, CLDR locale id, babel Locale, CLDR country name) of a letter."""
+    from babel import Locale
+
+    language = recipient.language if catalog is not None else source_language
+    if catalog is not None and getattr(catalog, "language", language) != language:
+        language = catalog.language
+    loc = Locale.parse(language)
+    try:
+        country_name = loc.territories[recipient.country]
+    except KeyError:
+        raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
+    return language, format_locale(language, recipient.country), loc, country_name
 
 
 def _plural_rule(catalog, source_language: str) -> tuple[Callable[[int], int], int]:
