@@ -8,6 +8,7 @@ editor, preview), ``history`` (coordinator view of the audit trail) and ``api``
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -18,6 +19,8 @@ from flask import Flask
 # the longest translation (per plural form) accepted from a form or the API;
 # max_translation_length in [tool.letterflow.web] overrides it
 from workflow.review.rules import MAX_TRANSLATION_LENGTH
+
+log = logging.getLogger("letterflow.web")
 
 #: Largest request body accepted (a few translations plus form fields).
 MAX_CONTENT_LENGTH = 256 * 1024
@@ -128,6 +131,7 @@ def create_app(
     app.session_interface = CachedCookieSessionInterface()
     app.url_map.converters["lang"] = LangConverter
     app.extensions["letterflow"] = Services(app, config)
+    _reconcile_audit(app.extensions["letterflow"])
 
     CSRFProtect(app)
     _init_login(app)
@@ -139,3 +143,13 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
     return app
+
+
+def _reconcile_audit(svc: Any) -> None:
+    """Settle the audit intents a killed server left behind (workflow.audit_intents)."""
+    from workflow.audit_intents import reconcile_project
+
+    try:
+        reconcile_project(svc.conn, svc.config)
+    except Exception:  # a locked file: each write reconciles its language again first
+        log.exception("could not reconcile the audit trail at start-up")

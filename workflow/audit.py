@@ -109,15 +109,17 @@ def record(
     base_revision: str | None = None,
     revision: str | None = None,
     note: str | None = None,
+    at: str | None = None,
 ) -> int:
-    """Append one row; returns its id."""
+    """Append one row; returns its id. *at*: when the change happened (default now; a
+    change recovered after a crash keeps the time of its intent)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     _schema(conn)
     cur = conn.execute(
         "INSERT INTO audit (at, user, language, context, action, before, after, before_fuzzy,"
         " after_fuzzy, base_revision, revision, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (now(), user, language, context, action,
+        (at or now(), user, language, context, action,
          json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
          int(before_fuzzy), int(after_fuzzy), base_revision, revision, note),
     )

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .crashpoint import crash_point
 from .errors import CatalogError, ConflictError
 
 
@@ -653,6 +654,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
+        crash_point("catalog.replace")
         os.replace(tmp, path)
     except BaseException:
         try:

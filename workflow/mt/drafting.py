@@ -174,6 +174,8 @@ def _draft(
         if todo:
             translator.route(source, lang)  # unsupported pair: fail before any work
         plan.append((lang, catalog, todo))
+    if audit:
+        _resume_audit(config, [lang for lang, _, _ in plan])
     total = sum(len(todo) for _, _, todo in plan)
     if progress:
         progress(0, total, langs[0] if langs else "")
@@ -218,7 +220,10 @@ def _draft(
             ))
             kinds[m.context] = (merged.cached, bool(merged.damaged))
         if changes:
-            result = apply_changes(catalog.path, changes)
+            if audit and state["conn"] is None:
+                state["conn"] = _audit_conn(config)
+            conn = state["conn"] if audit else None
+            result = _apply_audited(conn, translator, lang, catalog.path, changes)
             for ctx in result.applied:
                 cached, damaged = kinds[ctx]
                 if cached:
@@ -228,10 +233,6 @@ def _draft(
                 if damaged:
                     rep.damaged += 1
             rep.skipped += len(result.skipped) + len(result.conflicts)
-            if audit and result.applied:
-                state["conn"] = state["conn"] or _audit_conn(config)
-                if state["conn"] is not None:
-                    _audit(state["conn"], translator, lang, changes, result)
         state["done"] += len(batch)
         if progress:
             progress(state["done"], total, lang)
@@ -331,17 +332,51 @@ def _audit_conn(config: object):
         return None
 
 
-def _audit(conn, translator: Translator, lang: str, changes: list[Change], result) -> None:
-    from .. import audit
+def _resume_audit(config: object, langs: list[str]) -> None:
+    """Record the drafts a killed run wrote but did not audit (its pending intents)."""
+    conn = _audit_conn(config)
+    if conn is None:
+        return
+    from .. import audit_intents
 
-    by_ctx = {c.context: c for c in changes}
-    for ctx in result.applied:
-        c = by_ctx[ctx]
-        audit.record(
-            conn, user=f"mt:{translator.name}", language=lang, context=ctx, action="mt",
-            before=[""] * len(c.strings), after=c.strings, before_fuzzy=False, after_fuzzy=True,
-            base_revision=c.base_revision, revision=result.revisions.get(ctx), note=c.note,
-        )
+    try:
+        for lang in langs:
+            audit_intents.reconcile_stale(conn, lang, catalog_path(config, lang))
+    finally:
+        conn.close()
+
+
+def _apply_audited(conn, translator: Translator, lang: str, path, changes: list[Change]):
+    """``apply_changes`` with one audit intent per change: durable before the file is
+    replaced, completed (``mt`` rows) or dropped after (see workflow.audit_intents)."""
+    if conn is None:
+        return apply_changes(path, changes)
+    from .. import audit_intents
+    from ..crashpoint import crash_point
+
+    ids = audit_intents.begin(conn, [audit_intents.Intent(
+        user=f"mt:{translator.name}", language=lang, context=c.context, action="mt",
+        before=("",) * len(c.strings), after=tuple(c.strings), before_fuzzy=False,
+        after_fuzzy=True, base_revision=c.base_revision, note=c.note) for c in changes])
+    crash_point("audit.intent")
+    try:
+        result = apply_changes(path, changes)
+    except BaseException:
+        try:  # the file may or may not hold the batch: settle from what it holds
+            audit_intents.reconcile(conn, lang, path, ids)
+        except Exception:  # noqa: BLE001 -- left pending, reconciled on the next run
+            pass
+        raise
+    crash_point("audit.written")
+    done, drop = [], []
+    for intent_id, (kind, msg) in zip(ids, result.outcomes, strict=True):
+        if kind == "applied" and msg is not None:
+            done.append((intent_id, msg.revision))
+        else:
+            drop.append(intent_id)
+    audit_intents.complete(conn, done, drop)
+    crash_point("audit.completed")
+    return result
 
 
 # --------------------------------------------------------------------------- back-translation
