@@ -206,7 +206,8 @@ def reconcile(conn: sqlite3.Connection, language: str, path: str | Path,
     write of this process that raised) from what the file at *path* holds."""
     rows = pending(conn, language)
     wanted = set(ids) if ids is not None else None
-    rows = [r for r in rows if (r["id"] in wanted if wanted is not None else not _alive(r["owner"]))]
+    rows = [r for r in rows
+            if (r["id"] in wanted if wanted is not None else not _alive(r["owner"]))]
     out = Reconciled()
     if not rows:
         return out
