@@ -1159,6 +1159,11 @@ def update_catalog(
         if path.exists():
             before = path.read_bytes()
             old, _ = parse_store(before, str(path))
+            if old.header() is None:
+                raise CatalogError(
+                    "cannot read this catalogue (empty or truncated: no header entry); "
+                    "refusing to overwrite it: restore it from version control, or delete "
+                    "it to start again", str(path))
         store, result = merge_catalog(template_store, old, language, domain, path)
         out = serialize(store)
         validate_syntax(_decode(out, str(path)), str(path))
