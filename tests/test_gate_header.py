@@ -53,7 +53,8 @@ def test_the_fresh_project_passes(proj: Path):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("nplurals=3; plural=0;", "179 is \"many\" in ru (CLDR, form 2), but Plural-Forms picks form 0"),
+    ("nplurals=3; plural=0;",
+     "179 is \"many\" in ru (CLDR, form 2), but Plural-Forms picks form 0"),
     ("nplurals=3; plural=(n > 1;", "does not parse"),
     ("nplurals=3; plural=n%4;", "gives form 3 for n=3, but nplurals=3"),
     ("nplurals=2; plural=(n != 1);", "nplurals=2, ru needs 3"),

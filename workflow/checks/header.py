@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-
 #: The rule is tried on every n in this range.
 PLURAL_RANGE = range(0, 10_001)
 _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.I)
