@@ -13,7 +13,7 @@ import pytest
 from export_support import make_project
 
 from workflow.config import load_config
-from workflow.exporting import run_export
+from workflow.export.run import run_export
 
 pytestmark = pytest.mark.slow
 

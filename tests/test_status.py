@@ -77,7 +77,7 @@ def test_missing_letter_blocks_make_it_stale_and_incomplete(cfg):
 
 def test_gate_export_and_web_agree_with_the_assessment(cfg, app):
     from web.service import language_summary
-    from workflow.exporting import language_status
+    from workflow.export.run import language_status
     from workflow.gate import run_gate
 
     cat = _approve_all(cfg, broken_fuzzy=True)

@@ -1,7 +1,7 @@
 """Coordinator export pages: the export gate per language (with who approved it and when,
 from the audit trail) and a streamed .zip of .docx letters for an uploaded recipients file.
 
-The gate is workflow.exporting's: only fully approved languages without QA errors are
+The gate is workflow.export.run's: only fully approved languages without QA errors are
 exported, unless the coordinator asks for marked drafts."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MAX_RECIPIENTS_BYTES = 200 * 1024
 
 
 def _statuses() -> list[Any]:
-    from workflow.exporting import available_languages, language_status
+    from workflow.export.run import available_languages, language_status
     from workflow.letter import load_letter
 
     cfg = services().config
@@ -48,8 +48,8 @@ def page() -> Any:
 @login_required
 def download() -> Any:
     require_coordinator()
-    from workflow.exporting import GateClosed, available_languages, plan_export, stream_zip
-    from workflow.recipients import parse_recipients
+    from workflow.export.recipients import parse_recipients
+    from workflow.export.run import GateClosed, available_languages, plan_export, stream_zip
 
     cfg = services().config
     upload = request.files.get("recipients")

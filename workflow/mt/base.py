@@ -22,7 +22,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import MTError
@@ -134,13 +134,6 @@ class Outcome:
     cached: bool = False  # every leg came from the cache (no engine call)
     damaged: tuple[str, ...] = ()  # protected spans the engine mangled
     route: str = ""  # provenance, e.g. "eng-spa" or "eng-spa + es-fr via spa"
-
-
-@dataclass
-class _Leg:
-    source: str
-    target: str
-    outputs: dict[str, str | MTError] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the base
