@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = dict(
     LOGIN_MAX_FAILURES_IP=20,      # per client address
     LOGIN_WINDOW=300,
     JSON_SORT_KEYS=False,
+    # seconds a save waits for a catalogue another process is writing, then 503 +
+    # Retry-After (the CLI waits 30 s); [tool.letterflow.web] lock_timeout overrides it
+    LOCK_TIMEOUT=3.0,
     TEMPLATES_AUTO_RELOAD=False,
 )
 
@@ -132,6 +135,7 @@ def create_app(
     app.url_map.converters["lang"] = LangConverter
     app.extensions["letterflow"] = Services(app, config)
     _reconcile_audit(app.extensions["letterflow"])
+    _bound_lock_waits(app)
 
     CSRFProtect(app)
     _init_login(app)
@@ -153,3 +157,24 @@ def _reconcile_audit(svc: Any) -> None:
         reconcile_project(svc.conn, svc.config)
     except Exception:  # a locked file: each write reconciles its language again first
         log.exception("could not reconcile the audit trail at start-up")
+
+
+def _bound_lock_waits(app: Flask) -> None:
+    """Every catalogue lock a request waits for, it waits at most LOCK_TIMEOUT seconds
+    (then Busy: 503 + Retry-After), so server threads are never held for long."""
+    from flask import g
+
+    from workflow.catalogs import reset_lock_wait, set_lock_wait
+
+    @app.before_request
+    def _set_lock_wait() -> None:
+        g.lock_wait_token = set_lock_wait(float(app.config.get("LOCK_TIMEOUT", 3.0)))
+
+    @app.teardown_request
+    def _reset_lock_wait(_exc: BaseException | None) -> None:
+        token = g.pop("lock_wait_token", None)
+        if token is not None:
+            try:
+                reset_lock_wait(token)
+            except ValueError:  # set in another context (streamed responses)
+                pass

@@ -20,13 +20,15 @@ import io
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .crashpoint import crash_point
-from .errors import CatalogError, ConflictError
+from .errors import CatalogError, ConflictError, LockTimeout
 
 
 class _LazyModule:
@@ -611,18 +613,74 @@ def template_path(config) -> Path:
 # Atomic, locked writes
 
 
+#: Seconds a lock is waited for by default (the CLI); the web UI waits a few seconds.
+LOCK_TIMEOUT = 30.0
+_lock_timeout: ContextVar[float | None] = ContextVar("letterflow_lock_timeout", default=None)
+
+
+def lock_timeout() -> float:
+    """Seconds :func:`locked` waits here: :func:`lock_wait`'s value, else the
+    ``LETTERFLOW_LOCK_TIMEOUT`` environment variable, else :data:`LOCK_TIMEOUT`."""
+    value = _lock_timeout.get()
+    if value is not None:
+        return value
+    try:
+        return float(os.environ.get("LETTERFLOW_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
 @contextmanager
-def locked(path: str | Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``<path>.lock`` (works across processes)."""
+def lock_wait(seconds: float) -> Iterator[None]:
+    """Wait at most *seconds* for catalogue locks in this thread (context)."""
+    token = _lock_timeout.set(seconds)
+    try:
+        yield
+    finally:
+        _lock_timeout.reset(token)
+
+
+def set_lock_wait(seconds: float | None):
+    """Set this context's lock wait (None: back to the default); a token for
+    :func:`reset_lock_wait` (a web request sets it in before_request)."""
+    return _lock_timeout.set(seconds)
+
+
+def reset_lock_wait(token) -> None:
+    _lock_timeout.reset(token)
+
+
+def _acquire(fd: int, path: Path, timeout: float) -> None:
+    """flock with a deadline: LockTimeout when another process holds it that long."""
+    start = time.monotonic()
+    delay = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            waited = time.monotonic() - start
+            if waited >= timeout:
+                raise LockTimeout(str(path), waited) from None
+            time.sleep(min(delay, max(timeout - waited, 0.001)))
+            delay = min(delay * 2, 0.2)
+
+
+@contextmanager
+def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive advisory lock on ``<path>.lock`` (works across processes), waited for
+    at most *timeout* seconds (default :func:`lock_timeout`); else LockTimeout."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        _acquire(fd, path, lock_timeout() if timeout is None else timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 

@@ -35,6 +35,7 @@ from ..errors import (
     Conflict,
     Forbidden,
     InvalidInput,
+    LockTimeout,
     NotFound,
 )
 from .store import CatalogStore, catalog_path
@@ -229,6 +230,12 @@ def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, 
 def _submit(store: CatalogStore, lang: str, context: str, change: Any) -> tuple[str, Any]:
     try:
         return store.write(lang, change)
+    except LockTimeout as exc:
+        log.warning("write of %s/%s gave up: %s", lang, context, exc)
+        busy = Busy(f"{lang} is being written by another process; try again in a few "
+                    "seconds", retry_after=max(1, round(exc.waited)))
+        busy.lock_timeout = True
+        raise busy from None
     except CatalogError as exc:
         log.error("write failed for %s/%s: %s", lang, context, exc)
         raise InvalidInput(f"could not save: {exc}") from None
@@ -250,7 +257,10 @@ def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, act
     conn = store.conn
     path = catalog_path(store.config, lang)
     if path is not None:  # settle what a killed process left half-done first
-        intents.reconcile_stale(conn, lang, path)
+        try:
+            intents.reconcile_stale(conn, lang, path)
+        except LockTimeout:
+            pass  # the write below waits for the same lock and answers Busy
     ids = intents.begin(conn, [intents.Intent(
         user=user.name, language=lang, context=context, action=action,
         before=tuple(msg.strings), after=tuple(plan.strings), before_fuzzy=msg.fuzzy,
@@ -258,6 +268,12 @@ def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, act
     crash_point("audit.intent")
     try:
         kind, written = _submit(store, lang, context, change)
+    except Busy as exc:
+        if exc.retry_after is not None and getattr(exc, "lock_timeout", False):
+            intents.abandon(conn, ids)  # never got the lock: nothing was written
+        else:
+            _settle_failed(conn, lang, path, ids)
+        raise
     except BaseException:
         _settle_failed(conn, lang, path, ids)
         raise
