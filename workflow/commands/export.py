@@ -58,6 +58,9 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         ctx.exit(1)
         return
 
+    if fmt == "text":
+        click.echo(f"Read {plan.rows_read} recipient row(s) from {recipients}; "
+                   f"{len(plan.recipients)} letter(s) to write")
     with click.progressbar(length=len(plan.recipients), label="Exporting letters",
                            file=sys.stderr, item_show_func=lambda r: r or "") as bar:
         def progress(done: int, total: int, recipient) -> None:

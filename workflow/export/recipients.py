@@ -192,7 +192,7 @@ def parse_recipients(
     text = _decode(raw, path)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = _numbered_rows(reader, path)
     if not rows:
         raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
@@ -211,6 +211,7 @@ def parse_recipients(
     for rowno, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
+        table.check_shape(rowno, cells)
         recipient = table.recipient(rowno, cells)
         if recipient.key in seen:
             raise RecipientsError(
@@ -268,6 +269,23 @@ class _Table:
     countries: dict[str, str]
     source_language: str
     available: list[str]
+
+    def check_shape(self, rowno: int, cells: list[str]) -> None:
+        """Exactly one cell per column, and line breaks only inside address cells: a stray
+        quote that swallows the rows after it fails here, naming its row."""
+        path, columns = self.path, self.columns
+        if len(cells) != len(columns):
+            raise RecipientsError(
+                f"{len(cells)} {'cell' if len(cells) == 1 else 'cells'} but the header has "
+                f"{len(columns)} columns "
+                f"(a stray '{self.delimiter}' or quote, or missing quotes?)", path, rowno)
+        for col, cell in zip(columns, cells, strict=True):
+            if ("\n" in cell or "\r" in cell) and not _ADDRESS_COL.match(col):
+                first = cell.splitlines()[0] if cell.splitlines() else ""
+                raise RecipientsError(
+                    f"the {col or 'unnamed'} cell spans several lines ({first[:40]!r}...): "
+                    "a quote opened and never closed? (line breaks are allowed only in "
+                    "address cells)", path, rowno)
 
     def recipient(self, rowno: int, cells: list[str]) -> Recipient:
         """One data row -> :class:`Recipient`, or :class:`RecipientsError` naming the row."""
@@ -340,14 +358,25 @@ class _Table:
 
 
 def _numbered_rows(reader, path: str) -> list[tuple[int, list[str]]]:
-    """Rows with their spreadsheet row number (quoted cells may span several lines)."""
+    """Rows with their spreadsheet row number (quoted cells may span several lines).
+    Strict: a quote never closed, or text after a closing quote, is an error naming the
+    row and the line it starts on."""
     rows: list[tuple[int, list[str]]] = []
-    try:
-        for n, cells in enumerate(reader, start=1):
-            rows.append((n, cells))
-    except csv.Error as exc:
-        raise RecipientsError(f"not a valid CSV row ({exc})", path, len(rows) + 1) from None
-    return rows
+    last_line = 0
+    records = iter(reader)
+    while True:
+        try:
+            cells = next(records)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            why = ("a quote is opened and never closed" if "end of data" in str(exc) else
+                   "text follows a closing quote (a stray quote?)" if "expected after" in str(exc)
+                   else str(exc))
+            raise RecipientsError(f"not a valid CSV row (it starts on line {last_line + 1}): "
+                                  f"{why}", path, len(rows) + 1) from None
+        rows.append((len(rows) + 1, cells))
+        last_line = reader.line_num
 
 
 def _check_text(cells: list[str], path: str, rowno: int) -> None:

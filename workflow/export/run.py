@@ -170,6 +170,7 @@ class ExportPlan:
     template: Path | None = None
     appendix: Path | None = None
     _writer: object | None = None
+    rows_read: int = 0  # data rows of the recipients file (blank rows not counted)
 
     @property
     def writer(self):
@@ -239,6 +240,7 @@ def plan_export(
         )
     else:
         recipient_list = list(recipients)
+    rows_read = len(recipient_list)
     if languages is not None:
         wanted = set(languages)
         recipient_list = [r for r in recipient_list if r.language in wanted]
@@ -252,7 +254,8 @@ def plan_export(
     if blocked and not allow_drafts:
         raise GateClosed(blocked)
     plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
-                      Path(template) if template else None, Path(appendix) if appendix else None)
+                      Path(template) if template else None, Path(appendix) if appendix else None,
+                      rows_read=rows_read)
     plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
     return plan
 
