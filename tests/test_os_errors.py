@@ -78,7 +78,7 @@ def test_a_held_lock_ends_the_wait_with_a_message(proj: Path):
 
 
 def test_the_cli_waits_about_30_seconds_by_default():
-    code = ("from workflow.catalogs import LOCK_TIMEOUT, lock_timeout, lock_wait\n"
+    code = ("from workflow.fileio import LOCK_TIMEOUT, lock_timeout, lock_wait\n"
             "assert LOCK_TIMEOUT == 30.0 and lock_timeout() == 30.0\n"
             "with lock_wait(3):\n    assert lock_timeout() == 3\n")
     env = {k: v for k, v in os.environ.items() if k != "LETTERFLOW_LOCK_TIMEOUT"}

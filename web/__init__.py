@@ -164,7 +164,7 @@ def _bound_lock_waits(app: Flask) -> None:
     (then Busy: 503 + Retry-After), so server threads are never held for long."""
     from flask import g
 
-    from workflow.catalogs import reset_lock_wait, set_lock_wait
+    from workflow.fileio import reset_lock_wait, set_lock_wait
 
     @app.before_request
     def _set_lock_wait() -> None:

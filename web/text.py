@@ -5,13 +5,11 @@ placeholder highlighting and the word diff as HTML (the diff itself is
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from markupsafe import Markup, escape
 
-PLACEHOLDER_RE = re.compile(
-    r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
+from workflow.textrules import PLACEHOLDER_DISPLAY as PLACEHOLDER_RE
 
 
 @functools.lru_cache(maxsize=256)

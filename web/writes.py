@@ -95,7 +95,7 @@ class WriteQueue:
 
     def _write(self, svc: Any, lang: str, path: Any, timeout: float) -> None:
         """Write every queued change as one batch, then hand the turn on."""
-        from workflow.catalogs import lock_wait
+        from workflow.fileio import lock_wait
 
         with self._lock:
             batch, self._waiting = self._waiting, []

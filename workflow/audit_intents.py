@@ -211,8 +211,9 @@ def reconcile(conn: sqlite3.Connection, language: str, path: str | Path,
     out = Reconciled()
     if not rows:
         return out
-    from .catalogs import load_catalog, locked
+    from .catalogs import load_catalog
     from .errors import CatalogError
+    from .fileio import locked
 
     with locked(path):
         try:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from ..crashpoint import crash_point
 from ..errors import ExportError
+from ..fileio import fsync_dir
+from ..fileio import fsync_path as _fsync
 
 if TYPE_CHECKING:
     from .run import ExportedLetter, ExportPlan, Progress
@@ -35,7 +37,7 @@ def write_folder(plan: ExportPlan, out: Path, progress: Progress | None = None
     point, *out* is the old run or the new run, never a mix. Letters of recipients no
     longer in the file go with the old run. Temporary folders a killed run left are
     removed by the next run (runs into one *out* take turns on a lock beside it)."""
-    from ..catalogs import locked
+    from ..fileio import locked
 
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} exists and is not a folder")
@@ -187,23 +189,3 @@ class _Sink:
         return data
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (a rename in it survives a power cut); best effort."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
