@@ -71,11 +71,48 @@ def _read_docx(path: Path | None, what: str) -> bytes | None:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{what} {path}: cannot read ({exc.strerror})") from None
+    check_package(data, f"{what} {path}")
     try:
         docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExportError(f"{what} {path}: not a Word .docx file ({exc})") from None
     return data
+
+
+#: Largest part (inflated) and whole package a template or appendix may hold: a letterhead
+#: is a few hundred KB; these limits stop a small file that inflates to gigabytes.
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024
+
+
+def check_package(data: bytes, what: str) -> None:
+    """Refuse a .docx whose parts are too large (from the sizes the zip declares, before
+    anything is inflated) or whose XML is malformed: ExportError, one line."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES:
+                    raise ExportError(
+                        f"{what}: part {info.filename} inflates to {info.file_size:,} bytes, "
+                        f"over the {MAX_PART_BYTES // 2**20} MB limit; refused unread")
+            if total > MAX_PACKAGE_BYTES:
+                raise ExportError(f"{what}: its parts inflate to {total:,} bytes, over the "
+                                  f"{MAX_PACKAGE_BYTES // 2**20} MB limit; refused unread")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    try:
+                        etree.fromstring(z.read(info), parser)
+                    except etree.XMLSyntaxError as exc:
+                        raise ExportError(f"{what}: malformed XML in {info.filename} "
+                                          f"({' '.join(str(exc).split())})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ExportError(f"{what}: not a Word .docx file ({exc})") from None
 
 
 @dataclass
