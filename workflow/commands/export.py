@@ -25,11 +25,15 @@ from ..textrules import UNREVIEWED_MARK
               help=".docx appended unchanged to every letter (e.g. the signature pages).")
 @click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Letter source (default: the first configured letter).")
+@click.option("--allow-unattributed", is_flag=True,
+              help="Export approved messages nobody's approval is recorded for (no audit row, "
+                   "no Last-Translator); the manifest lists them.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
 @click.pass_context
 def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts: bool,
-           template: Path | None, appendix: Path | None, letter: Path | None, fmt: str) -> None:
+           template: Path | None, appendix: Path | None, letter: Path | None,
+           allow_unattributed: bool, fmt: str) -> None:
     """Write one .docx per recipient of RECIPIENTS (a CSV file), manifest.json and letters.zip.
 
     Only languages whose catalogue is fully approved and free of QA errors are exported;
@@ -45,7 +49,8 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         out = cfg.root / cfg.export.get("out", "dist")
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
-                           template=template, appendix=appendix)
+                           template=template, appendix=appendix,
+                           allow_unattributed=allow_unattributed)
     except GateClosed as exc:
         if fmt == "json":
             click.echo(json.dumps({"ok": False, "blocked": {

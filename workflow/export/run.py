@@ -64,6 +64,12 @@ class LanguageStatus:
     flagged: set[str] = field(default_factory=set)  # contexts with an error-severity finding
     approval: dict = field(default_factory=dict)  # {"by": [...], "at": ..., "source": ...}
     summary: str = ""
+    attribution: dict = field(default_factory=dict)  # context -> attribution.Attribution
+
+    @property
+    def unattributed(self) -> list[str]:
+        """Approved messages nobody's approval can be named for."""
+        return [c for c, a in self.attribution.items() if a.by is None]
 
     @property
     def ok(self) -> bool:
@@ -81,6 +87,10 @@ class ExportedLetter:
     size: int
     paper: str
     country_name: str
+    states: list[tuple[str, str]] = field(default_factory=list)  # (context, state) in order
+
+    def count(self, state: str) -> int:
+        return sum(1 for _, s in self.states if s == state)
 
 
 @dataclass
@@ -125,7 +135,19 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     status.summary = (f"{assessed.percent:.0f}% approved ({c['draft']} draft, "
                       f"{c['untranslated']} untranslated), {len(status.flagged)} with QA errors")
     status.approval = approval_info(config, language, catalog)
+    from .attribution import attribute
+
+    status.attribution = attribute(config, language, catalog)
     return status
+
+
+def _require_attribution(status: LanguageStatus) -> None:
+    """An approved message with no attribution blocks (and is never shown as approved)."""
+    for context in status.unattributed:
+        why = status.attribution[context].why
+        status.blocking.append(f"{context}: approved, but nobody's approval is recorded "
+                               f"({why}); approve it in review, or --allow-unattributed")
+        status.flagged.add(context)
 
 
 def approval_info(config, language: str, catalog) -> dict:
@@ -171,6 +193,7 @@ class ExportPlan:
     appendix: Path | None = None
     _writer: object | None = None
     rows_read: int = 0  # data rows of the recipients file (blank rows not counted)
+    allow_unattributed: bool = False
 
     @property
     def writer(self):
@@ -206,6 +229,7 @@ class ExportPlan:
                 unapproved=[p.context or p.role for p in model.unapproved],
                 sha256=hashlib.sha256(data).hexdigest(), size=len(data), paper=model.paper,
                 country_name=model.country_name,
+                states=[(p.context, p.state) for p in model.paragraphs if p.context],
             ), data
             if progress:
                 progress(i, total, recipient)
@@ -226,6 +250,7 @@ def plan_export(
     template: Path | str | None = None,
     appendix: Path | str | None = None,
     languages: Iterable[str] | None = None,
+    allow_unattributed: bool = False,
 ) -> ExportPlan:
     """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
     from ..letter import load_letter
@@ -250,12 +275,14 @@ def plan_export(
     for r in recipient_list:
         if r.language not in statuses:
             statuses[r.language] = language_status(config, r.language, letter=the_letter)
+            if not allow_unattributed:
+                _require_attribution(statuses[r.language])
     blocked = [s for s in statuses.values() if not s.ok]
     if blocked and not allow_drafts:
         raise GateClosed(blocked)
     plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
                       Path(template) if template else None, Path(appendix) if appendix else None,
-                      rows_read=rows_read)
+                      rows_read=rows_read, allow_unattributed=allow_unattributed)
     plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
     return plan
 
