@@ -28,12 +28,15 @@ from ..textrules import UNREVIEWED_MARK
 @click.option("--allow-unattributed", is_flag=True,
               help="Export approved messages nobody's approval is recorded for (no audit row, "
                    "no Last-Translator); the manifest lists them.")
+@click.option("--skip-blocked", is_flag=True,
+              help="Write the letters that are ready and list the recipients that are blocked "
+                   "(default: all or nothing).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
 @click.pass_context
 def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts: bool,
            template: Path | None, appendix: Path | None, letter: Path | None,
-           allow_unattributed: bool, fmt: str) -> None:
+           allow_unattributed: bool, skip_blocked: bool, fmt: str) -> None:
     """Write one .docx per recipient of RECIPIENTS (a CSV file), manifest.json and letters.zip.
 
     Only languages whose catalogue is fully approved and free of QA errors are exported;
@@ -42,6 +45,7 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     salutation, address (or address1, address2...), email, fallback (yes = the source
     language when there is no catalogue). See workflow/export/recipients.py.
     """
+    from ..export.manifest import PARAGRAPH_STATES
     from ..export.run import GateClosed, plan_export, run_export
 
     cfg = get_config(ctx)
@@ -50,12 +54,13 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
                            template=template, appendix=appendix,
-                           allow_unattributed=allow_unattributed)
+                           allow_unattributed=allow_unattributed, skip_blocked=skip_blocked)
     except GateClosed as exc:
         if fmt == "json":
             click.echo(json.dumps({"ok": False, "blocked": {
                 s.language: {"summary": s.summary, "blocking": s.blocking} for s in exc.blocked
-            }}, indent=2, ensure_ascii=False))
+            }, "blocked_recipients": [s.as_dict() for s in exc.recipients]},
+                indent=2, ensure_ascii=False))
         else:
             click.echo("Export blocked: these languages are not ready:", err=True)
             for line in exc.details():
@@ -82,6 +87,9 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
             "ok": True, "out": str(result.out), "letters": len(result.files),
             "drafts": result.drafts, "languages": by_lang, "manifest": str(result.manifest),
             "zip": str(result.zip), "seconds": round(result.seconds, 3),
+            "rows_read": plan.rows_read, "skipped": [s.as_dict() for s in plan.skipped],
+            "files": {f.filename: {state: f.count(state) for state in PARAGRAPH_STATES}
+                      for f in result.files},
         }, indent=2, ensure_ascii=False))
         return
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang.items()))
@@ -89,9 +97,19 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
                f"in {result.seconds:.1f} s")
     if result.drafts:
         click.echo(f"  {result.drafts} marked DRAFT (not reviewed)")
-    fallbacks = sum(1 for f in result.files if f.recipient.source_fallback)
-    if fallbacks:
-        click.echo(f"  {fallbacks} in the source language (fallback: no catalogue)")
+    for reason in ("no catalogue", "nothing translated"):
+        fallbacks = sum(1 for f in result.files if f.recipient.source_fallback
+                        and f.recipient.fallback_reason == reason)
+        if fallbacks:
+            click.echo(f"  {fallbacks} in the source language (fallback: {reason})")
+    for f in result.files:
+        counts = ", ".join(f"{f.count(state)} {state}" for state in PARAGRAPH_STATES[:3])
+        extra = " (source-language letter: fallback)" if f.recipient.source_fallback else ""
+        click.echo(f"  {f.filename}: {counts}{extra}")
+    if plan.skipped:
+        click.echo(f"  skipped {len(plan.skipped)} blocked recipient(s):")
+        for skipped in plan.skipped:
+            click.echo(f"    {skipped.line()}")
     click.echo(f"  manifest: {result.manifest}\n  zip: {result.zip}")
 
 

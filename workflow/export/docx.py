@@ -36,11 +36,13 @@ from docx.shared import Cm, Pt
 from ..errors import ExportError
 from ..textrules import DRAFT_BANNER as DRAFT_HEADER
 from ..textrules import UNREVIEWED_MARK as _MARK
+from ..textrules import UNTRANSLATED_MARK as _UNTRANSLATED
 from . import oxml as ox
 from . import zipstore
 from .model import LetterModel
 
 UNREVIEWED_MARK = _MARK + " "
+UNTRANSLATED_MARK = _UNTRANSLATED + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)
@@ -208,10 +210,22 @@ class DocxWriter:
         mark_rpr = ox.run_properties(
             ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
         )
+        other = _OtherLanguage(model)  # untranslated paragraphs: the source language
         for para in model.paragraphs:
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
+            if para.language is not None:  # the source text: its own direction and tags
+                direction = other.direction(para.language)
+                if direction != model.direction:
+                    ox.set_paragraph_direction(p, direction, "justify" if para.role == "body"
+                                               else "start")
+                elif rtl:
+                    ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body"
+                                               else "right")
+                ox.apply_run(p.add_run(UNTRANSLATED_MARK), mark_rpr)
+                ox.apply_run(p.add_run(para.text), other.rpr(para.language))
+                continue
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
             if not para.approved:
@@ -242,6 +256,42 @@ class DocxWriter:
         props.created = stamp
         props.modified = stamp
         props.revision = 1
+
+
+class _OtherLanguage:
+    """Run properties for paragraphs in another language than the letter's (the source
+    text of an untranslated paragraph): its own w:lang, fonts and direction, so Arabic
+    letters do not lay English out right-to-left and Japanese ones do not break English
+    words as Japanese."""
+
+    def __init__(self, model: LetterModel):
+        self.country = model.country
+        self._cache: dict[str, tuple[str, object]] = {}
+
+    def _get(self, language: str) -> tuple[str, object]:
+        hit = self._cache.get(language)
+        if hit is None:
+            from babel import Locale
+
+            from .cldr import COMPLEX_SCRIPTS, EAST_ASIAN_SCRIPTS, fonts_for, lang_tag, script_of
+
+            tag, script = lang_tag(language, self.country), script_of(language)
+            direction = Locale.parse(language).text_direction
+            fonts = fonts_for(language)
+            rpr = ox.run_properties(ox.RunStyle(
+                lang=tag, latin_font=fonts.latin, east_asia_font=fonts.east_asia,
+                complex_font=fonts.complex,
+                east_asia_lang=tag if script in EAST_ASIAN_SCRIPTS else None,
+                bidi_lang=tag if script in COMPLEX_SCRIPTS else None, rtl=direction == "rtl",
+            ), highlight="lightGray")
+            hit = self._cache[language] = (direction, rpr)
+        return hit
+
+    def direction(self, language: str) -> str:
+        return self._get(language)[0]
+
+    def rpr(self, language: str):
+        return self._get(language)[1]
 
 
 def _core_part(doc):

@@ -45,6 +45,7 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
             }
             for lang, st in sorted(plan.statuses.items())
         },
+        "skipped": [s.as_dict() for s in plan.skipped],
         "files": [
             {
                 "file": f.filename,
@@ -57,6 +58,8 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
                 "country_name": f.country_name,
                 "paper": f.paper,
                 "source_fallback": f.recipient.source_fallback,
+                "fallback_reason": f.recipient.fallback_reason or None,
+                "wanted_language": f.recipient.wanted_language or f.language,
                 "catalogue_sha256": plan.statuses[f.language].content_hash,
                 "approved_by": plan.statuses[f.language].approval.get("by"),
                 "approved_at": plan.statuses[f.language].approval.get("at"),

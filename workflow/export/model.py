@@ -37,6 +37,9 @@ class Paragraph:
     approved: bool = True
     context: str | None = None  # msgctxt of the message, None for data (date, recipient)
     state: str = "approved"  # approved | draft | untranslated | flagged | source | data
+    #: The language of the text when it is not the letter's: an untranslated paragraph is
+    #: the source text, tagged with the source language (its direction, fonts, w:lang).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ class LetterModel:
     recipient: Recipient | None = None
     source_fallback: bool = False
     values: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    source_language: str = "en"
+
+    def paragraphs_in(self, state: str) -> int:
+        """Paragraphs of the letter's text (not the date or address) in *state*."""
+        return sum(1 for p in self.paragraphs if p.context and p.state == state)
+
+    @property
+    def translated(self) -> int:
+        """Paragraphs of the letter's text that are translated (approved, draft, flagged)."""
+        return sum(1 for p in self.paragraphs
+                   if p.context and p.state in ("approved", "draft", "flagged"))
 
     @property
     def draft(self) -> bool:
@@ -130,7 +144,8 @@ def build_model(
     date_text = format_date(letter.date, format="long", locale=locale_id)
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
-                      nplurals=nplurals, subst=subst, language=language, flagged=flagged)
+                      nplurals=nplurals, subst=subst, language=language, flagged=flagged,
+                      source_language=source_language)
     paragraphs = _paragraphs(letter, recipient, date_text, text_of)
     sender = next((p.text for p in paragraphs if p.role == "sender"), "")
     return LetterModel(
@@ -153,6 +168,7 @@ def build_model(
         source_fallback=recipient.source_fallback or (
             catalog is None and recipient.language != source_language),
         values=subst,
+        source_language=source_language,
     )
 
 
@@ -218,12 +234,14 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
 
 
 def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
-                    flagged) -> Paragraph:
+                    flagged, source_language) -> Paragraph:
     text, state = _translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
     text = _fill(text, subst, block.context, language)
-    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
+    other = source_language if state == "untranslated" and language != source_language else None
+    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
+                     other)
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:

@@ -71,6 +71,7 @@ class Recipient:
     fallback: bool = False  # the file allows the source-language fallback
     source_fallback: bool = False  # the fallback is used: no catalogue for the wanted language
     wanted_language: str = ""  # the language asked for (or CLDR default) before any fallback
+    fallback_reason: str = ""  # why source_fallback: "no catalogue" or "nothing translated"
     fields: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -323,6 +324,7 @@ class _Table:
             name=values.get("name", ""), title=values.get("title", ""),
             salutation=values.get("salutation", ""), address=address,
             email=values.get("email", ""), fallback=fallback, source_fallback=language is None,
+            fallback_reason="no catalogue" if language is None else "",
             wanted_language=wanted or language or self.source_language,
             fields={c: v for c, v in values.items() if c and c not in known},
         )

@@ -36,16 +36,17 @@ class GateClosed(ExportError):
 
     exit_code = 1
 
-    def __init__(self, blocked: list[LanguageStatus]):
+    def __init__(self, blocked: list[LanguageStatus], recipients: list | None = None):
         self.blocked = blocked
+        self.recipients = list(recipients or [])  # screen.Skipped: the blocked recipients
         parts = [f"{s.language} ({len(s.blocking)} blocking)" for s in blocked]
         super().__init__(
             "export blocked: not fully approved or with QA errors: " + ", ".join(parts)
-            + " (use --allow-drafts for marked drafts)"
+            + " (use --allow-drafts for marked drafts, --skip-blocked to write the others)"
         )
 
     def details(self, limit: int = 10) -> list[str]:
-        lines = []
+        lines = [f"blocked: {s.line()}" for s in self.recipients]
         for status in self.blocked:
             lines.append(f"{status.language}: {status.summary}")
             lines.extend(f"  {item}" for item in status.blocking[:limit])
@@ -65,6 +66,7 @@ class LanguageStatus:
     approval: dict = field(default_factory=dict)  # {"by": [...], "at": ..., "source": ...}
     summary: str = ""
     attribution: dict = field(default_factory=dict)  # context -> attribution.Attribution
+    translated: int = -1  # letter blocks with a translation (-1: not counted)
 
     @property
     def unattributed(self) -> list[str]:
@@ -125,6 +127,10 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     catalog = load_catalog(path, language)
     status = LanguageStatus(language, path, catalog, hashlib.sha256(raw).hexdigest())
     assessed = assess(catalog, config=config, letter=letter)
+    if letter is not None:
+        from .screen import translated_blocks
+
+        status.translated = translated_blocks(letter, catalog)
     status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
                            for c in assessed.missing)
     status.blocking.extend(f"{context}: {state}" for context, state, _ in assessed.not_approved)
@@ -194,6 +200,7 @@ class ExportPlan:
     _writer: object | None = None
     rows_read: int = 0  # data rows of the recipients file (blank rows not counted)
     allow_unattributed: bool = False
+    skipped: list = field(default_factory=list)  # screen.Skipped (--skip-blocked)
 
     @property
     def writer(self):
@@ -251,6 +258,7 @@ def plan_export(
     appendix: Path | str | None = None,
     languages: Iterable[str] | None = None,
     allow_unattributed: bool = False,
+    skip_blocked: bool = False,
 ) -> ExportPlan:
     """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
     from ..letter import load_letter
@@ -277,14 +285,31 @@ def plan_export(
             statuses[r.language] = language_status(config, r.language, letter=the_letter)
             if not allow_unattributed:
                 _require_attribution(statuses[r.language])
-    blocked = [s for s in statuses.values() if not s.ok]
-    if blocked and not allow_drafts:
-        raise GateClosed(blocked)
+    recipient_list, skipped = _screen(config, recipient_list, statuses, allow_drafts,
+                                      skip_blocked)
     plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
                       Path(template) if template else None, Path(appendix) if appendix else None,
-                      rows_read=rows_read, allow_unattributed=allow_unattributed)
+                      rows_read=rows_read, allow_unattributed=allow_unattributed,
+                      skipped=skipped)
     plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
     return plan
+
+
+def _screen(config, recipients: list[Recipient], statuses: dict[str, LanguageStatus],
+            allow_drafts: bool, skip_blocked: bool) -> tuple[list[Recipient], list]:
+    """Recipients who get a letter (:mod:`.screen`); GateClosed unless *skip_blocked*."""
+    from .screen import screen
+
+    source = config.source_language
+    keep, blocked = screen(recipients, statuses, source, allow_drafts)
+    if blocked and not skip_blocked:
+        langs = {s.recipient.language for s in blocked}
+        raise GateClosed([st for lang, st in statuses.items() if lang in langs], blocked)
+    if not keep:
+        raise ExportError("every recipient is blocked: " + "; ".join(s.line() for s in blocked))
+    if any(r.language == source for r in keep) and source not in statuses:
+        statuses[source] = language_status(config, source)
+    return keep, blocked
 
 
 def run_export(
