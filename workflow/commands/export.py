@@ -31,12 +31,14 @@ from ..textrules import UNREVIEWED_MARK
 @click.option("--skip-blocked", is_flag=True,
               help="Write the letters that are ready and list the recipients that are blocked "
                    "(default: all or nothing).")
+@click.option("--dry-run", is_flag=True,
+              help="List every recipient -> file, language, state and approvers; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
 @click.pass_context
 def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts: bool,
            template: Path | None, appendix: Path | None, letter: Path | None,
-           allow_unattributed: bool, skip_blocked: bool, fmt: str) -> None:
+           allow_unattributed: bool, skip_blocked: bool, dry_run: bool, fmt: str) -> None:
     """Write one .docx per recipient of RECIPIENTS (a CSV file), manifest.json and letters.zip.
 
     Only languages whose catalogue is fully approved and free of QA errors are exported;
@@ -45,6 +47,7 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     salutation, address (or address1, address2...), email, fallback (yes = the source
     language when there is no catalogue). See workflow/export/recipients.py.
     """
+    from ..export.dryrun import count_text
     from ..export.manifest import PARAGRAPH_STATES
     from ..export.run import GateClosed, plan_export, run_export
 
@@ -54,7 +57,8 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
                            template=template, appendix=appendix,
-                           allow_unattributed=allow_unattributed, skip_blocked=skip_blocked)
+                           allow_unattributed=allow_unattributed,
+                           skip_blocked=skip_blocked or dry_run)
     except GateClosed as exc:
         if fmt == "json":
             click.echo(json.dumps({"ok": False, "blocked": {
@@ -69,6 +73,9 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         ctx.exit(1)
         return
 
+    if dry_run:
+        _dry_run(ctx, plan, recipients, fmt, skip_blocked)
+        return
     if fmt == "text":
         click.echo(f"Read {plan.rows_read} recipient row(s) from {recipients}; "
                    f"{len(plan.recipients)} letter(s) to write")
@@ -103,7 +110,7 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         if fallbacks:
             click.echo(f"  {fallbacks} in the source language (fallback: {reason})")
     for f in result.files:
-        counts = ", ".join(f"{f.count(state)} {state}" for state in PARAGRAPH_STATES[:3])
+        counts = count_text({state: f.count(state) for state in PARAGRAPH_STATES})
         extra = " (source-language letter: fallback)" if f.recipient.source_fallback else ""
         click.echo(f"  {f.filename}: {counts}{extra}")
     if plan.skipped:
@@ -111,6 +118,26 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         for skipped in plan.skipped:
             click.echo(f"    {skipped.line()}")
     click.echo(f"  manifest: {result.manifest}\n  zip: {result.zip}")
+
+
+def _dry_run(ctx: click.Context, plan, recipients: Path, fmt: str, skip_blocked: bool) -> None:
+    """Print what the run would write; exit 1 if it would be blocked (no --skip-blocked)."""
+    from ..export.dryrun import dry_run, text_lines
+
+    rows = dry_run(plan)
+    letters = sum(1 for r in rows if r["file"])
+    blocked = len(rows) - letters
+    if fmt == "json":
+        click.echo(json.dumps({"dry_run": True, "rows_read": plan.rows_read, "letters": letters,
+                               "blocked": blocked, "recipients": rows},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"Dry run: read {plan.rows_read} recipient row(s) from {recipients}; "
+                   f"{letters} letter(s) would be written, {blocked} blocked; nothing written")
+        for line in text_lines(rows):
+            click.echo(f"  {line}")
+    if blocked and not skip_blocked:
+        ctx.exit(1)
 
 
 @click.command()

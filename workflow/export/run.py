@@ -225,12 +225,12 @@ class ExportPlan:
     def documents(self, progress: Progress | None = None
                   ) -> Iterator[tuple[ExportedLetter, bytes]]:
         """Render each recipient's letter: (record, .docx bytes), in recipients order."""
-        names: set[str] = set()
         total = len(self.recipients)
+        names = self.filenames()
         for i, recipient in enumerate(self.recipients, start=1):
             model = self.model(recipient)
             data = self.writer.render(model)
-            name = _unique(f"{recipient.slug}.docx", names)
+            name = names[i - 1]
             yield ExportedLetter(
                 filename=name, recipient=recipient, language=model.language, draft=model.draft,
                 unapproved=[p.context or p.role for p in model.unapproved],
@@ -240,6 +240,11 @@ class ExportPlan:
             ), data
             if progress:
                 progress(i, total, recipient)
+
+    def filenames(self) -> list[str]:
+        """The file name of each recipient's letter, in recipients order (unique)."""
+        used: set[str] = set()
+        return [_unique(f"{r.slug}.docx", used) for r in self.recipients]
 
     def manifest(self, files: list[ExportedLetter]) -> dict:
         """manifest.json's content for *files* (see :mod:`.manifest`)."""
