@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import get_config
-from ..textrules import UNREVIEWED_MARK
+from ..textrules import UNREVIEWED_MARK, UNTRANSLATED_MARK
 
 
 @click.command()
@@ -171,7 +171,8 @@ def preview(ctx: click.Context, language: str, country: str, name: str, title: s
                             "state": p.state, "context": p.context} for p in model.paragraphs],
         }, indent=2, ensure_ascii=False) + "\n"
     else:
-        lines = [("" if p.approved else UNREVIEWED_MARK + " ") + p.text for p in model.paragraphs]
+        lines = [("" if p.approved else (UNTRANSLATED_MARK if p.language else UNREVIEWED_MARK)
+                  + " ") + p.text for p in model.paragraphs]
         text = "\n\n".join(lines) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
