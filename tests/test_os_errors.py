@@ -22,7 +22,8 @@ EXE = Path(sys.executable).parent / "letterflow"
 def proj(tmp_path_factory) -> Path:
     root = write_project(tmp_path_factory.mktemp("oserr") / "proj", languages=("fr", "de"))
     assert _lf(root, "update").returncode == 0
-    (root / "r.csv").write_text("country,language,name\nFR,fr,Jean Dupont\n", encoding="utf-8")
+    (root / "r.csv").write_text("country,language,name,fallback\nFR,fr,Jean Dupont,yes\n",
+                                encoding="utf-8")
     return root
 
 

@@ -63,15 +63,16 @@ def test_export_summary_counts_rows_and_letters(tmp_path: Path):
     assert subprocess.run([str(exe), "--project", str(root), "update"],
                           capture_output=True).returncode == 0
     csv_path = root / "r.csv"
-    csv_path.write_text('country,language,name\nFR,fr,"Jean Dupont\nDE,de,Hans Meier\n',
-                        encoding="utf-8")
+    csv_path.write_text('country,language,name,fallback\nFR,fr,"Jean Dupont,yes\n'
+                        'DE,de,Hans Meier,yes\n', encoding="utf-8")
     proc = subprocess.run([str(exe), "--project", str(root), "export", str(csv_path),
                            "--out", str(root / "d"), "--allow-drafts"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "row 2" in proc.stderr and "Traceback" not in proc.stderr
     assert not (root / "d").exists()
-    csv_path.write_text("country,language,name\nFR,fr,Jean Dupont\n\nDE,de,Hans Meier\n",
-                        encoding="utf-8")
+    # nothing is translated yet: the rows ask for the source-language letter
+    csv_path.write_text("country,language,name,fallback\nFR,fr,Jean Dupont,yes\n\n"
+                        "DE,de,Hans Meier,yes\n", encoding="utf-8")
     proc = subprocess.run([str(exe), "--project", str(root), "export", str(csv_path),
                            "--out", str(root / "d"), "--allow-drafts"],
                           capture_output=True, text=True, timeout=300)

@@ -19,12 +19,13 @@ reported as ``header`` findings by the gate, the export and the UI):
 
 from __future__ import annotations
 
-import gettext
 import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
+
+from workflow.textrules import plural_function
 
 #: The rule is tried on every n in this range.
 PLURAL_RANGE = range(0, 10_001)
@@ -35,7 +36,7 @@ _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.I)
 def rule_problem(expr: str, nplurals: int) -> str | None:
     """Why the Plural-Forms rule *expr* is unusable with *nplurals* forms, or None."""
     try:
-        func = gettext.c2py(expr)
+        func = plural_function(expr)
     except (ValueError, SyntaxError, RecursionError) as exc:
         return f"Plural-Forms rule {expr!r} does not parse ({exc})"
     try:
@@ -66,7 +67,7 @@ def _cldr(language: str) -> tuple[int, Any, Any] | None:
         locale = Locale.parse(language)
     except (ValueError, LookupError):
         return None
-    return plural.num_plurals, gettext.c2py(plural.plural_expr), locale
+    return plural.num_plurals, plural_function(plural.plural_expr), locale
 
 
 def category_problems(catalog: Any, language: str, numbers: tuple[int, ...]) -> Iterator[str]:
@@ -78,7 +79,7 @@ def category_problems(catalog: Any, language: str, numbers: tuple[int, ...]) -> 
     if int(getattr(catalog, "nplurals", 0) or 0) != count:
         return  # another count, declared (the plurals check): no form-by-form mapping
     try:
-        func = gettext.c2py(catalog.plural_expr)
+        func = plural_function(catalog.plural_expr)
     except (ValueError, SyntaxError):
         return
     for n in numbers:
