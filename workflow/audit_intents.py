@@ -270,3 +270,39 @@ def reconcile_project(conn: sqlite3.Connection, config: Any) -> dict[str, Reconc
         if path is not None and path.is_file():
             out[lang] = reconcile_stale(conn, lang, path)
     return out
+
+
+def apply_audited(conn: sqlite3.Connection | None, user: str, language: str, path: Any,
+                  changes: list, action: str = "mt") -> Any:
+    """``catalogs.apply_changes`` with one intent per change: durable before the file is
+    replaced, completed (audit rows with the revisions written) or dropped after. With no
+    database connection, just the write. Used by the machine and memory drafts."""
+    from .catalogs import apply_changes
+    from .crashpoint import crash_point
+
+    if conn is None:
+        return apply_changes(path, changes)
+    ids = begin(conn, [Intent(
+        user=user, language=language, context=c.context, action=action,
+        before=("",) * len(c.strings), after=tuple(c.strings), before_fuzzy=False,
+        after_fuzzy=bool(c.fuzzy), base_revision=c.base_revision, note=c.note)
+        for c in changes])
+    crash_point("audit.intent")
+    try:
+        result = apply_changes(path, changes)
+    except BaseException:
+        try:  # the file may or may not hold the batch: settle from what it holds
+            reconcile(conn, language, path, ids)
+        except Exception:  # noqa: BLE001 -- left pending, reconciled on the next run
+            log.exception("could not settle the audit intents of a failed write")
+        raise
+    crash_point("audit.written")
+    done, drop = [], []
+    for intent_id, (kind, msg) in zip(ids, result.outcomes, strict=True):
+        if kind == "applied" and msg is not None:
+            done.append((intent_id, msg.revision))
+        else:
+            drop.append(intent_id)
+    complete(conn, done, drop)
+    crash_point("audit.completed")
+    return result

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalog
+from ..catalogs import Change, Message, catalog_path, load_catalog
 from ..errors import MTError
 from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
@@ -361,36 +361,10 @@ def _resume_audit(config: object, langs: list[str]) -> None:
 
 
 def _apply_audited(conn, translator: Translator, lang: str, path, changes: list[Change]):
-    """``apply_changes`` with one audit intent per change: durable before the file is
-    replaced, completed (``mt`` rows) or dropped after (see workflow.audit_intents)."""
-    if conn is None:
-        return apply_changes(path, changes)
+    """``apply_changes`` with audit intents (see workflow.audit_intents.apply_audited)."""
     from .. import audit_intents
-    from ..crashpoint import crash_point
 
-    ids = audit_intents.begin(conn, [audit_intents.Intent(
-        user=f"mt:{translator.name}", language=lang, context=c.context, action="mt",
-        before=("",) * len(c.strings), after=tuple(c.strings), before_fuzzy=False,
-        after_fuzzy=True, base_revision=c.base_revision, note=c.note) for c in changes])
-    crash_point("audit.intent")
-    try:
-        result = apply_changes(path, changes)
-    except BaseException:
-        try:  # the file may or may not hold the batch: settle from what it holds
-            audit_intents.reconcile(conn, lang, path, ids)
-        except Exception:  # noqa: BLE001 -- left pending, reconciled on the next run
-            pass
-        raise
-    crash_point("audit.written")
-    done, drop = [], []
-    for intent_id, (kind, msg) in zip(ids, result.outcomes, strict=True):
-        if kind == "applied" and msg is not None:
-            done.append((intent_id, msg.revision))
-        else:
-            drop.append(intent_id)
-    audit_intents.complete(conn, done, drop)
-    crash_point("audit.completed")
-    return result
+    return audit_intents.apply_audited(conn, f"mt:{translator.name}", lang, path, changes)
 
 
 # --------------------------------------------------------------------------- back-translation
