@@ -47,8 +47,6 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     salutation, address (or address1, address2...), email, fallback (yes = the source
     language when there is no catalogue). See workflow/export/recipients.py.
     """
-    from ..export.dryrun import count_text
-    from ..export.manifest import PARAGRAPH_STATES
     from ..export.run import GateClosed, plan_export, run_export
 
     cfg = get_config(ctx)
@@ -60,16 +58,7 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
                            allow_unattributed=allow_unattributed,
                            skip_blocked=skip_blocked or dry_run)
     except GateClosed as exc:
-        if fmt == "json":
-            click.echo(json.dumps({"ok": False, "blocked": {
-                s.language: {"summary": s.summary, "blocking": s.blocking} for s in exc.blocked
-            }, "blocked_recipients": [s.as_dict() for s in exc.recipients]},
-                indent=2, ensure_ascii=False))
-        else:
-            click.echo("Export blocked: these languages are not ready:", err=True)
-            for line in exc.details():
-                click.echo(line, err=True)
-            click.echo("Approve them in review, or use --allow-drafts for marked drafts.", err=True)
+        _report_blocked(exc, fmt)
         ctx.exit(1)
         return
 
@@ -85,6 +74,28 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
             bar.update(1, f"{recipient.country} {recipient.language}")
 
         result = run_export(cfg, None, out, plan=plan, progress=progress)
+    _report(result, plan, fmt)
+
+
+def _report_blocked(exc, fmt: str) -> None:
+    """What blocks the run: languages, messages and recipients."""
+    if fmt == "json":
+        click.echo(json.dumps({"ok": False, "blocked": {
+            s.language: {"summary": s.summary, "blocking": s.blocking} for s in exc.blocked
+        }, "blocked_recipients": [s.as_dict() for s in exc.recipients]},
+            indent=2, ensure_ascii=False))
+        return
+    click.echo("Export blocked: these languages are not ready:", err=True)
+    for line in exc.details():
+        click.echo(line, err=True)
+    click.echo("Approve them in review, or use --allow-drafts for marked drafts.", err=True)
+
+
+def _report(result, plan, fmt: str) -> None:
+    """The summary of a run: letters per language, drafts, fallbacks, paragraph counts per
+    letter, skipped recipients."""
+    from ..export.dryrun import count_text
+    from ..export.manifest import PARAGRAPH_STATES
 
     by_lang: dict[str, int] = {}
     for f in result.files:
