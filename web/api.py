@@ -22,13 +22,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from workflow import audit
 
 from . import service
-from .auth import attempt_login, require_coordinator
+from .auth import attempt_login, end_login, require_coordinator
 from .core import services
 from .service import InputError, outcome_json
 from .views import STATES, finding_dict, message_dict, queue, require_view, visible_languages
@@ -37,10 +37,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(400, description="Send a JSON object (Content-Type: application/json).")
-    return data
+    from .inputs import json_object
+
+    return json_object()
 
 
 def _user_dict() -> dict[str, Any]:
@@ -78,7 +77,7 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
-    logout_user()
+    end_login()
     return jsonify({"ok": True})
 
 
@@ -131,7 +130,8 @@ def write(lang: str, context: str) -> Any:
     if action in ("save", "approve") and not isinstance(strings, list):
         if current_user.can_edit(lang):
             return _fail(InputError("send the translation as \"strings\": [...]"))
-    if version is not None and not isinstance(version, int):
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                or not 0 < version < 2**53):
         return _fail(InputError("version must be a history row id"))
     try:
         outcome = service.perform(

@@ -28,9 +28,12 @@ def _statuses() -> list[Any]:
     from workflow.exporting import available_languages, language_status
     from workflow.letter import load_letter
 
-    cfg = services().config
+    svc = services()
+    cfg = svc.config
     letter = load_letter(cfg.letters[0])
-    return [language_status(cfg, lang, letter=letter) for lang in available_languages(cfg)]
+    # the same symlink guard as every catalogue route: an unsafe path is not read
+    return [language_status(cfg, lang, letter=letter) for lang in available_languages(cfg)
+            if svc.catalog_path(lang) is not None]
 
 
 @bp.get("/export")
@@ -63,7 +66,9 @@ def download() -> Any:
             error = f"The recipients file is larger than {MAX_RECIPIENTS_BYTES // 1024} KiB."
     if error is None:
         try:
-            recipients = parse_recipients(raw, available_languages(cfg),
+            safe = [lang for lang in available_languages(cfg)
+                    if services().catalog_path(lang) is not None]
+            recipients = parse_recipients(raw, safe,
                                           source_language=cfg.source_language,
                                           path="recipients.csv")
             plan = plan_export(cfg, recipients, allow_drafts=allow)

@@ -23,9 +23,18 @@ from workflow import audit
 
 from . import service
 from .core import bcp47, direction, language_name, services
-from .security import csrf_token
+from .security import csrf_token, fingerprint
 from .service import InputError
-from .views import STATES, neighbours, next_open, queue, require_view, role_of, visible_languages
+from .views import (
+    STATES,
+    neighbours,
+    next_open,
+    queue,
+    require_catalog,
+    require_view,
+    role_of,
+    visible_languages,
+)
 
 bp = Blueprint("review", __name__)
 log = logging.getLogger("letterflow.web")
@@ -42,8 +51,9 @@ def _page_urls() -> dict[str, str]:
     urls = _urls.get(root)
     if urls is None:
         urls = _urls[root] = {
-            "css": url_for("static", filename="app.css"),
-            "js": url_for("static", filename="app.js"),
+            "css": url_for("static", filename="app.css",
+                           v=fingerprint(current_app, "app.css")),
+            "js": url_for("static", filename="app.js", v=fingerprint(current_app, "app.js")),
             "home": url_for("review.dashboard"), "history": url_for("history.history"),
             "logout": url_for("auth.logout"), "export": url_for("export.page"),
         }
@@ -169,7 +179,9 @@ def act(lang: str, context: str) -> Any:
         _, _, spec = action.partition(":")
         vid, _, which = spec.partition(":")
         action = "revert"
-        version = int(vid) if vid.isdigit() else -1
+        from .inputs import row_id
+
+        version = row_id(vid) or -1
     strings = _form_strings()
     try:
         outcome = service.perform(current_user, lang, context, action, strings,
@@ -194,6 +206,7 @@ def act(lang: str, context: str) -> Any:
 @login_required
 def preview(lang: str) -> Any:
     require_view(lang)
+    require_catalog(lang)
     from .preview import build_preview, letter_html
 
     country = (request.args.get("country") or "").upper() or None

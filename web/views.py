@@ -19,6 +19,14 @@ def require_view(lang: str) -> None:
         abort(403, description=f"You do not work on {lang}.")
 
 
+def require_catalog(lang: str) -> None:
+    """404 unless *lang*'s catalogue path is safe to read (configured, inside locales/,
+    no symlink on the way): every route that reads a catalogue, even indirectly through
+    the core (preview, export), passes this guard."""
+    if services().catalog_path(lang) is None:
+        abort(404)
+
+
 def visible_languages() -> list[str]:
     return current_user.visible_languages(services().config.languages)
 
