@@ -165,7 +165,7 @@ def test_malformed_json_and_values_are_400(fr):
     rev = _revision(fr, "fr", CTX)
     r = fr.post(url, json={"action": "revert", "version": 10**30, "base_revision": rev})
     assert r.status_code == 400
-    surrogate = '{"action": "save", "strings": ["a\\ud800b"], "base_revision": "%s"}' % rev
+    surrogate = '{"action": "save", "strings": ["a\\ud800b"], "base_revision": "' + rev + '"}'
     r = fr.post(url, data=surrogate, content_type="application/json")
     assert r.status_code == 400 and "surrogate" in r.get_json()["error"]
     r = fr.post("/api/login", data='{"name": "tr_fr", "password": "\\udc00"}',
@@ -202,8 +202,8 @@ def test_one_bad_save_never_fails_the_others(web_project):
             if k % 8 != worker:
                 continue
             if k % 9 == 0:  # a bad request interleaved with the good ones
-                bad = ('{"action": "save", "strings": ["x\\ud800"], "base_revision": "%s"}'
-                       % rev)
+                bad = ('{"action": "save", "strings": ["x\\ud800"], "base_revision": "'
+                       + rev + '"}')
                 r = c.post(f"/api/l/{lang}/entries/{ctx}", data=bad,
                            content_type="application/json")
                 with lock:

@@ -64,7 +64,7 @@ def create_app(
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
-    from . import api, auth, export, history, review, security
+    from . import api, auth, export, history, i18n, review, security, suggest
     from .core import LangConverter, Services
     from .sessions import CachedCookieSessionInterface
 
@@ -126,9 +126,11 @@ def create_app(
     login.unauthorized_handler(auth.unauthorized)
 
     security.init_app(app)
+    i18n.init_app(app, Path(config.database).parent)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(suggest.bp)
     return app

@@ -13,7 +13,9 @@ per-language permissions and conflict rules. The page's JS uses it too.
          -> 200 {revision, entry, findings, progress, audit_id}
             409 {conflict: {yours, theirs, kept_as}}   422 approval refused (findings)
             400/413 bad input   403 not your language   404 unknown entry
-    GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]}
+    GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]} (saved text)
+    POST /api/l/<lang>/backtranslate {context, strings}  (the text as typed, not saved)
+    GET  /api/l/<lang>/mt-suggestions/<msgctxt>  -> {suggestions, glossary} (web.suggest)
     GET  /api/history?user=&lang=&since=&until=&action=   (coordinators)
 """
 
@@ -145,16 +147,25 @@ def write(lang: str, context: str) -> Any:
     return resp
 
 
-@bp.get("/l/<lang:lang>/backtranslate")
+@bp.route("/l/<lang:lang>/backtranslate", methods=["GET", "POST"])
 @login_required
 def backtranslate(lang: str) -> Any:
+    """GET ?context=: the saved text; POST {context, strings}: the text as typed."""
     require_view(lang)
     from .backtranslate import back_translate_message
 
-    msg = services().catalog(lang).get(request.args.get("context", ""))
+    typed = None
+    if request.method == "POST":
+        data = _json_body()
+        context, typed = data.get("context"), data.get("strings")
+        if not isinstance(context, str) or not isinstance(typed, list):
+            abort(400, description="Send {\"context\": ..., \"strings\": [...]}.")
+    else:
+        context = request.args.get("context", "")
+    msg = services().catalog(lang).get(context)
     if msg is None:
         abort(404, description="No such entry in this catalogue.")
-    texts, err = back_translate_message(lang, msg)
+    texts, err = back_translate_message(lang, msg, typed)
     if err:
         return jsonify({"ok": False, "error": err}), 502
     return jsonify({"ok": True, "context": msg.context, "back_translation": texts})

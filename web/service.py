@@ -51,6 +51,7 @@ class Outcome:
     yours: list[str] | None = None   # on conflict: the losing text
     audit_id: int | None = None
     saved_draft: bool = False        # approve refused but the edit was kept as a draft
+    unchanged: bool = False          # the text and state were already so: nothing written
 
     @property
     def revision(self) -> str:
@@ -152,6 +153,10 @@ def perform(
         fuzzy = action == "save"
         note = f"{'approved' if action == 'approve' else 'edited'} by {user.name}"
 
+    if action in ("save", "approve") and _already(msg, new_strings, action):
+        # an identical save writes nothing: no file write, no history row
+        return Outcome(200, action, lang, context, msg, findings=services().check(cat, msg),
+                       unchanged=True)
     if action == "approve":
         if not any(s.strip() for s in new_strings):
             return Outcome(422, action, lang, context, msg,
@@ -179,6 +184,16 @@ def perform(
         return _write(user, lang, context, msg, action, new_strings, fuzzy, note, base_revision,
                       findings=findings)
     return _write(user, lang, context, msg, action, new_strings, fuzzy, note, base_revision)
+
+
+def _already(msg: Any, new_strings: list[str], action: str) -> bool:
+    """The entry already holds *new_strings* in the state *action* would leave."""
+    if tuple(new_strings) != tuple(msg.strings):
+        return False
+    filled = any(s.strip() for s in new_strings)
+    if action == "save":
+        return msg.fuzzy or not filled
+    return filled and not msg.fuzzy
 
 
 def _write(user: Any, lang: str, context: str, msg: Any, action: str, new_strings: list[str],
@@ -262,10 +277,15 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
     if o.error:
         data["error"] = o.error
     if o.yours is not None:
+        from .views import winner
+
         data["conflict"] = {"yours": o.yours, "theirs": list(o.message.strings),
-                            "theirs_fuzzy": o.message.fuzzy, "kept_as": o.audit_id}
+                            "theirs_fuzzy": o.message.fuzzy, "kept_as": o.audit_id,
+                            **winner(o.language, o.context)}
     if o.saved_draft:
         data["saved_draft"] = True
+    if o.unchanged:
+        data["unchanged"] = True
     if o.audit_id is not None:
         data["audit_id"] = o.audit_id
     return data

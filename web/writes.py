@@ -21,7 +21,6 @@ import threading
 from typing import Any
 
 
-
 class _Pending:
     __slots__ = ("change", "done", "kind", "message", "error", "wake")
 

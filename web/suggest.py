@@ -1,0 +1,77 @@
+"""Suggestions for the editor's side panel when the translation-memory endpoint
+(``api.suggestions``, issue 12) is not part of this server: the cached machine
+translations of the entry's source by every engine that has one, and its glossary terms.
+
+    GET /api/l/<lang>/mt-suggestions/<context>
+        -> {"suggestions": [{source, target, score, origin, diff}], "glossary": [...]}
+
+Same shape as the TM endpoint, so the page's JS reads either. Reading the cache costs no
+engine call; nothing is sent anywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify
+from flask_login import login_required
+
+from workflow.errors import LetterflowError
+
+from .core import services
+from .views import require_view
+
+bp = Blueprint("suggest", __name__, url_prefix="/api")
+
+
+def cached_mt(lang: str, message: Any) -> list[dict[str, Any]]:
+    """Cached MT of *message*'s source (and plural) into *lang*, one per engine."""
+    try:
+        from workflow.mt.base import mask, unmask
+        from workflow.mt.cache import source_key
+        from workflow.mt.drafting import open_cache
+    except ImportError:
+        return []
+    cfg = services().config
+    try:
+        cache = open_cache(cfg)
+    except (LetterflowError, OSError):
+        return []
+    if cache is None:
+        return []
+    out: list[dict[str, Any]] = []
+    for source in [message.source, *([message.source_plural] if message.source_plural else [])]:
+        masked = mask(source)
+        rows = cache.conn.execute(
+            "SELECT engine, target_text FROM mt_cache WHERE source_lang = ? AND "
+            "target_lang = ? AND source_key = ? ORDER BY engine",
+            (cfg.source_language, lang, source_key(masked.core))).fetchall()
+        for row in rows:
+            text, damaged = unmask(masked, row["target_text"])
+            if any(o["target"] == text for o in out):
+                continue
+            out.append({"source": source, "target": text, "score": 50 if damaged else 70,
+                        "origin": f"mt:{row['engine']}", "diff": None,
+                        "damaged": bool(damaged)})
+    return out
+
+
+@bp.get("/l/<lang:lang>/mt-suggestions/<path:context>")
+@login_required
+def mt_suggestions(lang: str, context: str) -> Any:
+    require_view(lang)
+    svc = services()
+    cat = svc.catalog(lang)
+    msg = cat.get(context)
+    if msg is None or msg.obsolete:
+        abort(404, description="No such entry in this catalogue.")
+    return jsonify({"suggestions": cached_mt(lang, msg),
+                    "glossary": svc.glossary_terms(cat, msg)})
+
+
+def suggestions_url(lang: str, context: str) -> str:
+    """The TM endpoint when this server has it, else the cached-MT one above."""
+    from flask import current_app, url_for
+
+    if "api.suggestions" in current_app.view_functions:
+        return url_for("api.suggestions", lang=lang, context=context)
+    return url_for("suggest.mt_suggestions", lang=lang, context=context)
