@@ -172,3 +172,38 @@ def test_conflict_resolved_with_use_theirs(server, browser):
     a.wait_for_url("**/l/fr/e/icnk-2012/signature")
     ctx_a.close()
     ctx_b.close()
+
+
+NARROW_PAGES = ["/", "/l/fr/", "/l/fr/?qa=1", "/l/fr/e/icnk-2012/sender", "/l/fr/e/icnk-2012/camps",
+                "/l/ar/e/icnk-2012/sender", "/l/fr/preview", "/l/ar/", "/history", "/export",
+                "/l/fr/e/no-such-entry"]
+
+
+def _overflow(page) -> tuple[int, int]:
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+def test_every_page_fits_390_px(server, browser):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True)
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    width, view = _overflow(page)
+    assert width <= view, ("/login", width, view)
+    _login(page, server, "coord")
+    # some history first, so that the history tables have rows
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    page.fill("#t0", "Séoul, République de Corée — " + "très " * 30)
+    page.press("#t0", "Control+s")
+    playwright.expect(page.locator("#status")).to_contain_text("Saved")
+    for url in NARROW_PAGES:
+        page.goto(server + url)
+        width, view = _overflow(page)
+        _shot(page, "390" + re.sub(r"\W+", "-", url))
+        assert width <= view, (url, width, view)
+    # a badge's message is reachable by touch: tap it, the reason shows
+    page.goto(server + "/l/fr/?qa=1")
+    badge = page.locator("details.qa-badge summary").first
+    badge.tap()
+    assert page.locator("details.qa-badge[open] li").first.is_visible()
+    ctx.close()

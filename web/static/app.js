@@ -436,6 +436,46 @@
     loadSuggestions();
   }
 
+  // -- the export page: send the form with fetch, so a refused export keeps the chosen file
+  function initExport(form) {
+    var errorBox = document.getElementById("export-error");
+    var status = document.getElementById("export-status");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var data = new FormData(form);
+      if (ev.submitter && ev.submitter.name === "dry_run") { data.append("dry_run", "1"); }
+      errorBox.hidden = true;            // a stale error never stays after a retry
+      errorBox.textContent = "";
+      setText(status, t("export_busy"));
+      fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+                          headers: {"X-CSRFToken": csrfToken()}})
+        .then(function (resp) {
+          var type = resp.headers.get("Content-Type") || "";
+          if (resp.ok && type.indexOf("application/zip") === 0) {
+            var n = resp.headers.get("X-Letterflow-Letters") || "?";
+            return resp.blob().then(function (blob) {
+              var a = el("a");
+              a.href = URL.createObjectURL(blob);
+              a.download = "letters.zip";
+              document.body.appendChild(a);
+              a.click();
+              a.remove();
+              setText(status, t("export_done", {n: n}));
+            });
+          }
+          return resp.text().then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            ["export-error", "dry-run"].forEach(function (id) {
+              var fresh = doc.getElementById(id), old = document.getElementById(id);
+              if (fresh && old) { old.replaceWith(document.importNode(fresh, true)); }
+            });
+            errorBox = document.getElementById("export-error");
+            setText(status, "");
+          });
+        }).catch(function () { HTMLFormElement.prototype.submit.call(form); });
+    });
+  }
+
   function initQueue() {
     document.addEventListener("keydown", function (ev) {
       if (!ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
@@ -454,5 +494,7 @@
     initHelp();
     var form = document.getElementById("entry-form");
     if (form && window.fetch) { initEditor(form); } else { initQueue(); }
+    var exportForm = document.getElementById("export-form");
+    if (exportForm && window.fetch && window.FormData) { initExport(exportForm); }
   });
 }());
