@@ -49,6 +49,9 @@ class Config:
     export: dict = field(default_factory=dict)
     web: dict = field(default_factory=dict)
     source_file: Path | None = None
+    #: "letterflow": the template is extracted from the letters (the gate compares them);
+    #: "pybabel": another extractor made it (the review UI's own "ui" domain), no letters.
+    extracted_by: str = "letterflow"
 
     @property
     def template(self) -> Path:
@@ -143,6 +146,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         "mt",
         "export",
         "web",
+        "extracted_by",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -169,7 +173,10 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
 
     letters = [p if Path(p).is_absolute() else root / p for p in get_list("letters", [])]
     letters = [Path(p) for p in letters]
-    if not letters:
+    extracted_by = table.get("extracted_by", "letterflow")
+    if extracted_by not in ("letterflow", "pybabel"):
+        raise ConfigError(f"{where}: extracted_by must be \"letterflow\" or \"pybabel\"")
+    if not letters and extracted_by == "letterflow":
         raise ConfigError(f"{where}: [tool.letterflow] letters lists no letter file")
     return Config(
         root=root,
@@ -187,4 +194,5 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         export=dict(table.get("export", {})),
         web=dict(table.get("web", {})),
         source_file=source_file,
+        extracted_by=extracted_by,
     )

@@ -201,7 +201,8 @@ def run_gate(
                             str(tpath)))
         else:
             template = load_template(tpath)
-            for problem in template_problems(config, template):
+            from_letters = getattr(config, "extracted_by", "letterflow") == "letterflow"
+            for problem in template_problems(config, template) if from_letters else []:
                 add(GateFinding("", "", "template", ERROR,
                                 f"template is out of sync with the letter ({problem}): run "
                                 "`letterflow extract` then `letterflow update`", str(tpath), 1))
