@@ -99,6 +99,21 @@ def get_locale_name() -> str:
     return str(loc) if loc is not None else SOURCE
 
 
+@functools.lru_cache(maxsize=1024)
+def _display_name(lang: str, ui: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang).get_display_name(ui) or lang
+    except (ValueError, LookupError):
+        return lang
+
+
+def language_name(lang: str) -> str:
+    """A language's name in the interface language ("French", "프랑스어", "الفرنسية")."""
+    return _display_name(lang, get_locale_name())
+
+
 def ui_direction() -> str:
     from .core import direction
 

@@ -24,8 +24,9 @@ from markupsafe import Markup
 from workflow import audit
 
 from . import service
-from .core import bcp47, direction, language_name, services
+from .core import bcp47, direction, services
 from .i18n import get_locale_name
+from .i18n import language_name as ui_language_name
 from .security import csrf_token, fingerprint
 from .service import InputError
 from .views import (
@@ -73,7 +74,7 @@ def _page_urls() -> dict[str, str]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"language_name": language_name, "direction": direction, "bcp47": bcp47,
+    return {"language_name": ui_language_name, "direction": direction, "bcp47": bcp47,
             "role_of": role_of, "urls": _page_urls(), "grouped": grouped_findings}
 
 

@@ -207,3 +207,55 @@ def test_every_page_fits_390_px(server, browser):
     badge.tap()
     assert page.locator("details.qa-badge[open] li").first.is_visible()
     ctx.close()
+
+
+def test_korean_ui(server, browser):
+    ctx = browser.new_context(locale="ko-KR")
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    assert page.locator("h1").inner_text() == "로그인"
+    _login(page, server, "tr_fr")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("h1").inner_text() == "언어"
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    assert page.locator("button[value=approve_next]").inner_text() == "승인 후 다음"
+    page.keyboard.press("Alt+h")
+    assert "키보드 단축키" in page.inner_text("#help")
+    page.keyboard.press("Escape")
+    page.focus("#t0")
+    page.keyboard.press("Alt+c")  # copy the source
+    assert page.input_value("#t0") == "Seoul, Republic of Korea"
+    page.fill("#t0", "Séoul, Corée")
+    page.keyboard.press("Control+s")
+    playwright.expect(page.locator("#status")).to_contain_text("초안으로 저장했습니다")
+    playwright.expect(page.locator("#state")).to_have_text("초안")
+    _shot(page, "ko-editor")
+    ctx.close()
+
+
+def test_arabic_ui_right_to_left(server, browser):
+    ctx = browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    _login(page, server, "tr_fr")
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # the header runs right to left: the brand is on the right, the menu on the left
+    brand = page.locator("header.top .brand").bounding_box()
+    nav = page.locator("header.top nav").bounding_box()
+    assert brand["x"] > nav["x"]
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    # the page is RTL, the French text stays LTR
+    assert page.evaluate("getComputedStyle(document.querySelector('#t0')).direction") == "ltr"
+    assert page.evaluate("getComputedStyle(document.querySelector('.work')).direction") == "rtl"
+    panel = page.locator("aside.side-panel").bounding_box()
+    work = page.locator(".work").bounding_box()
+    assert panel["x"] < work["x"]  # the side panel is on the left in RTL
+    assert page.locator("button[value=approve_next]").inner_text() == "وافق والتالي"
+    _shot(page, "ar-editor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in ("/", "/l/fr/", "/l/fr/e/icnk-2012/sender"):
+        page.goto(server + url)
+        width, view = _overflow(page)
+        assert width <= view, (url, width, view)
+    ctx.close()

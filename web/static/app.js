@@ -241,7 +241,7 @@
         if (d.entry) {
           var badge = document.getElementById("state");
           if (badge) {
-            badge.textContent = d.entry.state;
+            badge.textContent = T["state_" + d.entry.state] || d.entry.state;
             badge.className = "badge " + d.entry.state;
             badge.dataset.state = d.entry.state;
           }
