@@ -90,7 +90,9 @@ def test_trusted_proxy_setting_gives_per_client_limits(web_project):
 def test_parallel_guesses_never_check_more_than_the_limit(web_project, monkeypatch):
     import web.auth as auth_mod
 
-    app = _app(web_project)
+    # a long first delay: however slow this machine, no delay runs out during the test,
+    # so exactly the free attempts may be checked
+    app = _app(web_project, LOGIN_BASE_DELAY=60, LOGIN_MAX_DELAY=60)
     checked = []
     real = auth_mod.users.authenticate
 
@@ -252,17 +254,32 @@ def test_fuzz_json_endpoints_never_500(fr, body, raw):
         _login(fr, "tr_fr")
 
 
+def _wire(text: str) -> str:
+    """*text* as a browser would put it on the wire (percent-encoded UTF-8 bytes; a lone
+    surrogate becomes the bytes ED A0 80, which no valid UTF-8 decoder accepts)."""
+    from urllib.parse import quote
+
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(action=_form_value, revision=_text, t0=_text, page=_form_value, q=_text)
 def test_fuzz_form_and_query_endpoints_never_500(fr, action, revision, t0, page, q):
-    r = fr.post(f"/l/fr/e/{CTX}", data={"action": action, "revision": revision, "t0": t0})
+    body = f"action={_wire(action)}&revision={_wire(revision)}&t0={_wire(t0)}"
+    r = fr.post(f"/l/fr/e/{CTX}", data=body.encode("ascii"),
+                content_type="application/x-www-form-urlencoded")
     assert r.status_code < 500, (action, revision, t0, r.status_code)
+    q, page = _wire(q), _wire(page)
     for url in (f"/l/fr/?state={q}&qa={q}&q={q}", f"/history?page={page}&user={q}",
                 f"/api/history?page={page}&since={q}", f"/api/l/fr/entries?state={q}",
                 f"/api/l/fr/backtranslate?context={q}", f"/l/fr/preview?country={q}"):
         assert fr.get(url).status_code < 500, url
-    r = fr.post("/login", data={"name": q, "password": t0, "next": action})
+    r = fr.post("/login", data=f"name={q}&password={_wire(t0)}&next={_wire(action)}".encode(),
+                content_type="application/x-www-form-urlencoded")
+    assert r.status_code < 500
+    r = fr.post("/settings/language", data=f"ui_language={q}&next={_wire(action)}".encode(),
+                content_type="application/x-www-form-urlencoded")
     assert r.status_code < 500
     if fr.get("/api/session").get_json()["authenticated"] is False:
         _login(fr, "tr_fr")

@@ -177,3 +177,19 @@ def test_export_dates_in_one_format():
     assert when("2026-11-29T13:02:22+00:00") == "2026-11-29 13:02 UTC"
     assert when("2026-11-29 15:02+0200") == "2026-11-29 13:02 UTC"
     assert when("") == ""
+
+
+def test_side_panel_uses_the_tm_endpoint_when_the_server_has_one(web_project):
+    from flask import jsonify
+
+    from web import create_app
+
+    app = create_app(project_dir=web_project, test_config={
+        "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "t"})
+    # what issue 12's endpoint looks like (registered here the way web/api.py would)
+    app.add_url_rule("/api/l/<lang:lang>/suggestions/<path:context>", "api.tm_suggestions",
+                     lambda lang, context: jsonify({"suggestions": [], "glossary": []}))
+    c = app.test_client()
+    web_login(c, "tr_fr")
+    html = c.get(f"/l/fr/e/{CTX}").get_data(as_text=True)
+    assert f'data-suggest="/api/l/fr/suggestions/{CTX}"' in html

@@ -107,6 +107,7 @@ def attempt_login(name: str, password: str) -> SessionUser | None:
                               retry_after=wait)
     user = users.authenticate(conn, name, password or "")
     if user is None:
+        ratelimit.failed(conn, reserved)
         log.info("failed login for %r from %s", name, _client())
         return None
     ratelimit.release(conn, reserved)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +74,29 @@ def _prefs(conn: Any) -> None:
     ensure_schema(conn, "web_prefs", PREFS_DDL)
 
 
+#: Seconds a user's language setting is reused (other server processes see a change
+#: at most this late; this one at once).
+PREFS_CACHE_SECONDS = 1.0
+_prefs_cache: dict[tuple[int, int], tuple[float, str | None]] = {}
+
+
 def user_language(user_id: int) -> str | None:
     from .core import services
 
-    conn = services().conn
+    svc = services()
+    key, now = (id(svc), user_id), time.monotonic()
+    hit = _prefs_cache.get(key)
+    if hit is not None and now - hit[0] < PREFS_CACHE_SECONDS:
+        return hit[1]
+    conn = svc.conn
     _prefs(conn)
     row = conn.execute("SELECT ui_language FROM web_prefs WHERE user_id = ?",
                        (user_id,)).fetchone()
-    return row["ui_language"] if row and row["ui_language"] in available() else None
+    value = row["ui_language"] if row and row["ui_language"] in available() else None
+    if len(_prefs_cache) > 10_000:
+        _prefs_cache.clear()
+    _prefs_cache[key] = (now, value)
+    return value
 
 
 def select_locale() -> str:
@@ -139,6 +155,7 @@ def set_language() -> Any:
         conn.execute("DELETE FROM web_prefs WHERE user_id = ?", (current_user.user.id,))
     from .auth import _safe_next
 
+    _prefs_cache.pop((id(services()), current_user.user.id), None)
     return redirect(_safe_next(request.form.get("next")) or url_for("review.dashboard"))
 
 

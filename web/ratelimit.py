@@ -92,6 +92,13 @@ def reserve(conn: sqlite3.Connection, limits: dict[str, Policy]) -> tuple[int, l
     return wait, ids
 
 
+def failed(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """The attempt recorded by :func:`reserve` failed: its delay runs from now (the answer),
+    not from when the password check began."""
+    now = time.time()
+    conn.executemany("UPDATE login_failures SET at = ? WHERE rowid = ?", [(now, i) for i in ids])
+
+
 def release(conn: sqlite3.Connection, ids: list[int]) -> None:
     """Forget the attempt recorded by :func:`reserve` (the password was right)."""
     conn.executemany("DELETE FROM login_failures WHERE rowid = ?", [(i,) for i in ids])

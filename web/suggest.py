@@ -10,6 +10,7 @@ engine call; nothing is sent anywhere."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, abort, jsonify
@@ -68,10 +69,22 @@ def mt_suggestions(lang: str, context: str) -> Any:
                     "glossary": svc.glossary_terms(cat, msg)})
 
 
+#: The translation-memory endpoint agreed with issue 12 (web/api.py), whatever its view's name.
+TM_RULE = re.compile(r"^/api/l/<(?:lang:)?lang>/suggestions/<(?:path:)?context>$")
+
+
+def _tm_endpoint(app: Any) -> str | None:
+    found = app.extensions.get("letterflow.tm_endpoint", False)
+    if found is False:
+        found = next((r.endpoint for r in app.url_map.iter_rules()
+                      if TM_RULE.match(r.rule) and "GET" in (r.methods or ())), None)
+        app.extensions["letterflow.tm_endpoint"] = found
+    return found
+
+
 def suggestions_url(lang: str, context: str) -> str:
     """The TM endpoint when this server has it, else the cached-MT one above."""
     from flask import current_app, url_for
 
-    if "api.suggestions" in current_app.view_functions:
-        return url_for("api.suggestions", lang=lang, context=context)
-    return url_for("suggest.mt_suggestions", lang=lang, context=context)
+    endpoint = _tm_endpoint(current_app) or "suggest.mt_suggestions"
+    return url_for(endpoint, lang=lang, context=context)

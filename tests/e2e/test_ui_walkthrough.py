@@ -259,3 +259,31 @@ def test_arabic_ui_right_to_left(server, browser):
         width, view = _overflow(page)
         assert width <= view, (url, width, view)
     ctx.close()
+
+
+def test_export_page_keeps_the_file_clears_errors_and_shows_success(server, browser, tmp_path):
+    csv = tmp_path / "recipients.csv"
+    csv.write_text("country,language\nFR,fr\nBE,fr\n", encoding="utf-8")
+    ctx = browser.new_context(accept_downloads=True)
+    page = ctx.new_page()
+    _login(page, server, "coord")
+    page.goto(server + "/export")
+    page.set_input_files("input[name=recipients]", str(csv))
+    page.click("button.primary")
+    page.wait_for_selector("#export-error:not([hidden])")
+    assert "Export blocked" in page.inner_text("#export-error")
+    # one line per language, not a wall
+    assert page.locator("#export-error ul.blocked-list > li").count() == 1
+    # the chosen file is still there
+    assert page.evaluate("document.querySelector('input[name=recipients]').files.length") == 1
+    page.check("input[name=allow_drafts]")
+    page.click("button[name=dry_run]")
+    page.wait_for_selector("#dry-run:not([hidden])")
+    assert "2 letter(s)" in page.inner_text("#dry-run")
+    assert page.locator("#export-error").is_hidden()  # the stale error is gone
+    with page.expect_download() as dl:
+        page.click("button.primary")
+    assert dl.value.suggested_filename == "letters.zip"
+    playwright.expect(page.locator("#export-status")).to_contain_text("2 letter(s)")
+    assert page.locator("#export-error").is_hidden()
+    ctx.close()
