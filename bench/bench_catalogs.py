@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from synthetic import build, letter_text  # noqa: E402
+from tools import cannot_compare, console_script, system_tool  # noqa: E402
 
 
 def timed(cmd, cwd=None, **kw) -> float:
@@ -61,9 +62,12 @@ def main() -> None:
     t_nolang = timed(letterflow("check", "--no-cache", "--skip", "wrong-language"), cwd=root)
     timed(letterflow("check"), cwd=root)  # fill the cache
     t_warm = timed(letterflow("check"), cwd=root)
+    msgfmt = system_tool("msgfmt")
+    if msgfmt is None:
+        raise SystemExit("msgfmt is not on PATH (apt-get install gettext): nothing to compare with")
     t_msgfmt = 0.0
     for po in pos:
-        t_msgfmt += timed(["msgfmt", "-c", "--statistics", "-o", "/dev/null", po])
+        t_msgfmt += timed([msgfmt, "-c", "--statistics", "-o", "/dev/null", po])
     print("\n== check (whole process, interpreter start-up included)")
     print(f"msgfmt -c --statistics loop: {t_msgfmt:8.2f} s")
     print(
@@ -76,8 +80,14 @@ def main() -> None:
     print(
         f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x"
     )
-    if not args.skip_pocount and shutil.which("pocount"):
-        t_pocount = timed(["pocount", *pos])
+    pocount = None if args.skip_pocount else console_script("pocount")
+    if args.skip_pocount:
+        cannot_compare("letterflow check vs pocount", "--skip-pocount was given")
+    elif pocount is None:
+        cannot_compare("letterflow check vs pocount",
+                       f"pocount is not installed next to {sys.executable} (translate-toolkit)")
+    else:
+        t_pocount = timed([pocount, *pos])
         print(f"pocount                    : {t_pocount:8.2f} s")
         print(
             f"  letterflow cold vs pocount: {t_pocount / t_cold:5.2f}x faster;"
@@ -99,11 +109,12 @@ def main() -> None:
     gpos = sorted(glob.glob(str(gnu / "locales" / "*" / "LC_MESSAGES" / "*.po")))[
         : args.msgmerge_langs
     ]
+    msgmerge = system_tool("msgmerge") or "msgmerge"
     t_mm = 0.0
     for po in gpos:
         t_mm += timed(
             [
-                "msgmerge",
+                msgmerge,
                 "--previous",
                 "-q",
                 "-U",

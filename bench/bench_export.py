@@ -4,7 +4,7 @@ Each member state gets the real letter (letters/icnk-2012.txt) in its CLDR offic
 among the configured catalogues (the source language, English, needs none); states whose
 languages have no catalogue are skipped and counted. Three ways to make the same letters:
 
-1. letterflow: ``render_letter`` (CLDR fields, plurals) + ``DocxWriter.render`` (template
+1. letterflow: ``build_model`` (CLDR fields, plurals) + ``DocxWriter.render`` (template
    prepared once, static parts deflated once) -- timed end to end, model included;
 2. a naive python-docx loop that loads the default template for every letter (``Document()``),
    adds the same paragraphs with the same run properties and saves;
@@ -89,8 +89,8 @@ def build_project(tmp: Path, use_repo: bool):
 
 
 def recipients_for(cfg):
-    from workflow.exporting import available_languages
-    from workflow.recipients import Recipient, default_language, official_languages
+    from workflow.export.recipients import Recipient, default_language, official_languages
+    from workflow.export.run import available_languages
 
     available = [cfg.source_language, *available_languages(cfg)]
     out, skipped = [], Counter()
@@ -111,7 +111,7 @@ def naive_docx(model) -> bytes:
     import docx
     from docx.shared import Emu
 
-    from workflow import docx_oxml as ox
+    from workflow.export import oxml as ox
 
     doc = docx.Document()
     style = ox.RunStyle(
@@ -179,8 +179,8 @@ def main() -> int:
 
     import docx
 
-    from workflow.docx_export import DocxWriter
-    from workflow.exporting import plan_export
+    from workflow.export.docx import DocxWriter
+    from workflow.export.run import plan_export
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)

@@ -45,3 +45,33 @@ def test_check_command_does_not_import_flask_docx_or_mt_clients(project_dir):
     assert [m for m in heavy if not m.startswith("babel")] == []
     # Babel's CLDR data may load for plural headers, but not its extraction machinery
     assert "babel.messages.frontend" not in heavy and "babel.messages.extract" not in heavy
+
+
+def _imported_modules(path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_the_export_docx_modules_import_python_docx():
+    users = sorted(
+        str(path.relative_to(REPO))
+        for top in ("workflow", "web")
+        for path in (REPO / top).rglob("*.py")
+        if any(n.split(".")[0] == "docx" for n in _imported_modules(path))
+    )
+    assert users == ["workflow/export/docx.py", "workflow/export/oxml.py"]
+
+
+def test_the_export_package_itself_imports_nothing():
+    init = REPO / "workflow" / "export" / "__init__.py"
+    assert _imported_modules(init) == set()
+    code = "import sys, workflow.export; print(sorted(m for m in sys.modules if m.startswith(("
+    code += "'docx', 'workflow.export.'))))"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"

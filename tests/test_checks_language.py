@@ -10,8 +10,6 @@ from types import SimpleNamespace
 import pytest
 from checks_support import problems
 
-pytest.importorskip("lingua", reason="lingua-language-detector is a project dependency")
-
 LANGS = ["ar", "zh", "fr", "ru", "es", "de", "ja", "ko", "pt", "it", "nl", "pl", "ca", "gl"]
 CONFIG = SimpleNamespace(languages=LANGS, source_language="en")
 SRC = "We are survivors of severe human rights violations in North Korea to seek your support."

@@ -17,12 +17,12 @@ from export_support import make_project
 
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.config import load_config
-from workflow.docx_export import DRAFT_HEADER, UNREVIEWED_MARK, DocxWriter
-from workflow.docx_oxml import read_paragraph_xml
 from workflow.errors import ExportError
+from workflow.export.docx import DRAFT_HEADER, UNREVIEWED_MARK, DocxWriter
+from workflow.export.model import build_model
+from workflow.export.oxml import read_paragraph_xml
+from workflow.export.recipients import Recipient
 from workflow.letter import load_letter
-from workflow.recipients import Recipient
-from workflow.render import render_letter
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -43,7 +43,7 @@ def model(project, lang, country, **kw):
     cfg, letter = project
     catalog = load_catalog(cfg.catalog(lang), lang) if lang != "en" else None
     recipient = kw.pop("recipient", None) or Recipient(row=2, country=country, language=lang)
-    return render_letter(letter, catalog, recipient, **kw)
+    return build_model(letter, catalog, recipient, **kw)
 
 
 def read(data: bytes):
@@ -188,8 +188,8 @@ def test_drafts_header_on_every_page_and_marked_paragraphs(tmp_path):
     cfg = load_config(root)
     apply_changes(cfg.catalog("fr"), [Change("test-letter/closing", ["Merci."], fuzzy=True)])
     letter = load_letter(cfg.letters[0])
-    m = render_letter(letter, load_catalog(cfg.catalog("fr"), "fr"),
-                      Recipient(row=2, country="FR", language="fr"))
+    m = build_model(letter, load_catalog(cfg.catalog("fr"), "fr"),
+                    Recipient(row=2, country="FR", language="fr"))
     writer = DocxWriter()
     doc = read(writer.render(m))
     header = doc.sections[0].header
@@ -203,7 +203,7 @@ def test_drafts_header_on_every_page_and_marked_paragraphs(tmp_path):
     others = [p for p in doc.paragraphs if p._p is not closing._p]
     assert all(not p.text.startswith(UNREVIEWED_MARK) for p in others)
     # the same writer then makes an approved letter without the header
-    m_ok = render_letter(letter, None, Recipient(row=3, country="GB", language="en"))
+    m_ok = build_model(letter, None, Recipient(row=3, country="GB", language="en"))
     clean = read(writer.render(m_ok))
     assert all(DRAFT_HEADER not in p.text for p in clean.sections[0].header.paragraphs)
 

@@ -19,8 +19,8 @@ from export_support import make_project
 from workflow import audit, db
 from workflow.catalogs import Change, apply_changes
 from workflow.config import load_config
-from workflow.docx_export import DRAFT_HEADER, UNREVIEWED_MARK
-from workflow.exporting import plan_export, stream_zip
+from workflow.export.docx import DRAFT_HEADER, UNREVIEWED_MARK
+from workflow.export.run import plan_export, stream_zip
 
 RECIPIENTS = """\
 country,name,title,email

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflow.errors import ExportError, LetterflowError
-from workflow.recipients import (
+from workflow.export.recipients import (
     RecipientsError,
     default_language,
     load_recipients,

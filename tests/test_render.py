@@ -10,10 +10,11 @@ from export_support import make_project
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.config import load_config
 from workflow.errors import ExportError
+from workflow.export.cldr import fonts_for, lang_tag, paper_size
+from workflow.export.html import render_html
+from workflow.export.model import build_model
+from workflow.export.recipients import Recipient
 from workflow.letter import load_letter
-from workflow.recipients import Recipient
-from workflow.render import fonts_for, lang_tag, paper_size, render_letter
-from workflow.render_html import render_html
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def model_for(project, lang, country, **kw):
     cfg, letter = project
     catalog = load_catalog(cfg.catalog(lang), lang) if lang != "en" else None
     recipient = kw.pop("recipient", None) or Recipient(row=2, country=country, language=lang)
-    return render_letter(letter, catalog, recipient, **kw)
+    return build_model(letter, catalog, recipient, **kw)
 
 
 def texts(model):
@@ -170,23 +171,23 @@ def test_drafts_are_marked_unapproved(tmp_path):
     # one fuzzy message in an otherwise approved catalogue
     apply_changes(cfg.catalog("fr"), [Change("test-letter/closing", ["Merci."], fuzzy=True)])
     cat = load_catalog(cfg.catalog("fr"), "fr")
-    m = render_letter(letter, cat, Recipient(row=2, country="FR", language="fr"))
+    m = build_model(letter, cat, Recipient(row=2, country="FR", language="fr"))
     assert m.draft
     assert [(p.context, p.state, p.text) for p in m.unapproved] == [
         ("test-letter/closing", "draft", "Merci.")]
     # an untranslated catalogue shows the source text, marked
-    de = render_letter(letter, load_catalog(cfg.catalog("de"), "de"),
-                       Recipient(row=2, country="DE", language="de"))
+    de = build_model(letter, load_catalog(cfg.catalog("de"), "de"),
+                     Recipient(row=2, country="DE", language="de"))
     assert dict(texts(de))["closing"] == "Thank you for your consideration."
     assert {p.state for p in de.unapproved} == {"untranslated"}
-    es = render_letter(letter, load_catalog(cfg.catalog("es"), "es"),
-                       Recipient(row=2, country="ES", language="es"))
+    es = build_model(letter, load_catalog(cfg.catalog("es"), "es"),
+                     Recipient(row=2, country="ES", language="es"))
     assert dict(texts(es))["closing"] == "Gracias por su atención."
     assert {p.state for p in es.unapproved} == {"draft"}
     assert dict(texts(es))["date"] == "31 de octubre de 2012"  # data: never a draft
     # QA-flagged contexts are never shown as approved
-    m2 = render_letter(letter, cat, Recipient(row=2, country="FR", language="fr"),
-                       flagged={"test-letter/place"})
+    m2 = build_model(letter, cat, Recipient(row=2, country="FR", language="fr"),
+                     flagged={"test-letter/place"})
     assert {p.context for p in m2.unapproved} == {"test-letter/closing", "test-letter/place"}
 
 
@@ -195,8 +196,8 @@ def test_control_character_is_a_clear_error(tmp_path):
     cfg = load_config(root)
     apply_changes(cfg.catalog("fr"), [Change("test-letter/closing", ["Merci\x07."], fuzzy=False)])
     with pytest.raises(ExportError, match=r"fr test-letter/closing: control character U\+0007"):
-        render_letter(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
-                      Recipient(row=2, country="FR", language="fr"))
+        build_model(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
+                    Recipient(row=2, country="FR", language="fr"))
 
 
 def test_unknown_placeholder_is_a_clear_error(tmp_path):
@@ -204,8 +205,8 @@ def test_unknown_placeholder_is_a_clear_error(tmp_path):
     cfg = load_config(root)
     apply_changes(cfg.catalog("fr"), [Change("test-letter/cc", ["cc : {pays}"], fuzzy=False)])
     with pytest.raises(ExportError, match=r"unknown placeholder \{pays\}"):
-        render_letter(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
-                      Recipient(row=2, country="FR", language="fr"))
+        build_model(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
+                    Recipient(row=2, country="FR", language="fr"))
 
 
 def test_html_preview_is_the_same_model_escaped(project):

@@ -15,10 +15,58 @@ from typing import Any
 
 from flask import Flask
 
-#: Longest translation (per plural form) accepted from a form or the API.
-MAX_TRANSLATION_LENGTH = 10_000
+# the longest translation (per plural form) accepted from a form or the API;
+# max_translation_length in [tool.letterflow.web] overrides it
+from workflow.review.rules import MAX_TRANSLATION_LENGTH
+
 #: Largest request body accepted (a few translations plus form fields).
 MAX_CONTENT_LENGTH = 256 * 1024
+
+
+DEFAULTS: dict[str, Any] = dict(
+    MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+    MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
+    MAX_TRANSLATION_LENGTH=MAX_TRANSLATION_LENGTH,
+    SESSION_COOKIE_NAME="letterflow_session",
+    SESSION_COOKIE_HTTPONLY=True,
+    SESSION_COOKIE_SAMESITE="Lax",
+    # Secure unless `letterflow serve` runs on loopback for development.
+    SESSION_COOKIE_SECURE=True,
+    REMEMBER_COOKIE_HTTPONLY=True,
+    REMEMBER_COOKIE_SAMESITE="Lax",
+    REMEMBER_COOKIE_SECURE=True,
+    PERMANENT_SESSION_LIFETIME=12 * 3600,
+    SESSION_REFRESH_EACH_REQUEST=False,  # a login lasts 12 h; no cookie on every answer
+    WTF_CSRF_ENABLED=True,
+    WTF_CSRF_TIME_LIMIT=12 * 3600,
+    LOGIN_MAX_FAILURES=5,          # free failures per (user name, address) pair
+    LOGIN_MAX_FAILURES_IP=20,      # free failures per client address
+    LOGIN_WINDOW=300,              # seconds a failure is remembered
+    LOGIN_BASE_DELAY=1,            # then a delay that doubles with each failure...
+    LOGIN_MAX_DELAY=60,            # ...up to this many seconds, never a lockout
+    TRUSTED_PROXIES=0,             # reverse proxies in front (X-Forwarded-* hops)
+    HSTS_SECONDS=31_536_000,       # Strict-Transport-Security on https answers
+    JSON_SORT_KEYS=False,
+    TEMPLATES_AUTO_RELOAD=False,
+)
+
+
+def _init_login(app: Flask) -> None:
+    from flask_login import LoginManager
+
+    from . import auth
+
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Please log in."
+    login.login_message_category = "info"
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def _load(session_id: str):  # type: ignore[no-untyped-def]
+        return auth.load_user(session_id)
+
+    login.unauthorized_handler(auth.unauthorized)
 
 
 def _secret_key(config: Any) -> str:
@@ -58,46 +106,19 @@ def create_app(
 ) -> Flask:
     """Build the app for a letterflow project (a ``workflow.config.Config``, or the
     project found from *project_dir* / ``$LETTERFLOW_PROJECT`` / the current folder)."""
-    from flask_login import LoginManager
     from flask_wtf.csrf import CSRFProtect
 
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
-    from . import api, auth, export, history, i18n, review, security, suggest
+    from . import api, auth, errors, export, history, i18n, review, security, suggest
     from .core import LangConverter, Services
     from .sessions import CachedCookieSessionInterface
 
     if config is None:
         config = load_config(project_dir)
     app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY=_secret_key(config),
-        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
-        MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
-        MAX_TRANSLATION_LENGTH=MAX_TRANSLATION_LENGTH,
-        SESSION_COOKIE_NAME="letterflow_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        # Secure unless `letterflow serve` runs on loopback for development.
-        SESSION_COOKIE_SECURE=True,
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=True,
-        PERMANENT_SESSION_LIFETIME=12 * 3600,
-        SESSION_REFRESH_EACH_REQUEST=False,  # a login lasts 12 h; no cookie on every answer
-        WTF_CSRF_ENABLED=True,
-        WTF_CSRF_TIME_LIMIT=12 * 3600,
-        LOGIN_MAX_FAILURES=5,          # free failures per (user name, address) pair
-        LOGIN_MAX_FAILURES_IP=20,      # free failures per client address
-        LOGIN_WINDOW=300,              # seconds a failure is remembered
-        LOGIN_BASE_DELAY=1,            # then a delay that doubles with each failure...
-        LOGIN_MAX_DELAY=60,            # ...up to this many seconds, never a lockout
-        TRUSTED_PROXIES=0,             # reverse proxies in front (X-Forwarded-* hops)
-        HSTS_SECONDS=31_536_000,       # Strict-Transport-Security on https answers
-        JSON_SORT_KEYS=False,
-        TEMPLATES_AUTO_RELOAD=False,
-    )
+    app.config.update(DEFAULTS, SECRET_KEY=_secret_key(config))
     web_table = getattr(config, "web", None) or {}
     for key, value in web_table.items():  # [tool.letterflow.web] overrides, e.g. login_window
         if "SECRET" in key.upper():
@@ -113,19 +134,9 @@ def create_app(
     app.extensions["letterflow"] = Services(app, config)
 
     CSRFProtect(app)
-    login = LoginManager(app)
-    login.login_view = "auth.login"
-    login.login_message = "Please log in."
-    login.login_message_category = "info"
-    login.session_protection = "basic"
-
-    @login.user_loader
-    def _load(session_id: str):  # type: ignore[no-untyped-def]
-        return auth.load_user(session_id)
-
-    login.unauthorized_handler(auth.unauthorized)
-
+    _init_login(app)
     security.init_app(app)
+    errors.init_app(app)
     i18n.init_app(app, Path(config.database).parent)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)

@@ -13,6 +13,8 @@ per-language permissions and conflict rules. The page's JS uses it too.
          -> 200 {revision, entry, findings, progress, audit_id}
             409 {conflict: {yours, theirs, kept_as}}   422 approval refused (findings)
             400/413 bad input   403 not your language   404 unknown entry
+            503 the file system refused the write (Retry-After)
+         (the status of each workflow.errors.ReviewError: web/errors.py)
     GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]} (saved text)
     POST /api/l/<lang>/backtranslate {context, strings}  (the text as typed, not saved)
     GET  /api/l/<lang>/mt-suggestions/<msgctxt>  -> {suggestions, glossary} (web.suggest)
@@ -28,11 +30,12 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from workflow import audit
+from workflow.errors import InvalidInput, NotFound
 
 from . import service
 from .auth import attempt_login, end_login, require_coordinator
 from .core import services
-from .service import InputError, outcome_json
+from .service import outcome_json
 from .views import STATES, finding_dict, message_dict, queue, require_view, visible_languages
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -47,12 +50,6 @@ def _json_body() -> dict[str, Any]:
 def _user_dict() -> dict[str, Any]:
     return {"name": current_user.name, "role": current_user.role,
             "languages": visible_languages()}
-
-
-def _fail(exc: InputError) -> Any:
-    resp = jsonify({"ok": False, "status": exc.status, "error": str(exc)})
-    resp.status_code = exc.status
-    return resp
 
 
 @bp.get("/session")
@@ -113,7 +110,7 @@ def entry(lang: str, context: str) -> Any:
     cat = svc.catalog(lang)
     msg = cat.get(context)
     if msg is None:
-        abort(404, description="No such entry in this catalogue.")
+        raise NotFound("No such entry in this catalogue.")
     return jsonify({
         "language": lang, "entry": message_dict(msg),
         "findings": [finding_dict(f) for f in svc.check(cat, msg)],
@@ -131,20 +128,15 @@ def write(lang: str, context: str) -> Any:
     version = data.get("version")
     if action in ("save", "approve") and not isinstance(strings, list):
         if current_user.can_edit(lang):
-            return _fail(InputError("send the translation as \"strings\": [...]"))
+            raise InvalidInput("send the translation as \"strings\": [...]")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
                                 or not 0 < version < 2**53):
-        return _fail(InputError("version must be a history row id"))
-    try:
-        outcome = service.perform(
-            current_user, lang, context, str(action),
-            strings if isinstance(strings, list) else None,
-            data.get("base_revision"), version=version, which=str(data.get("which", "after")))
-    except InputError as exc:
-        return _fail(exc)
-    resp = jsonify(outcome_json(outcome))
-    resp.status_code = outcome.status
-    return resp
+        raise InvalidInput("version must be a history row id")
+    outcome = service.perform(
+        current_user, lang, context, str(action),
+        strings if isinstance(strings, list) else None,
+        data.get("base_revision"), version=version, which=str(data.get("which", "after")))
+    return jsonify(outcome_json(outcome))
 
 
 @bp.route("/l/<lang:lang>/backtranslate", methods=["GET", "POST"])
@@ -164,7 +156,7 @@ def backtranslate(lang: str) -> Any:
         context = request.args.get("context", "")
     msg = services().catalog(lang).get(context)
     if msg is None:
-        abort(404, description="No such entry in this catalogue.")
+        raise NotFound("No such entry in this catalogue.")
     texts, err = back_translate_message(lang, msg, typed)
     if err:
         return jsonify({"ok": False, "error": err}), 502

@@ -25,10 +25,8 @@ def back_translate_message(lang: str, message: Any, typed: list[str] | None = No
     svc = services()
     cfg = svc.config
     engine = svc.app.config.get("BACKTRANSLATE_ENGINE") or (cfg.mt or {}).get("provider")
-    try:
-        from workflow.mt.drafting import back_translate
-    except ImportError:
-        return None, "Back-translation is not available (workflow.mt is missing)."
+    from workflow.mt.drafting import back_translate
+
     try:
         result = back_translate(cfg, lang, texts, provider=engine)
     except LetterflowError as exc:

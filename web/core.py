@@ -1,26 +1,24 @@
 """Shared plumbing of the web app: the per-app services object (config, SQLite per
-thread, catalogue cache, QA/MT/render adapters), the ``lang`` URL converter, and
-small text helpers (placeholder highlighting, word diff, text direction)."""
+thread, catalogue cache with per-version QA findings, the group-commit write queues)
+and the ``lang`` URL converter. ``Services`` is the web's
+:class:`workflow.review.CatalogStore`: the review rules read and write through it."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app
-from markupsafe import Markup, escape
+from flask import Flask, current_app
 from werkzeug.routing import BaseConverter, ValidationError
 
 from workflow import db
-from workflow.errors import ConfigError, LetterflowError
+from workflow.errors import NotFound
 
 log = logging.getLogger("letterflow.web")
 
@@ -30,8 +28,6 @@ PATH_CHECK_INTERVAL = 1.0
 #: Seconds a request waits for this process's write of a catalogue to finish (and cache
 #: the catalogue it wrote) before parsing the changed file itself.
 WRITER_WAIT = 0.25
-PLACEHOLDER_RE = re.compile(
-    r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
 
 
 class LangConverter(BaseConverter):
@@ -107,30 +103,9 @@ class Services:
         return path
 
     def _catalog_path(self, lang: str) -> Path | None:
-        if lang not in self.config.languages:
-            return None
-        try:
-            path = Path(self.config.catalog(lang))
-        except (ConfigError, LetterflowError):
-            return None
-        base = Path(self.config.locales_dir)
-        try:
-            rel = path.relative_to(base)
-        except ValueError:
-            return None
-        cur = str(base)
-        for part in rel.parts:
-            cur = os.path.join(cur, part)
-            if part in ("..", ".") or os.path.islink(cur):
-                return None
-        real_base = self._real_base
-        if real_base is None:
-            real_base = self._real_base = os.path.realpath(base)
-        if not os.path.realpath(path).startswith(real_base + os.sep):
-            return None
-        return path
+        from workflow.review import catalog_path
 
-    _real_base: str | None = None
+        return catalog_path(self.config, lang)
 
     def _stat_key(self, path: Path) -> tuple[int, int, int] | None:
         try:
@@ -140,7 +115,7 @@ class Services:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def _entry(self, lang: str, *, fresh: bool = False, wait: bool = True) -> CachedCatalog:
-        """The cache entry of *lang*, reloaded when the file changed; 404 if none.
+        """The cache entry of *lang*, reloaded when the file changed; NotFound if none.
         With ``wait=False``, while this process is writing the file the entry from before
         that write is good enough (the write path: its base-revision check is redone
         under the file lock)."""
@@ -148,11 +123,10 @@ class Services:
 
         path = self.catalog_path(lang)
         if path is None:
-            abort(404)
+            raise NotFound(f"{lang} has no catalogue in this project.")
         key = self._stat_key(path)
         if key is None:
-            abort(404, description=f"There is no catalogue for {lang} yet "
-                  "(run `letterflow update`).")
+            raise NotFound(f"There is no catalogue for {lang} yet (run `letterflow update`).")
         if not fresh:
             hit = self._cache.get(lang)
             if hit is not None and hit.key == key:
@@ -211,8 +185,15 @@ class Services:
                 queue = self._writers.setdefault(lang, WriteQueue())
         return queue
 
+    def write(self, lang: str, change: Any) -> tuple[str, Any]:
+        """Apply one ``catalogs.Change`` through *lang*'s group-commit queue."""
+        path = self.catalog_path(lang)
+        if path is None:
+            raise NotFound(f"{lang} has no catalogue in this project.")
+        return self.writer(lang).submit(self, lang, path, change)
+
     def catalog(self, lang: str, *, fresh: bool = False, wait: bool = True) -> Any:
-        """The parsed catalogue of *lang* (cached until the file changes); 404 if none."""
+        """The parsed catalogue of *lang* (cached until the file changes); NotFound if none."""
         return self._entry(lang, fresh=fresh, wait=wait).catalog
 
     def cached(self, lang: str, *, wait: bool = True) -> CachedCatalog:
@@ -226,10 +207,12 @@ class Services:
     # -- QA ---------------------------------------------------------------------------
     @functools.cached_property
     def checks_available(self) -> bool:
+        """Whether the QA checks import (shown on the dashboard). Nothing depends on it:
+        ``check`` raises when they do not, and approvals are then refused."""
         try:
             from workflow.checks import run_checks  # noqa: F401
         except ImportError:
-            log.warning("workflow.checks is not available: QA findings are not shown")
+            log.exception("workflow.checks does not import: QA cannot run")
             return False
         return True
 
@@ -251,26 +234,9 @@ class Services:
     def _recheck(self, prev: CachedCatalog, cat: Any) -> list:
         """Findings of *cat* from those of the version before: only messages that
         changed are checked again (a save changes one entry; a full run costs ~20x)."""
-        old_cat = prev.catalog
-        if (old_cat.headers.get("Plural-Forms") != cat.headers.get("Plural-Forms")
-                or old_cat.headers.get("X-Letterflow-Ignore")
-                != cat.headers.get("X-Letterflow-Ignore")
-                or [m.context for m in old_cat.active()] != [m.context for m in cat.active()]):
-            return self.check(cat)
-        by_ctx: dict[str, list] = {}
-        for f in prev.findings or []:
-            by_ctx.setdefault(f.context, []).append(f)
-        out = list(by_ctx.get("", []))
-        for m in cat.active():
-            o = old_cat.get(m.context)
-            same = (o is not None and o.revision == m.revision and o.source == m.source
-                    and o.source_plural == m.source_plural and o.flags == m.flags)
-            if same:
-                out.extend(by_ctx.get(m.context, []))
-                continue
-            known = self._known.pop((cat.language, m.context, m.revision), None)
-            out.extend(known if known is not None else self.check(cat, m))
-        return out
+        from workflow.review import recheck
+
+        return recheck(prev.catalog, prev.findings or [], cat, self.check, self._known)
 
     def remember_findings(self, lang: str, message: Any, findings: list) -> None:
         """Findings just computed for a message as written (reused by the next recheck)."""
@@ -288,103 +254,12 @@ class Services:
         return entry.by_context
 
     def check(self, catalog: Any, message: Any = None) -> list:
-        if not self.checks_available:
-            return []
+        """QA findings of *message* (or the whole catalogue). Raises if QA cannot run."""
         from workflow.checks import run_checks
 
         return list(run_checks(catalog, message, config=self.config))
 
-    # -- glossary, back-translation, preview (other modules; guarded) ---------------------
     def glossary_terms(self, catalog: Any, message: Any) -> list[dict[str, Any]]:
-        """Glossary concepts in the message's source with their required translation and
-        whether the current text uses it: [{"term", "translation", "requirement", "found"}]."""
-        try:
-            from workflow.checks.glossary import TextIndex, glossary_for
-        except ImportError:
-            return []
-        try:
-            glossary = glossary_for(catalog, self.config)
-        except LetterflowError as exc:
-            log.warning("glossary unavailable: %s", exc)
-            return []
-        if glossary is None:
-            return []
-        lang = catalog.language
-        text = " ".join(message.strings)
-        index = TextIndex(text, lang) if text.strip() else None
-        out = []
-        seen: set[str] = set()
-        for source in (message.source, message.source_plural or ""):
-            for concept in glossary.in_source(source):
-                if concept.id in seen:
-                    continue
-                seen.add(concept.id)
-                out.append({
-                    "term": concept.name, "translation": concept.preferred(lang),
-                    "requirement": concept.requirement,
-                    "found": concept.found_in(index) if index is not None else None,
-                })
-        return out
+        from workflow.review import glossary_terms
 
-
-# -- text helpers ---------------------------------------------------------------------------
-@functools.lru_cache(maxsize=256)
-def direction(lang: str) -> str:
-    """"rtl" or "ltr" from CLDR."""
-    from babel import Locale
-
-    try:
-        return Locale.parse(lang).text_direction
-    except (ValueError, LookupError):
-        return "ltr"
-
-
-@functools.lru_cache(maxsize=256)
-def language_name(lang: str) -> str:
-    from babel import Locale
-
-    try:
-        return Locale.parse(lang).get_display_name("en") or lang
-    except (ValueError, LookupError):
-        return lang
-
-
-def bcp47(lang: str) -> str:
-    """gettext id -> HTML lang attribute (``pt_BR`` -> ``pt-BR``)."""
-    return lang.replace("_", "-")
-
-
-def highlight_placeholders(text: str | None) -> Markup:
-    """Escape *text* and wrap placeholders like ``{country}`` in ``<mark class="ph">``."""
-    out: list[str] = []
-    pos = 0
-    text = text or ""
-    for m in PLACEHOLDER_RE.finditer(text):
-        out.append(str(escape(text[pos:m.start()])))
-        out.append(f'<mark class="ph">{escape(m.group(0))}</mark>')
-        pos = m.end()
-    out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
-
-
-def word_diff(old: str | None, new: str | None) -> Markup:
-    """An escaped word diff: removed words in ``<del>``, added ones in ``<ins>``."""
-    a = re.findall(r"\s+|[^\s]+", old or "")
-    b = re.findall(r"\s+|[^\s]+", new or "")
-    out: list[str] = []
-    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            out.append(str(escape("".join(a[i1:i2]))))
-            continue
-        if i2 > i1:
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return Markup("".join(out))
-
-
-def provenance(message: Any) -> str:
-    """Who or what produced the current text, from the translator comments."""
-    value = getattr(message, "provenance", None)
-    return value if isinstance(value, str) else ""
+        return glossary_terms(self.config, catalog, message)

@@ -3,7 +3,7 @@ approved and entries with QA errors, who approved and when, from the audit trail
 dry-run listing of the files an export would write, and a streamed .zip of .docx letters
 for an uploaded recipients file.
 
-The gate is workflow.exporting's: only fully approved languages without QA errors are
+The gate is workflow.export.run's: only fully approved languages without QA errors are
 exported, unless the coordinator asks for marked drafts. With JavaScript the form is sent
 with fetch, so a refused export keeps the chosen file and a success is shown."""
 
@@ -65,7 +65,7 @@ def row(status: Any) -> dict[str, Any]:
 
 
 def _statuses() -> list[Any]:
-    from workflow.exporting import available_languages, language_status
+    from workflow.export.run import available_languages, language_status
     from workflow.letter import load_letter
 
     svc = services()
@@ -96,7 +96,7 @@ def page() -> Any:
 def dry_run(plan: Any) -> list[dict[str, Any]]:
     """The files an export of *plan* would write, without rendering any letter."""
     try:
-        from workflow.exporting import _unique  # the export's own naming rule
+        from workflow.export.run import _unique  # the export's own naming rule
     except ImportError:  # pragma: no cover - the core moved it
         def _unique(name: str, used: set[str]) -> str:
             used.add(name)
@@ -115,8 +115,8 @@ def dry_run(plan: Any) -> list[dict[str, Any]]:
 @login_required
 def download() -> Any:
     require_coordinator()
-    from workflow.exporting import GateClosed, available_languages, plan_export, stream_zip
-    from workflow.recipients import parse_recipients
+    from workflow.export.recipients import parse_recipients
+    from workflow.export.run import GateClosed, available_languages, plan_export, stream_zip
 
     cfg = services().config
     upload = request.files.get("recipients")

@@ -131,7 +131,7 @@ def language_name(lang: str) -> str:
 
 
 def ui_direction() -> str:
-    from .core import direction
+    from .text import direction
 
     return direction(get_locale_name())
 

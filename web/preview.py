@@ -1,5 +1,5 @@
 """The whole-letter preview: the letter as a sample recipient reads it in one language
-(date, country name and plural filled), built with workflow.render.render_letter."""
+(date, country name and plural filled), built with workflow.export.model.build_model."""
 
 from __future__ import annotations
 
@@ -37,21 +37,17 @@ def countries(lang: str) -> dict[str, str]:
 
 
 def letter_html(model: Any) -> str:
-    """The letter as HTML from workflow.render_html (the same model as the .docx), minus
+    """The letter as HTML from workflow.export.html (the same model as the .docx), minus
     its inline style attribute: the CSP forbids inline styles; static/app.css and
-    /preview.css (render_html.STYLE) style it instead."""
-    try:
-        from workflow.render_html import render_html
-    except ImportError:
-        return ""
+    /preview.css (workflow.export.html.STYLE) style it instead."""
+    from workflow.export.html import render_html
+
     return _STYLE_ATTR.sub("", render_html(model), count=1)
 
 
 def preview_css() -> str:
-    try:
-        from workflow.render_html import STYLE
-    except ImportError:
-        return ""
+    from workflow.export.html import STYLE
+
     return STYLE
 
 
@@ -61,10 +57,8 @@ def build_preview(lang: str, country: str | None) -> tuple[Any, dict[str, str], 
     choices = countries(lang)
     if country is None or country not in choices:
         country = sample_country(lang)
-    try:
-        from workflow.exporting import preview_model
-    except ImportError as exc:
-        return None, choices, f"The preview is not available: {exc}"
+    from workflow.export.run import preview_model
+
     try:
         # the same model `letterflow preview` and the .docx export use
         model = preview_model(svc.config, lang, country)

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -22,13 +21,15 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workflow import audit
+from workflow.errors import ApprovalRefused, Conflict, InvalidInput, NotFound
 
 from . import service
-from .core import bcp47, direction, services
+from .core import services
+from .errors import http_status
 from .i18n import get_locale_name
 from .i18n import language_name as ui_language_name
 from .security import csrf_token, fingerprint
-from .service import InputError
+from .text import PLACEHOLDER_RE, bcp47, direction, highlight_placeholders, word_diff
 from .views import (
     QA_FILTERS,
     STATES,
@@ -80,8 +81,6 @@ def _helpers() -> dict[str, Any]:
 
 @bp.app_template_filter("ph")
 def _ph(text: str) -> Any:
-    from .core import highlight_placeholders
-
     return highlight_placeholders(text)
 
 
@@ -136,39 +135,55 @@ def queue_page(lang: str) -> Any:
 def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
             error: str | None = None, typed: list[str] | None = None,
             back: list[str] | None = None, back_error: str | None = None) -> Any:
-    from .core import PLACEHOLDER_RE, word_diff
-    from .plurals import plural_labels
-    from .suggest import suggestions_url
-
     svc = services()
     cat = svc.catalog(lang)
     msg = cat.get(context)
     if msg is None or msg.obsolete:
-        abort(404, description="No such entry in this catalogue.")
+        raise NotFound("No such entry in this catalogue.")
     if outcome is not None:
         msg = outcome.message
-        findings = outcome.findings if outcome.findings else svc.check(cat, msg)
-    else:
-        findings = svc.check(cat, msg)
+    findings, glossary, qa_error = _qa(cat, msg, outcome)
+    error = error or qa_error
     prev, nxt = neighbours(lang, context)
     history = audit.history(svc.conn, lang, context)
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
-    chips = list(dict.fromkeys(PLACEHOLDER_RE.findall(msg.source + " " + (
-        msg.source_plural or "")) + TAG_RE.findall(msg.source)))  # insertable chips
-    found = svc.findings_by_context(lang)
+    from .plurals import plural_labels
+    from .suggest import suggestions_url
+
+    both = msg.source + " " + (msg.source_plural or "")
+    chips = list(dict.fromkeys([m.group(0) for m in PLACEHOLDER_RE.finditer(both)]
+                               + [m.group(0) for m in TAG_RE.finditer(msg.source)]))
+    try:
+        found = svc.findings_by_context(lang)
+    except Exception:  # the list still shows; its QA marks wait for the checks
+        found = {}
+    conflict = outcome is not None and outcome.yours is not None
     body = render_template(
         "editor.html", lang=lang, msg=msg, findings=findings, prev=prev, next=nxt,
         next_open=next_open(lang, context), history=history, diff=diff, outcome=outcome,
         error=error, typed=typed, nplurals=cat.nplurals,
         plural_labels=plural_labels(lang, cat.plural_expr, cat.nplurals),
-        glossary=svc.glossary_terms(cat, msg), back=back, back_error=back_error,
+        glossary=glossary, back=back, back_error=back_error,
         summary=service.language_summary(lang), chips=chips,
         entries=[(m, qa_kind(found.get(m.context, []))) for m in cat.active()],
-        winner=winner(lang, context) if outcome is not None and outcome.yours is not None
-        else None,
+        winner=winner(lang, context) if conflict else None,
         suggest_url=suggestions_url(lang, msg.context), notes=comment_notes(msg),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
+
+
+def _qa(cat: Any, msg: Any, outcome: Any) -> tuple[list, list, str | None]:
+    """(findings, glossary terms, None), or ([], [], why) when QA cannot run: the entry
+    is still shown (and can be saved); approving it is refused meanwhile."""
+    svc = services()
+    try:
+        findings = outcome.findings if outcome is not None and outcome.findings else None
+        if findings is None:
+            findings = svc.check(cat, msg)
+        return findings, svc.glossary_terms(cat, msg), None
+    except Exception as exc:
+        log.exception("QA could not run for %s/%s", cat.language, msg.context)
+        return [], [], f"The QA checks could not run: {exc}"
 
 
 @bp.route("/l/<lang:lang>/e/<path:context>", methods=["GET"])
@@ -182,7 +197,7 @@ def editor(lang: str, context: str) -> Any:
         cat = services().catalog(lang)
         msg = cat.get(context)
         if msg is None:
-            abort(404)
+            raise NotFound("No such entry in this catalogue.")
         back, back_error = back_translate_message(lang, msg)
     return _editor(lang, context, back=back, back_error=back_error)
 
@@ -207,7 +222,7 @@ def act(lang: str, context: str) -> Any:
         require_view(lang)
         msg = services().catalog(lang).get(context)
         if msg is None:
-            abort(404)
+            raise NotFound("No such entry in this catalogue.")
         back, back_error = back_translate_message(lang, msg, strings)
         return _editor(lang, context, typed=strings, back=back, back_error=back_error)
     go_next = action == "approve_next"
@@ -220,30 +235,31 @@ def act(lang: str, context: str) -> Any:
         _, _, spec = action.partition(":")
         vid, _, which = spec.partition(":")
         action = "revert"
-        version = row_id(vid) or -1
+        version = row_id(vid) or -1  # "²" is a digit to str.isdigit, not to int()
     try:
         outcome = service.perform(current_user, lang, context, action, strings,
                                   request.form.get("revision"), version=version,
                                   which=which or "after")
-    except InputError as exc:
-        return _editor(lang, context, status=exc.status, error=str(exc), typed=strings)
-    if outcome.status == 200:
-        done = "unchanged" if outcome.unchanged else outcome.action
-        if go_next:
-            from flask import flash
-            from flask_babel import gettext
+    except InvalidInput as exc:
+        return _editor(lang, context, status=http_status(exc), error=str(exc), typed=strings)
+    except (Conflict, ApprovalRefused) as exc:
+        refused = exc.outcome
+        typed = refused.yours if refused.yours is not None else strings
+        return _editor(lang, context, status=http_status(exc), outcome=refused,
+                       error=refused.error, typed=typed)
+    done = "unchanged" if getattr(outcome, "unchanged", False) else outcome.action
+    if go_next:
+        from flask import flash
+        from flask_babel import gettext
 
-            # the confirmation travels in the session: the next entry's URL stays clean
-            flash(gettext("No change: the text was already saved, nothing was written.")
-                  if outcome.unchanged else gettext("Approved “%(entry)s”.", entry=context))
-            target = next_open(lang, context)
-            if target:
-                return redirect(url_for("review.editor", lang=lang, context=target))
-            return redirect(url_for("review.queue_page", lang=lang))
-        return redirect(url_for("review.editor", lang=lang, context=context, done=done))
-    typed = outcome.yours if outcome.yours is not None else strings
-    return _editor(lang, context, status=outcome.status, outcome=outcome, error=outcome.error,
-                   typed=typed)
+        # the confirmation travels in the session: the next entry's URL stays clean
+        flash(gettext("No change: the text was already saved, nothing was written.")
+              if done == "unchanged" else gettext("Approved “%(entry)s”.", entry=context))
+        target = next_open(lang, context)
+        if target:
+            return redirect(url_for("review.editor", lang=lang, context=target))
+        return redirect(url_for("review.queue_page", lang=lang))
+    return redirect(url_for("review.editor", lang=lang, context=context, done=done))
 
 
 @bp.route("/l/<lang:lang>/preview")

@@ -1,31 +1,37 @@
-"""View helpers shared by the HTML blueprints and the JSON API: access checks,
-queue filtering, navigation and JSON shapes."""
+"""View helpers shared by the HTML blueprints and the JSON API: access checks, the
+queue (``workflow.review`` order and filters over the cached catalogue), navigation
+and JSON shapes."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import abort
 from flask_login import current_user
 
-from .core import provenance, services
+from workflow import review
+from workflow.errors import Forbidden, NotFound
+from workflow.review import STATES, provenance
 
-STATES = ("draft", "untranslated", "approved")
+from .core import services
+
+__all__ = ["QA_FILTERS", "STATES", "comment_notes", "finding_dict", "grouped_findings",
+           "message_dict", "neighbours", "next_open", "qa_counts", "qa_kind", "queue",
+           "require_catalog", "require_view", "role_of", "visible_languages", "winner"]
 
 
 def require_view(lang: str) -> None:
-    """403 unless the logged-in user works on *lang* (coordinators see all)."""
+    """Forbidden (403) unless the logged-in user works on *lang* (coordinators see all)."""
     if not current_user.can_edit(lang):
-        abort(403, description=f"You do not work on {lang}.")
+        raise Forbidden(f"You do not work on {lang}.")
 
 
 def require_catalog(lang: str) -> None:
-    """404 unless *lang*'s catalogue path is safe to read (configured, inside locales/,
-    no symlink on the way): every route that reads a catalogue, even indirectly through
-    the core (preview, export), passes this guard."""
+    """NotFound (404) unless *lang*'s catalogue path is safe to read (configured, inside
+    locales/, no symlink on the way): every route that reads a catalogue, even indirectly
+    through the core (preview, export), passes this guard."""
     if services().catalog_path(lang) is None:
-        abort(404)
+        raise NotFound(f"There is no catalogue for {lang}.")
 
 
 def visible_languages() -> list[str]:
@@ -37,18 +43,15 @@ QA_FILTERS = ("1", "error", "warning")
 
 def queue(lang: str, state: str | None = None, qa: bool | str = False,
           q: str = "") -> list[Any]:
-    """Active entries in letter order, optionally only one state, only with findings
-    (``qa``: "1"/True any, "error" with an error, "warning" with warnings but no error),
-    only those whose source or translation contains *q* (case-insensitive)."""
-    cat = services().catalog(lang)
-    items = cat.active()
-    if state in STATES:
-        items = [m for m in items if m.state == state]
-    if qa:
-        found = services().findings_by_context(lang)
-        kind = qa if qa in ("error", "warning") else None
-        items = [m for m in items if m.context in found
-                 and (kind is None or qa_kind(found[m.context]) == kind)]
+    """Active entries in letter order (``workflow.review.queue``), optionally only one
+    state, only with findings (``qa``: "1"/True any, "error" with an error, "warning" with
+    warnings but no error), only those whose source or translation contains *q*
+    (case-insensitive)."""
+    svc = services()
+    found = svc.findings_by_context(lang) if qa else None
+    if found is not None and qa in ("error", "warning"):
+        found = {c: fs for c, fs in found.items() if qa_kind(fs) == qa}
+    items = review.queue(svc.catalog(lang), state, found)
     needle = q.strip().casefold()
     if needle:
         items = [m for m in items if needle in " ".join(
@@ -76,35 +79,15 @@ def grouped_findings(findings: list) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for f in findings:
         cid = getattr(f, "check_id", "")
-        g = groups.setdefault(cid, {"check_id": cid, "severity": "warning", "messages": []})
+        g = groups.setdefault(cid, {"check_id": cid, "severity": "warning", "messages": [],
+                                    "count": 0})
         if getattr(f, "severity", "") == "error":
             g["severity"] = "error"
         msg = getattr(f, "message", str(f))
         if msg not in g["messages"]:
             g["messages"].append(msg)
-        g["count"] = g.get("count", 0) + 1
+        g["count"] += 1
     return sorted(groups.values(), key=lambda g: (g["severity"] != "error", g["check_id"]))
-
-
-def neighbours(lang: str, context: str) -> tuple[str | None, str | None]:
-    """(previous, next) contexts in letter order."""
-    items = [m.context for m in services().catalog(lang).active()]
-    try:
-        i = items.index(context)
-    except ValueError:
-        return None, None
-    return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
-
-
-def next_open(lang: str, context: str) -> str | None:
-    """The next entry after *context* that still needs review (wrapping), else None."""
-    items = services().catalog(lang).active()
-    ctxs = [m.context for m in items]
-    start = ctxs.index(context) + 1 if context in ctxs else 0
-    for m in items[start:] + items[:start]:
-        if m.context != context and m.state != "approved":
-            return m.context
-    return None
 
 
 def winner(lang: str, context: str) -> dict[str, Any]:
@@ -136,12 +119,23 @@ def comment_notes(message: Any) -> list[str]:
 
 
 def role_of(message: Any) -> str:
-    """The role note, readable: "body, 2 of 12 (a paragraph of the letter's body)"."""
+    """The role note, readable and whole: "body, 2 of 12 (a paragraph of the letter's
+    body)" (``workflow.review.role_of`` gives the first, wrapped comment line)."""
     notes = comment_notes(message)
     for note in notes:
         if note.lower().startswith("role:"):
             return note[5:].split("; block ")[0].strip()
     return notes[0] if notes else ""
+
+
+def neighbours(lang: str, context: str) -> tuple[str | None, str | None]:
+    """(previous, next) contexts in letter order."""
+    return review.neighbours(services().catalog(lang), context)
+
+
+def next_open(lang: str, context: str) -> str | None:
+    """The next entry after *context* that still needs review (wrapping), else None."""
+    return review.next_open(services().catalog(lang), context)
 
 
 def finding_dict(f: Any) -> dict[str, Any]:

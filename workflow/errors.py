@@ -80,3 +80,49 @@ class QAError(LetterflowError):
 
 class ExportError(LetterflowError):
     """Export could not produce the letters (gate closed, bad recipients file...)."""
+
+
+class ReviewError(LetterflowError):
+    """A review action (save, approve, reject, revert) that may not be done as asked.
+
+    Raised by :mod:`workflow.review`; a front end maps each subclass to its answer (the web
+    UI: 400/413, 403, 404, 409, 422, 503). ``outcome`` carries the entry as it is now when
+    the caller should show it (a conflict, a refused approval).
+    """
+
+    def __init__(self, message: str, outcome: object = None):
+        super().__init__(message)
+        self.outcome = outcome
+
+
+class Forbidden(ReviewError):
+    """The user may not work on this language."""
+
+
+class NotFound(ReviewError):
+    """No such language catalogue, entry or history version."""
+
+
+class InvalidInput(ReviewError):
+    """Input the user must fix; ``too_large`` when it is over a size limit (HTTP 413)."""
+
+    def __init__(self, message: str, too_large: bool = False, outcome: object = None):
+        super().__init__(message, outcome)
+        self.too_large = too_large
+
+    @property
+    def status(self) -> int:
+        return 413 if self.too_large else 400
+
+
+class Conflict(ReviewError):
+    """The edit was based on an older revision; ``outcome`` holds both texts."""
+
+
+class ApprovalRefused(ReviewError):
+    """Approval refused (empty text, QA errors, or QA could not run); ``outcome`` holds
+    the findings and whether the edit was kept as a draft."""
+
+
+class Busy(ReviewError):
+    """The catalogue could not be written now (lock or file system); try again."""

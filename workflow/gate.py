@@ -58,8 +58,8 @@ def analyse_catalog(
     config, lang: str, template, skip: frozenset[str] = frozenset()
 ) -> CatalogAnalysis:
     """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
-    from .catalogs import catalog_in_sync, load_catalog
-    from .checks import run_checks
+    from .catalogs import load_catalog
+    from .status import assess
 
     path = config.catalog(lang)
     out = CatalogAnalysis(language=lang, path=str(path))
@@ -70,25 +70,23 @@ def analyse_catalog(
             GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0)
         )
         return out
-    out.stats = catalog.stats.as_dict()
-    out.not_approved = [
-        (m.context, m.state, m.line) for m in catalog.active() if m.state != "approved"
-    ]
-    out.approved_contexts = {m.context for m in catalog.active() if m.state == "approved"}
-    if template is not None:
-        for problem in catalog_in_sync(template, catalog):
-            out.findings.append(
-                GateFinding(
-                    lang,
-                    "",
-                    "sync",
-                    ERROR,
-                    f"catalogue out of sync with the template: {problem}",
-                    str(path),
-                    1,
-                )
+    status = assess(catalog, config=config, skip=skip, template=template)
+    out.stats = status.counts
+    out.not_approved = status.not_approved
+    out.approved_contexts = status.approved_contexts
+    for problem in status.out_of_sync:
+        out.findings.append(
+            GateFinding(
+                lang,
+                "",
+                "sync",
+                ERROR,
+                f"catalogue out of sync with the template: {problem}",
+                str(path),
+                1,
             )
-    for f in run_checks(catalog, config=config, skip=skip):
+        )
+    for f in status.findings:
         out.findings.append(
             GateFinding(f.language, f.context, f.check_id, f.severity, f.message, f.path, f.line)
         )
@@ -188,6 +186,7 @@ def run_gate(
 ) -> GateReport:
     from .catalogs import load_template
     from .extract import template_problems
+    from .status import is_draft_finding
 
     report = GateReport(required=required, languages=languages)
     add = report.findings.append
@@ -306,12 +305,7 @@ def run_gate(
         for f in a.findings:
             # Drafts may be broken while they wait for review (msgfmt skips fuzzy entries too);
             # an error on an approved message fails the build.
-            if (
-                f.severity == ERROR
-                and f.context
-                and f.context not in a.approved_contexts
-                and f.check_id not in ("syntax", "sync")
-            ):
+            if is_draft_finding(f, a.approved_contexts):
                 f = GateFinding(
                     f.language,
                     f.context,

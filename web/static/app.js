@@ -40,7 +40,7 @@
       box.dataset.draft = p.draft;
       box.dataset.untranslated = p.untranslated;
       box.dataset.total = p.total;
-      box.dataset.qaErrors = p.qa_errors;
+      box.dataset.qaErrors = p.qa_errors == null ? "?" : p.qa_errors;
       var total = p.total || 1;
       var a = 100 * p.approved / total, d = 100 * p.draft / total, u = 100 * p.untranslated / total;
       var ra = box.querySelector(".seg-approved"), rd = box.querySelector(".seg-draft"),
@@ -51,7 +51,7 @@
       setText(box.querySelector(".n-approved"), String(p.approved));
       setText(box.querySelector(".n-draft"), String(p.draft));
       setText(box.querySelector(".n-untranslated"), String(p.untranslated));
-      setText(box.querySelector(".n-qa"), String(p.qa_errors));
+      setText(box.querySelector(".n-qa"), p.qa_errors == null ? "?" : String(p.qa_errors));
     });
   }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import get_config
+from ..textrules import UNREVIEWED_MARK
 
 
 @click.command()
@@ -35,9 +36,9 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     otherwise the blocking languages and messages are listed and the exit code is 1.
     Columns of RECIPIENTS: country (required, ISO 3166 code), language, name, title,
     salutation, address (or address1, address2...), email, fallback (yes = the source
-    language when there is no catalogue). See workflow/recipients.py.
+    language when there is no catalogue). See workflow/export/recipients.py.
     """
-    from ..exporting import GateClosed, plan_export, run_export
+    from ..export.run import GateClosed, plan_export, run_export
 
     cfg = get_config(ctx)
     if out is None:
@@ -101,8 +102,8 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
 def preview(ctx: click.Context, language: str, country: str, name: str, title: str,
             letter: Path | None, out: Path | None, fmt: str) -> None:
     """Render the localised letter for one language and country, as the .docx would have it."""
-    from ..exporting import preview_model
-    from ..render_html import render_html
+    from ..export.html import render_html
+    from ..export.run import preview_model
 
     cfg = get_config(ctx)
     model = preview_model(cfg, language, country, letter=letter, name=name, title=title)
@@ -117,7 +118,7 @@ def preview(ctx: click.Context, language: str, country: str, name: str, title: s
                             "state": p.state, "context": p.context} for p in model.paragraphs],
         }, indent=2, ensure_ascii=False) + "\n"
     else:
-        lines = [("" if p.approved else "[not reviewed] ") + p.text for p in model.paragraphs]
+        lines = [("" if p.approved else UNREVIEWED_MARK + " ") + p.text for p in model.paragraphs]
         text = "\n\n".join(lines) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")

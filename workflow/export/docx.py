@@ -1,6 +1,6 @@
-"""Localised :class:`~workflow.render.LetterModel` -> .docx bytes.
+"""Localised :class:`~workflow.export.model.LetterModel` -> .docx bytes.
 
-The only module importing python-docx besides :mod:`workflow.docx_oxml` (which holds every
+The only module importing python-docx besides :mod:`workflow.export.oxml` (which holds every
 raw-XML detail). Import it lazily: ``letterflow check`` must not load python-docx.
 
 A :class:`DocxWriter` prepares its package once (the template or python-docx's default
@@ -19,7 +19,6 @@ properties. That is what makes it fast; the output is the same as saving with py
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import io
 import threading
@@ -30,17 +29,18 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import docx_oxml as ox
+from ..errors import ExportError
+from ..textrules import DRAFT_BANNER as DRAFT_HEADER
+from ..textrules import UNREVIEWED_MARK as _MARK
+from . import oxml as ox
 from . import zipstore
-from .errors import ExportError
-from .render import LetterModel
+from .model import LetterModel
 
-DRAFT_HEADER = "DRAFT \u2014 not reviewed"
-UNREVIEWED_MARK = "[not reviewed] "
+UNREVIEWED_MARK = _MARK + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)
@@ -111,7 +111,7 @@ class DocxWriter:
                 if m == base.document_name:
                     members.append(zipstore.member(m, doc.part.blob))
                 elif m == base.core_name:
-                    members.append(zipstore.member(m, _core_blob(doc)))
+                    members.append(zipstore.member(m, _core_part(doc).blob))
                 else:
                     members.append(m)
             return zipstore.write_zip(members)
@@ -127,10 +127,7 @@ class DocxWriter:
 
     def _prepare(self, draft: bool) -> _Base:
         doc = docx.Document(io.BytesIO(self._template)) if self._template else docx.Document()
-        body = doc.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
+        ox.take_body(doc)  # the template's own body text is replaced by the letter
         if not self._template:
             _builtin_look(doc)
         style_ids = _ensure_styles(doc)
@@ -141,15 +138,12 @@ class DocxWriter:
             from docxcompose.composer import Composer
 
             Composer(doc).append(docx.Document(io.BytesIO(self._appendix)))
-            for child in list(body):
-                if child.tag != qn("w:sectPr"):
-                    appendix.append(child)
-                    body.remove(child)
+            appendix = ox.take_body(doc)
         doc.core_properties.revision = 1  # creates the core part if the template has none
         buf = io.BytesIO()
         doc.save(buf)
         document_name = str(doc.part.partname).lstrip("/")
-        core_name = str(doc.part.package._core_properties_part.partname).lstrip("/")
+        core_name = str(_core_part(doc).partname).lstrip("/")
         members: list = []
         with zipfile.ZipFile(buf) as z:
             for info in z.infolist():
@@ -162,11 +156,7 @@ class DocxWriter:
     # -- per letter ---------------------------------------------------------------------
     def _fill_body(self, base: _Base, model: LetterModel) -> None:
         doc = base.doc
-        body = doc.element.body
-        sect = body.find(qn("w:sectPr"))
-        for child in list(body):
-            if child is not sect:
-                body.remove(child)
+        ox.take_body(doc)
         rtl = model.direction == "rtl"
         style = ox.RunStyle(
             lang=model.lang_tag,
@@ -184,7 +174,7 @@ class DocxWriter:
         for para in model.paragraphs:
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
-            p._p.style = style_id
+            ox.set_style_id(p, style_id)
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
             if not para.approved:
@@ -196,8 +186,7 @@ class DocxWriter:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
             ox.apply_run(brk.runs[0], rpr)
-            for element in base.appendix:
-                sect.addprevious(copy.deepcopy(element))
+            ox.append_body(doc, base.appendix)
         section = doc.sections[-1]
         width, height = ox.page_size_twips(model.paper)
         section.page_width = width * 635  # twips -> EMU
@@ -218,14 +207,16 @@ class DocxWriter:
         props.revision = 1
 
 
-def _core_blob(doc) -> bytes:
-    return doc.part.package._core_properties_part.blob
+def _core_part(doc):
+    """The package's core-properties part (``docProps/core.xml``), whose bytes go into each
+    letter after :meth:`DocxWriter._core_properties` has set them.
 
-
-def render_docx(model: LetterModel, template: Path | None = None,
-                appendix: Path | None = None) -> bytes:
-    """One-off convenience: a new :class:`DocxWriter` for one letter."""
-    return DocxWriter(template, appendix).render(model)
+    python-docx exposes only the properties, not the part (its own accessor is private); this
+    is the one place that finds the part, through the package's public relationship lookup.
+    ``doc.core_properties`` first creates the part when the template has none.
+    """
+    doc.core_properties  # noqa: B018 -- creates the part if the template has none
+    return doc.part.package.part_related_by(RT.CORE_PROPERTIES)
 
 
 def _builtin_look(doc) -> None:

@@ -3,8 +3,9 @@
 python-docx cannot set a paragraph's reading direction (``w:bidi``), a run's
 right-to-left flag (``w:rtl``), the East Asian and complex-script font slots
 (``w:rFonts w:eastAsia / w:cs``), the complex-script size (``w:szCs``) or the
-proofing language (``w:lang``). Everything here builds or patches those
-elements; nothing else in letterflow touches WordprocessingML by hand.
+proofing language (``w:lang``); it has no fast way to set a paragraph's style id
+(``w:pStyle``) or to move body elements around ``w:sectPr``. Everything here builds
+or patches those elements; nothing else in letterflow touches WordprocessingML by hand.
 
 Alignment note: in a ``w:bidi`` paragraph Word (and LibreOffice) read ``w:jc``
 ``left``/``right`` as the *start*/*end* of the text flow, so a right-to-left
@@ -99,6 +100,35 @@ def apply_run(run, rpr) -> None:
     r.insert(0, copy.deepcopy(rpr))
 
 
+def set_style_id(paragraph, style_id: str) -> None:
+    """Give *paragraph* the paragraph style *style_id* (``w:pStyle``) without python-docx's
+    by-name style lookup, which is slow when done for every paragraph of every letter."""
+    paragraph._p.style = style_id
+
+
+def take_body(document) -> list:
+    """Remove and return the body's block elements, keeping the final ``w:sectPr`` (page size,
+    margins, header and footer references)."""
+    body = document.element.body
+    taken = [child for child in body if child.tag != qn("w:sectPr")]
+    for child in taken:
+        body.remove(child)
+    return taken
+
+
+def append_body(document, elements) -> None:
+    """Append copies of *elements* (from :func:`take_body`) at the end of the body, before
+    its final ``w:sectPr``."""
+    body = document.element.body
+    sect = body.find(qn("w:sectPr"))
+    for element in elements:
+        copied = copy.deepcopy(element)
+        if sect is not None:
+            sect.addprevious(copied)
+        else:
+            body.append(copied)
+
+
 def set_paragraph_direction(paragraph, direction: str, align: str) -> None:
     """Set ``w:bidi`` (for ``direction == "rtl"``) and ``w:jc`` for a *visual* alignment.
 
@@ -113,22 +143,6 @@ def set_paragraph_direction(paragraph, direction: str, align: str) -> None:
         ppr.insert_element_before(parse_xml(f"<w:bidi {nsdecls('w')}/>"), *_AFTER_BIDI)
     jc = _JC[(direction, align)]
     ppr.insert_element_before(parse_xml(f'<w:jc {nsdecls("w")} w:val="{jc}"/>'), *_AFTER_JC)
-
-
-def set_default_fonts(styles_element, style: RunStyle) -> None:
-    """Write fonts, size and language into ``w:docDefaults`` (styles.xml) as a baseline."""
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
-        styles_element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}/>")
-        defaults.insert(0, rpr_default)
-    old = rpr_default.find(qn("w:rPr"))
-    if old is not None:
-        rpr_default.remove(old)
-    rpr_default.append(run_properties(style))
 
 
 def set_style_complex_size(style_element, size_pt: float) -> None:

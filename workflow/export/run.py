@@ -11,24 +11,21 @@
   exists, else from the catalogue's ``Last-Translator``/``PO-Revision-Date`` headers.
 
 The web UI uses :func:`plan_export` + :func:`stream_zip` (a streamed zip of the same letters)
-and :func:`preview_model` for its preview.
+and :func:`preview_model` for its preview. The files are written by :mod:`.output`, the
+manifest built by :mod:`.manifest`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import json
 import os
-import shutil
-import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ExportError, LetterflowError
+from ..errors import ExportError, LetterflowError
+from .output import stream_zip, write_folder
 from .recipients import Recipient, load_recipients
 
 Progress = Callable[[int, int, Recipient], None]
@@ -106,8 +103,10 @@ def available_languages(config) -> list[str]:
 
 
 def language_status(config, language: str, *, letter=None) -> LanguageStatus:
-    """Load *language*'s catalogue and decide whether it may be exported."""
-    from .catalogs import load_catalog
+    """Load *language*'s catalogue and decide whether it may be exported
+    (``workflow.status.assess``: complete, clean, every letter block present)."""
+    from ..catalogs import load_catalog
+    from ..status import assess
 
     if language == config.source_language:
         return LanguageStatus(language, summary="source language", approval={"source": "letter"})
@@ -115,30 +114,18 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     raw = path.read_bytes()
     catalog = load_catalog(path, language)
     status = LanguageStatus(language, path, catalog, hashlib.sha256(raw).hexdigest())
-    contexts = None
-    if letter is not None:
-        contexts = {b.context for b in letter.blocks if b.translatable}
-        missing = sorted(c for c in contexts if catalog.get(c) is None)
-        status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
-                               for c in missing)
-    for message in catalog.active():
-        if message.state != "approved":
-            status.blocking.append(f"{message.context}: {message.state}")
-    for finding in _run_checks(catalog, config):
-        if finding.severity == "error":
-            status.flagged.add(finding.context)
-            status.blocking.append(f"{finding.context}: [{finding.check_id}] {finding.message}")
-    st = catalog.stats
-    status.summary = (f"{st.percent:.0f}% approved ({st.draft} draft, {st.untranslated} "
-                      f"untranslated), {len(status.flagged)} with QA errors")
+    assessed = assess(catalog, config=config, letter=letter)
+    status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
+                           for c in assessed.missing)
+    status.blocking.extend(f"{context}: {state}" for context, state, _ in assessed.not_approved)
+    for finding in assessed.errors:
+        status.flagged.add(finding.context)
+        status.blocking.append(f"{finding.context}: [{finding.check_id}] {finding.message}")
+    c = assessed.counts
+    status.summary = (f"{assessed.percent:.0f}% approved ({c['draft']} draft, "
+                      f"{c['untranslated']} untranslated), {len(status.flagged)} with QA errors")
     status.approval = approval_info(config, language, catalog)
     return status
-
-
-def _run_checks(catalog, config) -> list:
-    from .checks import run_checks
-
-    return list(run_checks(catalog, config=config))
 
 
 def approval_info(config, language: str, catalog) -> dict:
@@ -146,7 +133,7 @@ def approval_info(config, language: str, catalog) -> dict:
     catalogue headers."""
     db_path = Path(config.database)
     if db_path.is_file():
-        from . import audit, db
+        from .. import audit, db
 
         conn = db.connect(db_path)
         try:
@@ -187,16 +174,16 @@ class ExportPlan:
     @property
     def writer(self):
         if self._writer is None:
-            from .docx_export import DocxWriter
+            from .docx import DocxWriter
 
             self._writer = DocxWriter(self.template, self.appendix)
         return self._writer
 
     def model(self, recipient: Recipient):
-        from .render import render_letter
+        from .model import build_model
 
         status = self.statuses[recipient.language]
-        return render_letter(
+        return build_model(
             self.letter, status.catalog, recipient,
             source_language=self.config.source_language,
             fonts=self.config.export.get("fonts"),
@@ -223,50 +210,10 @@ class ExportPlan:
                 progress(i, total, recipient)
 
     def manifest(self, files: list[ExportedLetter]) -> dict:
-        path = Path(self.letter.path)
-        letter_bytes = path.read_bytes() if path.is_file() else b""
-        return {
-            "generated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "letter": {"id": self.letter.id, "title": self.letter.title,
-                       "sha256": hashlib.sha256(letter_bytes).hexdigest()},
-            "allow_drafts": self.allow_drafts,
-            "template": _file_info(self.template),
-            "appendix": _file_info(self.appendix),
-            "languages": {
-                lang: {
-                    "catalogue": _rel(st.path, self.config.root) if st.path else None,
-                    "sha256": st.content_hash,
-                    "approved": st.ok,
-                    "approved_by": st.approval.get("by"),
-                    "approved_at": st.approval.get("at"),
-                    "approval_source": st.approval.get("source"),
-                    "blocking": st.blocking[:50],
-                }
-                for lang, st in sorted(self.statuses.items())
-            },
-            "files": [
-                {
-                    "file": f.filename,
-                    "recipient": {
-                        "row": f.recipient.row, "country": f.recipient.country,
-                        "name": f.recipient.name, "title": f.recipient.title,
-                        "email": f.recipient.email,
-                    },
-                    "language": f.language,
-                    "country_name": f.country_name,
-                    "paper": f.paper,
-                    "source_fallback": f.recipient.source_fallback,
-                    "catalogue_sha256": self.statuses[f.language].content_hash,
-                    "approved_by": self.statuses[f.language].approval.get("by"),
-                    "approved_at": self.statuses[f.language].approval.get("at"),
-                    "draft": f.draft,
-                    "unapproved": f.unapproved,
-                    "sha256": f.sha256,
-                    "bytes": f.size,
-                }
-                for f in files
-            ],
-        }
+        """manifest.json's content for *files* (see :mod:`.manifest`)."""
+        from .manifest import build_manifest
+
+        return build_manifest(self, files)
 
 
 def plan_export(
@@ -280,7 +227,7 @@ def plan_export(
     languages: Iterable[str] | None = None,
 ) -> ExportPlan:
     """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
-    from .letter import load_letter
+    from ..letter import load_letter
 
     letter_path = Path(letter) if letter else (config.letters[0] if config.letters else None)
     if letter_path is None:
@@ -323,52 +270,17 @@ def run_export(
     start = time.perf_counter()
     plan = plan or plan_export(config, recipients, **plan_options)
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} exists and is not a folder")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.letterflow-", dir=parent))
-    try:
-        files: list[ExportedLetter] = []
-        with zipfile.ZipFile(tmp / "letters.zip", "w") as zf:
-            for record, data in plan.documents(progress):
-                (tmp / record.filename).write_bytes(data)
-                zf.writestr(record.filename, data, compress_type=zipfile.ZIP_STORED)
-                files.append(record)
-            manifest = json.dumps(plan.manifest(files), indent=2, ensure_ascii=False) + "\n"
-            (tmp / "manifest.json").write_text(manifest, encoding="utf-8")
-            zf.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
-        for path in tmp.iterdir():
-            _fsync(path)
-        _move_into_place(tmp, out, [f.filename for f in files])
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    files = write_folder(plan, out, progress)
     return ExportResult(out, files, out / "manifest.json", out / "letters.zip", plan.statuses,
                         time.perf_counter() - start)
-
-
-def stream_zip(plan: ExportPlan, progress: Progress | None = None) -> Iterator[bytes]:
-    """The letters and manifest.json as a zip, yielded in chunks as each letter is rendered
-    (for a streamed HTTP download)."""
-    sink = _Sink()
-    files: list[ExportedLetter] = []
-    with zipfile.ZipFile(sink, "w") as zf:
-        for record, data in plan.documents(progress):
-            zf.writestr(record.filename, data, compress_type=zipfile.ZIP_STORED)
-            files.append(record)
-            yield sink.drain()
-        manifest = json.dumps(plan.manifest(files), indent=2, ensure_ascii=False) + "\n"
-        zf.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    yield sink.drain()
 
 
 def preview_model(config, language: str, country: str, *, letter: Path | str | None = None,
                   name: str = "", title: str = ""):
     """The localised model for a preview: drafts shown and marked, no gate."""
-    from .letter import load_letter
+    from ..letter import load_letter
+    from .model import build_model
     from .recipients import RecipientsError, territory_names
-    from .render import render_letter
 
     country = country.upper()
     if country not in territory_names():
@@ -383,50 +295,11 @@ def preview_model(config, language: str, country: str, *, letter: Path | str | N
             raise ExportError(f"no catalogue for {language} (run `letterflow update`)")
         status = language_status(config, language, letter=the_letter)
     recipient = Recipient(row=0, country=country, language=language, name=name, title=title)
-    return render_letter(
+    return build_model(
         the_letter, status.catalog, recipient, source_language=config.source_language,
         fonts=config.export.get("fonts"), author=config.export.get("author"),
         flagged=status.flagged,
     )
-
-
-class _Sink:
-    """A write-only, unseekable file for zipfile; drain() returns what was written."""
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-
-    def write(self, data) -> int:
-        self._chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def drain(self) -> bytes:
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        return data
-
-
-def _move_into_place(tmp: Path, out: Path, names: list[str]) -> None:
-    if not out.exists():
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private
-        os.replace(tmp, out)  # one atomic rename
-        return
-    for name in [*names, "manifest.json", "letters.zip"]:
-        os.replace(tmp / name, out / name)
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -437,19 +310,6 @@ def _unique(name: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
-
-
-def _file_info(path: Path | None) -> dict | None:
-    if path is None:
-        return None
-    return {"name": Path(path).name, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path(root).resolve()))
-    except ValueError:
-        return str(path)
 
 
 __all__ = [

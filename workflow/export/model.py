@@ -1,6 +1,6 @@
 """Letter + catalogue + recipient -> one localised :class:`LetterModel`.
 
-The model is what both renderers draw (``docx_export`` for the .docx, ``render_html`` for the
+The model is what both renderers draw (:mod:`.docx` for the .docx, :mod:`.html` for the
 preview), so the preview and the document cannot drift apart. Every localised field comes from
 CLDR through Babel: the country name (``Locale(lang).territories``), the date
 (``format_date(format="long")``), the count (``format_decimal``) and its plural form (the
@@ -9,57 +9,25 @@ catalogue's own ``Plural-Forms``), the text direction and the paper size.
 
 from __future__ import annotations
 
-import gettext
-import re
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from .errors import ExportError
-from .recipients import Recipient
-
-#: CLDR supplemental measurementData, <paperSize type="US-Letter" territories="...">.
-LETTER_PAPER_TERRITORIES = frozenset(
-    "BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split()
+from ..errors import ExportError
+from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
+from ..textrules import plural_function as _compile_plural
+from .cldr import (
+    COMPLEX_SCRIPTS,
+    EAST_ASIAN_SCRIPTS,
+    Fonts,
+    fonts_for,
+    format_locale,
+    lang_tag,
+    paper_size,
+    script_of,
 )
-
-#: Default fonts per script (ISO 15924), overridable with [tool.letterflow.export.fonts].
-DEFAULT_FONTS: dict[str, str] = {
-    "latin": "Noto Serif",
-    "Arab": "Noto Naskh Arabic",
-    "Hebr": "Noto Serif Hebrew",
-    "Hans": "Noto Serif CJK SC",
-    "Hant": "Noto Serif CJK TC",
-    "Jpan": "Noto Serif CJK JP",
-    "Kore": "Noto Serif CJK KR",
-    "Deva": "Noto Serif Devanagari",
-    "Thai": "Noto Serif Thai",
-    "Beng": "Noto Serif Bengali",
-    "Taml": "Noto Serif Tamil",
-    "Khmr": "Noto Serif Khmer",
-    "Mymr": "Noto Serif Myanmar",
-    "Ethi": "Noto Serif Ethiopic",
-    "Geor": "Noto Serif Georgian",
-    "Armn": "Noto Serif Armenian",
-    "Sinh": "Noto Serif Sinhala",
-    "Laoo": "Noto Serif Lao",
-}
-EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Kore"})
-#: Scripts shaped by the complex-script font slot (w:cs) in Word.
-COMPLEX_SCRIPTS = frozenset({
-    "Arab", "Hebr", "Thaa", "Syrc", "Deva", "Thai", "Beng", "Taml", "Khmr", "Mymr", "Sinh",
-    "Laoo", "Guru", "Gujr", "Knda", "Mlym", "Telu", "Orya", "Tibt",
-})
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-@dataclass(frozen=True)
-class Fonts:
-    latin: str
-    east_asia: str | None = None
-    complex: str | None = None
+from .recipients import Recipient
 
 
 @dataclass(frozen=True)
@@ -110,82 +78,11 @@ class LetterModel:
         return self.script in COMPLEX_SCRIPTS
 
 
-def script_of(language: str) -> str:
-    """The ISO 15924 script a language is written in (CLDR likely subtags)."""
-    return _script_of(language)
-
-
-@lru_cache(maxsize=512)
-def _script_of(language: str) -> str:
-    from babel import Locale
-    from babel.core import get_global
-
-    loc = Locale.parse(language)
-    if loc.script:
-        return loc.script
-    likely = get_global("likely_subtags")
-    for key in (str(loc), loc.language):
-        full = likely.get(key)
-        if full:
-            for part in full.split("_")[1:]:
-                if len(part) == 4:
-                    return "Jpan" if part == "Jpan" else part
-    return "Latn"
-
-
-@lru_cache(maxsize=2048)
-def format_locale(language: str, country: str) -> str:
-    """``fr`` + ``CA`` -> ``fr_CA`` when CLDR has that locale, else ``fr``."""
-    from babel import localedata
-
-    candidate = f"{language}_{country}"
-    if country and "_" not in language and localedata.exists(candidate):
-        return candidate
-    if country and language.count("_") == 1 and len(language.split("_")[1]) == 4:
-        return candidate if localedata.exists(candidate) else language  # zh_Hant + HK
-    return language
-
-
-@lru_cache(maxsize=2048)
-def lang_tag(language: str, country: str) -> str:
-    """BCP 47 tag for Word's proofing language: ``fr``+``BE`` -> ``fr-BE``, ``fr``+``KR`` ->
-    ``fr-FR`` (the language's likely region when CLDR has no such locale)."""
-    from babel import Locale, localedata
-    from babel.core import get_global
-
-    loc = Locale.parse(language)
-    if loc.territory:
-        return f"{loc.language}-{loc.territory}"
-    if country and localedata.exists(f"{language}_{country}"):
-        return f"{loc.language}-{country}"
-    likely = get_global("likely_subtags").get(language) or ""
-    region = next((p for p in likely.split("_")[1:] if len(p) == 2 and p.isupper()), None)
-    return f"{loc.language}-{region}" if region else loc.language
-
-
-def paper_size(country: str) -> str:
-    return "Letter" if country in LETTER_PAPER_TERRITORIES else "A4"
-
-
-def fonts_for(language: str, overrides: Mapping[str, str] | None = None) -> Fonts:
-    """Fonts for *language*: [tool.letterflow.export.fonts] may map a language, a script or
-    ``latin`` to a font name (e.g. ``ko = "Batang"``, ``Arab = "Amiri"``)."""
-    table = {**DEFAULT_FONTS, **(overrides or {})}
-    script = script_of(language)
-    special = table.get(language) or table.get(language.split("_")[0]) or table.get(script)
-    latin = table["latin"]
-    if script in EAST_ASIAN_SCRIPTS:
-        return Fonts(latin=latin, east_asia=special)
-    if script in COMPLEX_SCRIPTS:
-        return Fonts(latin=latin, complex=special or latin)
-    return Fonts(latin=special or latin)
-
-
 @lru_cache(maxsize=256)
 def plural_function(plural_expr: str) -> Callable[[int], int]:
     """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
     try:
-        return gettext.c2py(plural_expr)
+        return _compile_plural(plural_expr)
     except (ValueError, SyntaxError) as exc:
         raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
 
@@ -199,7 +96,7 @@ def _source_plural_expr(language: str) -> str:
     return expr.split("plural=", 1)[1].rstrip(";").strip()
 
 
-def render_letter(
+def build_model(
     letter,
     catalog,
     recipient: Recipient,
@@ -219,21 +116,62 @@ def render_letter(
     """
     from babel import Locale
     from babel.dates import format_date
-    from babel.numbers import format_decimal
 
     language = recipient.language if catalog is not None else source_language
     if catalog is not None and getattr(catalog, "language", language) != language:
         language = catalog.language
     locale_id = format_locale(language, recipient.country)
     loc = Locale.parse(language)
-    fields = dict(letter.fields)
-    if values:
-        fields.update({k: v for k, v in values.items() if k in fields})
     try:
         country_name = loc.territories[recipient.country]
     except KeyError:
         raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
+    count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
+    date_text = format_date(letter.date, format="long", locale=locale_id)
+    plural_of, nplurals = _plural_rule(catalog, source_language)
+    text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
+                      nplurals=nplurals, subst=subst, language=language, flagged=flagged)
+    paragraphs = _paragraphs(letter, recipient, date_text, text_of)
+    sender = next((p.text for p in paragraphs if p.role == "sender"), "")
+    return LetterModel(
+        letter_id=letter.id,
+        title=letter.title,
+        language=language,
+        locale=locale_id,
+        lang_tag=lang_tag(language, recipient.country),
+        direction=loc.text_direction,
+        script=script_of(language),
+        fonts=fonts_for(language, fonts),
+        paper=paper_size(recipient.country),
+        country=recipient.country,
+        country_name=country_name,
+        date_text=date_text,
+        count=count,
+        author=author or sender or letter.title,
+        paragraphs=tuple(paragraphs),
+        recipient=recipient,
+        source_fallback=recipient.source_fallback or (
+            catalog is None and recipient.language != source_language),
+        values=subst,
+    )
 
+
+def _plural_rule(catalog, source_language: str) -> tuple[Callable[[int], int], int]:
+    """(plural form of a count, number of forms): the catalogue's, else the source's."""
+    if catalog is not None:
+        return plural_function(catalog.plural_expr), catalog.nplurals
+    return plural_function(_source_plural_expr(source_language)), 2
+
+
+def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: str,
+                   values: Mapping[str, object] | None) -> tuple[int | None, dict[str, str]]:
+    """(the plural count, placeholder -> text): letter fields formatted by CLDR, then the
+    recipient's columns, then *values*."""
+    from babel.numbers import format_decimal
+
+    fields = dict(letter.fields)
+    if values:
+        fields.update({k: v for k, v in values.items() if k in fields})
     count: int | None = None
     subst: dict[str, str] = {}
     if letter.plural_field is not None:
@@ -255,15 +193,12 @@ def render_letter(
     })
     if values:
         subst.update({k: str(v) for k, v in values.items() if k not in fields})
-    date_text = format_date(letter.date, format="long", locale=locale_id)
+    return count, subst
 
-    if catalog is not None:
-        plural_of = plural_function(catalog.plural_expr)
-        nplurals = catalog.nplurals
-    else:
-        plural_of = plural_function(_source_plural_expr(source_language))
-        nplurals = 2
 
+def _paragraphs(letter, recipient: Recipient, date_text: str,
+                text_of: Callable[..., Paragraph]) -> list[Paragraph]:
+    """The letter's blocks in order, with the date and the recipient's lines inserted."""
     paragraphs: list[Paragraph] = []
     recipient_done = False
     for block in letter.blocks:
@@ -276,39 +211,19 @@ def render_letter(
         if block.role == "salutation" and recipient.salutation:
             paragraphs.append(Paragraph("salutation", recipient.salutation, True, None, "data"))
             continue
-        text, state = _translation(block, catalog, count, plural_of, nplurals)
-        if block.context in flagged and state == "approved":
-            state = "flagged"
-        text = _fill(text, subst, block.context, language)
-        paragraphs.append(
-            Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
-        )
+        paragraphs.append(text_of(block))
     if not recipient_done:
         paragraphs[0:0] = _recipient_paragraphs(recipient)
+    return paragraphs
 
-    script = script_of(language)
-    sender = next((p.text for p in paragraphs if p.role == "sender"), "")
-    return LetterModel(
-        letter_id=letter.id,
-        title=letter.title,
-        language=language,
-        locale=locale_id,
-        lang_tag=lang_tag(language, recipient.country),
-        direction=loc.text_direction,
-        script=script,
-        fonts=fonts_for(language, fonts),
-        paper=paper_size(recipient.country),
-        country=recipient.country,
-        country_name=country_name,
-        date_text=date_text,
-        count=count,
-        author=author or sender or letter.title,
-        paragraphs=tuple(paragraphs),
-        recipient=recipient,
-        source_fallback=recipient.source_fallback or (
-            catalog is None and recipient.language != source_language),
-        values=subst,
-    )
+
+def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
+                    flagged) -> Paragraph:
+    text, state = _translation(block, catalog, count, plural_of, nplurals)
+    if block.context in flagged and state == "approved":
+        state = "flagged"
+    text = _fill(text, subst, block.context, language)
+    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:

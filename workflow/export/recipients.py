@@ -32,14 +32,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ExportError
+from ..errors import ExportError
+from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
 
 #: Codes CLDR lists as territories that are not countries a letter can be addressed to.
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 _TRUE = frozenset({"yes", "y", "true", "1", "source", "x"})
 _FALSE = frozenset({"", "no", "n", "false", "0"})
 _ADDRESS_COL = re.compile(r"^address(?:_?line)?_?(\d*)$")
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
     (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
@@ -189,6 +189,44 @@ def parse_recipients(
     path: str = "recipients.csv",
 ) -> list[Recipient]:
     """Like :func:`load_recipients`, for the bytes of a recipients file."""
+    text = _decode(raw, path)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = _numbered_rows(reader, path)
+    if not rows:
+        raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
+    columns = _header(rows[0], path)
+    table = _Table(
+        path=path, columns=columns, delimiter=delimiter,
+        address_cols=sorted(
+            (c for c in columns if _ADDRESS_COL.match(c)),
+            key=lambda c: int(_ADDRESS_COL.match(c).group(1) or 0),
+        ),
+        countries=territory_names(), source_language=source_language,
+        available=[a for a in available if a != source_language],
+    )
+    out: list[Recipient] = []
+    seen: dict[tuple, int] = {}
+    for rowno, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        recipient = table.recipient(rowno, cells)
+        if recipient.key in seen:
+            raise RecipientsError(
+                f"duplicate recipient: same country, language, name and email as row "
+                f"{seen[recipient.key]}", path, rowno,
+            )
+        seen[recipient.key] = rowno
+        out.append(recipient)
+    if not out:
+        raise RecipientsError("no recipients: the file has a header row but no data rows", path)
+    return out
+
+
+def _decode(raw: bytes, path: str) -> str:
+    """The file's text: UTF-8, an Excel BOM removed; undecodable bytes kept as surrogates
+    (reported with their row by :func:`_check_text`)."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
             raise RecipientsError(
@@ -200,16 +238,12 @@ def parse_recipients(
     text = raw.decode("utf-8", errors="surrogateescape")
     if not text.strip():
         raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
-    available = [a for a in available if a != source_language]
-    countries = territory_names()
+    return text
 
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = _numbered_rows(reader, path)
-    if not rows:
-        raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
-    header_row, header = rows[0]
+
+def _header(row: tuple[int, list[str]], path: str) -> list[str]:
+    """The folded column names of the header row, checked."""
+    header_row, header = row
     _check_text(header, path, header_row)
     columns = [h.strip().casefold() for h in header]
     if "country" not in columns:
@@ -220,27 +254,35 @@ def parse_recipients(
     dupes = sorted({c for c in columns if c and columns.count(c) > 1})
     if dupes:
         raise RecipientsError(f"column(s) given twice: {', '.join(dupes)}", path, header_row)
-    address_cols = sorted(
-        (c for c in columns if _ADDRESS_COL.match(c)),
-        key=lambda c: int(_ADDRESS_COL.match(c).group(1) or 0),
-    )
+    return columns
 
-    out: list[Recipient] = []
-    seen: dict[tuple, int] = {}
-    for rowno, cells in rows[1:]:
-        if not any(c.strip() for c in cells):
-            continue
+
+@dataclass
+class _Table:
+    """What every row is read against: the header, the countries, the catalogues."""
+
+    path: str
+    columns: list[str]
+    delimiter: str
+    address_cols: list[str]
+    countries: dict[str, str]
+    source_language: str
+    available: list[str]
+
+    def recipient(self, rowno: int, cells: list[str]) -> Recipient:
+        """One data row -> :class:`Recipient`, or :class:`RecipientsError` naming the row."""
+        path, columns = self.path, self.columns
         _check_text(cells, path, rowno)
         if len(cells) > len(columns):
             raise RecipientsError(
                 f"{len(cells)} cells but the header has {len(columns)} columns "
-                f"(a stray '{delimiter}' or missing quotes?)", path, rowno,
+                f"(a stray '{self.delimiter}' or missing quotes?)", path, rowno,
             )
         values = {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)}
         country = values.get("country", "").upper()
         if not country:
             raise RecipientsError("the country cell is empty", path, rowno)
-        if country not in countries:
+        if country not in self.countries:
             raise RecipientsError(
                 f"unknown country code {values['country']!r} (expected an ISO 3166 alpha-2 code "
                 "such as FR, KR, US)", path, rowno,
@@ -251,58 +293,50 @@ def parse_recipients(
                 f"fallback must be yes or no, not {values['fallback']!r}", path, rowno
             )
         fallback = flag in _TRUE
-        asked = values.get("language", "")
+        wanted, language = self._language(rowno, country, values.get("language", ""), fallback)
+        address = tuple(
+            line.strip() for col in self.address_cols for line in values[col].splitlines()
+            if line.strip()
+        )
+        known = {"country", "language", "name", "title", "salutation", "email", "fallback",
+                 *self.address_cols}
+        return Recipient(
+            row=rowno, country=country, language=language or self.source_language,
+            name=values.get("name", ""), title=values.get("title", ""),
+            salutation=values.get("salutation", ""), address=address,
+            email=values.get("email", ""), fallback=fallback, source_fallback=language is None,
+            wanted_language=wanted or language or self.source_language,
+            fields={c: v for c, v in values.items() if c and c not in known},
+        )
+
+    def _language(self, rowno: int, country: str, asked: str,
+                  fallback: bool) -> tuple[str, str | None]:
+        """(the language wanted, the catalogue language that serves it or None for the
+        source-language fallback, allowed by *fallback*)."""
+        source, available = self.source_language, self.available
         if asked:
             wanted = normalise_language(asked)
             if wanted is None:
                 raise RecipientsError(
                     f"unsupported language {asked!r}: not a language CLDR knows "
-                    "(expected a locale id such as fr, pt_BR, zh_Hant)", path, rowno,
+                    "(expected a locale id such as fr, pt_BR, zh_Hant)", self.path, rowno,
                 )
-            language = (
-                source_language if match_language(wanted, [source_language])
-                else match_language(wanted, available)
-            )
+            language = (source if match_language(wanted, [source])
+                        else match_language(wanted, available))
         else:
             offered = official_languages(country)
             wanted = offered[0] if offered else ""
-            language = default_language(country, [source_language, *available])
-        source_fallback = False
-        if language is None:
-            if not fallback:
-                what = (f"language {wanted!r}" if asked else
-                        f"the official languages of {country} ({', '.join(offered) or 'none'})")
-                have = ", ".join(available) or "none"
-                raise RecipientsError(
-                    f"unsupported language: no catalogue for {what} (catalogues: {have}); "
-                    "set the language column, or fallback=yes to send the source language",
-                    path, rowno,
-                )
-            language = source_language
-            source_fallback = True
-        address = tuple(
-            line.strip() for col in address_cols for line in values[col].splitlines()
-            if line.strip()
-        )
-        known = {"country", "language", "name", "title", "salutation", "email", "fallback",
-                 *address_cols}
-        extra = {c: v for c, v in values.items() if c and c not in known}
-        recipient = Recipient(
-            row=rowno, country=country, language=language, name=values.get("name", ""),
-            title=values.get("title", ""), salutation=values.get("salutation", ""),
-            address=address, email=values.get("email", ""), fallback=fallback,
-            source_fallback=source_fallback, wanted_language=wanted or language, fields=extra,
-        )
-        if recipient.key in seen:
+            language = default_language(country, [source, *available])
+        if language is None and not fallback:
+            what = (f"language {wanted!r}" if asked else
+                    f"the official languages of {country} ({', '.join(offered) or 'none'})")
+            have = ", ".join(available) or "none"
             raise RecipientsError(
-                f"duplicate recipient: same country, language, name and email as row "
-                f"{seen[recipient.key]}", path, rowno,
+                f"unsupported language: no catalogue for {what} (catalogues: {have}); "
+                "set the language column, or fallback=yes to send the source language",
+                self.path, rowno,
             )
-        seen[recipient.key] = rowno
-        out.append(recipient)
-    if not out:
-        raise RecipientsError("no recipients: the file has a header row but no data rows", path)
-    return out
+        return wanted, language
 
 
 def _numbered_rows(reader, path: str) -> list[tuple[int, list[str]]]:

@@ -1,18 +1,16 @@
 """The localised letter model -> HTML, for the preview (CLI and web UI).
 
-The same :class:`~workflow.render.LetterModel` the .docx is made from, so the preview and the
-document cannot drift apart. Every text is escaped; the fragment carries ``lang`` and ``dir``
-and per-role classes, unapproved paragraphs are marked as in the .docx.
+The same :class:`~workflow.export.model.LetterModel` the .docx is made from, so the preview
+and the document cannot drift apart. Every text is escaped; the fragment carries ``lang`` and
+``dir`` and per-role classes, unapproved paragraphs are marked as in the .docx.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from .render import LetterModel
-
-DRAFT_BANNER = "DRAFT \u2014 not reviewed"
-UNREVIEWED_MARK = "[not reviewed]"
+from ..textrules import DRAFT_BANNER, UNREVIEWED_MARK
+from .model import LetterModel
 
 STYLE = """\
 .lf-letter{font-family:var(--lf-font);max-width:42em;margin:1em auto;padding:2.5em;

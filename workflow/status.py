@@ -1,0 +1,122 @@
+"""One catalogue assessment: is this catalogue complete and clean?
+
+:func:`assess` is the one answer used by the CI gate (``gate.analyse_catalog``), the
+export gate (``export.run.language_status``) and the review UI's progress numbers
+(``web.service.language_summary``):
+
+- **counts** by state (approved, draft, untranslated, obsolete, total, percent);
+- **complete**: every active entry approved and, given the letter, every translatable
+  block of the letter present in the catalogue;
+- **findings** split into errors and warnings, and the errors split again into those that
+  fail a build (on an approved entry, or on the catalogue as a whole) and those on entries
+  still waiting for review (drafts may be broken meanwhile; msgfmt skips fuzzy ones too);
+- **stale**: the catalogue is out of sync with the template, or lacks letter blocks.
+
+Light to import (``letterflow check`` loads it): parsing and QA are imported on use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+
+
+@dataclass
+class CatalogStatus:
+    """The assessment of one parsed catalogue."""
+
+    language: str
+    counts: dict[str, Any]            # Stats.as_dict(): approved, draft, ..., percent (1 dp)
+    percent: float                    # exact share of approved entries, 0-100
+    not_approved: list[tuple[str, str, int]] = field(default_factory=list)  # ctx, state, line
+    approved_contexts: set[str] = field(default_factory=set)
+    findings: list = field(default_factory=list)   # every QA finding
+    missing: list[str] = field(default_factory=list)      # letter blocks not in the catalogue
+    out_of_sync: list[str] = field(default_factory=list)  # differences from the template
+
+    @property
+    def errors(self) -> list:
+        """Error-severity findings."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list:
+        """Every other finding."""
+        return [f for f in self.findings if f.severity != ERROR]
+
+    @property
+    def draft_errors(self) -> list:
+        """Errors on entries not approved yet (the CI gate reports them as warnings)."""
+        return [f for f in self.errors if is_draft_finding(f, self.approved_contexts)]
+
+    @property
+    def blocking_errors(self) -> list:
+        """Errors on approved entries or on the catalogue as a whole."""
+        return [f for f in self.errors if not is_draft_finding(f, self.approved_contexts)]
+
+    @property
+    def flagged(self) -> set[str]:
+        """Contexts with an error-severity finding ("" for the catalogue as a whole)."""
+        return {f.context for f in self.errors}
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_approved and not self.missing
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.missing or self.out_of_sync)
+
+    @property
+    def ok(self) -> bool:
+        """Complete, clean and up to date: fit to send."""
+        return self.complete and self.clean and not self.stale
+
+
+def is_draft_finding(finding: Any, approved_contexts: Iterable[str] | set[str]) -> bool:
+    """An error on one entry that is not approved yet (not on the file as a whole, not a
+    syntax or sync problem): the gate lets a draft be broken while it waits for review."""
+    return (finding.severity == ERROR and bool(finding.context)
+            and finding.context not in approved_contexts
+            and finding.check_id not in ("syntax", "sync"))
+
+
+def assess(
+    catalog: Any,
+    findings: Iterable[Any] | None = None,
+    *,
+    config: Any = None,
+    skip: frozenset[str] = frozenset(),
+    template: Any = None,
+    letter: Any = None,
+) -> CatalogStatus:
+    """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
+    else the checks run here with *config* (minus *skip*). *template*: also report
+    differences from it; *letter*: also report its translatable blocks that are missing."""
+    stats = catalog.stats
+    active = catalog.active()
+    status = CatalogStatus(
+        language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
+        not_approved=[(m.context, m.state, m.line) for m in active if m.state != "approved"],
+        approved_contexts={m.context for m in active if m.state == "approved"},
+    )
+    if template is not None:
+        from .catalogs import catalog_in_sync
+
+        status.out_of_sync = list(catalog_in_sync(template, catalog))
+    if letter is not None:
+        contexts = {b.context for b in letter.blocks if b.translatable}
+        status.missing = sorted(c for c in contexts if catalog.get(c) is None)
+    if findings is None:
+        from .checks import run_checks
+
+        findings = run_checks(catalog, config=config, skip=skip)
+    status.findings = list(findings)
+    return status
