@@ -7,9 +7,10 @@ export will use); the category name is CLDR's (Babel) for those numbers."""
 from __future__ import annotations
 
 import functools
-import gettext
 from collections import Counter
 from decimal import Decimal
+
+from workflow.textrules import plural_function
 
 #: Integers tried for examples, plus large round numbers (French uses form 1 for millions).
 _SAMPLES = [*range(0, 230), 1000, 10_000, 100_000, 1_000_000, 2_000_000]
@@ -40,7 +41,7 @@ def plural_labels(lang: str, plural_expr: str, nplurals: int) -> tuple[dict, ...
     from babel import Locale
 
     try:
-        form_of = gettext.c2py(plural_expr)
+        form_of = plural_function(plural_expr)
     except (ValueError, SyntaxError):
         form_of = None
     try:
