@@ -144,4 +144,7 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(suggest.bp)
+    from . import gitsync
+
+    gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])
     return app

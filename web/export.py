@@ -82,8 +82,10 @@ def _page(error: str | None = None, blocked: list | None = None, listing: list |
         rows, load_error = [row(s) for s in _statuses()], None
     except LetterflowError as exc:
         rows, load_error = [], str(exc)
+    from .gitsync import panel
+
     return render_template("export.html", rows=rows, error=error or load_error,
-                           blocked=blocked or [], listing=listing), status
+                           blocked=blocked or [], listing=listing, git=panel()), status
 
 
 @bp.get("/export")

@@ -9,6 +9,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -21,10 +22,26 @@ def is_locale_id(code: str) -> bool:
     return bool(_LOCALE_ID.match(code))
 
 
+@lru_cache(maxsize=1)
+def _cldr_files() -> frozenset[str]:
+    """Locale ids with a file in Babel's CLDR data (found without importing Babel, which
+    would cost every ``letterflow check`` ~10 ms)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        data = Path(folder) / "locale-data"
+        if data.is_dir():
+            return frozenset(n[:-4] for n in os.listdir(data) if n.endswith(".dat"))
+    return frozenset()
+
+
 def validate_locale(code: str) -> str:
     """Return *code* if it is a plain gettext locale id that CLDR knows; else ConfigError."""
     if not isinstance(code, str) or not is_locale_id(code):
         raise ConfigError(f"{code!r} is not a locale id (expected e.g. fr, pt_BR, zh_Hant)")
+    if code in _cldr_files():  # CLDR has a data file for it: no need to load Babel
+        return code
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -48,6 +65,7 @@ class Config:
     mt: dict = field(default_factory=dict)
     export: dict = field(default_factory=dict)
     web: dict = field(default_factory=dict)
+    git: dict = field(default_factory=dict)
     source_file: Path | None = None
     #: "letterflow": the template is extracted from the letters (the gate compares them);
     #: "pybabel": another extractor made it (the review UI's own "ui" domain), no letters.
@@ -146,6 +164,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         "mt",
         "export",
         "web",
+        "git",
         "extracted_by",
     }
     unknown = sorted(set(table) - known)
@@ -193,6 +212,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         mt=dict(table.get("mt", {})),
         export=dict(table.get("export", {})),
         web=dict(table.get("web", {})),
+        git=dict(table.get("git", {})),
         source_file=source_file,
         extracted_by=extracted_by,
     )

@@ -207,6 +207,12 @@ class Check(ABC):
     def check(self, unit: Unit) -> Iterable[str | Problem]:
         """One-line problem descriptions for one message (a list; a generator also works)."""
 
+    def finish(self, deferred: list) -> Iterable[tuple[Any, str | Problem]]:
+        """(message, problem) pairs for the work :meth:`check` deferred during a whole-
+        catalogue run (``unit.cache["deferred"][self.id]``): one batch instead of one call
+        per message. None by default."""
+        return ()
+
     def check_catalog(self, catalog: Any, language: str) -> Iterable[str | Problem]:
         """Yield problems of the catalogue as a whole (header); none by default."""
         return ()
