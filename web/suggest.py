@@ -39,13 +39,20 @@ def cached_mt(lang: str, message: Any) -> list[dict[str, Any]]:
         return []
     if cache is None:
         return []
+    try:
+        from workflow.mt.registry import NAMES as engines
+    except ImportError:  # pragma: no cover - the registry moved
+        engines = ("apertium", "pseudo")
     out: list[dict[str, Any]] = []
     for source in [message.source, *([message.source_plural] if message.source_plural else [])]:
         masked = mask(source)
+        # one primary-key lookup per engine (the key starts with the engine), so a
+        # large memory is never scanned
+        marks = ",".join("?" * len(engines))
         rows = cache.conn.execute(
-            "SELECT engine, target_text FROM mt_cache WHERE source_lang = ? AND "
-            "target_lang = ? AND source_key = ? ORDER BY engine",
-            (cfg.source_language, lang, source_key(masked.core))).fetchall()
+            f"SELECT engine, target_text FROM mt_cache WHERE engine IN ({marks}) AND "
+            "source_lang = ? AND target_lang = ? AND source_key = ? ORDER BY engine",
+            (*engines, cfg.source_language, lang, source_key(masked.core))).fetchall()
         for row in rows:
             text, damaged = unmask(masked, row["target_text"])
             if any(o["target"] == text for o in out):
