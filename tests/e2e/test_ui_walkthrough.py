@@ -287,3 +287,24 @@ def test_export_page_keeps_the_file_clears_errors_and_shows_success(server, brow
     playwright.expect(page.locator("#export-status")).to_contain_text("2 letter(s)")
     assert page.locator("#export-error").is_hidden()
     ctx.close()
+
+
+def test_next_error_and_entry_list_by_keyboard(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    _login(page, server, "tr_fr")
+    # a broken placeholder saved as a draft: that entry now has a QA error
+    page.goto(server + "/l/fr/e/icnk-2012/cc")
+    page.fill("#t0", "cc : Représentant permanent de {pays} auprès des Nations Unies")
+    page.keyboard.press("Control+s")
+    playwright.expect(page.locator("#status")).to_contain_text("Saved as draft")
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    assert page.locator("#entry-list li[data-qa=error]").count() >= 1
+    page.keyboard.press("Alt+n")
+    page.wait_for_url("**/l/fr/e/icnk-2012/cc")
+    assert "placeholders" in page.inner_text("#findings")
+    page.keyboard.press("Alt+l")  # the list of entries, focus on the current one
+    assert page.evaluate("document.activeElement.closest('li').dataset.context") == \
+        "icnk-2012/cc"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/l/fr/e/icnk-2012/signature-place")
