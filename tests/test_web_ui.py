@@ -124,13 +124,20 @@ def test_plural_labels_and_chips(client):
 
 
 def test_suggestions_fallback_from_cached_mt(fr):
-    html = fr.get(f"/l/fr/e/{CTX}").get_data(as_text=True)
-    url = re.search(r'data-suggest="([^"]+)"', html).group(1)
-    r = fr.get(url)
+    r = fr.get(f"/api/l/fr/mt-suggestions/{CTX}")
     assert r.status_code == 200
     s = r.json["suggestions"]
     assert s and s[0]["origin"] == "mt:pseudo" and s[0]["target"].startswith("⟦")
     assert set(s[0]) >= {"source", "target", "score", "origin", "diff"}
+
+
+def test_side_panel_asks_the_translation_memory(fr):
+    # with issue 12's endpoint in this server, the editor's panel uses it
+    html = fr.get(f"/l/fr/e/{CTX}").get_data(as_text=True)
+    url = re.search(r'data-suggest="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert url.startswith("/api/l/fr/suggestions")
+    r = fr.get(url)
+    assert r.status_code == 200 and {"memory", "mt", "glossary"} <= set(r.json)
 
 
 def test_queue_search_counts_badges_roles(fr, app):
@@ -179,17 +186,14 @@ def test_export_dates_in_one_format():
     assert when("") == ""
 
 
-def test_side_panel_uses_the_tm_endpoint_when_the_server_has_one(web_project):
-    from flask import jsonify
-
+def test_side_panel_falls_back_without_a_translation_memory(web_project, monkeypatch):
     from web import create_app
 
+    # a server without issue 12's endpoint: no rule of its URL shape is found
+    monkeypatch.setattr("web.suggest.TM_RULE", re.compile(r"^$"))
     app = create_app(project_dir=web_project, test_config={
         "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "t"})
-    # what issue 12's endpoint looks like (registered here the way web/api.py would)
-    app.add_url_rule("/api/l/<lang:lang>/suggestions/<path:context>", "api.tm_suggestions",
-                     lambda lang, context: jsonify({"suggestions": [], "glossary": []}))
     c = app.test_client()
     web_login(c, "tr_fr")
     html = c.get(f"/l/fr/e/{CTX}").get_data(as_text=True)
-    assert f'data-suggest="/api/l/fr/suggestions/{CTX}"' in html
+    assert f'data-suggest="/api/l/fr/mt-suggestions/{CTX}"' in html

@@ -76,8 +76,9 @@ def mt_suggestions(lang: str, context: str) -> Any:
                     "glossary": svc.glossary_terms(cat, msg)})
 
 
-#: The translation-memory endpoint agreed with issue 12 (web/api.py), whatever its view's name.
-TM_RULE = re.compile(r"^/api/l/<(?:lang:)?lang>/suggestions/<(?:path:)?context>$")
+#: The translation-memory endpoint of issue 12 (web/api.py), whatever its view's name:
+#: ``/api/l/<lang>/suggestions?context=`` (or ``/suggestions/<context>``).
+TM_RULE = re.compile(r"^/api/l/<(?:lang:)?lang>/suggestions(?:/<(?:path:)?context>)?$")
 
 
 def _tm_endpoint(app: Any) -> str | None:

@@ -328,6 +328,13 @@
     function useSuggestion(n) {
       var s = suggestions[n - 1];
       if (!s) { return; }
+      if (s.scope === "sentence") { insertAtCursor(s.target); return; }  // one sentence
+      var all = boxes();
+      if (s.forms && s.forms.length === all.length && all.length > 1) {
+        all.forEach(function (b, i) { b.value = s.forms[i]; });  // every plural form
+        all[0].focus();
+        return;
+      }
       var ta = currentBox();
       ta.value = s.target;
       ta.focus();
@@ -339,7 +346,8 @@
       fetch(form.dataset.suggest, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : {suggestions: []}; })
         .then(function (d) {
-          suggestions = (d.suggestions || []).slice(0, 9);
+          // the TM endpoint answers {memory, mt}; the cached-MT fallback {suggestions}
+          suggestions = (d.suggestions || [].concat(d.memory || [], d.mt || [])).slice(0, 9);
           list.textContent = "";
           if (!suggestions.length) { list.appendChild(el("li", "muted", t("no_suggestions"))); return; }
           suggestions.forEach(function (s, i) {
@@ -347,8 +355,8 @@
             var text = el("span", "s-text", s.target);
             text.lang = lang;
             text.dir = dir;
-            var meta = el("span", "s-meta", (s.origin || "") +
-              (s.score !== null && s.score !== undefined ? " · " + s.score + "%" : ""));
+            var meta = el("span", "s-meta", s.provenance || ((s.origin || "") +
+              (s.score !== null && s.score !== undefined ? " · " + s.score + "%" : "")));
             var btn = el("button", "small", t("insert") + " (Alt+" + (i + 1) + ")");
             btn.type = "button";
             btn.setAttribute("aria-keyshortcuts", "Alt+" + (i + 1));
