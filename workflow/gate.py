@@ -49,7 +49,7 @@ class CatalogAnalysis:
     stats: dict | None = None
     not_approved: list[tuple[str, str, int]] = field(default_factory=list)  # context, state, line
     findings: list = field(default_factory=list)  # gate + QA findings, before the required rule
-    approved_contexts: set[str] = field(default_factory=set)
+    approved_contexts: set[str] = field(default_factory=set)  # those among the findings
 
 
 def analyse_catalog(
@@ -71,7 +71,9 @@ def analyse_catalog(
     status = assess(catalog, config=config, skip=skip, template=template)
     out.stats = status.counts
     out.not_approved = status.not_approved
-    out.approved_contexts = status.approved_contexts
+    # only the approved contexts the gate will ask about (those with findings): a small
+    # result to send back from a worker and to cache
+    out.approved_contexts = status.approved_contexts & {f.context for f in status.findings}
     for problem in status.out_of_sync:
         out.findings.append(
             GateFinding(
@@ -154,6 +156,7 @@ _worker_state: dict = {}
 
 
 def _worker_init(project: str, skip: frozenset[str]) -> None:
+    """A spawned worker's set-up (a forked one inherits the parent's state instead)."""
     from .catalogs import load_template
     from .config import load_config
 
@@ -172,15 +175,26 @@ def _worker_analyse(lang: str) -> CatalogAnalysis:
     )
 
 
-def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
-    """(the template or None, findings): the template against the letter(s)."""
+def _fork_context():
+    """The "fork" start method where the platform has it: workers start at once with the
+    parent's modules, configuration and parsed template (no re-import, no re-parse)."""
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _template_findings(config, tpath: Path, template=None) -> tuple[object, list[GateFinding]]:
+    """(the template or None, findings): the template against the letter(s). *template*:
+    the template already parsed, if it is."""
     from .catalogs import load_template
     from .extract import template_problems
 
     found: list[GateFinding] = []
-    template = None
     try:
-        if not tpath.exists():
+        if template is None and not tpath.exists():
             found.append(
                 GateFinding(
                     "",
@@ -192,7 +206,7 @@ def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
                 )
             )
         else:
-            template = load_template(tpath)
+            template = template if template is not None else load_template(tpath)
             for problem in template_problems(config, template):
                 found.append(
                     GateFinding(
@@ -225,7 +239,9 @@ def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
     return template, found
 
 
-def _cached_template_findings(config, tpath: Path, fingerprint: str) -> list[GateFinding] | None:
+def _cached_template_findings(
+    config, tpath: Path, fingerprint: str, template=None
+) -> list[GateFinding]:
     """The template findings of an earlier run with the same fingerprint (which covers the
     template, the letters, the configuration and letterflow's code), or None."""
     import hashlib
@@ -234,38 +250,45 @@ def _cached_template_findings(config, tpath: Path, fingerprint: str) -> list[Gat
     key = hashlib.sha256(f"template\0{fingerprint}\0{where}".encode()).hexdigest()
     found = _cache_get(config, key, list)
     if found is None:
-        _, found = _template_findings(config, tpath)
+        _, found = _template_findings(config, tpath, template)
         _cache_put(config, key, found)
     return found
 
 
-def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip) -> dict:
-    """analyse_catalog for every language in *todo*, on worker processes when it pays."""
+def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, meanwhile) -> dict:
+    """analyse_catalog for every language in *todo*, on worker processes when it pays
+    (biggest catalogues first, one per task, so the cores finish together). *meanwhile* runs
+    in this process while the workers read (the template against the letter)."""
     analyses: dict[str, CatalogAnalysis] = {}
     size = sum(config.catalog(lang).stat().st_size for lang in todo)
     if jobs <= 0:
         jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
-    if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            jobs,
-            initializer=_worker_init,
-            initargs=(str(config.source_file or config.root), frozenset(skip)),
-        ) as pool:
-            # biggest first, one catalogue per task: the two cores finish together
-            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
-            for lang, result in zip(order, pool.map(_worker_analyse, order), strict=True):
-                analyses[lang] = result
-                if progress:
-                    progress(lang)
-    else:
-        if template is None and Path(config.template).exists():
-            template = _load_template_quietly(config.template)
+    if jobs <= 1:
         for lang in todo:
             analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
             if progress:
                 progress(lang)
+        meanwhile()
+        return analyses
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = _fork_context()
+    _worker_state.update(config=config, template=template, skip=frozenset(skip))
+    spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=None if context is not None else _worker_init,
+        initargs=() if context is not None else spawn_args,
+    ) as pool:
+        order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+        futures = [pool.submit(_worker_analyse, lang) for lang in order]
+        meanwhile()
+        for lang, future in zip(order, futures, strict=True):
+            analyses[lang] = future.result()
+            if progress:
+                progress(lang)
+    _worker_state.clear()
     return analyses
 
 
@@ -292,15 +315,8 @@ def run_gate(
     tpath = Path(config.template)
     fingerprint = _fingerprint(config) + ",".join(sorted(skip)) if use_cache else ""
 
-    # 1. The template against the letter(s): a stale extract fails the build.
-    template = None
-    if use_cache:
-        report.findings += _cached_template_findings(config, tpath, fingerprint)
-    else:
-        template, found = _template_findings(config, tpath)
-        report.findings += found
-
-    # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
+    # 1. Each catalogue: parse, sync, QA (cached by content); what is not cached goes to
+    # the workers, which get the parsed template.
     analyses: dict[str, CatalogAnalysis] = {}
     todo: list[str] = []
     keys: dict[str, str | None] = {}
@@ -316,11 +332,25 @@ def run_gate(
                 progress(lang)
         else:
             todo.append(lang)
+    template = _load_template_quietly(tpath) if todo and tpath.exists() else None
+
+    # 2. Meanwhile, the template against the letter(s): a stale extract fails the build.
+    def template_step() -> None:
+        if use_cache:
+            report.findings.extend(
+                _cached_template_findings(config, tpath, fingerprint, template)
+            )
+        else:
+            report.findings.extend(_template_findings(config, tpath, template)[1])
+
     if todo:
-        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip))
+        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip, template_step))
         for lang in todo:
             if keys.get(lang):
                 _cache_put(config, keys[lang], analyses[lang])
+    else:
+        template_step()
+    # 3. Completeness and the draft rule, per language.
     for lang in languages:
         _add_language(report, config, lang, lang in required, analyses.get(lang))
     return report
