@@ -11,8 +11,18 @@ Stages, cheapest first:
    a text's words that are each candidate language's function words, with a margin, and
    the words exclusive to one candidate (Spanish "los", English "the") settle plain
    cases: clearly the catalogue's language, or clearly another one.
-3. **lingua.** Only when that is not plain and several candidate languages share the
-   target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides.
+3. **Not a leftover.** The check's job is to catch text left in the source language or
+   pasted from another configured language. A text in the catalogue's script with no
+   function word of any candidate language (nor of its own: every one of them must have a
+   list in :mod:`.function_words`) that shares at most a quarter of its words with its own
+   source (:func:`.function_words.not_a_leftover`) is neither: a list of names, keywords or
+   a heading. It is not flagged and lingua does not read it (on so few clues lingua
+   guesses). Known gap: keywords of another configured language with no function word
+   ("Supervivientes, derechos humanos, apoyo urgente" in the French catalogue) pass.
+4. **lingua.** Only when that is not plain and several candidate languages share the
+   target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides,
+   choosing between the target, the source language and the configured languages of the
+   target's family (:data:`FAMILIES`, :func:`lingua_pool`).
    In a whole-catalogue run the texts left open are collected and read in one batch per
    candidate set (:meth:`WrongLanguageCheck.finish`, lingua's parallel API); a single
    message (the review UI) is read at once.
@@ -34,7 +44,7 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import Check, Unit
-from workflow.checks.function_words import verdict
+from workflow.checks.function_words import not_a_leftover, verdict
 from workflow.checks.placeholders import strip_placeholders
 
 MIN_LETTERS = 30
@@ -80,6 +90,19 @@ LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
 #: (lingua has no Galician model: Galician text reads as Portuguese or Spanish).
 UNSUPPORTED_RELATIVES = {"gl": frozenset({"pt", "es", "ca"})}
 _CJK = frozenset({"zh", "ja", "ko"})
+#: Language families: lingua chooses between the catalogue's language, the source
+#: language and the configured languages of the same family (the texts it reads are
+#: already plainly not prose of a listed language far from it).
+FAMILIES = (
+    frozenset({"fr", "es", "pt", "it", "ca", "gl", "ro"}),
+    frozenset({"en", "de", "nl", "sv", "da", "nb", "no", "is", "af"}),
+    frozenset({"pl", "cs", "sk"}),
+    frozenset({"hr", "sl", "sr", "bs"}),
+    frozenset({"ru", "uk", "be", "bg", "mk"}),
+    frozenset({"lt", "lv"}),
+    frozenset({"fi", "et", "hu"}),
+    frozenset({"zh", "ja", "ko"}),
+)
 _LANGUAGE_NAMES = {
     "en": "English",
     "fr": "French",
@@ -157,6 +180,7 @@ class DetectorCost:
     skipped_short: int = 0
     decided_by_script: int = 0
     decided_by_words: int = 0
+    decided_not_leftover: int = 0  # no function words, not its source's words: not read
     languages: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -223,6 +247,17 @@ def candidates(language: str, configured: tuple[str, ...], source_language: str)
     return frozenset(c for c in pool if scripts_of(c) & target_scripts and lingua_supported(c))
 
 
+@lru_cache(maxsize=256)
+def lingua_pool(language: str, pool: frozenset[str], source_language: str) -> frozenset[str]:
+    """The languages lingua chooses between for *language*: of *pool*, the language, the
+    source language and the language's family (:data:`FAMILIES`); the whole pool for a
+    language in no family."""
+    family = next((f for f in FAMILIES if language in f), None)
+    if family is None:
+        return pool
+    return frozenset(c for c in pool if c in family or c in (language, source_language))
+
+
 class WrongLanguageCheck(Check):
     """Translation in the catalogue's language.
 
@@ -232,6 +267,10 @@ class WrongLanguageCheck(Check):
     the configured languages, loaded on first use) names the language. Texts under 30
     letters (10 for CJK) are skipped. Galician, which lingua does not know, is only
     flagged when the text reads as a language other than Portuguese, Spanish or Catalan.
+    A text with no function word of the source or any configured language of its script
+    that shares at most a quarter of its words with its source (a list of names, keywords)
+    is not flagged: it cannot be text left in the source language, and a detector only
+    guesses on it.
     """
 
     id = "wrong-language"
@@ -281,6 +320,12 @@ class WrongLanguageCheck(Check):
                     name = _LANGUAGE_NAMES.get(code, code)
                     out.append(f"{where}text reads as {name}, not {lang}")
                 continue
+            if lang not in _CJK and not_a_leftover(
+                clean, _source, lang, tuple(sorted(pool)), source_language
+            ):
+                DETECTOR_COST.decided_not_leftover += 1
+                continue
+            pool = lingua_pool(lang, pool, source_language)
             pending = unit.cache.get("deferred")
             if pending is not None:  # a whole catalogue: one batch in finish()
                 pending.setdefault(self.id, []).append((unit.message, where, lang, pool, clean))
