@@ -179,6 +179,11 @@ MARGIN = 0.1
 
 
 @lru_cache(maxsize=256)
+def _listed(candidates: tuple[str, ...], target: str) -> tuple[str, ...]:
+    return tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
+
+
+@lru_cache(maxsize=256)
 def _owners(languages: tuple[str, ...]) -> dict[str, str]:
     """Function word -> the one language among *languages* that uses it (shared words out)."""
     seen: dict[str, set[str]] = {}
@@ -215,7 +220,14 @@ def _tally(words: list[str], langs: tuple[str, ...]) -> tuple[dict[str, int], di
     return shares, exclusive
 
 
-def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+def words_of(text: str) -> list[str]:
+    """The lower-case words of *text*, as the function-word tests read them."""
+    return _WORD_RE.findall(text.lower())
+
+
+def verdict(
+    text: str, target: str, candidates: tuple[str, ...], words: list[str] | None = None
+) -> tuple[str, str] | None:
     """("ok", target) if the text is plainly *target*, ("wrong", lang) if plainly another
     language, None if lingua should decide.
 
@@ -228,10 +240,11 @@ def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, s
     """
     if target not in FUNCTION_WORDS:
         return None
-    langs = tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
-    words = _WORD_RE.findall(text.lower())
-    if not words:
-        return None
+    langs = _listed(candidates, target)
+    if words is None:
+        words = words_of(text)
+    if not words or _index(langs).keys().isdisjoint(words):
+        return None  # no function word at all: nothing below can be plain
     shares, exclusive = _tally(words, langs)
     ranked = sorted(langs, key=lambda lang: (-shares[lang], -exclusive[lang]))
     best = ranked[0]
@@ -267,7 +280,12 @@ MAX_SOURCE_SHARE = 0.25
 
 
 def not_a_leftover(
-    text: str, source: str, target: str, candidates: tuple[str, ...], source_language: str
+    text: str,
+    source: str,
+    target: str,
+    candidates: tuple[str, ...],
+    source_language: str,
+    words: list[str] | None = None,
 ) -> bool:
     """Whether *text* plainly is neither source-language text left in nor prose of another
     candidate language: it has no function word of any of them (nor of *target*: prose of
@@ -275,19 +293,27 @@ def not_a_leftover(
     occur in its own *source*. Every candidate language, the source language's included,
     must have a list: without one, the absence of its function words says nothing.
     """
-    langs = {*candidates, source_language, target}
-    if any(lang not in FUNCTION_WORDS for lang in langs):
+    langs = _all_listed(candidates, source_language, target)
+    if langs is None:
         return False
-    words = _WORD_RE.findall(text.lower())
-    if not words:
+    if words is None:
+        words = words_of(text)
+    if not words or not _index(langs).keys().isdisjoint(words):
         return False
-    index = _index(tuple(sorted(langs)))
-    for w in words:
-        if w in index:
-            return False
     own = _source_words(source)
     shared = sum(1 for w in words if w in own)
     return shared <= MAX_SOURCE_SHARE * len(words)
+
+
+@lru_cache(maxsize=256)
+def _all_listed(
+    candidates: tuple[str, ...], source_language: str, target: str
+) -> tuple[str, ...] | None:
+    """The languages sorted, or None if one of them has no function-word list."""
+    langs = {*candidates, source_language, target}
+    if any(lang not in FUNCTION_WORDS for lang in langs):
+        return None
+    return tuple(sorted(langs))
 
 
 @lru_cache(maxsize=4096)

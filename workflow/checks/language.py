@@ -13,12 +13,13 @@ Stages, cheapest first:
    cases: clearly the catalogue's language, or clearly another one.
 3. **Not a leftover.** The check's job is to catch text left in the source language or
    pasted from another configured language. A text in the catalogue's script with no
-   function word of any candidate language (nor of its own: every one of them must have a
-   list in :mod:`.function_words`) that shares at most a quarter of its words with its own
-   source (:func:`.function_words.not_a_leftover`) is neither: a list of names, keywords or
-   a heading. It is not flagged and lingua does not read it (on so few clues lingua
-   guesses). Known gap: keywords of another configured language with no function word
-   ("Supervivientes, derechos humanos, apoyo urgente" in the French catalogue) pass.
+   function word of any language lingua would choose between (stage 4; its own included,
+   and every one of them must have a list in :mod:`.function_words`) that shares at most
+   a quarter of its words with its own source (:func:`.function_words.not_a_leftover`)
+   is neither: a list of names, keywords or a heading. It is not flagged and lingua does
+   not read it (on so few clues lingua guesses). Known gap: keywords of another
+   configured language with no function word ("Supervivientes, derechos humanos, apoyo
+   urgente" in the French catalogue) pass.
 4. **lingua.** Only when that is not plain and several candidate languages share the
    target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides,
    choosing between the target, the source language and the configured languages of the
@@ -44,7 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import Check, Unit
-from workflow.checks.function_words import not_a_leftover, verdict
+from workflow.checks.function_words import not_a_leftover, verdict, words_of
 from workflow.checks.placeholders import strip_placeholders
 
 MIN_LETTERS = 30
@@ -258,6 +259,81 @@ def lingua_pool(language: str, pool: frozenset[str], source_language: str) -> fr
     return frozenset(c for c in pool if c in family or c in (language, source_language))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What the word and lingua stages need for one catalogue language, worked out once."""
+
+    pool: frozenset[str] | None  # languages sharing the script (None: the script decides)
+    words_pool: tuple[str, ...]  # the function-word candidates (pool and the target)
+    lingua: frozenset[str]  # what lingua chooses between (lingua_pool)
+    lingua_langs: tuple[str, ...]  # the same, sorted
+    source: str  # the source language
+
+
+@lru_cache(maxsize=256)
+def _plan(lang: str, configured: tuple[str, ...], source_language: str) -> _Plan:
+    """(Asks lingua which languages it knows: only called for texts that get this far.)"""
+    pool: frozenset[str] | None = candidates(lang, configured, source_language)
+    if len(pool) < 2 or (lang not in pool and lang not in UNSUPPORTED_RELATIVES):
+        pool = None
+    lingua = lingua_pool(lang, pool, source_language) if pool else frozenset()
+    return _Plan(
+        pool=pool,
+        words_pool=tuple(sorted((pool or frozenset()) | {lang})),
+        lingua=lingua,
+        lingua_langs=tuple(sorted(lingua)),
+        source=source_language,
+    )
+
+
+def _by_script(clean: str, lang: str, minimum: int) -> str | None:
+    """"" if the text is too short to judge, a problem if it is mostly in another script,
+    None if it is in the language's script (the next stages decide)."""
+    letters = sum(map(str.isalpha, clean))
+    if letters < minimum:
+        DETECTOR_COST.skipped_short += 1
+        return ""
+    scripts = scripts_of(lang)
+    if clean.isascii():  # fast path: every letter is Latin
+        own = letters if "latin" in scripts else 0
+    elif scripts == _LATIN:  # count the (usually absent) non-Latin letters
+        own = letters
+        if _NON_LATIN_RE.search(clean) is not None:
+            own -= len(_NON_LATIN_RE.findall(clean))
+    else:
+        own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in scripts)
+    if own * 2 >= letters:
+        return None
+    DETECTOR_COST.decided_by_script += 1
+    counts = script_counts(clean)
+    main = max(counts, key=counts.__getitem__)
+    return f"text is mostly {main.title()} script, not {lang} text"
+
+
+def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
+    """The cheap tests in the target's script: a problem, "" (settled, fine) or None
+    (lingua decides)."""
+    if lang in _CJK:
+        opinion = cjk_verdict(clean, lang, plan.pool)
+        DETECTOR_COST.decided_by_script += opinion is not None
+    else:
+        words = words_of(clean)
+        opinion = verdict(clean, lang, plan.words_pool, words)
+        DETECTOR_COST.decided_by_words += opinion is not None
+        # the languages lingua would choose between: is the text prose of any of them?
+        if opinion is None and not_a_leftover(
+            clean, source, lang, plan.lingua_langs, plan.source, words
+        ):
+            DETECTOR_COST.decided_not_leftover += 1
+            return ""
+    if opinion is None:
+        return None
+    kind, code = opinion
+    if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
+        return f"text reads as {_LANGUAGE_NAMES.get(code, code)}, not {lang}"
+    return ""
+
+
 class WrongLanguageCheck(Check):
     """Translation in the catalogue's language.
 
@@ -267,10 +343,10 @@ class WrongLanguageCheck(Check):
     the configured languages, loaded on first use) names the language. Texts under 30
     letters (10 for CJK) are skipped. Galician, which lingua does not know, is only
     flagged when the text reads as a language other than Portuguese, Spanish or Catalan.
-    A text with no function word of the source or any configured language of its script
-    that shares at most a quarter of its words with its source (a list of names, keywords)
-    is not flagged: it cannot be text left in the source language, and a detector only
-    guesses on it.
+    A text with no function word of the source language, its own, or any configured
+    language of its family that shares at most a quarter of its words with its source (a
+    list of names, keywords) is not flagged: it cannot be text left in the source
+    language, and a detector only guesses on it.
     """
 
     id = "wrong-language"
@@ -278,60 +354,29 @@ class WrongLanguageCheck(Check):
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         lang = unit.language.split("_")[0]
-        configured = list(getattr(unit.config, "languages", None) or [])
+        configured = tuple(getattr(unit.config, "languages", None) or ())
         source_language = getattr(unit.config, "source_language", None) or "en"
+        minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
         total = len(unit.strings)
-        want_scripts = scripts_of(lang)
-        for i, _source, text in unit.forms():
+        for i, source, text in unit.forms():
             clean = strip_placeholders(text)
-            minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
             if len(clean) < minimum:
                 DETECTOR_COST.skipped_short += 1
                 continue
-            letters = sum(map(str.isalpha, clean))
-            if clean.isascii():  # fast path: every letter is Latin
-                own = letters if "latin" in want_scripts else 0
-            elif want_scripts == _LATIN:  # count the (usually absent) non-Latin letters
-                own = letters - len(_NON_LATIN_RE.findall(clean))
-            else:
-                own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in want_scripts)
-            if letters < minimum:
-                DETECTOR_COST.skipped_short += 1
-                continue
             where = unit.where(i, total)
-            if own * 2 < letters:
-                DETECTOR_COST.decided_by_script += 1
-                counts = script_counts(clean)
-                main = max(counts, key=counts.__getitem__)
-                out.append(f"{where}text is mostly {main.title()} script, not {lang} text")
-                continue
-            pool = candidates(lang, tuple(configured), source_language)
-            if len(pool) < 2 or (lang not in pool and lang not in UNSUPPORTED_RELATIVES):
-                continue
-            if lang in _CJK:
-                opinion = cjk_verdict(clean, lang, pool)
-                DETECTOR_COST.decided_by_script += opinion is not None
-            else:
-                opinion = verdict(clean, lang, tuple(sorted(pool | {lang})))
-                DETECTOR_COST.decided_by_words += opinion is not None
-            if opinion is not None:
-                kind, code = opinion
-                if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
-                    name = _LANGUAGE_NAMES.get(code, code)
-                    out.append(f"{where}text reads as {name}, not {lang}")
-                continue
-            if lang not in _CJK and not_a_leftover(
-                clean, _source, lang, tuple(sorted(pool)), source_language
-            ):
-                DETECTOR_COST.decided_not_leftover += 1
-                continue
-            pool = lingua_pool(lang, pool, source_language)
-            pending = unit.cache.get("deferred")
-            if pending is not None:  # a whole catalogue: one batch in finish()
-                pending.setdefault(self.id, []).append((unit.message, where, lang, pool, clean))
-                continue
-            found = _detect(pool, [_sample(clean)])[0]
-            problem = _reading(found, lang)
+            problem = _by_script(clean, lang, minimum)
+            if problem is None:
+                plan = _plan(lang, configured, source_language)
+            if problem is None and plan.pool is not None:
+                problem = _by_words(clean, source, lang, plan)
+                if problem is None:
+                    pending = unit.cache.get("deferred")
+                    if pending is not None:  # a whole catalogue: one batch in finish()
+                        pending.setdefault(self.id, []).append(
+                            (unit.message, where, lang, plan.lingua, clean)
+                        )
+                        continue
+                    problem = _reading(_detect(plan.lingua, [_sample(clean)])[0], lang)
             if problem:
                 out.append(f"{where}{problem}")
         return out
