@@ -260,7 +260,8 @@ def test_lists_of_names_are_not_leftovers_and_skip_lingua():
     assert not_a_leftover(names, SRC, "fr", pool, "en")
     # a function word of any candidate, the source's own words, or a language without a
     # list among the candidates: not settled here
-    assert not not_a_leftover(names + " et Tonga", SRC, "fr", pool, "en")
+    assert not_a_leftover(names + " et Tonga", SRC, "fr", pool, "en")  # 1 in 12: not prose
+    assert not not_a_leftover(names + " et la Tonga", SRC, "fr", pool, "en")  # 2 in 13
     assert not not_a_leftover("Survivors, severe violations, North Korea", SRC, "fr", pool, "en")
     assert not not_a_leftover(names, SRC, "fr", (*pool, "eu"), "en")
     calls, cleared = DETECTOR_COST.calls, DETECTOR_COST.decided_not_leftover

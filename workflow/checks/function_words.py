@@ -274,6 +274,8 @@ def verdict(
     return None
 
 
+#: Below this share of function words a text is not prose (see :data:`MIN_RATIO`).
+MAX_FUNCTION_SHARE = 0.1
 #: At most this share of a text's words may come from its own source text for the text to
 #: count as "not a leftover copy" (names and numbers a translation keeps are shared).
 MAX_SOURCE_SHARE = 0.25
@@ -288,18 +290,24 @@ def not_a_leftover(
     words: list[str] | None = None,
 ) -> bool:
     """Whether *text* plainly is neither source-language text left in nor prose of another
-    candidate language: it has no function word of any of them (nor of *target*: prose of
-    any of these languages has some), and at most :data:`MAX_SOURCE_SHARE` of its words
-    occur in its own *source*. Every candidate language, the source language's included,
-    must have a list: without one, the absence of its function words says nothing.
+    candidate language: fewer than :data:`MAX_FUNCTION_SHARE` of its words are function
+    words of these languages (prose of any of them has 30-50%; a list of names, keywords
+    or a heading close to none) and at most :data:`MAX_SOURCE_SHARE` of its words occur in
+    its own *source*. Every candidate language, the source language's included, must have
+    a list: without one, the absence of its function words says nothing.
     """
     langs = _all_listed(candidates, source_language, target)
     if langs is None:
         return False
     if words is None:
         words = words_of(text)
-    if not words or not _index(langs).keys().isdisjoint(words):
+    if not words:
         return False
+    index = _index(langs)
+    if not index.keys().isdisjoint(words):
+        hits = sum(1 for w in words if w in index)
+        if hits >= MAX_FUNCTION_SHARE * len(words):
+            return False
     own = _source_words(source)
     shared = sum(1 for w in words if w in own)
     return shared <= MAX_SOURCE_SHARE * len(words)
