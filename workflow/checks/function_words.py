@@ -324,6 +324,6 @@ def _all_listed(
     return tuple(sorted(langs))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # the same sources in every catalogue a worker reads
 def _source_words(source: str) -> frozenset[str]:
     return frozenset(_WORD_RE.findall(source.lower()))

@@ -37,7 +37,6 @@ Stages, cheapest first:
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -47,50 +46,23 @@ from typing import Any
 from workflow.checks.base import Check, Unit
 from workflow.checks.function_words import not_a_leftover, verdict, words_of
 from workflow.checks.placeholders import strip_placeholders
+from workflow.checks.scripts import _CJK as _CJK
+from workflow.checks.scripts import _LATIN as _LATIN
+from workflow.checks.scripts import _NON_LATIN_RE as _NON_LATIN_RE
+from workflow.checks.scripts import _SCRIPT_RES as _SCRIPT_RES
+from workflow.checks.scripts import LANGUAGE_SCRIPTS as LANGUAGE_SCRIPTS
+from workflow.checks.scripts import MIN_LETTERS_CJK as MIN_LETTERS_CJK
+from workflow.checks.scripts import cjk_verdict as cjk_verdict
+from workflow.checks.scripts import script_counts as script_counts
+from workflow.checks.scripts import scripts_of as scripts_of
 
 MIN_LETTERS = 30
-MIN_LETTERS_CJK = 10
 #: lingua reads at most this much of a text (a paragraph's first sentences decide).
 SAMPLE_CHARS = 120
 
-_SCRIPT_RES = {
-    "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
-    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
-    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
-    "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
-    "kana": re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]"),
-    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "greek": re.compile(r"[\u0370-\u03ff]"),
-    "hebrew": re.compile(r"[\u0590-\u05ff]"),
-    "thai": re.compile(r"[\u0e00-\u0e7f]"),
-    "devanagari": re.compile(r"[\u0900-\u097f]"),
-}
-#: Scripts a language's text is written in (anything not listed: Latin).
-LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
-    "ar": frozenset({"arabic"}),
-    "fa": frozenset({"arabic"}),
-    "ur": frozenset({"arabic"}),
-    "ru": frozenset({"cyrillic"}),
-    "uk": frozenset({"cyrillic"}),
-    "bg": frozenset({"cyrillic"}),
-    "sr": frozenset({"cyrillic", "latin"}),
-    "mk": frozenset({"cyrillic"}),
-    "be": frozenset({"cyrillic"}),
-    "kk": frozenset({"cyrillic"}),
-    "mn": frozenset({"cyrillic"}),
-    "zh": frozenset({"han"}),
-    "ja": frozenset({"han", "kana"}),
-    "ko": frozenset({"hangul", "han"}),
-    "el": frozenset({"greek"}),
-    "he": frozenset({"hebrew"}),
-    "th": frozenset({"thai"}),
-    "hi": frozenset({"devanagari"}),
-    "mr": frozenset({"devanagari"}),
-}
 #: Close relatives lingua cannot tell apart from a language it does not know
 #: (lingua has no Galician model: Galician text reads as Portuguese or Spanish).
 UNSUPPORTED_RELATIVES = {"gl": frozenset({"pt", "es", "ca"})}
-_CJK = frozenset({"zh", "ja", "ko"})
 #: Language families: lingua chooses between the catalogue's language, the source
 #: language and the configured languages of the same family (the texts it reads are
 #: already plainly not prose of a listed language far from it).
@@ -102,6 +74,7 @@ FAMILIES = (
     frozenset({"ru", "uk", "be", "bg", "mk"}),
     frozenset({"lt", "lv"}),
     frozenset({"fi", "et", "hu"}),
+    frozenset({"tr", "az", "kk", "uz"}),
     frozenset({"zh", "ja", "ko"}),
 )
 _LANGUAGE_NAMES = {
@@ -121,51 +94,12 @@ _LANGUAGE_NAMES = {
 }
 
 
-_LATIN = frozenset({"latin"})
-_NON_LATIN_RE = re.compile(
-    "|".join(rx.pattern for name, rx in _SCRIPT_RES.items() if name != "latin")
-)
-
-
-def cjk_verdict(text: str, target: str, pool: frozenset[str]) -> tuple[str, str] | None:
-    """Chinese, Japanese or Korean told apart by script, where the script is plain:
-    Japanese prose always has kana (its particles), Korean is written in Hangul, and
-    Chinese has neither. ("ok", target), ("wrong", lang) or None (lingua decides)."""
-    if not pool <= _CJK:
-        return None
-    han = len(_SCRIPT_RES["han"].findall(text))
-    kana = len(_SCRIPT_RES["kana"].findall(text))
-    hangul = len(_SCRIPT_RES["hangul"].findall(text))
-    total = han + kana + hangul
-    if total < MIN_LETTERS_CJK:
-        return None
-    if hangul * 2 >= total and kana == 0:
-        found = "ko"
-    elif kana * 20 >= total and hangul == 0:
-        found = "ja"
-    elif kana == 0 and hangul == 0:
-        found = "zh"
-    else:
-        return None
-    if found not in pool:
-        return None
-    return ("ok", target) if found == target else ("wrong", found)
-
-
 def _sample(text: str) -> str:
     """At most :data:`SAMPLE_CHARS` characters, cut at a space: enough for lingua."""
     if len(text) <= SAMPLE_CHARS:
         return text
     cut = text.rfind(" ", 0, SAMPLE_CHARS)
     return text[: cut if cut > SAMPLE_CHARS // 2 else SAMPLE_CHARS]
-
-
-def scripts_of(language: str) -> frozenset[str]:
-    return LANGUAGE_SCRIPTS.get(language.split("_")[0], frozenset({"latin"}))
-
-
-def script_counts(text: str) -> dict[str, int]:
-    return {name: len(rx.findall(text)) for name, rx in _SCRIPT_RES.items()}
 
 
 @dataclass
