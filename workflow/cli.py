@@ -18,11 +18,14 @@ COMMANDS: dict[str, str] = {
     "check": "workflow.commands.catalog:check",
     "draft": "workflow.commands.mt:draft",
     "providers": "workflow.commands.mt:providers",
+    "tm": "workflow.commands.tm:tm",
     "checks": "workflow.commands.qa:checks",
     "glossary": "workflow.commands.qa:glossary",
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
     "user": "workflow.commands.users:user",
+    "sync": "workflow.commands.git:sync",
+    "merge-po": "workflow.commands.git:merge_po",
 }
 
 #: Commands that need a package workflow/ must not import (only ``serve``: it needs Flask)

@@ -35,6 +35,10 @@ from pathlib import Path
 from .errors import LetterError
 from .textrules import CONTROL as _CONTROL
 
+#: What ``register`` in the front matter may say ("formal": the informal second person is
+#: an error in every translation; see the QA check ``register``).
+REGISTERS = ("", "formal", "informal")
+
 #: The roles a letter block can have. A letter may add its own with ``extra_roles``.
 ROLES: dict[str, str] = {
     "sender": "who the letter is from",
@@ -98,6 +102,7 @@ class Letter:
     plural_placeholder: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    register: str = ""  # "formal" or "informal" (front matter); "" if not declared
 
     @property
     def messages(self) -> list[Block]:
@@ -202,8 +207,12 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2
         )
 
+    register = meta.get("register", "")
+    if register not in REGISTERS:
+        raise LetterError(f"register {register!r} must be \"formal\" or \"informal\"", where, 2)
     letter = Letter(
         id=letter_id,
+        register=register,
         title=str(meta.get("title", letter_id)),
         language=str(meta.get("language", "en")),
         date=date,
