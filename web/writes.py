@@ -11,8 +11,8 @@ requests had been written one after another. Requests that arrive while a batch 
 written form the next batch. Other server processes are serialised by the file lock, as
 before.
 
-A batch that fails as a whole (say one change makes the file invalid) is retried one
-change at a time, so one bad change cannot fail the others.
+A batch that fails as a whole (say one change makes the file invalid, or cannot be
+encoded) is retried one change at a time, so one bad change cannot fail the others.
 
 Every wait is bounded (``LOCK_TIMEOUT``, a few seconds): a file locked by another process
 (``letterflow update``, a ``draft`` run) costs each request for that language a few
@@ -26,7 +26,7 @@ import threading
 import time
 from typing import Any
 
-from workflow.errors import CatalogError, LockTimeout
+from workflow.errors import LockTimeout
 
 
 class _Pending:
@@ -132,7 +132,7 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
         result = apply_changes(path, [p.change for p in batch])
     except LockTimeout:
         raise  # the file is held by another process: retrying each change would wait again
-    except CatalogError as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever one change breaks, not the others
         if len(batch) == 1:
             batch[0].error = exc
             return
