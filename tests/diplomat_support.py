@@ -216,6 +216,7 @@ HEADINGS = {"fr": "Signataires", "pt": "Signatários", "ru": "Подписавш
 def make_project(root: Path, *, approve_countries: bool = True, signatories: bool = False,
                  extra_toml: str = "") -> Path:
     from export_support import approve_countries as approve
+    from export_support import set_last_translator
 
     from workflow.catalogs import apply_changes, read_template_store, update_catalog
     from workflow.config import load_config
@@ -244,6 +245,7 @@ def make_project(root: Path, *, approve_countries: bool = True, signatories: boo
             extra = [Change("dip/signatories-heading", [HEADINGS[lang]], fuzzy=False)]
         result = apply_changes(cfg.catalog(lang), changes(lang) + extra)
         assert not result.missing, result.missing
+        set_last_translator(cfg.catalog(lang))  # who approved (issue 10's attribution)
     if approve_countries:
         for (lang, cc), text in OF.items():
             approve(cfg, lang, {cc: {"of": text}})

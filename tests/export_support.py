@@ -204,6 +204,7 @@ def make_project(root: Path, *, approved=APPROVED, drafts=(), empty=("de",),
     for lang in approved:
         result = apply_changes(cfg.catalog(lang), changes_for(lang))
         assert not result.missing, result.missing
+        set_last_translator(cfg.catalog(lang))
     for lang in drafts:
         apply_changes(cfg.catalog(lang), changes_for(lang, fuzzy=True))
     for lang in ("en", *approved):  # the letter's {country}: CLDR's name, approved
@@ -235,6 +236,12 @@ def approve_countries(cfg, lang: str, phrases: dict[str, dict[str, str | None]])
                                   fuzzy=False, note="approved by tester"))
     result = apply_changes(path, changes)
     assert not result.missing, result.missing
+def set_last_translator(path: Path, who: str = "Test Translator <tt@example.org>") -> None:
+    """Say who edited the catalogue, as Poedit does (approvals made outside the UI)."""
+    text = path.read_text(encoding="utf-8")
+    assert '"Last-Translator: \\n"' in text
+    path.write_text(text.replace('"Last-Translator: \\n"', f'"Last-Translator: {who}\\n"', 1),
+                    encoding="utf-8")
 
 
 def write_recipients(path: Path, text: str) -> Path:

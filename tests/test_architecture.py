@@ -84,7 +84,10 @@ SIZE_ALLOWLIST = {
     "workflow/letter.py:parse_letter": "147 lines; being rewritten for issue 13",
     "workflow/mt/drafting.py": "408 lines; being reworked for issue 10",
     "workflow/mt/drafting.py:_draft": "129 lines; being reworked for issue 10",
-    "workflow/checks/runner.py:run_checks": "82 lines; being split by the p9-perf2 branch",
+    "workflow/export/docx.py": "419 lines after issues 10 + 11 met; the role styles "
+                               "(_ensure_styles, _builtin_look) are the next to move out",
+    "workflow/export/run.py": "406 lines after issues 10 + 11 met; approval_info and the "
+                              "statuses are the next to move out",
 }
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

@@ -8,6 +8,7 @@ editor, preview), ``history`` (coordinator view of the audit trail) and ``api``
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -18,6 +19,8 @@ from flask import Flask
 # the longest translation (per plural form) accepted from a form or the API;
 # max_translation_length in [tool.letterflow.web] overrides it
 from workflow.review.rules import MAX_TRANSLATION_LENGTH
+
+log = logging.getLogger("letterflow.web")
 
 #: Largest request body accepted (a few translations plus form fields).
 MAX_CONTENT_LENGTH = 256 * 1024
@@ -39,10 +42,17 @@ DEFAULTS: dict[str, Any] = dict(
     SESSION_REFRESH_EACH_REQUEST=False,  # a login lasts 12 h; no cookie on every answer
     WTF_CSRF_ENABLED=True,
     WTF_CSRF_TIME_LIMIT=12 * 3600,
-    LOGIN_MAX_FAILURES=5,          # per user name, within LOGIN_WINDOW seconds
-    LOGIN_MAX_FAILURES_IP=20,      # per client address
-    LOGIN_WINDOW=300,
+    LOGIN_MAX_FAILURES=5,          # free failures per (user name, address) pair
+    LOGIN_MAX_FAILURES_IP=20,      # free failures per client address
+    LOGIN_WINDOW=300,              # seconds a failure is remembered
+    LOGIN_BASE_DELAY=1,            # then a delay that doubles with each failure...
+    LOGIN_MAX_DELAY=60,            # ...up to this many seconds, never a lockout
+    TRUSTED_PROXIES=0,             # reverse proxies in front (X-Forwarded-* hops)
+    HSTS_SECONDS=31_536_000,       # Strict-Transport-Security on https answers
     JSON_SORT_KEYS=False,
+    # seconds a save waits for a catalogue another process is writing, then 503 +
+    # Retry-After (the CLI waits 30 s); [tool.letterflow.web] lock_timeout overrides it
+    LOCK_TIMEOUT=3.0,
     TEMPLATES_AUTO_RELOAD=False,
 )
 
@@ -107,7 +117,7 @@ def create_app(
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
-    from . import api, auth, errors, export, history, review, security
+    from . import api, auth, errors, export, history, i18n, review, security, suggest
     from .core import LangConverter, Services
     from .sessions import CachedCookieSessionInterface
 
@@ -128,17 +138,52 @@ def create_app(
     app.session_interface = CachedCookieSessionInterface()
     app.url_map.converters["lang"] = LangConverter
     app.extensions["letterflow"] = Services(app, config)
+    _reconcile_audit(app.extensions["letterflow"])
+    _bound_lock_waits(app)
 
     CSRFProtect(app)
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app, Path(config.database).parent)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(suggest.bp)
     from . import gitsync
 
     gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])
     return app
+
+
+def _reconcile_audit(svc: Any) -> None:
+    """Settle the audit intents a killed server left behind (workflow.audit_intents)."""
+    from workflow.audit_intents import reconcile_project
+
+    try:
+        reconcile_project(svc.conn, svc.config)
+    except Exception:  # a locked file: each write reconciles its language again first
+        log.exception("could not reconcile the audit trail at start-up")
+
+
+def _bound_lock_waits(app: Flask) -> None:
+    """Every catalogue lock a request waits for, it waits at most LOCK_TIMEOUT seconds
+    (then Busy: 503 + Retry-After), so server threads are never held for long."""
+    from flask import g
+
+    from workflow.fileio import reset_lock_wait, set_lock_wait
+
+    @app.before_request
+    def _set_lock_wait() -> None:
+        g.lock_wait_token = set_lock_wait(float(app.config.get("LOCK_TIMEOUT", 3.0)))
+
+    @app.teardown_request
+    def _reset_lock_wait(_exc: BaseException | None) -> None:
+        token = g.pop("lock_wait_token", None)
+        if token is not None:
+            try:
+                reset_lock_wait(token)
+            except ValueError:  # set in another context (streamed responses)
+                pass

@@ -10,7 +10,9 @@ export gate (``export.run.language_status``) and the review UI's progress number
 - **findings** split into errors and warnings, and the errors split again into those that
   fail a build (on an approved entry, or on the catalogue as a whole) and those on entries
   still waiting for review (drafts may be broken meanwhile; msgfmt skips fuzzy ones too);
-- **stale**: the catalogue is out of sync with the template, or lacks letter blocks.
+- **stale**: the catalogue is out of sync with the template, or lacks letter blocks;
+- **header** errors of the file itself: empty or truncated, charset not UTF-8, a
+  ``Language`` header naming another language.
 
 Light to import (``letterflow check`` loads it): parsing and QA are imported on use.
 """
@@ -100,12 +102,20 @@ def assess(
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
     else the checks run here with *config* (minus *skip*). *template*: also report
     differences from it; *letter*: also report its translatable blocks that are missing."""
-    stats = catalog.stats
-    active = catalog.active()
+    from .catalogs import Stats
+
+    states = [(m, m.state) for m in catalog.messages]  # each message's state, once
+    stats = Stats(**dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0))
+    not_approved, approved = [], set()
+    for m, state in states:
+        setattr(stats, state, getattr(stats, state) + 1)
+        if state == "approved":
+            approved.add(m.context)
+        elif state != "obsolete":
+            not_approved.append((m.context, state, m.line))
     status = CatalogStatus(
         language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
-        not_approved=[(m.context, m.state, m.line) for m in active if m.state != "approved"],
-        approved_contexts={m.context for m in active if m.state == "approved"},
+        not_approved=not_approved, approved_contexts=approved,
     )
     if template is not None:
         from .catalogs import catalog_in_sync
@@ -121,5 +131,16 @@ def assess(
         from .checks import run_checks
 
         findings = run_checks(catalog, config=config, skip=skip)
-    status.findings = list(findings)
+    status.findings = header_findings(catalog) + list(findings)
     return status
+
+
+def header_findings(catalog: Any) -> list:
+    """Errors in a catalogue file's header entry: empty or truncated, not UTF-8, a
+    Language header naming another language (``workflow.checks.header``)."""
+    from .checks.base import Finding
+    from .checks.header import header_problems
+
+    return [Finding(catalog.language, "", "header", ERROR, text,
+                    str(getattr(catalog, "path", "")), 1)
+            for text in header_problems(catalog, catalog.language)]

@@ -87,3 +87,28 @@ def country_phrases(catalog, country: str, forms: Iterable[str],
         if message.state != "approved":
             unapproved.append(f"{ctx}: {message.state}")
     return phrases, unapproved
+
+
+def country_gate(config, letter, recipients: list, statuses: dict) -> None:
+    """Load each language's countries catalogue and add to its blocking list the country
+    phrases the recipients need that are not approved (only those: not all 193 x 3)."""
+    from .countries import forms_in
+
+    for language, status in statuses.items():
+        if status.countries is not None:
+            continue
+        status.countries = load_country_catalog(config, language)
+        if status.catalog is None:
+            texts = [t for b in letter.messages for t in (b.text, b.text_plural) if t]
+        else:
+            texts = [s for m in status.catalog.active() for s in m.strings]
+        status.country_forms = forms_in(texts)
+    seen: set[tuple[str, str]] = set()
+    for r in recipients:
+        status = statuses[r.language]
+        _, unapproved = country_phrases(status.countries, r.country, status.country_forms,
+                                        overrides_of(r.fields))
+        for line in unapproved:
+            if (r.language, line) not in seen:
+                seen.add((r.language, line))
+                status.blocking.append(f"{line} ({DOMAIN}.po)")

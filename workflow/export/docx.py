@@ -36,6 +36,7 @@ from docx.shared import Cm, Pt
 from ..errors import ExportError
 from ..textrules import DRAFT_BANNER as DRAFT_HEADER
 from ..textrules import UNREVIEWED_MARK as _MARK
+from ..textrules import UNTRANSLATED_MARK as _UNTRANSLATED
 from . import oxml as ox
 from . import zipstore
 from .digits import numbering_system
@@ -47,10 +48,13 @@ from .page import (
     _add_page_numbers,
     _closing_start,
     _footer_key,
-    _sized,
+    add_signatories,
+    complex_sizes,
+    finish_paragraph,
 )
 
 UNREVIEWED_MARK = _MARK + " "
+UNTRANSLATED_MARK = _UNTRANSLATED + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)
@@ -83,11 +87,48 @@ def _read_docx(path: Path | None, what: str) -> bytes | None:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{what} {path}: cannot read ({exc.strerror})") from None
+    check_package(data, f"{what} {path}")
     try:
         docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExportError(f"{what} {path}: not a Word .docx file ({exc})") from None
     return data
+
+
+#: Largest part (inflated) and whole package a template or appendix may hold: a letterhead
+#: is a few hundred KB; these limits stop a small file that inflates to gigabytes.
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024
+
+
+def check_package(data: bytes, what: str) -> None:
+    """Refuse a .docx whose parts are too large (from the sizes the zip declares, before
+    anything is inflated) or whose XML is malformed: ExportError, one line."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES:
+                    raise ExportError(
+                        f"{what}: part {info.filename} inflates to {info.file_size:,} bytes, "
+                        f"over the {MAX_PART_BYTES // 2**20} MB limit; refused unread")
+            if total > MAX_PACKAGE_BYTES:
+                raise ExportError(f"{what}: its parts inflate to {total:,} bytes, over the "
+                                  f"{MAX_PACKAGE_BYTES // 2**20} MB limit; refused unread")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    try:
+                        etree.fromstring(z.read(info), parser)
+                    except etree.XMLSyntaxError as exc:
+                        raise ExportError(f"{what}: malformed XML in {info.filename} "
+                                          f"({' '.join(str(exc).split())})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ExportError(f"{what}: not a Word .docx file ({exc})") from None
 
 
 @dataclass
@@ -191,23 +232,28 @@ class DocxWriter:
         mark_rpr = ox.run_properties(
             ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
         )
-        cs_sizes = {}
-        if model.complex_script:  # w:szCs on every run: the size Word uses for Arabic script
-            cs_sizes = {size: (ox.run_properties(_sized(style, size)),
-                               ox.run_properties(_sized(style, size), highlight="yellow"))
-                        for size in set(_ROLE_SIZES.values()) | {_BODY_SIZE}}
+        cs_sizes = complex_sizes(model, style)  # w:szCs on every run of Arabic script
         tail = _closing_start(model)
         body_align = "justify" if self.page.justify else "right"
+        other = _OtherLanguage(model)  # untranslated paragraphs: the source language
         for i, para in enumerate(model.paragraphs):
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
+            finish_paragraph(p, model, i, tail)
+            if para.language is not None:  # the source text: its own direction and tags
+                direction = other.direction(para.language)
+                if direction != model.direction:
+                    ox.set_paragraph_direction(p, direction, "justify" if para.role == "body"
+                                               else "start")
+                elif rtl:
+                    ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body"
+                                               else "right")
+                ox.apply_run(p.add_run(UNTRANSLATED_MARK), mark_rpr)
+                ox.apply_run(p.add_run(para.text), other.rpr(para.language))
+                continue
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", body_align if para.role == "body" else "right")
-            if model.east_asian:
-                ox.no_autospace(p)
-            if tail is not None and i >= tail:
-                ox.keep_together(p, with_next=i < len(model.paragraphs) - 1)
             plain, drafted = cs_sizes.get(_ROLE_SIZES.get(para.role, _BODY_SIZE), (rpr, rpr_draft))
             if not para.approved:
                 ox.apply_run(p.add_run(UNREVIEWED_MARK), mark_rpr)
@@ -215,7 +261,8 @@ class DocxWriter:
             else:
                 ox.apply_run(p.add_run(para.text), plain)
         if model.signatories:
-            self._signatories(doc, base, model, rpr)
+            _page_break(doc, rpr)
+            add_signatories(doc, base.style_ids, model, rpr)
         if base.appendix:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
@@ -227,22 +274,6 @@ class DocxWriter:
         width, height = ox.page_size_twips(model.paper)
         section.page_width = width * 635  # twips -> EMU
         section.page_height = height * 635
-
-    def _signatories(self, doc, base: _Base, model: LetterModel, rpr) -> None:
-        """The signatories appendix on a page of its own: the heading (a reviewed message)
-        and the names as the letter writes them (never translated)."""
-        heading, names = model.signatories
-        rtl = model.direction == "rtl"
-        brk = doc.add_paragraph()
-        brk.add_run().add_break(WD_BREAK.PAGE)
-        ox.apply_run(brk.runs[0], rpr)
-        for role, text in ([("signatories-heading", heading)] if heading else []) + [
-                ("signatory", n) for n in names]:
-            p = doc.add_paragraph()
-            ox.set_style_id(p, base.style_ids[role])
-            if rtl:
-                ox.set_paragraph_direction(p, "rtl", "right")
-            ox.apply_run(p.add_run(text), rpr)
 
     def _core_properties(self, base: _Base, model: LetterModel, now: _dt.datetime) -> None:
         props = base.doc.core_properties
@@ -257,6 +288,48 @@ class DocxWriter:
         props.created = stamp
         props.modified = stamp
         props.revision = 1
+
+
+class _OtherLanguage:
+    """Run properties for paragraphs in another language than the letter's (the source
+    text of an untranslated paragraph): its own w:lang, fonts and direction, so Arabic
+    letters do not lay English out right-to-left and Japanese ones do not break English
+    words as Japanese."""
+
+    def __init__(self, model: LetterModel):
+        self.country = model.country
+        self._cache: dict[str, tuple[str, object]] = {}
+
+    def _get(self, language: str) -> tuple[str, object]:
+        hit = self._cache.get(language)
+        if hit is None:
+            from babel import Locale
+
+            from .cldr import COMPLEX_SCRIPTS, EAST_ASIAN_SCRIPTS, fonts_for, lang_tag, script_of
+
+            tag, script = lang_tag(language, self.country), script_of(language)
+            direction = Locale.parse(language).text_direction
+            fonts = fonts_for(language)
+            rpr = ox.run_properties(ox.RunStyle(
+                lang=tag, latin_font=fonts.latin, east_asia_font=fonts.east_asia,
+                complex_font=fonts.complex,
+                east_asia_lang=tag if script in EAST_ASIAN_SCRIPTS else None,
+                bidi_lang=tag if script in COMPLEX_SCRIPTS else None, rtl=direction == "rtl",
+            ), highlight="lightGray")
+            hit = self._cache[language] = (direction, rpr)
+        return hit
+
+    def direction(self, language: str) -> str:
+        return self._get(language)[0]
+
+    def rpr(self, language: str):
+        return self._get(language)[1]
+
+
+def _page_break(doc, rpr) -> None:
+    brk = doc.add_paragraph()
+    brk.add_run().add_break(WD_BREAK.PAGE)
+    ox.apply_run(brk.runs[0], rpr)
 
 
 def _core_part(doc):

@@ -39,6 +39,9 @@ class Paragraph:
     approved: bool = True
     context: str | None = None  # msgctxt of the message, None for data (date, recipient)
     state: str = "approved"  # approved | draft | untranslated | flagged | source | data
+    #: The language of the text when it is not the letter's: an untranslated paragraph is
+    #: the source text, tagged with the source language (its direction, fonts, w:lang).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,17 @@ class LetterModel:
     title_text: str = ""  # the document title in the letter's language (core properties)
     #: the signatories appendix: (heading in the letter's language, names as written)
     signatories: tuple[str, tuple[str, ...]] | None = None
+    source_language: str = "en"
+
+    def paragraphs_in(self, state: str) -> int:
+        """Paragraphs of the letter's text (not the date or address) in *state*."""
+        return sum(1 for p in self.paragraphs if p.context and p.state == state)
+
+    @property
+    def translated(self) -> int:
+        """Paragraphs of the letter's text that are translated (approved, draft, flagged)."""
+        return sum(1 for p in self.paragraphs
+                   if p.context and p.state in ("approved", "draft", "flagged"))
 
     @property
     def draft(self) -> bool:
@@ -136,7 +150,7 @@ def build_model(
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
                       nplurals=nplurals, subst=subst, language=language, flagged=flagged,
-                      pending=pending)
+                      pending=pending, source_language=source_language)
     paragraphs = _paragraphs(letter, recipient, date_text, text_of, forms or {})
     sender = next((p.text for p in paragraphs if p.role == "sender"), "")
     return LetterModel(
@@ -163,6 +177,7 @@ def build_model(
         country_overrides=overridden,
         title_text=_title_text(letter, text_of),
         signatories=_signatories(letter, text_of),
+        source_language=source_language,
     )
 
 
@@ -250,14 +265,16 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
 
 
 def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
-                    flagged, pending) -> Paragraph:
+                    flagged, pending, source_language) -> Paragraph:
     text, state = _translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
     if state in ("approved", "source") and any("{" + n + "}" in text for n in pending):
         state = "draft"  # the country phrase it uses is not approved yet
     text = _fill(text, subst, block.context, language)
-    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
+    other = source_language if state == "untranslated" and language != source_language else None
+    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
+                     other)
 
 
 def _country_slots(countries, recipient: Recipient, cldr_name: str

@@ -78,3 +78,35 @@ def _add_page_numbers(doc, key: tuple) -> None:
         p = paragraphs[0] if paragraphs and not paragraphs[0].text.strip() else \
             footer.add_paragraph()
         ox.page_number_paragraph(p, rpr, rtl=rtl)
+
+
+def finish_paragraph(p, model: LetterModel, i: int, tail: int | None) -> None:
+    """East Asian autospace off (CJK letters); from the closing on, keep-lines and
+    keep-with-next (the last paragraph only keep-lines)."""
+    if model.east_asian:
+        ox.no_autospace(p)
+    if tail is not None and i >= tail:
+        ox.keep_together(p, with_next=i < len(model.paragraphs) - 1)
+
+
+def complex_sizes(model: LetterModel, style) -> dict:
+    """size -> (plain, draft) run properties with w:szCs, for a complex-script letter."""
+    if not model.complex_script:
+        return {}
+    return {size: (ox.run_properties(_sized(style, size)),
+                   ox.run_properties(_sized(style, size), highlight="yellow"))
+            for size in set(_ROLE_SIZES.values()) | {_BODY_SIZE}}
+
+
+def add_signatories(doc, style_ids: dict, model: LetterModel, rpr) -> None:
+    """The signatories appendix (after the page break docx.py puts before it): the heading
+    (a reviewed message) and the names as the letter writes them (never translated)."""
+    heading, names = model.signatories
+    rtl = model.direction == "rtl"
+    for role, text in ([("signatories-heading", heading)] if heading else []) + [
+            ("signatory", n) for n in names]:
+        p = doc.add_paragraph()
+        ox.set_style_id(p, style_ids[role])
+        if rtl:
+            ox.set_paragraph_direction(p, "rtl", "right")
+        ox.apply_run(p.add_run(text), rpr)
