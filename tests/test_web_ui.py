@@ -147,7 +147,8 @@ def test_queue_search_counts_badges_roles(fr, app):
                          .lower() for c in links)
     assert len(links) < 19
     html = fr.get("/l/fr/?q=").get_data(as_text=True)
-    assert len(re.findall(r'class="entry-link"', html)) == 19
+    # 19 blocks + the title + 6 forms of address (issue 11)
+    assert len(re.findall(r'class="entry-link"', html)) == 26
     # counts match the filter; errors and warnings apart
     html = fr.get("/l/fr/?qa=1").get_data(as_text=True)
     shown = len(re.findall(r'class="entry-link"', html))
@@ -166,7 +167,7 @@ def test_export_page_summary_dry_run_and_dates(client):
     web_login(client, "coord")
     html = client.get("/export").get_data(as_text=True)
     fr_row = html.split('id="export-fr"')[1].split("</tr>")[0]
-    assert "19 of 19 entries not approved, 0 with QA errors" in fr_row
+    assert "26 of 26 entries not approved, 0 with QA errors" in fr_row
     assert fr_row.count("<li>") <= 11  # a compact list, not a wall
     assert "—" in fr_row  # nobody approved: no date from a header
     r = client.post("/export", data={"recipients": (io.BytesIO(b"country,language\nFR,fr\n"

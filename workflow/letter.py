@@ -117,12 +117,11 @@ class Letter:
 
     @property
     def messages(self) -> list[Block]:
-        """The translatable blocks, in letter order, each followed by its variants."""
-        out: list[Block] = [b for b in (self.title_block, self.signatories_block) if b]
-        for b in self.blocks:
-            if b.translatable:
-                out.append(b)
-                out.extend(v for v in self.variants if v.id.split("@", 1)[0] == b.id)
+        """The translatable blocks in letter order, then the form-of-address variants, then the
+        front matter's messages (title, signatories heading)."""
+        out = [b for b in self.blocks if b.translatable]
+        out.extend(self.variants)  # after the blocks: the review queue keeps the letter order
+        out.extend(b for b in (self.title_block, self.signatories_block) if b)
         return out
 
     def block(self, block_id: str) -> Block:
