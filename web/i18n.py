@@ -12,6 +12,7 @@ browser's ``Accept-Language``, else English."""
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import time
 from pathlib import Path
@@ -52,19 +53,20 @@ def compile_catalogs(dest: Path) -> Path:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
+    from workflow.fileio import write_atomic
+
     base = ui_locales_dir()
     for lang in available()[1:]:
         src = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         out = dest / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if out.exists() and out.stat().st_mtime_ns >= src.stat().st_mtime_ns:
             continue
-        out.parent.mkdir(parents=True, exist_ok=True)
         with src.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=DOMAIN)
-        tmp = out.with_name(f".{out.name}.tmp")
-        with tmp.open("wb") as fh:
-            write_mo(fh, catalog, use_fuzzy=True)
-        tmp.replace(out)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=True)
+        # a unique temp file: two server processes may compile at the same start
+        write_atomic(out, buf.getvalue())
     return dest
 
 
