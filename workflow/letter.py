@@ -74,6 +74,9 @@ class Block:
     position: int  # 1-based position among blocks of the same role
     of: int  # number of blocks with that role
     index: int = 0  # 1-based position in the letter
+    tags: tuple = ()  # markup.Tag table of the inline tags in text (Word letters)
+    notes: tuple[str, ...] = ()  # extra translator comments (style, table cell...)
+    anchor: object = None  # where the block sits in its source document (Word letters)
 
     @property
     def translatable(self) -> bool:
@@ -97,6 +100,7 @@ class Letter:
     plural_placeholder: str | None = None
     roles: dict[str, str] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    kind: str = "text"  # "text" (this format) or "docx" (workflow.source.docx_source)
 
     @property
     def messages(self) -> list[Block]:
@@ -140,6 +144,10 @@ def placeholders_in(text: str, *, path: str | None = None, line: int | None = No
 
 def load_letter(path: str | Path) -> Letter:
     path = Path(path)
+    if path.suffix.lower() == ".docx":
+        from .source.docx_source import load_docx_letter
+
+        return load_docx_letter(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

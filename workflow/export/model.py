@@ -131,6 +131,7 @@ def build_model(
         raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
     count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
     date_text = format_date(letter.date, format="long", locale=locale_id)
+    subst.setdefault("date", date_text)
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
                       nplurals=nplurals, subst=subst, language=language, flagged=flagged)
@@ -225,6 +226,10 @@ def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, langua
     text, state = _translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
+    if getattr(block, "tags", ()):  # tagged text (Word letter): values must not look like tags
+        from ..source.markup import escape
+
+        subst = {k: escape(v) for k, v in subst.items()}
     text = _fill(text, subst, block.context, language)
     return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
 

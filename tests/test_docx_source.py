@@ -1,0 +1,201 @@
+"""A Word letter as the source: extract -> pseudo-translate -> approve -> export, with real
+python-docx and LibreOffice documents, compared structurally with the exported documents."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write_project
+from docx_letters import (
+    DATA,
+    build_word_letter,
+    convert_with_libreoffice,
+    soffice,
+    structure,
+    texts,
+)
+
+from workflow.source import markup
+
+CI = os.environ.get("CI") == "true"
+
+
+def _project(tmp_path: Path, letter: Path, languages=("fr",)) -> Path:
+    root = write_project(tmp_path / "proj", languages=languages,
+                         letters=[f"letters/{letter.name}"])
+    target = root / "letters" / letter.name
+    if letter != target:
+        target.write_bytes(letter.read_bytes())
+    return root
+
+
+def _approve_drafts(root: Path, lang: str) -> int:
+    """Approve every drafted message as it is (what a reviewer does with 'approve')."""
+    from workflow.catalogs import Change, apply_changes, load_catalog
+    from workflow.config import load_config
+
+    cfg = load_config(root)
+    cat = load_catalog(cfg.catalog(lang), lang)
+    changes = [Change(m.context, list(m.strings), fuzzy=False, note="approved by tester")
+               for m in cat.active() if any(s.strip() for s in m.strings)]
+    apply_changes(cfg.catalog(lang), changes)
+    return len(changes)
+
+
+def _pipeline(root: Path, lang: str = "fr", provider: str = "pseudo") -> Path:
+    for args in (("extract",), ("update",), ("draft", "--lang", lang, "--provider", provider)):
+        result = run_cli(*args, cwd=root)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+    assert _approve_drafts(root, lang) > 0
+    (root / "r.csv").write_text(f"country,language,name\nFR,{lang},Jean Dupont\n",
+                                encoding="utf-8")
+    result = run_cli("export", "r.csv", "--out", "dist", cwd=root)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    files = sorted((root / "dist").glob("*.docx"))
+    assert len(files) == 1
+    return files[0]
+
+
+def _same_structure(source: Path, exported: Path, part: str) -> None:
+    a, b = structure(source, part), structure(exported, part)
+    assert len(a["paragraphs"]) == len(b["paragraphs"]), part
+    assert a["tables"] == b["tables"] and a["cells"] == b["cells"]
+    assert a["footnotes"] == b["footnotes"] and a["endnotes"] == b["endnotes"]
+    assert a["sectPr"] == b["sectPr"]  # page setup, header/footer references
+    for i, (pa, pb) in enumerate(zip(a["paragraphs"], b["paragraphs"], strict=True)):
+        assert pa["style"] == pb["style"], (part, i)
+        assert pa["numPr"] == pb["numPr"], (part, i)
+        assert pa["links"] == pb["links"], (part, i)
+        assert pa["codes"] == pb["codes"], (part, i)
+        assert pa["spans"] == pb["spans"], (part, i, pa["spans"], pb["spans"])
+
+
+def _text_replaced(source: Path, exported: Path, part: str) -> int:
+    """Every paragraph with letters is pseudo-translated (accented); others unchanged."""
+    changed = 0
+    for s, e in zip(texts(source, part), texts(exported, part), strict=True):
+        if any(c.isalpha() for c in s):
+            assert e != s and "⟦" in e, (s, e)
+            changed += 1
+        else:
+            assert e == s
+    return changed
+
+
+def test_word_letter_extracts_roles_tags_and_stable_contexts(tmp_path):
+    from workflow.letter import load_letter
+
+    path = build_word_letter(tmp_path / "coi-2014.docx")
+    letter = load_letter(path)
+    roles = [b.role for b in letter.messages]
+    assert roles.count("list-item") == 3 and roles.count("table-cell") == 4
+    assert {"header", "title", "heading", "body"} <= set(roles)
+    bold = next(b for b in letter.messages if "Commission of Inquiry" in b.text)
+    # bold, italic; the two "North "/"Korea." runs (same formatting) merged: no tag
+    assert bold.text == ("We write to you about the <g1>Commission of Inquiry</g1> report, "
+                         "which <g2>documents</g2> crimes against humanity committed in "
+                         "North Korea.")
+    assert "tag <g1>: bold" in bold.notes and "tag <g2>: italic" in bold.notes
+    link = next(b for b in letter.messages if "OHCHR" in b.text)
+    assert link.text == "The report is online at <g1>the OHCHR website</g1>."
+    brk = next(b for b in letter.messages if "line one" in b.text)
+    assert "<x2/>" in brk.text
+    assert not any(b.text == "2014" for b in letter.messages)  # numbers only: not a message
+    country = next(b for b in letter.messages if "{country}" in b.text)
+    assert country.placeholders == ("country",)
+    # contexts do not depend on other paragraphs: edit one paragraph, the others keep theirs
+    import docx
+
+    doc = docx.Document(path)
+    doc.paragraphs[1].runs[0].text = "Dear Madam Minister,"
+    doc.add_paragraph("A new closing paragraph.")
+    edited = tmp_path / "coi-2014-edited.docx"
+    doc.save(edited)
+    before = {b.text: b.context.split("/", 1)[1] for b in letter.messages}
+    after = {b.text: b.context.split("/", 1)[1] for b in load_letter(edited).messages}
+    common = set(before) & set(after)
+    assert len(common) == len(before) - 1
+    assert all(before[t] == after[t] for t in common)
+
+
+def test_pybabel_extract_reads_word_letters(tmp_path):
+    root = _project(tmp_path, build_word_letter(tmp_path / "coi-2014.docx"))
+    pybabel = Path(sys.executable).parent / "pybabel"
+    cfg = Path(__file__).resolve().parent.parent / "babel.cfg"
+    out = root / "plain.pot"
+    result = subprocess.run([str(pybabel), "extract", "-F", str(cfg), "-o", str(out), "."],
+                            cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    pot = out.read_text(encoding="utf-8")
+    assert 'msgctxt "coi-2014/document-' in pot
+    assert "<g1>Commission of Inquiry</g1>" in pot
+    assert "#. role: list-item, 2 of 3" in pot
+
+
+def test_word_letter_round_trip_keeps_the_document(tmp_path):
+    source = build_word_letter(tmp_path / "coi-2014.docx")
+    root = _project(tmp_path, source)
+    exported = _pipeline(root)
+    pot = (root / "locales" / "letter.pot").read_text(encoding="utf-8")
+    assert "#, xml-text" in pot
+    _same_structure(source, exported, "word/document.xml")
+    _same_structure(source, exported, "word/header1.xml")
+    assert _text_replaced(source, exported, "word/document.xml") == 14
+    assert _text_replaced(source, exported, "word/header1.xml") == 1
+    body = "\n".join(texts(exported))
+    assert "góvérñméñt óf France.⟧" in body  # {country} filled per recipient (CLDR fr name)
+    assert "{country}" not in body
+    import docx
+
+    doc = docx.Document(exported)
+    styles = [p.style.name for p in doc.paragraphs]
+    assert styles == [p.style.name for p in docx.Document(source).paragraphs]
+    para = next(p for p in doc.paragraphs if "Çómmíssíóñ" in p.text)
+    bold = [r.text for r in para.runs if r.bold]
+    assert bold == ["Çómmíssíóñ óf Íñqúírý"]
+    assert all(r._r.rPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang") is not None
+        for r in para.runs)
+    assert doc.paragraphs[-3].text == "2014"
+
+
+def _libreoffice_or_skip():
+    if soffice() is None:
+        if CI:
+            pytest.fail("LibreOffice (soffice) is required under CI")
+        pytest.skip("LibreOffice not installed")
+
+
+@pytest.mark.slow
+def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
+    _libreoffice_or_skip()
+    source = convert_with_libreoffice(DATA / "lo-letter.odt", tmp_path)
+    from workflow.letter import load_letter
+
+    letter = load_letter(source)
+    roles = {b.role for b in letter.messages}
+    assert {"footnote", "list-item", "heading", "table-cell"} <= roles
+    fn = next(b for b in letter.messages if b.role == "footnote")
+    assert not fn.text.startswith("<x")  # the footnote's own number is not in the message
+    ref = next(b for b in letter.messages if "footnote" in " ".join(b.notes))
+    assert "<x" in ref.text
+    root = _project(tmp_path, source)
+    exported = _pipeline(root)
+    _same_structure(source, exported, "word/document.xml")
+    _same_structure(source, exported, "word/footnotes.xml")
+    assert _text_replaced(source, exported, "word/footnotes.xml") >= 2
+    assert _text_replaced(source, exported, "word/document.xml") >= 8
+
+
+def test_markup_errors_are_reported():
+    src = "We <g1>urge</g1> you<x2/> to act"
+    assert markup.problems(src, "Nous vous <g1>exhortons</g1><x2/> à agir") == []
+    assert markup.problems(src, "Nous vous exhortons<x2/> à agir") == ["missing tag <g1>"]
+    assert markup.problems(src, "Nous <g1>vous<x2/> exhortons") == ["<g1> is never closed"]
+    assert "not in the source" in markup.problems(src, "<g1>a</g1><x2/><g3>b</g3>")[0]
+    assert "nested" in markup.problems("<g1>a <g2>b</g2></g1>",
+                                       "<g1>a <g2>b</g1></g2>")[0]
