@@ -199,3 +199,76 @@ def test_markup_errors_are_reported():
     assert "not in the source" in markup.problems(src, "<g1>a</g1><x2/><g3>b</g3>")[0]
     assert "nested" in markup.problems("<g1>a <g2>b</g2></g1>",
                                        "<g1>a <g2>b</g1></g2>")[0]
+
+
+def test_qa_markup_check_reports_inline_tag_errors():
+    from checks_support import catalog, findings, msg
+
+    src = 'We <g1>urge</g1> you<x2/> to <g3 translate="no">Human Rights Watch</g3>'
+    cases = {
+        "ok": 'Nous vous <g1>exhortons</g1><x2/> <g3 translate="no">Human Rights Watch</g3>',
+        "missing": 'Nous vous exhortons<x2/> <g3 translate="no">Human Rights Watch</g3>',
+        "unbalanced": 'Nous <g1>vous<x2/> <g3 translate="no">Human Rights Watch</g3></g1>'
+                      "</g1>",
+        "crossed": 'Nous <g1>vous <g3 translate="no">Human Rights Watch</g1></g3><x2/>',
+        "extra": 'Nous <g1>vous</g1><x2/><x4/> <g3 translate="no">Human Rights Watch</g3>',
+        "dnt": 'Nous <g1>vous</g1><x2/> <g3 translate="no">Montre des droits</g3>',
+    }
+    messages = [msg(src, text, context=f"t/{name}") for name, text in cases.items()]
+    found = {f.context.split("/")[1]: f for f in findings(catalog("fr", messages))
+             if f.check_id == "markup"}
+    assert "ok" not in found
+    assert set(found) == {"missing", "unbalanced", "crossed", "extra", "dnt"}
+    assert all(f.severity == "error" for f in found.values())
+    assert "nested" in found["crossed"].message
+    assert "changed" in found["dnt"].message
+
+
+@pytest.mark.slow
+def test_word_letter_through_apertium_es_tags_survive_or_are_flagged(tmp_path):
+    import shutil
+
+    if shutil.which("apertium") is None:
+        if CI:
+            pytest.fail("apertium is required under CI")
+        pytest.skip("apertium not installed")
+    from checks_support import findings
+
+    from workflow.catalogs import load_catalog
+    from workflow.config import load_config
+
+    source = build_word_letter(tmp_path / "coi-2014.docx")
+    root = _project(tmp_path, source, languages=("es",))
+    for args in (("extract",), ("update",), ("draft", "--lang", "es", "--provider", "apertium")):
+        result = run_cli(*args, cwd=root)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+    cfg = load_config(root)
+    cat = load_catalog(cfg.catalog("es"), "es")
+    flagged = {f.context for f in findings(cat) if f.check_id == "markup"}
+    tagged = [m for m in cat.active() if markup.has_tags(m.source)]
+    assert len(tagged) >= 3
+    survived = 0
+    for m in tagged:
+        assert m.strings[0].strip(), m.context  # drafted
+        ok = markup.problems(m.source, m.strings[0]) == []
+        damaged = "letterflow-mt-damaged" in m.flags
+        assert ok or m.context in flagged or damaged, (m.source, m.strings[0])
+        survived += ok
+    assert survived >= 2
+    bold = next(m for m in cat.active() if "Commission of Inquiry" in m.source)
+    assert "<g1>" in bold.strings[0] and "</g1>" in bold.strings[0]
+    # the drafts export (marked) into the same document structure
+    (root / "r.csv").write_text("country,language\nES,es\n", encoding="utf-8")
+    result = run_cli("export", "r.csv", "--out", "dist", "--allow-drafts", cwd=root)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    exported = next((root / "dist").glob("*.docx"))
+    a, b = structure(source), structure(exported)
+    assert [p["style"] for p in a["paragraphs"]] == [p["style"] for p in b["paragraphs"]]
+    assert [p["numPr"] for p in a["paragraphs"]] == [p["numPr"] for p in b["paragraphs"]]
+    import re
+
+    import docx
+
+    inside = re.search(r"<g1>(.*?)</g1>", bold.strings[0]).group(1)
+    para = next(p for p in docx.Document(exported).paragraphs if inside in p.text)
+    assert [r.text for r in para.runs if r.bold and r.text != "[not reviewed] "] == [inside]

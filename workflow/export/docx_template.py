@@ -83,9 +83,12 @@ class DocxTemplateWriter:
             try:
                 tree = markup.parse(para.text, enc.tags)
             except markup.MarkupError as exc:
-                raise ExportError(
-                    f"{model.language} {block.context}: {exc} (the QA check 'markup' reports "
-                    "it; fix the translation)") from None
+                if para.approved:
+                    raise ExportError(
+                        f"{model.language} {block.context}: {exc} (the QA check 'markup' "
+                        "reports it; fix the translation)") from None
+                # a marked draft with broken tags: its text, in the paragraph's usual format
+                tree = markup.Node(None, [markup.strip_tags(para.text)])
             rewrite_paragraph(p, tree, enc.base, model, approved=para.approved)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
