@@ -272,3 +272,30 @@ def test_word_letter_through_apertium_es_tags_survive_or_are_flagged(tmp_path):
     inside = re.search(r"<g1>(.*?)</g1>", bold.strings[0]).group(1)
     para = next(p for p in docx.Document(exported).paragraphs if inside in p.text)
     assert [r.text for r in para.runs if r.bold and r.text != "[not reviewed] "] == [inside]
+
+
+def test_preview_and_review_show_formatting_not_codes(tmp_path):
+    from web.text import highlight_placeholders
+    from workflow.export.html import render_html
+    from workflow.export.model import build_model
+    from workflow.export.recipients import Recipient
+    from workflow.letter import load_letter
+
+    letter = load_letter(build_word_letter(tmp_path / "coi-2014.docx"))
+    model = build_model(letter, None, Recipient(row=1, country="FR", language="en"))
+    html = render_html(model)
+    assert "<strong>Commission of Inquiry</strong>" in html
+    assert "<em>documents</em>" in html
+    assert '<span class="lf-link">the OHCHR website</span>' in html
+    assert "With line one<br>" in html
+    assert "&lt;g1" not in html and "<g1>" not in html
+    block = next(b for b in letter.messages if "Commission" in b.text)
+    comments = [f"tag {t.opening}: {t.label}" for t in block.tags]
+    shown = str(highlight_placeholders(block.text, comments))
+    assert ('<span class="tag" title="bold">1</span><span class="fmt fmt-bold">'
+            "Commission of Inquiry</span>") in shown
+    assert "&lt;g1&gt;" not in shown
+    # a broken translation still gives balanced HTML, the stray end tag shown in red
+    broken = str(highlight_placeholders("a </g2> <g1>b", comments))
+    assert broken.count("<span") == broken.count("</span>")
+    assert "tag-bad" in broken

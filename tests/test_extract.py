@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, write_project
@@ -15,8 +17,8 @@ from workflow.extract import build_template, extract_template, same_template
 
 
 def _pybabel(root):
-    exe = shutil.which("pybabel")
-    assert exe, "pybabel is installed with babel"
+    exe = Path(sys.executable).parent / "pybabel"  # next to the interpreter, never via PATH
+    assert exe.is_file(), "pybabel is installed with babel"
     shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
     subprocess.run(
         [exe, "extract", "-F", "babel.cfg", "-o", "pybabel.pot", "."],

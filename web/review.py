@@ -58,8 +58,8 @@ def _helpers() -> dict[str, Any]:
 
 
 @bp.app_template_filter("ph")
-def _ph(text: str) -> Any:
-    return highlight_placeholders(text)
+def _ph(text: str, comments=None) -> Any:
+    return highlight_placeholders(text, comments)
 
 
 @bp.route("/")

@@ -40,6 +40,7 @@ class Paragraph:
     approved: bool = True
     context: str | None = None  # msgctxt of the message, None for data (date, recipient)
     state: str = "approved"  # approved | draft | untranslated | flagged | source | data
+    tags: tuple = ()  # the inline tag table when text holds <g1>…</g1> tags (Word letters)
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,8 @@ def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, langua
 
         subst = {k: escape(v) for k, v in subst.items()}
     text = _fill(text, subst, block.context, language)
-    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state)
+    return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
+                     getattr(block, "tags", ()))
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:
