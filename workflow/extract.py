@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .letter import ROLES, Letter, load_letter, parse_letter
+from .letter import ROLES, TYPED_NOTE, Letter, load_letter, parse_letter
 
 #: Babel's default keywords: pgettext(ctx, msg) and npgettext(ctx, singular, plural).
 _SINGULAR, _PLURAL = "pgettext", "npgettext"
@@ -28,7 +28,8 @@ def translator_comments(letter: Letter, block) -> list[str]:
         f" in letter {letter.id}"
     ]
     for name in block.placeholders:
-        lines.append(f"placeholder {{{name}}}: {letter.placeholders.get(name, '')}")
+        note = letter.placeholders.get(name) or TYPED_NOTE.get(name.split(":")[0], "")
+        lines.append(f"placeholder {{{name}}}: {note}")
     if block.plural:
         lines.append(
             f"plural message: the form is chosen by the number in {{{letter.plural_placeholder}}}"

@@ -121,25 +121,84 @@ class Letter:
         return value if isinstance(value, int) else None
 
 
+#: Typed data inside the text: ``{date:2014-12-05}``, ``{date:2013-03}``, ``{number:12500}``.
+TYPED = {
+    "date": re.compile(r"\d{4}-\d{2}(?:-\d{2})?"),
+    "number": re.compile(r"-?\d+(?:\.\d+)?"),
+}
+TYPED_NOTE = {
+    "date": "a date (ISO), written in the reader's locale at export; keep it as it is",
+    "number": "a number, written with the reader's digits and separators at export; keep it",
+}
+
+
+def typed_value(name: str, spec: str) -> bool:
+    """True if ``{name:spec}`` is typed data (a date or number) rather than a bad field."""
+    pattern = TYPED.get(name)
+    if pattern is None or not pattern.fullmatch(spec):
+        return False
+    if name == "date":
+        try:
+            _dt.date.fromisoformat(spec if len(spec) == 10 else spec + "-01")
+        except ValueError:
+            return False
+    return True
+
+
 def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
-    """Return the ``{name}`` placeholders of *text*; LetterError if braces are unbalanced."""
+    """Return the ``{name}`` placeholders of *text* (typed data as ``date:2014-12-05``);
+    LetterError if braces are unbalanced."""
     names: list[str] = []
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise LetterError(
-            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}", path, line
+            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}; write {{{{ and }}}} "
+            "for a literal brace", path, line
         ) from None
     for _literal, name, spec, conv in parsed:
         if name is None:
             continue
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
+        if spec and not conv and typed_value(name, spec):
+            name = f"{name}:{spec}"
+        elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
             raise LetterError(
-                f"placeholder {{{name}}} must be a plain name like {{country}}", path, line
+                f"placeholder {{{name}}} must be a plain name like {{country}} (or typed data "
+                "like {date:2014-12-05}); write {{ and }} for a literal brace", path, line
             )
         if name not in names:
             names.append(name)
     return names
+
+
+_BRACE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
+    """Point at the first bad brace with its own line and column (1-based)."""
+    for lineno, text in content:
+        for m in _BRACE.finditer(text):
+            token = m.group(0)
+            if token in ("{{", "}}"):
+                continue
+            col = m.start() + 1
+            if m.group(1) is None:
+                raise LetterError(
+                    f"unbalanced placeholder brace {token!r}: a placeholder is {{name}} on one line; "
+                    "write {{ or }} for a literal brace", where, lineno, col)
+            inner = m.group(1)
+            name, _, spec = inner.partition(":")
+            if spec and typed_value(name, spec):
+                continue
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", inner):
+                raise LetterError(
+                    f"placeholder {{{inner}}} must be a plain name like {{country}} (or typed "
+                    "data like {date:2014-12-05}); write {{ and }} for a literal brace",
+                    where, lineno, col)
+            if inner not in declared:
+                raise LetterError(
+                    f"placeholder {{{inner}}} is not declared in [placeholders] (for literal "
+                    f"text write {{{{{inner}}}}})", where, lineno, col)
 
 
 def load_letter(path: str | Path) -> Letter:
@@ -174,6 +233,28 @@ def _front_matter(lines: list[str], where: str) -> tuple[dict, int]:
     raise LetterError("front matter has no closing '+++' line", where, 1)
 
 
+def _extra_roles(meta: dict, where: str) -> dict[str, str]:
+    """``extra_roles`` from the front matter. Written after ``[plural]`` (where a TOML key
+    after a table header belongs to that table) it is taken from there too."""
+    extra = meta.get("extra_roles")
+    plural = meta.get("plural")
+    if isinstance(plural, dict) and "extra_roles" in plural:
+        if extra is not None:
+            raise LetterError("extra_roles is given twice (once inside [plural])", where, 2)
+        extra = plural.pop("extra_roles")
+    if extra is None:
+        return {}
+    if isinstance(extra, list):
+        extra = {str(r): "" for r in extra}
+    if not isinstance(extra, dict):
+        raise LetterError("extra_roles must be a table: { role = \"description\" }", where, 2)
+    for role in extra:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", role):
+            raise LetterError(f"extra role {role!r} must be lower-case letters, digits, -",
+                              where, 2)
+    return {str(k): str(v) for k, v in extra.items()}
+
+
 def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
     where = str(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -193,9 +274,7 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             raise LetterError(f"date {date!r} is not an ISO date (YYYY-MM-DD)", where, 2) from None
     if not isinstance(date, _dt.date) or isinstance(date, _dt.datetime):
         raise LetterError("front matter needs date = YYYY-MM-DD", where, 2)
-    extra = meta.get("extra_roles", {})
-    if isinstance(extra, list):
-        extra = {r: "" for r in extra}
+    extra = _extra_roles(meta, where)
     roles = {**ROLES, **extra}
     placeholders = {str(k): str(v) for k, v in (meta.get("placeholders") or {}).items()}
     fields = dict(meta.get("fields") or {})
@@ -283,12 +362,14 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 header_line,
             )
         seen_ids[block_id] = header_line
+        check_braces([(ln, _PLURAL_LINE.sub(r"\2", t)) for ln, t in content],
+                     placeholders, where)
         text, text_plural = _block_text(role, content, where, header_line)
         names: list[str] = []
         for t in (text, text_plural):
             if t is not None:
                 for n in placeholders_in(t, path=where, line=header_line):
-                    if n not in placeholders:
+                    if n not in placeholders and ":" not in n:
                         raise LetterError(
                             f"placeholder {{{n}}} is not declared in [placeholders]",
                             where,

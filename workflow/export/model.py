@@ -133,6 +133,7 @@ def build_model(
     count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
     date_text = format_date(letter.date, format="long", locale=locale_id)
     subst.setdefault("date", date_text)
+    subst["__locale__"] = locale_id  # for typed dates and numbers in the text
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
                       nplurals=nplurals, subst=subst, language=language, flagged=flagged)
@@ -289,10 +290,32 @@ def _fill(text: str, subst: Mapping[str, str], context: str, language: str) -> s
         out.append(literal)
         if name is None:
             continue
+        if spec and not conv and name in ("date", "number"):
+            out.append(_typed(name, spec, context, language, subst))
+            continue
         if spec or conv or name not in subst:
             raise ExportError(
                 f"{language} {context}: unknown placeholder {{{name}}} "
-                f"(known: {', '.join('{' + k + '}' for k in sorted(subst))})"
+                f"(known: {', '.join('{' + k + '}' for k in sorted(subst) if k != '__locale__')})"
             )
         out.append(subst[name])
     return "".join(out)
+
+
+def _typed(name: str, spec: str, context: str, language: str, subst: Mapping[str, str]) -> str:
+    """``{date:2014-12-05}`` / ``{date:2013-03}`` / ``{number:12500}`` written by CLDR."""
+    import datetime as _dt
+
+    from babel.dates import format_date, format_skeleton
+    from babel.numbers import format_decimal
+
+    from ..letter import typed_value
+
+    locale = subst.get("__locale__", language)
+    if not typed_value(name, spec):
+        raise ExportError(f"{language} {context}: {{{name}:{spec}}} is not a valid {name}")
+    if name == "number":
+        return format_decimal(float(spec) if "." in spec else int(spec), locale=locale)
+    if len(spec) == 7:
+        return format_skeleton("yMMMM", _dt.date.fromisoformat(spec + "-01"), locale=locale)
+    return format_date(_dt.date.fromisoformat(spec), format="long", locale=locale)
