@@ -184,8 +184,8 @@ def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
             col = m.start() + 1
             if m.group(1) is None:
                 raise LetterError(
-                    f"unbalanced placeholder brace {token!r}: a placeholder is {{name}} on one line; "
-                    "write {{ or }} for a literal brace", where, lineno, col)
+                    f"unbalanced placeholder brace {token!r}: a placeholder is {{name}} on one "
+                    "line; write {{ or }} for a literal brace", where, lineno, col)
             inner = m.group(1)
             name, _, spec = inner.partition(":")
             if spec and typed_value(name, spec):
