@@ -50,10 +50,17 @@ ROLES: dict[str, str] = {
     "cc": "a copy-to line",
     "postscript": "a postscript after the signature",
     "enclosure": "a note about what is attached",
+    "title": "the letter's title (e.g. \"Joint Open Letter to ...\")",
+    "heading": "a heading inside the letter",
+    "dateline": "place and date on one line; {date} is the letter's date, written per locale",
+    "bulleted-item": "an item of a bulleted list",
+    "numbered-item": "an item of a numbered list",
+    "footnote": "the text of a footnote",
+    "signatories": "names and organisations that sign: never translated, one per line",
 }
 
 #: Roles that carry no translatable text (their content is data).
-DATA_ROLES = frozenset({"date"})
+DATA_ROLES = frozenset({"date", "signatories"})
 
 _HEADER = re.compile(r"^\[(?P<role>[a-z][a-z0-9_-]*)(?:\s+(?P<id>[a-z0-9][a-z0-9_-]*))?\]\s*$")
 _PLURAL_LINE = re.compile(r"^(one|other):\s?(.*)$")
@@ -277,6 +284,7 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
     extra = _extra_roles(meta, where)
     roles = {**ROLES, **extra}
     placeholders = {str(k): str(v) for k, v in (meta.get("placeholders") or {}).items()}
+    placeholders.setdefault("date", "the letter's date, written in the reader's locale")
     fields = dict(meta.get("fields") or {})
     plural = meta.get("plural") or {}
     plural_field = plural.get("field")
@@ -345,6 +353,8 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         role_counts[role] = role_counts.get(role, 0) + 1
     seen_ids: dict[str, int] = {}
     role_pos: dict[str, int] = {}
+    labels = _footnote_labels(raw_blocks)
+    specs: list[dict] = []
     for header_line, role, block_id, content in raw_blocks:
         role_pos[role] = role_pos.get(role, 0) + 1
         if block_id is None:
@@ -383,26 +393,80 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 where,
                 header_line,
             )
-        letter.blocks.append(
-            Block(
-                id=block_id,
-                role=role,
-                context=f"{letter_id}/{block_id}",
-                text=text,
-                text_plural=text_plural,
-                line=header_line,
-                placeholders=tuple(names),
-                position=role_pos[role],
-                of=role_counts[role],
-                index=len(letter.blocks) + 1,
-            )
-        )
+        specs.extend(_expand(block_id, role, text, text_plural, content, names, labels,
+                             where, header_line))
+    _make_blocks(letter, specs)
     return letter
+
+
+def _expand(block_id, role, text, text_plural, content, names, labels, where, header_line):
+    """One block's messages: itself, or (Markdown-like text) its paragraphs, list items and
+    footnotes, each with its tags. Yields dicts of Block fields."""
+    if text_plural is not None or role in DATA_ROLES:
+        yield {"id": block_id, "role": role, "text": text, "text_plural": text_plural,
+               "line": header_line, "placeholders": tuple(names)}
+        return
+    from .source.textformat import parse_block
+
+    items, notes = parse_block("\n".join(t for _, t in content), labels)
+    if not items and not notes:
+        raise LetterError(f"[{role}] block is empty", where, header_line)
+    for n, item in enumerate(items):
+        item_role = role if item.kind == "paragraph" else f"{item.kind}-item"
+        yield {"id": block_id if n == 0 else f"{block_id}-{n + 1}", "role": item_role,
+               "text": _clean(item.text, where, header_line), "text_plural": None,
+               "line": header_line, "tags": item.tags,
+               "placeholders": tuple(x for x in names if "{" + x + "}" in item.text),
+               "notes": (f"list level {item.level}",) if item.level > 1 else ()}
+    for note in notes:
+        yield {"id": f"fn-{_slug(note.label)}", "role": "footnote", "anchor": note.label,
+               "text": _clean(note.text, where, header_line), "text_plural": None,
+               "line": header_line, "tags": note.tags,
+               "placeholders": tuple(x for x in names if "{" + x + "}" in note.text)}
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "note"
+
+
+def _make_blocks(letter: Letter, specs: list[dict]) -> None:
+    """Blocks from *specs* in letter order, footnotes last, with role positions."""
+    specs = [s for s in specs if s["role"] != "footnote"] + [
+        s for s in specs if s["role"] == "footnote"]
+    counts: dict[str, int] = {}
+    for spec in specs:
+        counts[spec["role"]] = counts.get(spec["role"], 0) + 1
+    pos: dict[str, int] = {}
+    seen: set[str] = set()
+    for spec in specs:
+        if spec["id"] in seen:
+            raise LetterError(f"block id {spec['id']!r} is used twice (a list item or "
+                              "footnote takes <block id>-2, fn-<label>)", str(letter.path),
+                              spec["line"])
+        seen.add(spec["id"])
+        pos[spec["role"]] = pos.get(spec["role"], 0) + 1
+        letter.blocks.append(Block(
+            context=f"{letter.id}/{spec['id']}", position=pos[spec["role"]],
+            of=counts[spec["role"]], index=len(letter.blocks) + 1, **spec))
+
+
+def _footnote_labels(raw_blocks) -> set[str]:
+    from .source.textformat import footnote_labels
+
+    labels: set[str] = set()
+    for _line, role, _id, content in raw_blocks:
+        if role not in DATA_ROLES and content and "[^" in " ".join(t for _, t in content):
+            labels.update(footnote_labels("\n".join(t for _, t in content)))
+    return labels
 
 
 def _block_text(
     role: str, content: list[tuple[int, str]], where: str, header_line: int
 ) -> tuple[str, str | None]:
+    if role == "signatories":
+        if not content:
+            raise LetterError("[signatories] block is empty", where, header_line)
+        return "\n".join(_clean(t, where, ln) for ln, t in content), None
     if role in DATA_ROLES:
         if content:
             raise LetterError(

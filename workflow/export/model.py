@@ -211,6 +211,9 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
         if block.role == "date":
             paragraphs.append(Paragraph("date", date_text, True, None, "data"))
             continue
+        if block.role == "signatories":  # names, never translated
+            paragraphs.append(Paragraph("signatories", block.text, True, None, "data"))
+            continue
         if block.role == "salutation" and not recipient_done:
             paragraphs.extend(_recipient_paragraphs(recipient))
             recipient_done = True
