@@ -412,21 +412,23 @@ def _expand(block_id, role, text, text_plural, content, names, labels, where, he
     if not items and not notes:
         raise LetterError(f"[{role}] block is empty", where, header_line)
     for n, item in enumerate(items):
-        item_role = role if item.kind == "paragraph" else f"{item.kind}-item"
+        item_role = {"paragraph": role, "bullet": "bulleted-item",
+                     "number": "numbered-item"}[item.kind]
         yield {"id": block_id if n == 0 else f"{block_id}-{n + 1}", "role": item_role,
                "text": _clean(item.text, where, header_line), "text_plural": None,
                "line": header_line, "tags": item.tags,
                "placeholders": tuple(x for x in names if "{" + x + "}" in item.text),
                "notes": (f"list level {item.level}",) if item.level > 1 else ()}
     for note in notes:
-        yield {"id": f"fn-{_slug(note.label)}", "role": "footnote", "anchor": note.label,
+        yield {"id": footnote_id(note.label), "role": "footnote", "anchor": note.label,
                "text": _clean(note.text, where, header_line), "text_plural": None,
                "line": header_line, "tags": note.tags,
                "placeholders": tuple(x for x in names if "{" + x + "}" in note.text)}
 
 
-def _slug(label: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "note"
+def footnote_id(label: str) -> str:
+    """The block id of footnote *label* (``[^1]`` -> ``fn-1``)."""
+    return "fn-" + (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "note")
 
 
 def _make_blocks(letter: Letter, specs: list[dict]) -> None:

@@ -58,6 +58,14 @@ ROLE_STYLES: dict[str, str] = {
     "cc": "Letter Cc",
     "postscript": "Letter Postscript",
     "enclosure": "Letter Enclosure",
+    # the text format's structure (built-in Word styles where the template has them)
+    "title": "Title",
+    "heading": "Heading 1",
+    "dateline": "Letter Dateline",
+    "bulleted-item": "List Bullet",
+    "numbered-item": "List Number",
+    "signatories": "Letter Signatories",
+    "footnote": "Letter Footnote",
 }
 _TIGHT = {"sender", "place", "recipient", "address"}
 
@@ -85,6 +93,7 @@ class _Base:
     appendix: list = field(default_factory=list)
     document_name: str = "word/document.xml"
     core_name: str = "docProps/core.xml"
+    footnotes: object = None  # the footnotes part, rebuilt per letter
 
 
 class DocxWriter:
@@ -111,6 +120,8 @@ class DocxWriter:
                     members.append(zipstore.member(m, doc.part.blob))
                 elif m == base.core_name:
                     members.append(zipstore.member(m, _core_part(doc).blob))
+                elif base.footnotes is not None and m == _partname(base.footnotes):
+                    members.append(zipstore.member(m, base.footnotes.blob))
                 else:
                     members.append(m)
             return zipstore.write_zip(members)
@@ -139,6 +150,7 @@ class DocxWriter:
             Composer(doc).append(docx.Document(io.BytesIO(self._appendix)))
             appendix = ox.take_body(doc)
         doc.core_properties.revision = 1  # creates the core part if the template has none
+        footnotes = ox.footnotes_part(doc)  # real Word footnotes of text letters ([^1])
         buf = io.BytesIO()
         doc.save(buf)
         document_name = str(doc.part.partname).lstrip("/")
@@ -146,11 +158,11 @@ class DocxWriter:
         members: list = []
         with zipfile.ZipFile(buf) as z:
             for info in z.infolist():
-                if info.filename in (document_name, core_name):
+                if info.filename in (document_name, core_name, _partname(footnotes)):
                     members.append(info.filename)
                 else:
                     members.append(zipstore.member(info.filename, z.read(info.filename)))
-        return _Base(doc, members, style_ids, appendix, document_name, core_name)
+        return _Base(doc, members, style_ids, appendix, document_name, core_name, footnotes)
 
     # -- per letter ---------------------------------------------------------------------
     def _fill_body(self, base: _Base, model: LetterModel) -> None:
@@ -170,7 +182,12 @@ class DocxWriter:
         mark_rpr = ox.run_properties(
             ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
         )
+        notes = ox.Footnotes(base.footnotes, {p.context.split("/", 1)[1]: p for p in
+                                           model.paragraphs if p.role == "footnote"}, rpr)
+        notes.reset()
         for para in model.paragraphs:
+            if para.role == "footnote" and para.tags is not None and para.context:
+                continue  # written where it is referenced (unreferenced ones: see below)
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
@@ -178,9 +195,16 @@ class DocxWriter:
                 ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
             if not para.approved:
                 ox.apply_run(p.add_run(UNREVIEWED_MARK), mark_rpr)
-                ox.apply_run(p.add_run(para.text), rpr_draft)
+            run_rpr = rpr if para.approved else rpr_draft
+            if para.tags:
+                ox.add_tagged(p._p, para.text, para.tags, run_rpr, notes)
             else:
-                ox.apply_run(p.add_run(para.text), rpr)
+                ox.apply_run(p.add_run(para.text), run_rpr)
+        for para in model.paragraphs:  # a footnote nothing refers to is not lost
+            if para.role == "footnote" and para.context.split("/", 1)[1] not in notes.used:
+                p = doc.add_paragraph()
+                ox.set_style_id(p, base.style_ids["footnote"])
+                ox.add_tagged(p._p, para.text, para.tags, rpr, None)
         if base.appendix:
             brk = doc.add_paragraph()
             brk.add_run().add_break(WD_BREAK.PAGE)
@@ -204,6 +228,10 @@ class DocxWriter:
         props.created = stamp
         props.modified = stamp
         props.revision = 1
+
+
+def _partname(part) -> str:
+    return str(part.partname).lstrip("/")
 
 
 def _core_part(doc):

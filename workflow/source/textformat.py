@@ -46,13 +46,15 @@ def _parser():
 
     md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin, inline=False)
     md.disable(["code", "fence", "blockquote", "hr", "reference", "html_block", "heading",
-                "lheading", "html_inline", "image", "autolink", "entity"])
+                "lheading", "html_inline", "image", "autolink", "entity",
+                "footnote_tail"])  # keep every definition where it is, referenced or not
     return md
 
 
 def footnote_labels(text: str) -> list[str]:
     """The footnote definitions (``[^label]: …``) in one block."""
-    return [t.meta["label"] for t in _parser().parse(text) if t.type == "footnote_open"]
+    return [t.meta["label"] for t in _parser().parse(text)
+            if t.type == "footnote_reference_open"]
 
 
 def parse_block(text: str, labels: set[str] = frozenset()) -> tuple[list[Item], list[Footnote]]:
@@ -71,9 +73,9 @@ def parse_block(text: str, labels: set[str] = frozenset()) -> tuple[list[Item], 
             lists.append("number")
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
-        elif tok.type == "footnote_open":
+        elif tok.type == "footnote_reference_open":
             note_label = tok.meta["label"]
-        elif tok.type == "footnote_close":
+        elif tok.type == "footnote_reference_close":
             note_label = None
         elif tok.type == "inline":
             tagged, tags = inline_tags(tok.children or [])
