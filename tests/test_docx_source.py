@@ -178,7 +178,7 @@ def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
 
     letter = load_letter(source)
     roles = {b.role for b in letter.messages}
-    assert {"footnote", "list-item", "heading", "table-cell"} <= roles
+    assert {"footnote", "endnote", "list-item", "heading", "table-cell"} <= roles
     fn = next(b for b in letter.messages if b.role == "footnote")
     assert not fn.text.startswith("<x")  # the footnote's own number is not in the message
     ref = next(b for b in letter.messages if "footnote" in " ".join(b.notes))
@@ -187,8 +187,24 @@ def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
     exported = _pipeline(root)
     _same_structure(source, exported, "word/document.xml")
     _same_structure(source, exported, "word/footnotes.xml")
-    assert _text_replaced(source, exported, "word/footnotes.xml") >= 2
+    _same_structure(source, exported, "word/endnotes.xml")
+    assert structure(exported, "word/footnotes.xml")["footnotes"] == 2
+    assert structure(exported, "word/endnotes.xml")["endnotes"] == 1
+    assert _text_replaced(source, exported, "word/footnotes.xml") == 2
+    assert _text_replaced(source, exported, "word/endnotes.xml") == 1
     assert _text_replaced(source, exported, "word/document.xml") >= 8
+    # LibreOffice opens the exported letter: the PDF shows the translated text and notes
+    pdf = tmp_path / "pdf"
+    pdf.mkdir()
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(pdf), str(exported)],
+                   check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    text = subprocess.run(["pdftotext", str(next(pdf.glob("*.pdf"))), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Çómmíssíóñ óf Íñqúírý" in text
+    assert "Húmáñ Ríghts Çóúñçíl résólútíóñ 25/25" in text
+    assert "Thé máñdáté wás çréátéd íñ 2004" in text
 
 
 def test_markup_errors_are_reported():
