@@ -5,8 +5,11 @@ otherwise run, side by side in one run, on a synthetic project (default 10,000 m
     python bench/bench_catalogs.py [--messages 10000] [--project bench/out/synthetic]
                                    [--msgmerge-langs 30] [--skip-pocount]
 
+repo:   `letterflow check` on this repository (14 small catalogues), warm and cold cache,
+        20 runs each, vs a `msgfmt -c --statistics` loop over the same files.
 check:  letterflow check (cold: no cache; warm: cache)   vs  a `msgfmt -c --statistics` loop
-        and translate-toolkit's `pocount` over the same files.
+        (one process at a time, and on every core: `xargs -P`) and translate-toolkit's
+        `pocount` over the same files.
 update: letterflow update after ~5% of the source messages changed  vs  a
         `msgmerge --previous` loop over the same files (optionally on fewer languages,
         reported per file as well).
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from synthetic import build, letter_text  # noqa: E402
+from tools import cannot_compare, console_script, system_tool  # noqa: E402
 
 
 def timed(cmd, cwd=None, **kw) -> float:
@@ -35,7 +41,43 @@ def timed(cmd, cwd=None, **kw) -> float:
 
 
 def letterflow(*args) -> list[str]:
-    return [sys.executable, "-m", "workflow.cli", *args]
+    return [str(Path(sys.executable).parent / "letterflow"), *args]
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def repo_check(runs: int = 20) -> None:
+    """`letterflow check` on this repository, whole process, against a msgfmt loop."""
+    repo = HERE.parent
+    pos = sorted(glob.glob(str(repo / "locales" / "*" / "LC_MESSAGES" / "*.po")))
+    msgfmt = [
+        "bash",
+        "-c",
+        'for f in "$@"; do msgfmt -c --statistics -o /dev/null "$f"; done',
+        "msgfmt",
+        *pos,
+    ]
+    cache = repo / ".letterflow-cache-bench"
+    env = {**os.environ, "LETTERFLOW_CACHE_DIR": str(cache)}
+    shutil.rmtree(cache, ignore_errors=True)
+    timed(letterflow("check"), cwd=repo, env=env)  # fill the cache
+    series: dict[str, list[float]] = {"warm": [], "cold": [], "msgfmt": []}
+    for _ in range(runs):  # interleaved, so load changes hit every side alike
+        series["warm"].append(timed(letterflow("check"), cwd=repo, env=env))
+        series["cold"].append(timed(letterflow("check", "--no-cache"), cwd=repo, env=env))
+        series["msgfmt"].append(timed(msgfmt, cwd=repo))
+    shutil.rmtree(cache, ignore_errors=True)
+    med = {k: statistics.median(v) * 1000 for k, v in series.items()}
+    print(f"\n== letterflow check on this repository ({len(pos)} catalogues, median of {runs})")
+    print(f"msgfmt -c --statistics loop : {med['msgfmt']:7.1f} ms")
+    for k in ("warm", "cold"):
+        print(
+            f"letterflow check, {k} cache: {med[k]:7.1f} ms   "
+            f"{med[k] / med['msgfmt']:4.2f}x the msgfmt loop"
+        )
+    print(f"({load()})")
 
 
 def main() -> None:
@@ -46,6 +88,8 @@ def main() -> None:
     ap.add_argument("--project", default=str(HERE / "out" / "synthetic"))
     ap.add_argument("--msgmerge-langs", type=int, default=30)
     ap.add_argument("--skip-pocount", action="store_true")
+    ap.add_argument("--skip-update", action="store_true", help="Leave out the update part.")
+    ap.add_argument("--skip-repo", action="store_true", help="Leave out the repository check.")
     args = ap.parse_args()
 
     root = Path(args.project)
@@ -53,7 +97,9 @@ def main() -> None:
         print(f"building {args.messages} x 30 project in {root} ...", file=sys.stderr)
         build(root, args.messages)
     pos = sorted(glob.glob(str(root / "locales" / "*" / "LC_MESSAGES" / "*.po")))
-    print(f"project: {root}  catalogues: {len(pos)}")
+    print(f"project: {root}  catalogues: {len(pos)}  ({load()})")
+    if not args.skip_repo:
+        repo_check()
 
     # ---- check
     shutil.rmtree(root / ".letterflow-cache", ignore_errors=True)
@@ -61,11 +107,25 @@ def main() -> None:
     t_nolang = timed(letterflow("check", "--no-cache", "--skip", "wrong-language"), cwd=root)
     timed(letterflow("check"), cwd=root)  # fill the cache
     t_warm = timed(letterflow("check"), cwd=root)
+    msgfmt = system_tool("msgfmt")
+    if msgfmt is None:
+        raise SystemExit("msgfmt is not on PATH (apt-get install gettext): nothing to compare with")
     t_msgfmt = 0.0
     for po in pos:
-        t_msgfmt += timed(["msgfmt", "-c", "--statistics", "-o", "/dev/null", po])
-    print("\n== check (whole process, interpreter start-up included)")
+        t_msgfmt += timed([msgfmt, "-c", "--statistics", "-o", "/dev/null", po])
+    cores = os.cpu_count() or 1
+    t_msgfmt_par = timed(
+        ["xargs", "-P", str(cores), "-n", "1", msgfmt, "-c", "--statistics", "-o", "/dev/null"],
+        input="\n".join(pos).encode(),
+    )
+    print(f"\n== check (whole process, interpreter start-up included; {load()})")
     print(f"msgfmt -c --statistics loop: {t_msgfmt:8.2f} s")
+    print(f"  same on {cores} cores (xargs -P): {t_msgfmt_par:8.2f} s")
+    print(
+        f"letterflow check, cold, no language detector vs msgfmt on {cores} cores: "
+        f"{t_msgfmt_par / t_nolang:5.2f}x"
+    )
+    print(f"language detector's cost: cold with / cold without = {t_cold / t_nolang:5.2f}x")
     print(
         f"letterflow check, cold     : {t_cold:8.2f} s   ratio vs msgfmt {t_msgfmt / t_cold:5.2f}x"
     )
@@ -76,14 +136,24 @@ def main() -> None:
     print(
         f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x"
     )
-    if not args.skip_pocount and shutil.which("pocount"):
-        t_pocount = timed(["pocount", *pos])
+    pocount = None if args.skip_pocount else console_script("pocount")
+    if args.skip_pocount:
+        cannot_compare("letterflow check vs pocount", "--skip-pocount was given")
+    elif pocount is None:
+        cannot_compare(
+            "letterflow check vs pocount",
+            f"pocount is not installed next to {sys.executable} (translate-toolkit)",
+        )
+    else:
+        t_pocount = timed([pocount, *pos])
         print(f"pocount                    : {t_pocount:8.2f} s")
         print(
             f"  letterflow cold vs pocount: {t_pocount / t_cold:5.2f}x faster;"
             f" warm: {t_pocount / t_warm:5.2f}x faster"
         )
 
+    if args.skip_update:
+        return
     # ---- update after ~5% of source messages changed
     work = root.parent / (root.name + "-update")
     shutil.rmtree(work, ignore_errors=True)
@@ -99,11 +169,12 @@ def main() -> None:
     gpos = sorted(glob.glob(str(gnu / "locales" / "*" / "LC_MESSAGES" / "*.po")))[
         : args.msgmerge_langs
     ]
+    msgmerge = system_tool("msgmerge") or "msgmerge"
     t_mm = 0.0
     for po in gpos:
         t_mm += timed(
             [
-                "msgmerge",
+                msgmerge,
                 "--previous",
                 "-q",
                 "-U",

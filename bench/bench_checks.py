@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from tools import cannot_compare, console_script, system_tool  # noqa: E402
 
 #: pofilter tests comparable to letterflow's checks (there is no language or glossary test).
 POFILTER_TESTS = [
@@ -119,13 +120,13 @@ def run_letterflow(cfg, skip: set[str]) -> dict[str, float]:
         registry.update(saved)
 
 
-def run_pofilter_cli(cfg) -> dict[str, float]:
+def run_pofilter_cli(cfg, pofilter: str) -> dict[str, float]:
     """The pofilter command over the locales folder (parse + checks + writing failures)."""
     import resource
 
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [
-            "pofilter",
+            pofilter,
             "--progress=none",
             "-i",
             str(cfg.locales_dir),
@@ -175,11 +176,11 @@ def run_pofilter_inprocess(cfg) -> dict[str, float]:
     return {"parse_cpu": parse, "checks_cpu": check, "failures": failures}
 
 
-def run_msgfmt(cfg) -> float:
+def run_msgfmt(cfg, msgfmt: str) -> float:
     start = time.perf_counter()
     for lang in cfg.languages:
         subprocess.run(
-            ["msgfmt", "-c", "--statistics", "-o", os.devnull, str(cfg.catalog(lang))],
+            [msgfmt, "-c", "--statistics", "-o", os.devnull, str(cfg.catalog(lang))],
             capture_output=True,
         )
     return time.perf_counter() - start
@@ -206,15 +207,23 @@ def main() -> None:
         return min(r[key] for r in runs)
 
     lf_all, lf_nolang, pf_cli, pf_in, mf = [], [], [], [], []
-    have_pofilter = not args.skip_pofilter and shutil.which("pofilter")
+    pofilter = None if args.skip_pofilter else console_script("pofilter")
+    if args.skip_pofilter:
+        cannot_compare("QA checks vs pofilter", "--skip-pofilter was given")
+    elif pofilter is None:
+        cannot_compare("QA checks vs pofilter",
+                       f"pofilter is not installed next to {sys.executable} (translate-toolkit)")
+    msgfmt = system_tool("msgfmt")
+    if msgfmt is None:
+        cannot_compare("the msgfmt -c reference", "msgfmt is not on PATH (apt-get install gettext)")
     for r in range(args.rounds):
         lf_all.append(run_letterflow(cfg, set()))
         lf_nolang.append(run_letterflow(cfg, {"wrong-language"}))
-        if have_pofilter:
-            pf_cli.append(run_pofilter_cli(cfg))
+        if pofilter:
+            pf_cli.append(run_pofilter_cli(cfg, pofilter))
             pf_in.append(run_pofilter_inprocess(cfg))
-        if shutil.which("msgfmt"):
-            mf.append(run_msgfmt(cfg))
+        if msgfmt:
+            mf.append(run_msgfmt(cfg, msgfmt))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
     a, n = lf_all[0], lf_nolang[0]

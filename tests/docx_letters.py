@@ -5,7 +5,6 @@ exported documents."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -74,13 +73,8 @@ def build_word_letter(path: Path) -> Path:
     return path
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_with_libreoffice(odt: Path, out_dir: Path) -> Path:
+def convert_with_libreoffice(exe: str, odt: Path, out_dir: Path) -> Path:
     """Convert an .odt fixture to .docx with headless LibreOffice (its own run structure)."""
-    exe = soffice()
     profile = out_dir / "lo-profile"
     env = {**os.environ, "HOME": str(out_dir)}
     subprocess.run(

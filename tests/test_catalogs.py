@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 from conftest import DATA, write_project
+from tool_support import need, optional
 
 from workflow.catalogs import (
     Change,
@@ -27,7 +28,6 @@ from workflow.errors import CatalogError, ConflictError
 from workflow.extract import extract_template
 
 GNU = DATA / "gettext-msgmerge-fr.po"
-HAS_GETTEXT = shutil.which("msgmerge") is not None
 
 
 def _diff_lines(a: str, b: str) -> list[tuple[str, str]]:
@@ -47,8 +47,9 @@ def test_fixture_was_written_by_gnu_gettext_and_has_everything():
     assert "\n#| msgid " in text and "\n#~ msgid " in text and "msgstr[2]" in text
     assert "\n# translator note:" in text
     assert max(len(line) for line in text.splitlines()) > 70  # long wrapped lines
-    if HAS_GETTEXT:  # msgcat re-writes it byte-identically: it is in GNU's own layout
-        res = subprocess.run(["msgcat", str(GNU)], capture_output=True)
+    msgcat = optional("msgcat")
+    if msgcat:  # msgcat re-writes it byte-identically: it is in GNU's own layout
+        res = subprocess.run([msgcat, str(GNU)], capture_output=True)
         assert res.stdout == GNU.read_bytes()
 
 
@@ -142,8 +143,8 @@ def test_update_marks_changed_source_fuzzy_keeps_previous_and_obsoletes(tmp_path
     assert cat.stats.approved == cat.stats.total - 1
 
 
-@pytest.mark.skipif(not HAS_GETTEXT, reason="GNU gettext (msgmerge) is not installed")
 def test_update_is_byte_identical_to_msgmerge_previous(tmp_path):
+    msgmerge = need("msgmerge")
     root, cfg = _project_with_translations(tmp_path)
     old = tmp_path / "old.po"
     shutil.copy(cfg.catalog("fr"), old)
@@ -152,7 +153,7 @@ def test_update_is_byte_identical_to_msgmerge_previous(tmp_path):
     update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
     gnu = tmp_path / "gnu.po"
     subprocess.run(
-        ["msgmerge", "--previous", "-q", str(old), str(cfg.template), "-o", str(gnu)], check=True
+        [msgmerge, "--previous", "-q", str(old), str(cfg.template), "-o", str(gnu)], check=True
     )
     assert cfg.catalog("fr").read_bytes() == gnu.read_bytes()
 
@@ -190,8 +191,9 @@ def test_new_catalogues_get_cldr_plural_headers(tmp_path, lang, nplurals):
     assert cat.nplurals == nplurals
     assert parse_plural_forms(plural_header(lang))[0] == nplurals
     assert len(cat.get("icnk-2012/sender").strings) == nplurals
-    if HAS_GETTEXT:
-        subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(cfg.catalog(lang))], check=True)
+    msgfmt = optional("msgfmt")
+    if msgfmt:
+        subprocess.run([msgfmt, "-c", "-o", os.devnull, str(cfg.catalog(lang))], check=True)
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ with the reason it is not an error); the findings that are ours alone are listed
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from conftest import DATA, REPO
+from tool_support import need
 
 from workflow.catalogs import load_catalog
 from workflow.checks import run_checks
@@ -55,10 +55,12 @@ OURS_ALONE = {
     ("punct", "end-punctuation"),
 }
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pofilter") and shutil.which("msgfmt")),
-    reason="needs translate-toolkit's pofilter and GNU gettext's msgfmt (CI installs both)",
-)
+
+@pytest.fixture(autouse=True)
+def _tools():
+    """Both tools are installed by CI: translate-toolkit's pofilter and GNU gettext's msgfmt."""
+    need("pofilter")
+    need("msgfmt")
 
 
 def config_for(lang: str):
@@ -74,7 +76,7 @@ def ours(lang: str) -> set[tuple[str, str]]:
 
 def pofilter(lang: str, tmp_path: Path) -> set[tuple[str, str]]:
     out = tmp_path / f"pofilter-{lang}.po"
-    cmd = ["pofilter", "--progress=none", "-i", str(SEEDED[lang]), "-o", str(out)]
+    cmd = [need("pofilter"), "--progress=none", "-i", str(SEEDED[lang]), "-o", str(out)]
     for test in POFILTER_TESTS:
         cmd += ["--test", test]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
@@ -89,7 +91,7 @@ def pofilter(lang: str, tmp_path: Path) -> set[tuple[str, str]]:
 
 def msgfmt(lang: str) -> set[tuple[str, str]]:
     res = subprocess.run(
-        ["msgfmt", "-c", "-o", "/dev/null", str(SEEDED[lang])],
+        [need("msgfmt"), "-c", "-o", "/dev/null", str(SEEDED[lang])],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,8 +10,6 @@ from types import SimpleNamespace
 import pytest
 from checks_support import problems
 
-pytest.importorskip("lingua", reason="lingua-language-detector is a project dependency")
-
 LANGS = ["ar", "zh", "fr", "ru", "es", "de", "ja", "ko", "pt", "it", "nl", "pl", "ca", "gl"]
 CONFIG = SimpleNamespace(languages=LANGS, source_language="en")
 SRC = "We are survivors of severe human rights violations in North Korea to seek your support."
@@ -148,3 +146,103 @@ def test_detector_only_loads_configured_languages_of_the_script():
     )  # gl: no lingua model
     assert candidates("ru", tuple(LANGS), "en") == frozenset({"ru"})  # script decides alone
     assert candidates("ja", tuple(LANGS), "en") == frozenset({"ja", "zh", "ko"})
+
+
+# --- the cheap deciders and the batch (issue 9): real texts, compared with real lingua
+
+PROSE = [
+    (
+        "es",
+        "Muchos de nosotros los firmantes estuvimos sometidos a violencia y humillación "
+        "mientras estábamos detenidos en los campos.",
+    ),
+    (
+        "ca",
+        "Alguns de nosaltres que signem aquesta carta vam ser desapareguts de les nostres "
+        "cases i encara no sabem on són els nostres familiars.",
+    ),
+    (
+        "pt",
+        "Muitos de nós fomos detidos nos campos e as nossas famílias ainda não sabem onde "
+        "estão os seus filhos.",
+    ),
+    (
+        "de",
+        "Viele von uns wurden in den Lagern festgehalten, und unsere Familien wissen bis "
+        "heute nicht, wo sie sind.",
+    ),
+    ("en", ENGLISH),
+]
+
+
+def _lingua_reads(text: str, pool: frozenset[str]) -> str:
+    from workflow.checks.language import _iso, _sample, detector
+
+    return _iso(detector(pool).detect_language_of(_sample(text)))
+
+
+@pytest.mark.parametrize(("written_in", "text"), PROSE)
+def test_function_word_shares_decide_real_prose_as_lingua_does(written_in, text):
+    from workflow.checks.function_words import verdict
+    from workflow.checks.language import candidates
+
+    for target in ("es", "ca", "pt", "de", "fr"):
+        pool = candidates(target, tuple(LANGS), "en")
+        opinion = verdict(text, target, tuple(sorted(pool)))
+        assert opinion is not None, (target, text)  # decided without lingua ...
+        assert opinion == (("ok", target) if target == written_in else ("wrong", written_in))
+        assert _lingua_reads(text, pool) == written_in  # ... and as lingua reads it
+
+
+def test_function_words_leave_lists_of_names_to_lingua():
+    from workflow.checks.function_words import verdict
+
+    names = "Pitcairn Ghana Niger Honduras Australie Albanie Åland Jamaïque Mozambique Zambie"
+    assert verdict(names, "fr", ("ca", "de", "en", "es", "fr", "it", "nl", "pl", "pt")) is None
+    # too few function words to be sure either way
+    assert verdict("defectors de la Corée du Nord", "fr", ("en", "es", "fr")) is None
+
+
+def test_cjk_scripts_decide_without_lingua():
+    from workflow.checks.language import cjk_verdict
+
+    pool = frozenset({"zh", "ja", "ko"})
+    ja = "私たちは北朝鮮における深刻な人権侵害の生存者です。"
+    zh = "我们是朝鲜严重侵犯人权行为的幸存者，请求您的支持。"
+    ko = "우리는 북한에서 심각한 인권 침해를 겪은 생존자들입니다."
+    assert cjk_verdict(ja, "ja", pool) == ("ok", "ja")
+    assert cjk_verdict(zh, "ja", pool) == ("wrong", "zh")
+    assert cjk_verdict(ja, "ko", pool) == ("wrong", "ja")
+    assert cjk_verdict(ko, "ko", pool) == ("ok", "ko")
+    assert cjk_verdict("北朝鮮", "zh", pool) is None  # too short to say
+    for text, lang in ((ja, "ja"), (zh, "zh"), (ko, "ko")):
+        assert _lingua_reads(text, pool) == lang
+
+
+def test_whole_catalogue_batches_what_the_cheap_tests_leave_open():
+    from checks_support import catalog, msg
+
+    from workflow.checks import run_checks
+    from workflow.checks.language import DETECTOR_COST
+
+    undecided = [  # no function words: only lingua can tell
+        "Survivors: severe human rights violations, North Korea, urgent support!",
+        "Supervivientes: graves violaciones, derechos humanos, Corea del Norte, apoyo urgente.",
+        "Survivants : graves violations, droits humains, Corée du Nord, soutien urgent.",
+    ]
+    messages = [msg(SRC, text, context=f"c/{i}", line=10 + i) for i, text in enumerate(undecided)]
+    messages.append(msg(SRC, ENGLISH, context="c/9", line=30))  # settled by function words
+    calls, batches = DETECTOR_COST.calls, DETECTOR_COST.batches
+    whole = run_checks(catalog("fr", messages), config=CONFIG)
+    assert DETECTOR_COST.calls == calls + 3 and DETECTOR_COST.batches == batches + 1
+    # the same findings as one message at a time (one lingua call each)
+    one_by_one = [
+        f for m in messages for f in run_checks(catalog("fr", messages), m, config=CONFIG)
+    ]
+    key = sorted((f.context, f.message) for f in whole if f.check_id == "wrong-language")
+    assert key == sorted(
+        (f.context, f.message) for f in one_by_one if f.check_id == "wrong-language"
+    )
+    assert ("c/9", "text reads as English, not fr") in key
+    assert ("c/1", "text reads as Spanish, not fr") in key
+    assert not any(ctx == "c/2" for ctx, _ in key)

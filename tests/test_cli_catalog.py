@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import REPO, run_cli, write_project
+from tool_support import need
 
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.config import load_config
@@ -144,7 +145,7 @@ def test_babel_written_template_counts_as_in_sync(proj):
     """The gate's Babel-free staleness check agrees with pybabel's own output."""
     shutil.copy(REPO / "babel.cfg", proj / "babel.cfg")
     subprocess.run(
-        [shutil.which("pybabel"), "extract", "-F", "babel.cfg", "-o", "locales/letter.pot", "."],
+        [need("pybabel"), "extract", "-F", "babel.cfg", "-o", "locales/letter.pot", "."],
         cwd=proj,
         check=True,
         capture_output=True,
@@ -208,12 +209,12 @@ def test_repo_gate_is_green_with_its_configured_required_set():
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext (msgfmt) is not installed")
 def test_msgfmt_accepts_every_shipped_catalogue():
+    msgfmt = need("msgfmt")
     cfg = load_config(REPO)
     for lang in cfg.languages:
         res = subprocess.run(
-            ["msgfmt", "-c", "-o", "/dev/null", str(cfg.catalog(lang))],
+            [msgfmt, "-c", "-o", "/dev/null", str(cfg.catalog(lang))],
             capture_output=True,
             text=True,
         )

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import run_cli, write_project
-from docx_letters import (
-    DATA,
-    build_word_letter,
-    convert_with_libreoffice,
-    soffice,
-    structure,
-    texts,
-)
+from docx_letters import DATA, build_word_letter, convert_with_libreoffice, structure, texts
+from tool_support import need
 
 from workflow.source import markup
-
-CI = os.environ.get("CI") == "true"
 
 
 def _project(tmp_path: Path, letter: Path, languages=("fr",)) -> Path:
@@ -124,7 +115,7 @@ def test_word_letter_extracts_roles_tags_and_stable_contexts(tmp_path):
 
 def test_pybabel_extract_reads_word_letters(tmp_path):
     root = _project(tmp_path, build_word_letter(tmp_path / "coi-2014.docx"))
-    pybabel = Path(sys.executable).parent / "pybabel"
+    pybabel = need("pybabel")
     cfg = Path(__file__).resolve().parent.parent / "babel.cfg"
     out = root / "plain.pot"
     result = subprocess.run([str(pybabel), "extract", "-F", str(cfg), "-o", str(out), "."],
@@ -163,17 +154,10 @@ def test_word_letter_round_trip_keeps_the_document(tmp_path):
     assert doc.paragraphs[-3].text == "2014"
 
 
-def _libreoffice_or_skip():
-    if soffice() is None:
-        if CI:
-            pytest.fail("LibreOffice (soffice) is required under CI")
-        pytest.skip("LibreOffice not installed")
-
-
 @pytest.mark.slow
 def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
-    _libreoffice_or_skip()
-    source = convert_with_libreoffice(DATA / "lo-letter.odt", tmp_path)
+    soffice = need("soffice")
+    source = convert_with_libreoffice(soffice, DATA / "lo-letter.odt", tmp_path)
     from workflow.letter import load_letter
 
     letter = load_letter(source)
@@ -196,11 +180,11 @@ def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
     # LibreOffice opens the exported letter: the PDF shows the translated text and notes
     pdf = tmp_path / "pdf"
     pdf.mkdir()
-    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                     "--headless", "--convert-to", "pdf", "--outdir", str(pdf), str(exported)],
                    check=True, capture_output=True, timeout=180,
                    env={**os.environ, "HOME": str(tmp_path)})
-    text = subprocess.run(["pdftotext", str(next(pdf.glob("*.pdf"))), "-"],
+    text = subprocess.run([need("pdftotext"), str(next(pdf.glob("*.pdf"))), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Çómmíssíóñ óf Íñqúírý" in text
     assert "Húmáñ Ríghts Çóúñçíl résólútíóñ 25/25" in text
@@ -242,12 +226,7 @@ def test_qa_markup_check_reports_inline_tag_errors():
 
 @pytest.mark.slow
 def test_word_letter_through_apertium_es_tags_survive_or_are_flagged(tmp_path):
-    import shutil
-
-    if shutil.which("apertium") is None:
-        if CI:
-            pytest.fail("apertium is required under CI")
-        pytest.skip("apertium not installed")
+    need("apertium")
     from checks_support import findings
 
     from workflow.catalogs import load_catalog

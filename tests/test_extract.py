@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO, write_project
+from tool_support import need
 
 from workflow.catalogs import load_template
 from workflow.config import load_config
@@ -17,8 +16,7 @@ from workflow.extract import build_template, extract_template, same_template
 
 
 def _pybabel(root):
-    exe = Path(sys.executable).parent / "pybabel"  # next to the interpreter, never via PATH
-    assert exe.is_file(), "pybabel is installed with babel"
+    exe = need("pybabel")
     shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
     subprocess.run(
         [exe, "extract", "-F", "babel.cfg", "-o", "pybabel.pot", "."],
@@ -111,9 +109,9 @@ def test_second_letter_extracts_with_no_code_change(tmp_path):
     assert same_template(cfg.template.read_bytes(), _pybabel(root))
 
 
-@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext (msgfmt) is not installed")
 def test_format_flag_makes_msgfmt_check_placeholders(tmp_path):
     """The python-brace-format flag is what lets `msgfmt -c` catch a dropped {country}."""
+    msgfmt = need("msgfmt")
     cfg = load_config(write_project(tmp_path))
     extract_template(cfg)
     text = cfg.template.read_text(encoding="utf-8")
@@ -129,7 +127,7 @@ def test_format_flag_makes_msgfmt_check_placeholders(tmp_path):
     po = tmp_path / "bad.po"
     po.write_text(bad.replace('#, fuzzy\nmsgid ""', 'msgid ""'), encoding="utf-8")
     res = subprocess.run(
-        ["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        [msgfmt, "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True
     )
     assert res.returncode != 0
     assert "country" in res.stderr

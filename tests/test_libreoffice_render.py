@@ -5,26 +5,18 @@ and that the Arabic letter is flush right."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import unicodedata
 
 import pytest
 from export_support import make_project
+from tool_support import need
 
 from workflow.config import load_config
 from workflow.export.run import run_export
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
-if not SOFFICE:
-    pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",
-                allow_module_level=True)
-if not PDFTOTEXT:
-    pytest.skip("pdftotext is not installed: apt-get install poppler-utils",
-                allow_module_level=True)
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
@@ -41,6 +33,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
+    soffice, pdftotext, pdffonts = need("soffice"), need("pdftotext"), need("pdffonts")
     base = tmp_path_factory.mktemp("lo")
     root = make_project(base / "proj", approved=("fr", "ar", "ko"), empty=())
     (root / "r.csv").write_text("country\nFR\nEG\nKR\n", encoding="utf-8")
@@ -48,7 +41,7 @@ def pdfs(tmp_path_factory):
     docs = [base / "out" / f.filename for f in result.files]
     profile = (base / "lo-profile").as_uri()
     proc = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
          "--convert-to", "pdf", "--outdir", str(base / "pdf"), *map(str, docs)],
         capture_output=True, text=True, timeout=240,
     )
@@ -57,11 +50,11 @@ def pdfs(tmp_path_factory):
     for lang, country in [("fr", "FR"), ("ar", "EG"), ("ko", "KR")]:
         pdf = base / "pdf" / f"{country}-{lang}.pdf"
         assert pdf.is_file(), proc.stdout + proc.stderr
-        text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
+        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
-        bbox = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True,
+        bbox = subprocess.run([pdftotext, "-bbox", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        fonts = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True).stdout
         out[lang] = {"text": text, "bbox": bbox, "fonts": fonts}
     return out
 

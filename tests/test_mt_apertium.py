@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,17 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, write_project
+from tests.tool_support import find, missing, need, optional
 
-APERTIUM = shutil.which("apertium")
+APERTIUM = find("apertium")
 LANGS = ("es", "ca", "gl", "fr", "pt", "it")
 MODES = {"es": "eng-spa", "ca": "eng-cat", "gl": "en-gl", "fr": "es-fr", "pt": "es-pt",
          "it": "spa-ita"}
 
-pytestmark = pytest.mark.skipif(
-    APERTIUM is None,
-    reason="apertium is not installed (apt-get install apertium apertium-eng-spa "
-    "apertium-eng-cat apertium-en-gl apertium-fr-es apertium-es-pt apertium-spa-ita)",
-)
+PAIRS = ("apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es apertium-es-pt "
+         "apertium-spa-ita")
 
 
 def _modes_missing() -> list[str]:
@@ -37,9 +34,10 @@ def _modes_missing() -> list[str]:
 
 @pytest.fixture
 def proj(tmp_path: Path):
-    missing = _modes_missing()
-    if missing:
-        pytest.skip(f"Apertium pairs not installed: {', '.join(missing)}")
+    need("apertium")
+    modes = _modes_missing()
+    if modes:
+        missing(f"Apertium modes {', '.join(modes)}", f"apt-get install {PAIRS}")
     # a wrapper that logs each Apertium process, then runs the real one
     bindir = tmp_path / "bin"
     bindir.mkdir()
@@ -142,8 +140,9 @@ def test_seed_letter_drafted_in_six_languages(proj):
                 # placeholders byte-exact
                 assert sorted(PLACEHOLDER.findall(s)) == sorted(PLACEHOLDER.findall(m.source))
             assert len(m.strings) == (cat.nplurals if m.plural else 1)
-        if shutil.which("msgfmt"):
-            check = subprocess.run(["msgfmt", "-c", "--use-fuzzy", "-o", os.devnull,
+        msgfmt = optional("msgfmt")
+        if msgfmt:
+            check = subprocess.run([msgfmt, "-c", "--use-fuzzy", "-o", os.devnull,
                                     str(cfg.catalog(lang))], capture_output=True, text=True)
             assert check.returncode == 0, check.stderr
 

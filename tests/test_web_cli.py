@@ -150,3 +150,28 @@ def test_serve_demo_prints_account(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_commands_have_one_home_and_only_serve_needs_flask(web_project):
+    """Every command lives in workflow/commands/; web/cli.py holds only `serve`, the one
+    command registered through the entry-point group; `user` runs without Flask."""
+    from importlib.metadata import entry_points
+
+    import click
+
+    import web.cli
+    from workflow.cli import COMMANDS, ENTRY_POINT_GROUP
+
+    assert all(target.startswith("workflow.commands.") for target in COMMANDS.values())
+    assert "user" in COMMANDS and "serve" not in COMMANDS
+    plugins = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    assert plugins == {"serve": "web.cli:serve"}
+    assert [n for n, v in vars(web.cli).items() if isinstance(v, click.Command)] == ["serve"]
+    code = ("import sys\nfrom workflow.cli import main\n"
+            "try:\n    main(['--project', sys.argv[1], 'user', 'list'])\n"
+            "except SystemExit as e:\n    assert not e.code, e.code\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'web')))\n")
+    res = subprocess.run([sys.executable, "-c", code, str(web_project)], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "tr_fr" in res.stdout and res.stdout.strip().endswith("[]")

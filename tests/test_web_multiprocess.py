@@ -10,7 +10,6 @@ match the answers one to one."""
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import WEB_USERS, free_port, wait_for_server
+from tool_support import need
 
 from workflow import audit, db
 from workflow.catalogs import load_catalog
@@ -59,8 +59,7 @@ def _word(i: int) -> str:
 
 
 def test_two_servers_no_lost_write(web_project: Path):
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext msgfmt is not installed")
+    msgfmt = need("msgfmt")
     (p1, b1), (p2, b2) = _start(web_project), _start(web_project)
     try:
         _wait(p1, b1)
@@ -138,6 +137,6 @@ def test_two_servers_no_lost_write(web_project: Path):
         assert msg.revision == rev
         if last is not None:
             assert msg.strings == last.after and msg.fuzzy == (last.action == "save")
-    res = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(cat.path)],
+    res = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(cat.path)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr

@@ -1,7 +1,8 @@
-"""``letterflow serve`` and ``letterflow user ...``: registered through the
-``letterflow.commands`` entry-point group, so ``workflow`` never imports ``web``.
-
-Also runnable on its own: ``python -m web.cli --project DIR serve``.
+"""``letterflow serve``: the one command that needs Flask, so it lives in ``web/`` and is
+registered through the ``letterflow.commands`` entry-point group (``workflow`` never
+imports ``web``). Every other command, ``user`` included, is in ``workflow/commands/``.
+Configuration and errors go through the ``letterflow`` group (``workflow.cli``): a
+LetterflowError becomes one ``Error: ...`` line and its exit code.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from workflow.errors import LetterflowError
+from workflow.cli import get_config
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -25,26 +26,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _config(ctx: click.Context) -> Any:
-    root = ctx.find_root()
-    if isinstance(root.obj, dict):
-        try:
-            from workflow.cli import get_config
-        except ImportError:
-            get_config = None
-        if get_config is not None:
-            return get_config(ctx)
-    from workflow.config import load_config
-
-    project = root.obj.get("project") if isinstance(root.obj, dict) else None
-    return load_config(project)
-
-
-def _fail(ctx: click.Context, exc: LetterflowError) -> None:
-    click.echo(f"Error: {exc}", err=True)
-    ctx.exit(getattr(exc, "exit_code", 2))
 
 
 @click.command()
@@ -59,18 +40,32 @@ def _fail(ctx: click.Context, exc: LetterflowError) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) -> None:
     """Run the review web UI with the waitress production server."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    config = get_config(ctx)
+    loopback = is_loopback(host)
+    if demo:
+        _prepare_demo(ctx, config)
+    app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
+    _first_run_notes(config, demo)
+    if not loopback:
+        click.echo("Warning: listening beyond loopback; session cookies are Secure, so put "
+                   "an HTTPS proxy in front.", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving letterflow review on http://{shown}:{port}/  (Ctrl+C to stop)")
+    sys.stdout.flush()
+    waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
+                   clear_untrusted_proxy_headers=True, _quiet=True)
+
+
+def _first_run_notes(config: Any, demo: bool) -> None:
+    """Create the demo account (``--demo``); say what is missing before anyone can review."""
+    from workflow import db, users
+
+    conn = db.connect(config.database)
     try:
-        config = _config(ctx)
-        from waitress import serve as waitress_serve
-
-        from web import create_app
-        from workflow import db, users
-
-        loopback = is_loopback(host)
-        if demo:
-            _prepare_demo(ctx, config)
-        app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
-        conn = db.connect(config.database)
         if demo and users.find_user(conn, "demo") is None:
             password = secrets.token_urlsafe(12)
             users.add_user(conn, "demo", password, "translator", config.languages)
@@ -81,22 +76,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
                        "  letterflow user add NAME --role coordinator\n"
                        "  letterflow user add NAME --role translator --lang fr,es\n"
                        "(or restart with `letterflow serve --demo` for a demo translator).")
-        missing = [lang for lang in config.languages if not config.catalog(lang).is_file()]
-        if missing:
-            click.echo(f"No catalogue yet for: {', '.join(missing)} "
-                       "(run `letterflow update` and `letterflow draft`).")
+    finally:
         conn.close()
-    except LetterflowError as exc:
-        _fail(ctx, exc)
-        return
-    if not loopback:
-        click.echo("Warning: listening beyond loopback; session cookies are Secure, so put "
-                   "an HTTPS proxy in front.", err=True)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving letterflow review on http://{shown}:{port}/  (Ctrl+C to stop)")
-    sys.stdout.flush()
-    waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
+    missing = [lang for lang in config.languages if not config.catalog(lang).is_file()]
+    if missing:
+        click.echo(f"No catalogue yet for: {', '.join(missing)} "
+                   "(run `letterflow update` and `letterflow draft`).")
 
 
 def _prepare_demo(ctx: click.Context, config: Any) -> None:
@@ -121,122 +106,3 @@ def _prepare_demo(ctx: click.Context, config: Any) -> None:
         if cmd is not None:
             click.echo("Drafting machine translations (letterflow draft)...")
             ctx.invoke(cmd)
-
-
-@click.group()
-def user() -> None:
-    """Manage review accounts (translator, coordinator, admin)."""
-
-
-def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-@user.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(["translator", "coordinator", "admin"]),
-              default="translator", show_default=True)
-@click.option("--lang", "langs", default="",
-              help="Comma-separated languages a translator works on, e.g. fr,es.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.pass_context
-def user_add(ctx: click.Context, name: str, role: str, langs: str,
-             password_stdin: bool) -> None:
-    """Create an account; prompts for the password."""
-    from workflow import db, users
-
-    try:
-        config = _config(ctx)
-        languages = [config.check_language(x.strip()) for x in langs.split(",") if x.strip()]
-        if role == "translator" and not languages:
-            raise users.UserError("a translator needs at least one language (--lang fr,es)")
-        conn = db.connect(config.database)
-        if users.find_user(conn, name) is not None:
-            raise users.UserError(f"user {name!r} already exists")
-        password = _read_password(password_stdin)
-        created = users.add_user(conn, name, password, role, languages)
-    except LetterflowError as exc:
-        _fail(ctx, exc)
-        return
-    scope = ", ".join(created.languages) if created.languages else "all languages"
-    click.echo(f"Created {created.role} {created.name!r} ({scope}).")
-
-
-@user.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.pass_context
-def user_list(ctx: click.Context, fmt: str) -> None:
-    """List accounts."""
-    import json
-
-    from workflow import db, users
-
-    try:
-        config = _config(ctx)
-        rows = users.list_users(db.connect(config.database))
-    except LetterflowError as exc:
-        _fail(ctx, exc)
-        return
-    if fmt == "json":
-        click.echo(json.dumps([{"name": u.name, "role": u.role, "languages": list(u.languages),
-                                "active": u.active} for u in rows], indent=2))
-        return
-    if not rows:
-        click.echo("No accounts. Create one with: letterflow user add NAME --role coordinator")
-    for u in rows:
-        langs = ",".join(u.languages) or "all"
-        click.echo(f"{u.name}\t{u.role}\t{langs}\t{'active' if u.active else 'disabled'}")
-
-
-@user.command("passwd")
-@click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.pass_context
-def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
-    """Set a new password (ends the user's open sessions)."""
-    from workflow import db, users
-
-    try:
-        conn = db.connect(_config(ctx).database)
-        if users.find_user(conn, name) is None:
-            raise users.UserError(f"no such user: {name!r}")
-        users.set_password(conn, name, _read_password(password_stdin))
-    except LetterflowError as exc:
-        _fail(ctx, exc)
-        return
-    click.echo(f"Password of {name!r} changed.")
-
-
-@user.command("disable")
-@click.argument("name")
-@click.pass_context
-def user_disable(ctx: click.Context, name: str) -> None:
-    """Disable an account (its sessions end; the audit trail keeps its name)."""
-    from workflow import db, users
-
-    try:
-        users.set_active(db.connect(_config(ctx).database), name, False)
-    except LetterflowError as exc:
-        _fail(ctx, exc)
-        return
-    click.echo(f"Disabled {name!r}.")
-
-
-@click.group()
-@click.option("--project", "-p", type=click.Path(), envvar="LETTERFLOW_PROJECT",
-              help="Project folder (default: the nearest folder with [tool.letterflow]).")
-@click.pass_context
-def cli(ctx: click.Context, project: str | None) -> None:
-    """Stand-alone entry (python -m web.cli) with the same commands."""
-    ctx.ensure_object(dict)
-    ctx.obj["project"] = project
-
-
-cli.add_command(serve)
-cli.add_command(user)
-
-if __name__ == "__main__":  # pragma: no cover
-    cli()

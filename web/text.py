@@ -10,8 +10,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-PLACEHOLDER_RE = re.compile(
-    r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z0-9_]+\)[sd]|%[sd]")
+from workflow.source.markup import TAG_RE as INLINE_TAG_RE
+from workflow.source.markup import unescape as _unescape
+from workflow.textrules import PLACEHOLDER_DISPLAY as PLACEHOLDER_RE
 
 
 @functools.lru_cache(maxsize=256)
@@ -51,11 +52,9 @@ def _placeholders_html(text: str) -> str:
     return "".join(out)
 
 
-#: Numbered inline tags of Word letters (workflow.source.markup) and their #. labels.
-INLINE_TAG_RE = re.compile(r'<(/?)([gx])(\d{1,4})( translate="no")?\s*(/?)>')
+#: The #. comment that says what a numbered inline tag stands for.
 _TAG_NOTE = re.compile(r"tag <([gx])(\d{1,4})[^>]*>: (.+)$")
 _FMT_CLASSES = ("bold", "italic", "underline", "superscript", "subscript", "struck", "link")
-_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'"}
 
 
 def tag_labels(comments) -> dict[int, str]:
@@ -104,9 +103,6 @@ def highlight_placeholders(text: str | None, comments=None) -> Markup:
     out.extend("</span>" for _ in open_)
     return Markup("".join(out))
 
-
-def _unescape(text: str) -> str:
-    return re.sub(r"&(?:lt|gt|amp|quot|apos);", lambda m: _ENTITIES[m.group(0)], text)
 
 
 _DIFF_TAGS = {"=": ("", ""), "-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}

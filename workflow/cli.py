@@ -22,9 +22,11 @@ COMMANDS: dict[str, str] = {
     "glossary": "workflow.commands.qa:glossary",
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
+    "user": "workflow.commands.users:user",
 }
 
-#: Other packages (the web UI) add commands through this entry-point group.
+#: Commands that need a package workflow/ must not import (only ``serve``: it needs Flask)
+#: are registered through this entry-point group (pyproject.toml), by the web package.
 ENTRY_POINT_GROUP = "letterflow.commands"
 
 

@@ -147,7 +147,8 @@ def same_template(a: bytes, b: bytes) -> bool:
 
 def extract_template(config) -> tuple[Path, bool]:
     """Write the template if its content changed. Returns (path, written)."""
-    from .catalogs import CatalogError, load_template, locked, sweep_temp_files, write_atomic
+    from .catalogs import CatalogError, load_template
+    from .fileio import locked, sweep_temp_files, write_atomic
 
     path = Path(config.template)
     with locked(path):

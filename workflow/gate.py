@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from .errors import CatalogError, LetterflowError
 
@@ -130,18 +128,18 @@ def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
     return hashlib.sha256(fingerprint.encode() + lang.encode() + b"\0" + data).hexdigest()
 
 
-def _cache_get(config, key: str) -> CatalogAnalysis | None:
+def _cache_get(config, key: str, kind: type = CatalogAnalysis):
     import pickle
 
     try:
         with open(_cache_dir(config) / f"{key}.pickle", "rb") as fh:
             value = pickle.load(fh)
-        return value if isinstance(value, CatalogAnalysis) else None
+        return value if isinstance(value, kind) else None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
 
-def _cache_put(config, key: str, value: CatalogAnalysis) -> None:
+def _cache_put(config, key: str, value) -> None:
     import pickle
 
     from .catalogs import write_atomic
@@ -174,40 +172,46 @@ def _worker_analyse(lang: str) -> CatalogAnalysis:
     )
 
 
-def run_gate(
-    config,
-    languages: list[str],
-    required: list[str],
-    *,
-    use_cache: bool = True,
-    jobs: int = 0,
-    progress=None,
-    skip: frozenset[str] = frozenset(),
-) -> GateReport:
+def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
+    """(the template or None, findings): the template against the letter(s)."""
     from .catalogs import load_template
     from .extract import template_problems
-    from .status import is_draft_finding
 
-    report = GateReport(required=required, languages=languages)
-    add = report.findings.append
-    tpath = Path(config.template)
-
-    # 1. The template against the letter(s): a stale extract fails the build.
+    found: list[GateFinding] = []
     template = None
     try:
         if not tpath.exists():
-            add(GateFinding("", "", "template", ERROR, "template missing: run `letterflow extract`",
-                            str(tpath)))
+            found.append(
+                GateFinding(
+                    "",
+                    "",
+                    "template",
+                    ERROR,
+                    "template missing: run `letterflow extract`",
+                    str(tpath),
+                )
+            )
         else:
             template = load_template(tpath)
             for problem in template_problems(config, template):
-                add(GateFinding("", "", "template", ERROR,
-                                f"template is out of sync with the letter ({problem}): run "
-                                "`letterflow extract` then `letterflow update`", str(tpath), 1))
+                found.append(
+                    GateFinding(
+                        "",
+                        "",
+                        "template",
+                        ERROR,
+                        f"template is out of sync with the letter ({problem}): run "
+                        "`letterflow extract` then `letterflow update`",
+                        str(tpath),
+                        1,
+                    )
+                )
     except CatalogError as exc:
-        add(GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0))
+        found.append(
+            GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0)
+        )
     except LetterflowError as exc:
-        add(
+        found.append(
             GateFinding(
                 "",
                 "",
@@ -218,9 +222,85 @@ def run_gate(
                 getattr(exc, "line", 0) or 0,
             )
         )
+    return template, found
+
+
+def _cached_template_findings(config, tpath: Path, fingerprint: str) -> list[GateFinding] | None:
+    """The template findings of an earlier run with the same fingerprint (which covers the
+    template, the letters, the configuration and letterflow's code), or None."""
+    import hashlib
+
+    where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
+    key = hashlib.sha256(f"template\0{fingerprint}\0{where}".encode()).hexdigest()
+    found = _cache_get(config, key, list)
+    if found is None:
+        _, found = _template_findings(config, tpath)
+        _cache_put(config, key, found)
+    return found
+
+
+def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip) -> dict:
+    """analyse_catalog for every language in *todo*, on worker processes when it pays."""
+    analyses: dict[str, CatalogAnalysis] = {}
+    size = sum(config.catalog(lang).stat().st_size for lang in todo)
+    if jobs <= 0:
+        jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            jobs,
+            initializer=_worker_init,
+            initargs=(str(config.source_file or config.root), frozenset(skip)),
+        ) as pool:
+            # biggest first, one catalogue per task: the two cores finish together
+            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+            for lang, result in zip(order, pool.map(_worker_analyse, order), strict=True):
+                analyses[lang] = result
+                if progress:
+                    progress(lang)
+    else:
+        if template is None and Path(config.template).exists():
+            template = _load_template_quietly(config.template)
+        for lang in todo:
+            analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
+            if progress:
+                progress(lang)
+    return analyses
+
+
+def _load_template_quietly(path):
+    from .catalogs import load_template
+
+    try:
+        return load_template(path)
+    except CatalogError:
+        return None  # reported by the template step
+
+
+def run_gate(
+    config,
+    languages: list[str],
+    required: list[str],
+    *,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress=None,
+    skip: frozenset[str] = frozenset(),
+) -> GateReport:
+    report = GateReport(required=required, languages=languages)
+    tpath = Path(config.template)
+    fingerprint = _fingerprint(config) + ",".join(sorted(skip)) if use_cache else ""
+
+    # 1. The template against the letter(s): a stale extract fails the build.
+    template = None
+    if use_cache:
+        report.findings += _cached_template_findings(config, tpath, fingerprint)
+    else:
+        template, found = _template_findings(config, tpath)
+        report.findings += found
 
     # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
-    fingerprint = _fingerprint(config) + ",".join(sorted(skip)) if use_cache else ""
     analyses: dict[str, CatalogAnalysis] = {}
     todo: list[str] = []
     keys: dict[str, str | None] = {}
@@ -229,7 +309,7 @@ def run_gate(
         if not path.exists():
             continue
         keys[lang] = _cache_key(fingerprint, path, lang) if use_cache else None
-        cached = _cache_get(config, keys[lang]) if keys[lang] else None
+        cached = _cache_get(config, keys[lang], CatalogAnalysis) if keys[lang] else None
         if cached is not None:
             analyses[lang] = cached
             if progress:
@@ -237,85 +317,64 @@ def run_gate(
         else:
             todo.append(lang)
     if todo:
-        size = sum(config.catalog(lang).stat().st_size for lang in todo)
-        if jobs <= 0:
-            jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
-        if jobs > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(
-                jobs,
-                initializer=_worker_init,
-                initargs=(str(config.source_file or config.root), frozenset(skip)),
-            ) as pool:
-                for lang, result in zip(todo, pool.map(_worker_analyse, todo), strict=True):
-                    analyses[lang] = result
-                    if progress:
-                        progress(lang)
-        else:
-            for lang in todo:
-                analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
-                if progress:
-                    progress(lang)
-        if use_cache:
-            for lang in todo:
-                if keys.get(lang):
-                    _cache_put(config, keys[lang], analyses[lang])
-
+        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip))
+        for lang in todo:
+            if keys.get(lang):
+                _cache_put(config, keys[lang], analyses[lang])
     for lang in languages:
-        path = config.catalog(lang)
-        is_required = lang in required
-        a = analyses.get(lang)
-        if a is None:
-            if is_required:
-                add(
-                    GateFinding(
-                        lang,
-                        "",
-                        "missing",
-                        ERROR,
-                        "required catalogue does not exist: run `letterflow update`",
-                        str(path),
-                    )
-                )
-            continue
-        if a.stats is not None:
-            report.stats[lang] = a.stats
-        if is_required and a.stats is not None and a.not_approved:
-            st = a.stats
+        _add_language(report, config, lang, lang in required, analyses.get(lang))
+    return report
+
+
+def _add_language(report: GateReport, config, lang: str, is_required: bool, a) -> None:
+    """One catalogue's findings under the gate's rules (required, drafts)."""
+    from .status import is_draft_finding
+
+    add = report.findings.append
+    path = config.catalog(lang)
+    if a is None:
+        if is_required:
             add(
                 GateFinding(
                     lang,
                     "",
-                    "incomplete",
+                    "missing",
                     ERROR,
-                    f"required language is {st['percent']:.1f}% approved: {st['draft']} draft, "
-                    f"{st['untranslated']} untranslated",
+                    "required catalogue does not exist: run `letterflow update`",
                     str(path),
-                    a.not_approved[0][2],
                 )
             )
-            for ctx, state, line in a.not_approved[:50]:
-                add(
-                    GateFinding(
-                        lang, ctx, "incomplete", ERROR, f"not approved ({state})", str(path), line
-                    )
+        return
+    if a.stats is not None:
+        report.stats[lang] = a.stats
+    if is_required and a.stats is not None and a.not_approved:
+        st = a.stats
+        add(
+            GateFinding(
+                lang,
+                "",
+                "incomplete",
+                ERROR,
+                f"required language is {st['percent']:.1f}% approved: {st['draft']} "
+                f"draft, {st['untranslated']} untranslated",
+                str(path),
+                a.not_approved[0][2],
+            )
+        )
+        for ctx, state, line in a.not_approved[:50]:
+            add(
+                GateFinding(
+                    lang, ctx, "incomplete", ERROR, f"not approved ({state})", str(path), line
                 )
-        for f in a.findings:
-            # Drafts may be broken while they wait for review (msgfmt skips fuzzy entries too);
-            # an error on an approved message fails the build.
-            if is_draft_finding(f, a.approved_contexts):
-                f = GateFinding(
-                    f.language,
-                    f.context,
-                    f.check_id,
-                    WARNING,
-                    f"(draft) {f.message}",
-                    f.path,
-                    f.line,
-                )
-            add(f)
-    return report
+            )
+    for f in a.findings:
+        # Drafts may be broken while they wait for review (msgfmt skips fuzzy entries too);
+        # an error on an approved message fails the build.
+        if is_draft_finding(f, a.approved_contexts):
+            f = GateFinding(
+                f.language, f.context, f.check_id, WARNING, f"(draft) {f.message}", f.path, f.line
+            )
+        add(f)
 
 
 def _bare(exc: CatalogError) -> str:
@@ -328,140 +387,8 @@ def _bare(exc: CatalogError) -> str:
     return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
-def _rel(path: str, root: Path) -> str:
-    if not path:
-        return ""
-    try:
-        return os.path.relpath(path, root)
-    except ValueError:
-        return path
-
-
 def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True) -> str:
-    findings = sorted(
-        report.findings,
-        key=lambda f: (f.severity != ERROR, f.language, _rel(f.path, root), f.line),
-    )
-    if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "ok": report.ok,
-                    "required": report.required,
-                    "languages": report.stats,
-                    "errors": len(report.errors),
-                    "warnings": len(report.findings) - len(report.errors),
-                    "findings": [{**asdict_any(f), "path": _rel(f.path, root)} for f in findings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    if fmt == "github":
-        out = []
-        for f in findings:
-            if f.severity != ERROR and not show_warnings:
-                continue
-            kind = "error" if f.severity == ERROR else "warning"
-            loc = f"file={_rel(f.path, root)}" + (f",line={f.line}" if f.line else "")
-            msg = _gh_escape(
-                f"[{f.language or '-'}] {f.context + ': ' if f.context else ''}{f.message}"
-            )
-            out.append(f"::{kind} {loc},title={_gh_prop(f.check_id)}::{msg}")
-        out.append(_summary(report))
-        return "\n".join(out) + "\n"
-    if fmt == "junit":
-        return _junit(report, findings, root)
-    lines = []
-    for f in findings:
-        if f.severity != ERROR and not show_warnings:
-            continue
-        where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
-        ctx = f" {f.context}" if f.context else ""
-        lines.append(f"{where}: {f.severity}: [{f.check_id}] {f.language or '-'}{ctx}: {f.message}")
-    lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    """The report as text, json, junit or github (see :mod:`workflow.gate_report`)."""
+    from .gate_report import render as _render
 
-
-def asdict_any(f) -> dict:
-    try:
-        return asdict(f)
-    except TypeError:
-        return {
-            k: getattr(f, k)
-            for k in ("language", "context", "check_id", "severity", "message", "path", "line")
-        }
-
-
-def _summary(report: GateReport) -> str:
-    req = ", ".join(report.required) if report.required else "none"
-    n_err = len(report.errors)
-    n_warn = len(report.findings) - n_err
-    verdict = "OK" if report.ok else "FAILED"
-    return (
-        f"letterflow check: {verdict}: {n_err} error(s), {n_warn} warning(s); "
-        f"{len(report.stats)} catalogue(s) checked; required complete: {req}"
-    )
-
-
-def _gh_escape(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_escape(s).replace(":", "%3A").replace(",", "%2C")
-
-
-def _junit(report: GateReport, findings: list, root: Path) -> str:
-    by_lang: dict[str, list] = {}
-    for f in findings:
-        by_lang.setdefault(f.language or "template", []).append(f)
-    langs = ["template", *report.languages]
-    suites = []
-    total_tests = total_fail = 0
-    for lang in langs:
-        items = by_lang.get(lang, [])
-        errors = [f for f in items if f.severity == ERROR]
-        warns = [f for f in items if f.severity != ERROR]
-        cases = []
-        if not errors:
-            cases.append(
-                f'    <testcase classname="letterflow.{escape(lang)}" name="{escape(lang)} gate"/>'
-            )
-        for f in errors:
-            where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
-            name = f"{f.check_id} {f.context}".strip()
-            cases.append(
-                f'    <testcase classname="letterflow.{escape(lang)}" name={quoteattr(name)} '
-                f'file={quoteattr(_rel(f.path, root))} line="{f.line}">\n'
-                f"      <failure message={quoteattr(f.message)} type={quoteattr(f.check_id)}>"
-                f"{escape(where)}: {escape(f.message)}</failure>\n    </testcase>"
-            )
-        out = ""
-        if warns:
-            out = (
-                "\n    <system-out>"
-                + escape(
-                    "\n".join(
-                        f"{_rel(f.path, root)}:{f.line}: warning: [{f.check_id}] "
-                        f"{f.context}: {f.message}"
-                        for f in warns
-                    )
-                )
-                + "</system-out>"
-            )
-        tests = len(cases)
-        total_tests += tests
-        total_fail += len(errors)
-        suites.append(
-            f'  <testsuite name="letterflow check {escape(lang)}" tests="{tests}" '
-            f'failures="{len(errors)}" '
-            f'errors="0" skipped="0">\n' + "\n".join(cases) + out + "\n  </testsuite>"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="letterflow check" tests="{total_tests}" failures="{total_fail}">\n'
-        + "\n".join(suites)
-        + "\n</testsuites>\n"
-    )
+    return _render(report, fmt, root, show_warnings)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LetterError
+from .textrules import CONTROL as _CONTROL
 
 #: The roles a letter block can have. A letter may add its own with ``extra_roles``.
 ROLES: dict[str, str] = {
@@ -500,9 +501,6 @@ def _block_text(
             )
         return _clean(forms["one"], where, header_line), _clean(forms["other"], where, header_line)
     return _clean(" ".join(t for _, t in content), where, header_line), None
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _clean(text: str, where: str, line: int) -> str:

@@ -5,24 +5,19 @@ Also: Alt+Down / Ctrl+S, no CSP violation, and the same flow with JavaScript off
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import playwright.sync_api as playwright  # a declared test dependency
 import pytest
+from conftest import free_port, wait_for_server
+from tool_support import need
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt install chromium)",
-                allow_module_level=True)
-import playwright.sync_api as playwright  # noqa: E402 (a declared test dependency)
-from conftest import free_port, wait_for_server  # noqa: E402
 
 
 @pytest.fixture
@@ -42,8 +37,9 @@ def server(web_project: Path, tmp_path: Path):
 
 @pytest.fixture
 def browser():
+    chromium = need("chromium")  # Debian's /usr/bin/chromium, never a downloaded browser
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
         yield b
         b.close()
 

@@ -8,7 +8,6 @@ problem descriptions.  The registry table lives in :mod:`workflow.checks.registr
 
 from __future__ import annotations
 
-import gettext
 import inspect
 import re
 from abc import ABC, abstractmethod
@@ -17,15 +16,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+from workflow.textrules import IGNORE_FLAG as IGNORE_FLAG
+from workflow.textrules import IGNORE_HEADER as IGNORE_HEADER
+from workflow.textrules import MT_DAMAGED_FLAG as MT_DAMAGED_FLAG
+from workflow.textrules import plural_function
+
 ERROR = "error"
 WARNING = "warning"
 SEVERITIES = (ERROR, WARNING)
-
-#: Entry flag prefix and catalogue header that silence checks on purpose.
-IGNORE_FLAG = "letterflow-ignore:"
-IGNORE_HEADER = "X-Letterflow-Ignore"
-#: Set by the MT helper when an engine mangled a placeholder mask.
-MT_DAMAGED_FLAG = "letterflow-mt-damaged"
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def plural_layout(plural_expr: str, nplurals: int) -> tuple[frozenset[int], froz
     number out and leave the count placeholder away, as ``msgfmt -c`` allows.
     """
     try:
-        func = gettext.c2py(plural_expr or "0")
+        func = plural_function(plural_expr or "0")
     except (ValueError, SyntaxError):
         return frozenset(), frozenset({0})
     seen: dict[int, set[int]] = {}
@@ -208,6 +206,12 @@ class Check(ABC):
     @abstractmethod
     def check(self, unit: Unit) -> Iterable[str | Problem]:
         """One-line problem descriptions for one message (a list; a generator also works)."""
+
+    def finish(self, deferred: list) -> Iterable[tuple[Any, str | Problem]]:
+        """(message, problem) pairs for the work :meth:`check` deferred during a whole-
+        catalogue run (``unit.cache["deferred"][self.id]``): one batch instead of one call
+        per message. None by default."""
+        return ()
 
     def check_catalog(self, catalog: Any, language: str) -> Iterable[str | Problem]:
         """Yield problems of the catalogue as a whole (header); none by default."""

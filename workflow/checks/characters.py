@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from workflow.checks.base import ERROR, Check, Unit
-
-#: Characters XML 1.0 forbids (tab, LF and CR are allowed), lone surrogates, U+FFFE/U+FFFF.
-ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from workflow.textrules import XML_ILLEGAL as ILLEGAL_XML_RE
 
 
 class ControlCharacterCheck(Check):

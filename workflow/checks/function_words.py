@@ -13,50 +13,89 @@ from functools import lru_cache
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "the and of to in is that for it with as was on are be by this we our you your "
-        "they were have has not from which at an or who".split()
+        "the and of to in is that for it with as was on are be by this we our you your they "
+        "were have has not from which at an or who us its their them these those there been "
+        "had would will can could should may must also but if than then so such what when "
+        "where why how all any some no more most other into about over after before because "
+        "while both each very only do does did am i he she his her him my me being".split()
     ),
     "fr": frozenset(
-        "le la les des du de et est une un dans pour que qui sur par pas au aux ce cette "
-        "nous vous ils sont avec ne leur ont été".split()
+        "le la les des du de et est une un dans pour que qui sur par pas au aux ce cette nous "
+        "vous ils sont avec ne leur ont été en il elle se sa son ses leurs notre nos votre "
+        "vos mais ou où donc car comme plus tout tous toute toutes aussi être avoir avons "
+        "êtes était étaient sans sous entre depuis vers chez très déjà encore lui eux celui "
+        "celle ceux dont quand si je on y l d qu n s c j".split()
     ),
     "es": frozenset(
-        "el la los las de del y en que un una por para con es se no al lo su sus nos "
-        "fue como más este esta hemos".split()
+        "el la los las de del y en que un una por para con es se no al lo su sus nos fue como "
+        "más este esta hemos nosotros nuestro nuestra nuestros nuestras vuestro vuestra usted "
+        "ustedes ellos ellas él le les pero o porque cuando donde muy también ya sin sobre "
+        "entre hasta desde todo todos toda todas esto estos estas ese esa eso han ha había "
+        "son está están ser estar fueron era eran mi mis tu yo quien quienes cual cuales hay "
+        "aquí así sido".split()
     ),
     "de": frozenset(
-        "der die das und ist nicht ein eine zu den dem des mit von für auf sich wir sie "
-        "es im auch wurden haben uns unsere".split()
+        "der die das und ist nicht ein eine zu den dem des mit von für auf sich wir sie es im "
+        "auch wurden haben uns unsere unser unserer ich du er ihr ihre ihren ihrem ihnen sein "
+        "seine sind war waren wird werden wurde hat hatte hatten einen einem einer eines aus "
+        "bei nach über unter vor durch gegen ohne um oder aber wenn weil dass als wie so noch "
+        "nur schon sehr dieser diese dieses diesen diesem alle allen kein keine man am zum "
+        "zur ins vom".split()
     ),
     "pt": frozenset(
-        "o a os as de do da dos das e em que um uma para com não por se ao na no nos "
-        "foi como mais".split()
+        "o a os as de do da dos das e em que um uma para com não por se ao na no nos foi como "
+        "mais nós nosso nossa nossos nossas vosso vossa você vocês eles elas ele ela lhe lhes "
+        "mas ou porque quando onde muito também já sem sobre entre até desde todo todos toda "
+        "todas isto isso este esta estes estas esse essa são é está estão ser estar foram era "
+        "eram meu minha seu sua seus suas pelo pela pelos pelas num numa às aos há aqui assim "
+        "sido".split()
     ),
     "it": frozenset(
-        "il lo la gli le di del della dei e che un una per con non è sono in al nel "
-        "alla ci noi siamo stati".split()
+        "il lo la gli le di del della dei e che un una per con non è sono in al nel alla ci "
+        "noi siamo stati degli delle dello dal dalla dai dalle nei nella nelle sul sulla sui "
+        "ai agli alle anche ma o perché quando dove molto già senza tra fra tutto tutti tutta "
+        "tutte questo questa questi queste quello quella loro nostro nostra nostri nostre "
+        "vostro vostra io tu lui lei voi essi sia era erano essere avere ha hanno abbiamo "
+        "stato stata come più così qui uno ed si".split()
     ),
     "nl": frozenset(
-        "de het een en van in is dat op te zijn voor met niet die wij we ons onze door "
-        "aan er werden hebben".split()
+        "de het een en van in is dat op te zijn voor met niet die wij we ons onze door aan er "
+        "werden hebben ik jij je hij zij ze u uw hun haar was waren wordt worden werd heeft "
+        "had hadden om uit bij naar over onder tegen zonder of maar als dan omdat wanneer ook "
+        "nog al alle deze dit wat wie waar hoe geen veel zeer meer na tot".split()
     ),
     "pl": frozenset(
-        "i w na z się nie do że jest to o jak po przez dla od nas nasze my są był "
-        "byli oraz który".split()
+        "i w na z się nie do że jest to o jak po przez dla od nas nasze my są był byli oraz "
+        "który nasz nasza naszych naszym naszej ja ty on ona ono oni one wy mnie mi go jego "
+        "jej ich im je ale lub czy gdy kiedy gdzie bardzo już bez pod nad przed między przy "
+        "także też tylko ten ta te tego tej tych tym być było była były będzie może jako za "
+        "ze we co".split()
     ),
     "ca": frozenset(
-        "el la els les de del i en que un una per amb és no al als va som hem nosaltres "
-        "els seus aquesta".split()
+        "el la els les de del i en que un una per amb és no al als va som hem nosaltres seus "
+        "aquesta nostre nostra nostres vostre vostra vosaltres ells elles ell ella li però o "
+        "perquè quan on molt també ja sense sobre entre fins des tot tots tota totes això "
+        "aquest aquests aquestes aquell aquella són està estan ser estar van era eren meu "
+        "meva seu seva seves pels pel hi ha han havia aquí així estat".split()
     ),
     "gl": frozenset(
-        "o a os as de do da dos das e en que un unha para con non por se ao no na nos "
-        "foi como".split()
+        "o a os as de do da dos das e en que un unha para con non por se ao na no nos foi "
+        "como nós noso nosa nosos nosas voso vosa vostede eles elas el ela lle lles pero ou "
+        "porque cando onde moi tamén xa sen sobre entre ata desde todo todos toda todas isto "
+        "iso este esta estes estas ese esa son é está están ser estar foron era eran meu miña "
+        "seu súa seus súas polo pola polos polas nun nunha ás aos hai aquí así sido".split()
     ),
 }
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
-#: Hits needed before an opinion counts.
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: Exclusive hits needed before an opinion counts (the share rule below needs fewer).
 MIN_HITS = 3
+MIN_HITS_WITH_SHARE = 2
+#: Share of a text's words that must be function words of a language before the text can
+#: be called that language (real prose: 30-50%; a list of names: close to 0).
+MIN_RATIO = 0.2
+#: The winner's share of function words must beat every other candidate's by this margin.
+MARGIN = 0.1
 
 
 @lru_cache(maxsize=256)
@@ -69,33 +108,74 @@ def _owners(languages: tuple[str, ...]) -> dict[str, str]:
     return {w: next(iter(ls)) for w, ls in seen.items() if len(ls) == 1}
 
 
+@lru_cache(maxsize=256)
+def _index(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Function word -> every language among *languages* whose list has it."""
+    seen: dict[str, list[str]] = {}
+    for lang in languages:
+        for word in FUNCTION_WORDS.get(lang, ()):
+            seen.setdefault(word, []).append(lang)
+    return {w: tuple(ls) for w, ls in seen.items()}
+
+
+def _tally(words: list[str], langs: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int]]:
+    """(function words per language, exclusive function words per language)."""
+    index, owners = _index(langs), _owners(langs)
+    shares: dict[str, int] = dict.fromkeys(langs, 0)
+    exclusive: dict[str, int] = dict.fromkeys(langs, 0)
+    for w in words:
+        users = index.get(w)
+        if users is None:
+            continue
+        for lang in users:
+            shares[lang] += 1
+        owner = owners.get(w)
+        if owner is not None:
+            exclusive[owner] += 1
+    return shares, exclusive
+
+
 def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, str] | None:
     """("ok", target) if the text is plainly *target*, ("wrong", lang) if plainly another
     language, None if lingua should decide.
 
-    Only words that are exclusive to one language among the candidates count as evidence
-    (Spanish "los", not "de", which Portuguese, Catalan and French share).
+    Two measures per candidate language with a list: the share of the text's words that
+    are its function words (shared ones included), and the count of words exclusive to it
+    among the candidates (Spanish "los", not "de", which Portuguese, Catalan and French
+    share). A language wins when its share is at least :data:`MIN_RATIO`, beats every
+    other candidate's share by :data:`MARGIN`, and its exclusive words are at least
+    :data:`MIN_HITS_WITH_SHARE` and three times any other's. Anything closer goes to lingua.
     """
-    mine_all = FUNCTION_WORDS.get(target)
-    if mine_all is None:
+    if target not in FUNCTION_WORDS:
         return None
     langs = tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
-    owners = _owners(langs)
-    counts: dict[str, int] = {}
-    any_mine = False
-    for w in _WORD_RE.findall(text.lower()):
-        lang = owners.get(w)
-        if lang is not None:
-            counts[lang] = counts.get(lang, 0) + 1
-        if not any_mine and w in mine_all:
-            any_mine = True
-    mine = counts.pop(target, 0)
-    best, other = "", 0
-    for lang, n in counts.items():
-        if n > other:
-            best, other = lang, n
+    words = _WORD_RE.findall(text.lower())
+    if not words:
+        return None
+    shares, exclusive = _tally(words, langs)
+    ranked = sorted(langs, key=lambda lang: (-shares[lang], -exclusive[lang]))
+    best = ranked[0]
+    if best != target and shares[target] == shares[best]:
+        best = target  # a tie is never evidence against the catalogue's language
+    runner_up = max((shares[lang] for lang in langs if lang != best), default=0)
+    excl_other = max((exclusive[lang] for lang in langs if lang != best), default=0)
+    n = len(words)
+    plain = (
+        shares[best] >= MIN_RATIO * n
+        and shares[best] - runner_up >= MARGIN * n
+        and exclusive[best] >= MIN_HITS_WITH_SHARE
+        and exclusive[best] >= 3 * excl_other
+    )
+    if plain:
+        return ("ok", target) if best == target else ("wrong", best)
+    # the earlier rule, for texts too short for shares: plainly the target, or plainly
+    # another language with none of the target's function words at all
+    mine = exclusive[target]
+    others = {lang: exclusive[lang] for lang in langs if lang != target}
+    rival = max(others, key=others.__getitem__, default="")
+    other = others.get(rival, 0)
     if mine >= MIN_HITS and other * 3 <= mine:
         return ("ok", target)
-    if other >= MIN_HITS and not any_mine:
-        return ("wrong", best)
+    if other >= MIN_HITS and shares[target] == 0:
+        return ("wrong", rival)
     return None

@@ -11,11 +11,8 @@ from collections import Counter
 from functools import lru_cache
 
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
+from workflow.textrules import PLACEHOLDER as BRACE_RE
 
-#: Python brace fields: {name}, {0}, {}, {obj.attr}, {a[0]}, {count:d}, {x!r}. "{{" escapes.
-BRACE_RE = re.compile(
-    r"\{\{|\}\}|\{((?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*)(?:![rsa])?(?::[^{}]*)?\}"
-)
 #: printf directives as python-format / c-format know them.
 PRINTF_RE = re.compile(
     r"%%|%(?:\((?P<key>\w+)\)|(?P<pos>\d+)\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
@@ -162,7 +159,7 @@ class PlaceholderCheck(Check):
         out: list[str | Problem] = []
         flags = unit.flags
         if MT_DAMAGED_FLAG in flags:
-            out.append("machine translation damaged the placeholders (flag letterflow-mt-damaged)")
+            out.append(f"machine translation damaged the placeholders (flag {MT_DAMAGED_FLAG})")
         sources = unit.sources()
         mode = "full" if flags & PRINTF_FLAGS else ("off" if flags & NO_PRINTF_FLAGS else "auto")
         printf, expected, count_keys = _source_side(sources, mode)

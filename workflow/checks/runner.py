@@ -83,7 +83,9 @@ def run_checks(
         messages = catalog.active()
     else:
         messages = [message]
-    shared = {"glossary": glossary}
+    # whole-catalogue runs let checks defer costly work to one batch (Check.finish)
+    deferred: dict[str, list] = {}
+    shared = {"glossary": glossary, "deferred": deferred if message is None else None}
     triggered = trigger_regex(checks)
     # (check, id, triggered?, plural only?, needs a real translation?) looked up once
     plan = [(c, c.id, bool(c.trigger), c.plural_only, c.needs_translation) for c in checks]
@@ -137,4 +139,35 @@ def run_checks(
                 )
             if check_id == UNTRANSLATED:
                 copied = True
+    if deferred:
+        findings += _finish(checks, deferred, language, path)
     return findings
+
+
+def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -> list[Finding]:
+    out: list[Finding] = []
+    for check in checks:
+        if not deferred.get(check.id):
+            continue
+        try:
+            results = list(check.finish(deferred[check.id]))
+        except Exception as exc:  # noqa: BLE001 -- as for check(): report, do not hide
+            msg = deferred[check.id][0][0]
+            results = [(msg, Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR))]
+        for msg, problem in results:
+            if problem.__class__ is Problem:
+                text, severity = problem.message, problem.severity
+            else:
+                text, severity = problem, check.severity
+            out.append(
+                Finding(
+                    language,
+                    msg.context,
+                    check.id,
+                    severity,
+                    " ".join(text.split()),
+                    path,
+                    msg.line,
+                )
+            )
+    return out

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import get_config
+from ..textrules import UNREVIEWED_MARK
 
 
 @click.command()
@@ -117,7 +118,7 @@ def preview(ctx: click.Context, language: str, country: str, name: str, title: s
                             "state": p.state, "context": p.context} for p in model.paragraphs],
         }, indent=2, ensure_ascii=False) + "\n"
     else:
-        lines = [("" if p.approved else "[not reviewed] ") + p.text for p in model.paragraphs]
+        lines = [("" if p.approved else UNREVIEWED_MARK + " ") + p.text for p in model.paragraphs]
         text = "\n\n".join(lines) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")

@@ -8,13 +8,14 @@ import sys
 import click
 
 from ..cli import get_config
+from ..mt.registry import DEFAULT, OFFLINE, ONLINE
 
 
 @click.command()
 @click.option("--lang", "langs", help="Comma-separated languages (default: all configured "
               "languages the engine offers).")
-@click.option("--provider", help="apertium (offline, default), pseudo (tests), google, "
-              "mymemory, deepl, microsoft, libre, papago. Default: [tool.letterflow.mt] provider.")
+@click.option("--provider", help=f"{', '.join(OFFLINE)} (offline), {', '.join(ONLINE)} "
+              f"(online). Default: [tool.letterflow.mt] provider, else {DEFAULT}.")
 @click.option("--batch-size", type=click.IntRange(1), default=None,
               help="Messages per atomic catalogue write (default: engine's own).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -74,45 +75,48 @@ def draft(ctx: click.Context, langs: str | None, provider: str | None, batch_siz
 
 
 def provider_rows(cfg) -> list[dict]:
-    """What ``letterflow providers`` shows: each engine, whether it is usable, its pairs."""
-    from ..mt import OFFLINE, ONLINE, get_translator
-    from ..mt.online import PROVIDERS, engine_code, missing_keys, provider_codes
+    """What ``letterflow providers`` shows: each registered engine, whether it is usable
+    here, and its pairs (offline engines first)."""
+    from ..mt.registry import PROVIDERS
 
-    rows = []
-    source = cfg.source_language
-    for name in OFFLINE:
-        row: dict = {"name": name, "kind": "offline", "network": False}
-        try:
-            t = get_translator(name, cfg)
-            direct = t.direct_pairs()
-            pairs = sorted(t.supported_pairs())
-            row.update(usable=True, status="installed" if name == "apertium" else
-                       "deterministic test engine")
-            row["pairs"] = [
-                {"source": s, "target": tg,
-                 "via": None if (s, tg) in direct else t.route(s, tg)[1]}
-                for s, tg in pairs
-            ]
-        except Exception as exc:  # not installed etc.: shown, not raised
-            row.update(usable=False, status=str(exc), pairs=[])
-        rows.append(row)
-    for name in ONLINE:
-        spec = PROVIDERS[name]
-        missing = missing_keys(spec)
-        codes = provider_codes(spec)
-        langs = [lg for lg in [source, *cfg.languages] if engine_code(lg, codes)]
-        row = {
-            "name": name, "kind": "online", "network": True, "usable": not missing,
-            "status": ("needs network; key present" if spec.keys else "needs network; no key")
-            if not missing else "no key: set " + " and ".join(missing),
-            "keys": list(spec.keys),
-            "pairs": [{"source": source, "target": lg, "via": None}
-                      for lg in langs if lg != source],
-        }
-        if codes is None:
-            row["pairs_note"] = "languages are listed by the service at run time"
-        rows.append(row)
-    return rows
+    entries = sorted(PROVIDERS.values(), key=lambda p: p.network)
+    return [_online_row(cfg, p) if p.network else _offline_row(cfg, p) for p in entries]
+
+
+def _offline_row(cfg, spec) -> dict:
+    from ..mt import get_translator
+
+    row: dict = {"name": spec.name, "kind": spec.kind, "network": False}
+    try:
+        t = get_translator(spec.name, cfg)
+        direct = t.direct_pairs()
+        row.update(usable=True, status=spec.status)
+        row["pairs"] = [
+            {"source": s, "target": tg, "via": None if (s, tg) in direct else t.route(s, tg)[1]}
+            for s, tg in sorted(t.supported_pairs())
+        ]
+    except Exception as exc:  # not installed etc.: shown, not raised
+        row.update(usable=False, status=str(exc), pairs=[])
+    return row
+
+
+def _online_row(cfg, spec) -> dict:
+    from ..mt.online import engine_code, missing_keys, provider_codes
+
+    service, source = spec.service, cfg.source_language
+    missing = missing_keys(service)
+    codes = provider_codes(service)
+    langs = [lg for lg in [source, *cfg.languages] if engine_code(lg, codes)]
+    row = {
+        "name": spec.name, "kind": spec.kind, "network": True, "usable": not missing,
+        "status": ("needs network; key present" if service.keys else "needs network; no key")
+        if not missing else "no key: set " + " and ".join(missing),
+        "keys": list(service.keys),
+        "pairs": [{"source": source, "target": lg, "via": None} for lg in langs if lg != source],
+    }
+    if codes is None:
+        row["pairs_note"] = "languages are listed by the service at run time"
+    return row
 
 
 @click.command()

@@ -34,12 +34,13 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm, Pt
 
 from ..errors import ExportError
+from ..textrules import DRAFT_BANNER as DRAFT_HEADER
+from ..textrules import UNREVIEWED_MARK as _MARK
 from . import oxml as ox
 from . import zipstore
 from .model import LetterModel
 
-DRAFT_HEADER = "DRAFT \u2014 not reviewed"
-UNREVIEWED_MARK = "[not reviewed] "
+UNREVIEWED_MARK = _MARK + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..textrules import DRAFT_BANNER, UNREVIEWED_MARK
 from .model import LetterModel
-
-DRAFT_BANNER = "DRAFT \u2014 not reviewed"
-UNREVIEWED_MARK = "[not reviewed]"
 
 STYLE = """\
 .lf-letter{font-family:var(--lf-font);max-width:42em;margin:1em auto;padding:2.5em;

@@ -9,14 +9,14 @@ catalogue's own ``Plural-Forms``), the text direction and the paper size.
 
 from __future__ import annotations
 
-import gettext
-import re
 import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from ..errors import ExportError
+from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
+from ..textrules import plural_function as _compile_plural
 from .cldr import (
     COMPLEX_SCRIPTS,
     EAST_ASIAN_SCRIPTS,
@@ -28,9 +28,6 @@ from .cldr import (
     script_of,
 )
 from .recipients import Recipient
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SIMPLE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ class LetterModel:
 def plural_function(plural_expr: str) -> Callable[[int], int]:
     """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
     try:
-        return gettext.c2py(plural_expr)
+        return _compile_plural(plural_expr)
     except (ValueError, SyntaxError) as exc:
         raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExportError
+from ..fileio import fsync_path as _fsync
 
 if TYPE_CHECKING:
     from .run import ExportedLetter, ExportPlan, Progress
@@ -99,11 +100,3 @@ def _move_into_place(tmp: Path, out: Path, names: list[str]) -> None:
     for name in [*names, "manifest.json", "letters.zip"]:
         os.replace(tmp / name, out / name)
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

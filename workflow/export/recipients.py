@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExportError
+from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
 
 #: Codes CLDR lists as territories that are not countries a letter can be addressed to.
 _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 _TRUE = frozenset({"yes", "y", "true", "1", "source", "x"})
 _FALSE = frozenset({"", "no", "n", "false", "0"})
 _ADDRESS_COL = re.compile(r"^address(?:_?line)?_?(\d*)$")
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
     (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import MTError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type names only: cache.py imports nothing from here
     from .cache import MTCache
+    from .registry import ProviderSpec
 
 
 class MTUnavailable(MTError):
@@ -115,13 +116,6 @@ def unmask(masked: Masked, translated: str) -> tuple[str, tuple[str, ...]]:
     return masked.lead + body + masked.trail, tuple(damaged)
 
 
-def normalise(text: str) -> str:
-    """The cache key form of a text: NFC, whitespace runs collapsed, stripped."""
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -151,8 +145,11 @@ class Translator(ABC):
     name: str = "base"
     #: How many messages drafting writes per atomic catalogue batch (None: all at once).
     batch_size: int | None = None
-    #: Short engine code of a language, used in provenance notes (Apertium: "spa").
-    #: Subclasses may override :meth:`code_label`.
+
+    @classmethod
+    def create(cls, spec: ProviderSpec, config: object | None = None, *, cache=None, **kwargs):
+        """Build the engine for registry entry *spec* (see :mod:`workflow.mt.registry`)."""
+        return cls(config, cache=cache, **kwargs)
 
     def __init__(self, config: object | None = None, *, cache: MTCache | None = None):
         mt = dict(getattr(config, "mt", {}) or {})
@@ -242,30 +239,7 @@ class Translator(ABC):
         from_engine = [False] * len(texts)
         for a, b in zip(path, path[1:], strict=False):
             todo = list(dict.fromkeys(v for v in current if isinstance(v, str) and v))
-            found: dict[str, str] = {}
-            if self.cache is not None and todo:
-                found = self.cache.lookup_many(self.name, a, b, todo)
-            missing = [t for t in todo if t not in found]
-            missing_set = set(missing)
-            results: dict[str, str | MTError] = dict(found)
-            if missing:
-                got = self._translate(missing, a, b)
-                if len(got) != len(missing):
-                    raise MTError(
-                        f"engine returned {len(got)} results for {len(missing)} texts",
-                        self.name, a, b,
-                    )
-                fresh = {}
-                for src, out in zip(missing, got, strict=True):
-                    if isinstance(out, MTError):
-                        results[src] = out
-                    elif not out.strip():  # never cache an empty answer
-                        results[src] = MTError("empty translation", self.name, a, b, src)
-                    else:
-                        results[src] = out.strip()
-                        fresh[src] = out.strip()
-                if self.cache is not None and fresh:
-                    self.cache.store_many(self.name, a, b, fresh)
+            results, missing_set = self._leg(todo, a, b)
             new: list[str | MTError] = []
             for i, value in enumerate(current):
                 if isinstance(value, MTError) or not value:
@@ -285,6 +259,34 @@ class Translator(ABC):
                 Outcome(text, cached=not engine_used, damaged=damaged, route=route)
             )
         return outcomes
+
+    def _leg(self, todo: list[str], a: str, b: str) -> tuple[dict[str, str | MTError], set[str]]:
+        """Translate the distinct texts *todo* over one direct pair, cache first.
+
+        Returns ``(results, sent)``: a result per text and the texts the engine was asked."""
+        found: dict[str, str] = {}
+        if self.cache is not None and todo:
+            found = self.cache.lookup_many(self.name, a, b, todo)
+        missing = [t for t in todo if t not in found]
+        results: dict[str, str | MTError] = dict(found)
+        if not missing:
+            return results, set()
+        got = self._translate(missing, a, b)
+        if len(got) != len(missing):
+            raise MTError(
+                f"engine returned {len(got)} results for {len(missing)} texts", self.name, a, b
+            )
+        fresh = {}
+        for src, out in zip(missing, got, strict=True):
+            if isinstance(out, MTError):
+                results[src] = out
+            elif not out.strip():  # never cache an empty answer
+                results[src] = MTError("empty translation", self.name, a, b, src)
+            else:
+                results[src] = fresh[src] = out.strip()
+        if self.cache is not None and fresh:
+            self.cache.store_many(self.name, a, b, fresh)
+        return results, set(missing)
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate *texts*; raise the first item's MTError if any item failed."""

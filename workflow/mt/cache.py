@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import db
-from .base import normalise
 
 DDL = """
 CREATE TABLE IF NOT EXISTS mt_cache (
@@ -30,6 +30,11 @@ CREATE TABLE IF NOT EXISTS mt_cache (
     PRIMARY KEY (engine, source_lang, target_lang, source_key)
 );
 """
+
+
+def normalise(text: str) -> str:
+    """The cache key form of a text: NFC, whitespace runs collapsed, stripped."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def source_key(text: str) -> str:
@@ -75,9 +80,6 @@ class MTCache:
                         (engine, source, target, *hit),
                     )
         return found
-
-    def lookup(self, engine: str, source: str, target: str, text: str) -> str | None:
-        return self.lookup_many(engine, source, target, [text]).get(text)
 
     def store_many(
         self, engine: str, source: str, target: str, results: Mapping[str, str]

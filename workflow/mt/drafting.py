@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalog
 from ..errors import MTError
+from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
 from .base import Outcome, Translator
 
-DAMAGED_FLAG = "letterflow-mt-damaged"
 NOTE_PREFIX = "machine translation:"
 
 #: progress(done, total, language): called once before any work (done=0) and after each

@@ -24,50 +24,18 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from ..errors import MTError
 from .base import MTUnavailable, Translator, split_text
+from .registry import PROVIDERS as REGISTRY
+from .registry import ProviderSpec, Service
 
-
-@dataclass(frozen=True)
-class Provider:
-    name: str
-    client: str  # deep_translator class name
-    keys: tuple[str, ...] = ()  # required environment variables
-    optional: tuple[str, ...] = ()  # optional environment variables
-    limit: int = 5000  # characters per request
-    cjk_limit: int = 5000  # ... when the source text is Chinese/Japanese/Korean
-    languages: str | None = None  # deep_translator.constants table (None: ask the service)
-    codes_are_keys: bool = False  # the constants table maps code -> name
-    notes: str = ""
-    extra: dict = field(default_factory=dict)  # locale id -> code, before the generic mapping
-
-
-PROVIDERS: dict[str, Provider] = {
-    p.name: p
-    for p in [
-        Provider("google", "GoogleTranslator", limit=5000, cjk_limit=1500,
-                 languages="GOOGLE_LANGUAGES_TO_CODES", notes="no key; web endpoint"),
-        Provider("mymemory", "MyMemoryTranslator", optional=("LETTERFLOW_MYMEMORY_EMAIL",),
-                 limit=500, cjk_limit=500, languages="MY_MEMORY_LANGUAGES_TO_CODES",
-                 extra={"en": "en-GB", "ar": "ar-SA"},
-                 notes="no key; optional e-mail raises the daily quota"),
-        Provider("deepl", "DeeplTranslator", keys=("LETTERFLOW_DEEPL_KEY",),
-                 optional=("LETTERFLOW_DEEPL_PRO",), languages="DEEPL_LANGUAGE_TO_CODE"),
-        Provider("microsoft", "MicrosoftTranslator", keys=("LETTERFLOW_MICROSOFT_KEY",),
-                 optional=("LETTERFLOW_MICROSOFT_REGION",), languages=None,
-                 extra={"zh": "zh-hans", "zh_Hans": "zh-hans", "zh_Hant": "zh-hant",
-                        "pt_BR": "pt", "pt_PT": "pt-pt", "sr": "sr-cyrl", "nb": "nb"}),
-        Provider("libre", "LibreTranslator", keys=("LETTERFLOW_LIBRE_KEY",),
-                 optional=("LETTERFLOW_LIBRE_URL",), languages="LIBRE_LANGUAGES_TO_CODES",
-                 notes="self-hostable; URL from LETTERFLOW_LIBRE_URL or mt.libre_url"),
-        Provider("papago", "PapagoTranslator",
-                 keys=("LETTERFLOW_PAPAGO_ID", "LETTERFLOW_PAPAGO_SECRET"), cjk_limit=1500,
-                 languages="PAPAGO_LANGUAGE_TO_CODE", codes_are_keys=True),
-    ]
+#: Online engine name -> its deep-translator service, derived from the registry.
+PROVIDERS: dict[str, Service] = {
+    name: entry.service for name, entry in REGISTRY.items() if entry.service is not None
 }
 
 _CJK = {"zh", "ja", "ko"}
@@ -104,7 +72,7 @@ def engine_code(
     return None
 
 
-def provider_codes(provider: Provider) -> set[str] | None:
+def provider_codes(provider: Service) -> set[str] | None:
     if provider.languages is None:
         return None
     from deep_translator import constants
@@ -113,9 +81,23 @@ def provider_codes(provider: Provider) -> set[str] | None:
     return set(table) if provider.codes_are_keys else set(table.values())
 
 
-def missing_keys(provider: Provider, env: dict | None = None) -> list[str]:
+def missing_keys(provider: Service, env: dict | None = None) -> list[str]:
     env = os.environ if env is None else env
     return [k for k in provider.keys if not env.get(k)]
+
+
+def client_kwargs(service: Service, env: dict, base_url: str | None) -> dict:
+    """The client's keyword arguments from ``service.args`` (see :class:`Service`)."""
+    kwargs: dict = {}
+    for keyword, source in service.args.items():
+        if source == "@url":
+            if base_url:
+                kwargs[keyword] = base_url.rstrip("/") + "/"
+        elif source.startswith("not "):
+            kwargs[keyword] = not env.get(source[4:])
+        elif env.get(source):
+            kwargs[keyword] = env[source]
+    return kwargs
 
 
 # --------------------------------------------------------------------------- requests hook
@@ -205,12 +187,11 @@ class OnlineTranslator(Translator):
         env: dict | None = None,
         base_url: str | None = None,
     ):
-        if provider not in PROVIDERS:
-            raise MTError(
-                f"unknown provider {provider!r} (known: apertium, pseudo, "
-                + ", ".join(PROVIDERS) + ")"
-            )
-        self.provider = PROVIDERS[provider]
+        service = REGISTRY[provider].service if provider in REGISTRY else None
+        if service is None:
+            online = ", ".join(n for n, p in REGISTRY.items() if p.service is not None)
+            raise MTError(f"unknown online provider {provider!r} (known: {online})")
+        self.provider = service
         self.name = provider
         super().__init__(config, cache=cache)
         env = dict(os.environ if env is None else env)
@@ -238,6 +219,10 @@ class OnlineTranslator(Translator):
         self._langs = [source, *[x for x in targets if x != source]]
         self._sem = _semaphore(provider, self.concurrency)
         _install_hook()
+
+    @classmethod
+    def create(cls, spec: ProviderSpec, config: object | None = None, *, cache=None, **kwargs):
+        return cls(spec.name, config, cache=cache, **kwargs)
 
     def _number(self, key: str, default: float, minimum: float) -> float:
         value = self.settings.get(key, default)
@@ -309,24 +294,8 @@ class OnlineTranslator(Translator):
         import deep_translator
 
         cls = getattr(deep_translator, self.provider.client)
-        env = self.env
-        kwargs: dict = {"source": scode, "target": tcode}
-        if self.name == "deepl":
-            kwargs.update(api_key=env["LETTERFLOW_DEEPL_KEY"],
-                          use_free_api=not env.get("LETTERFLOW_DEEPL_PRO"))
-        elif self.name == "microsoft":
-            kwargs.update(api_key=env["LETTERFLOW_MICROSOFT_KEY"],
-                          region=env.get("LETTERFLOW_MICROSOFT_REGION"))
-        elif self.name == "libre":
-            kwargs.update(api_key=env["LETTERFLOW_LIBRE_KEY"])
-            if self.base_url:
-                kwargs.update(custom_url=self.base_url.rstrip("/") + "/")
-        elif self.name == "papago":
-            kwargs.update(client_id=env["LETTERFLOW_PAPAGO_ID"],
-                          secret_key=env["LETTERFLOW_PAPAGO_SECRET"])
-        elif self.name == "mymemory" and env.get("LETTERFLOW_MYMEMORY_EMAIL"):
-            kwargs.update(email=env["LETTERFLOW_MYMEMORY_EMAIL"])
-        client = cls(**kwargs)
+        kwargs = client_kwargs(self.provider, self.env, self.base_url)
+        client = cls(source=scode, target=tcode, **kwargs)
         # deep-translator maps names to codes (and gets Papago's table backwards): set them
         client.source = scode
         client.target = tcode
@@ -339,7 +308,6 @@ class OnlineTranslator(Translator):
         return host or self.name
 
     def _request(self, text, scode, tcode, source, target, stop) -> str | MTError:
-        import requests
         from deep_translator import exceptions as dt
 
         attempt = 0
@@ -358,43 +326,7 @@ class OnlineTranslator(Translator):
                 exc = caught
             finally:
                 _local.state = None
-            response = state.response
-            status = getattr(response, "status_code", None) if response is not None else None
-            if state.error is not None and response is None:
-                exc = state.error  # e.g. Microsoft's client logs and swallows the real error
-            message = _describe(exc)
-            retry = False
-            wait: float | None = None
-            if isinstance(exc, dt.ApiKeyException):
-                raise MTUnavailable("no API key given", self.name, source, target) from None
-            if isinstance(exc, dt.AuthorizationException) or status in (401, 403):
-                raise MTUnavailable(
-                    f"the API key was refused (HTTP {status or 403}); check "
-                    + " / ".join(self.provider.keys or ("the key",)),
-                    self.name, source, target,
-                ) from None
-            if isinstance(exc, requests.exceptions.Timeout):
-                retry, message = True, f"no answer within {self.timeout:g} s"
-            elif isinstance(exc, requests.exceptions.ConnectionError):
-                if attempt >= 1:
-                    raise MTUnavailable(
-                        f"cannot reach {self._where(exc)}: no network connection or the service "
-                        "is down",
-                        self.name, source, target,
-                    ) from None
-                retry, message = True, "connection failed"
-            elif status == 429 or isinstance(exc, dt.TooManyRequests):
-                retry, message = True, "rate limited (HTTP 429)"
-                wait = _retry_after(response)
-            elif status is not None and status >= 500:
-                retry, message = True, f"server error (HTTP {status})"
-                wait = _retry_after(response)
-            elif status is not None and 200 <= status < 300 and isinstance(
-                exc, ValueError | KeyError | TypeError
-            ):
-                message = "malformed response from the service"
-            elif status is not None and status >= 400:
-                message = f"request refused (HTTP {status})"
+            retry, message, wait = self._classify(exc, state, attempt, source, target)
             if not retry or attempt >= self.retries or stop.is_set():
                 if retry:
                     message = f"gave up after {attempt + 1} attempts: {message}"
@@ -409,6 +341,49 @@ class OnlineTranslator(Translator):
                 wait = random.uniform(cap / 2, cap)  # exponential backoff, jitter
             attempt += 1
             time.sleep(wait)
+
+    def _classify(
+        self, exc: BaseException | None, state: _RequestState, attempt: int, source: str,
+        target: str,
+    ) -> tuple[bool, str, float | None]:
+        """What a failed request means: ``(retry?, message, wait)``; raises MTUnavailable
+        when no later request can succeed (no key, refused key, no network)."""
+        import requests
+        from deep_translator import exceptions as dt
+
+        response = state.response
+        status = getattr(response, "status_code", None) if response is not None else None
+        if state.error is not None and response is None:
+            exc = state.error  # e.g. Microsoft's client logs and swallows the real error
+        if isinstance(exc, dt.ApiKeyException):
+            raise MTUnavailable("no API key given", self.name, source, target) from None
+        if isinstance(exc, dt.AuthorizationException) or status in (401, 403):
+            raise MTUnavailable(
+                f"the API key was refused (HTTP {status or 403}); check "
+                + " / ".join(self.provider.keys or ("the key",)),
+                self.name, source, target,
+            ) from None
+        if isinstance(exc, requests.exceptions.Timeout):
+            return True, f"no answer within {self.timeout:g} s", None
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if attempt >= 1:
+                raise MTUnavailable(
+                    f"cannot reach {self._where(exc)}: no network connection or the service "
+                    "is down",
+                    self.name, source, target,
+                ) from None
+            return True, "connection failed", None
+        if status == 429 or isinstance(exc, dt.TooManyRequests):
+            return True, "rate limited (HTTP 429)", _retry_after(response)
+        if status is not None and status >= 500:
+            return True, f"server error (HTTP {status})", _retry_after(response)
+        if status is not None and 200 <= status < 300 and isinstance(
+            exc, ValueError | KeyError | TypeError
+        ):
+            return False, "malformed response from the service", None
+        if status is not None and status >= 400:
+            return False, f"request refused (HTTP {status})", None
+        return False, _describe(exc), None
 
 
 def _describe(exc: BaseException | None) -> str:

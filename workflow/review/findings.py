@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import LetterflowError
+from ..textrules import IGNORE_HEADER
 
 log = logging.getLogger("letterflow.review")
 
@@ -21,8 +22,7 @@ def recheck(old_cat: Any, old_findings: list, cat: Any, check: Check,
     from *known*, keyed (language, context, revision), consumed). A change of the plural
     header, the ignore list or the message order checks the whole catalogue again."""
     if (old_cat.headers.get("Plural-Forms") != cat.headers.get("Plural-Forms")
-            or old_cat.headers.get("X-Letterflow-Ignore")
-            != cat.headers.get("X-Letterflow-Ignore")
+            or old_cat.headers.get(IGNORE_HEADER) != cat.headers.get(IGNORE_HEADER)
             or [m.context for m in old_cat.active()] != [m.context for m in cat.active()]):
         return check(cat)
     by_ctx: dict[str, list] = {}

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,16 +34,15 @@ from ..errors import (
     InvalidInput,
     NotFound,
 )
+from ..textrules import CONTROL as _CONTROL
+from ..textrules import MT_DAMAGED_FLAG as MT_DAMAGED
 from .store import CatalogStore
 
 log = logging.getLogger("letterflow.review")
 
 ACTIONS = ("save", "approve", "reject", "revert")
-MT_DAMAGED = "letterflow-mt-damaged"
 #: Longest translation (per plural form) accepted by default.
 MAX_TRANSLATION_LENGTH = 10_000
-#: Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass

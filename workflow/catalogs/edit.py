@@ -1,0 +1,237 @@
+"""Applying changes to a catalogue (the review UI, MT drafts, tests): :func:`apply_changes`.
+
+Every write takes the file's lock, re-reads the file, applies the change, validates the
+new bytes by parsing them again, and writes them atomically (:mod:`workflow.fileio`). A
+file that cannot be parsed is never rewritten. The parsed file is kept in memory
+(:data:`_stores`) for the next write while its bytes are unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import CatalogError, ConflictError
+from ..fileio import locked, sweep_temp_files, write_atomic
+from ..textrules import MT_DAMAGED_FLAG
+from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
+from .model import PROVENANCE_PREFIXES, Catalog, Message
+from .reader import parse_catalog
+
+
+@dataclass
+class Change:
+    context: str
+    strings: list[str]
+    fuzzy: bool
+    note: str | None = None
+    add_flags: frozenset[str] = frozenset()
+    base_revision: str | None = None
+    only_states: frozenset[str] | None = None
+    remove_flags: frozenset[str] = frozenset()
+
+
+@dataclass
+class ApplyResult:
+    applied: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    conflicts: list[tuple[Change, Message]] = field(default_factory=list)
+    revisions: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    #: One (outcome, message) per change, in the order given: outcome is "applied",
+    #: "skipped", "conflict" or "missing"; message is the entry right after this change
+    #: ("applied") or as this change found it (else; None if "missing"). Unlike
+    #: ``revisions`` it tells apart two changes of one entry in one call.
+    outcomes: list[tuple[str, Message | None]] = field(default_factory=list)
+    #: The catalogue as written (parsed from the validated bytes), and the written file's
+    #: (st_ino, st_mtime_ns, st_size) taken under the lock; None if nothing was written.
+    catalog: Catalog | None = None
+    file_key: tuple[int, int, int] | None = None
+
+
+# ---------------------------------------------------------------------------
+# One change to one pypo unit
+
+
+def _set_flags(unit: pypo.pounit, add: Iterable[str], remove: Iterable[str]) -> None:
+    current = [
+        f.strip() for raw in unit.typecomments for f in raw.strip()[2:].split(",") if f.strip()
+    ]
+    for f in remove:
+        if f in current:
+            current.remove(f)
+    for f in add:
+        if f not in current:
+            current.append(f)
+    if "fuzzy" in current:  # gettext writes fuzzy first
+        current.remove("fuzzy")
+        current.insert(0, "fuzzy")
+    unit.typecomments = [f"#, {', '.join(current)}\n"] if current else []
+    unit._typecomments_cache = None
+
+
+def _set_note(unit: pypo.pounit, note: str) -> None:
+    kept = []
+    for raw in unit.othercomments:
+        body = raw.rstrip("\n")[1:]
+        body = body[1:] if body.startswith(" ") else body
+        if not body.startswith(PROVENANCE_PREFIXES):
+            kept.append(raw)
+    for line in note.splitlines() or [""]:
+        kept.append(f"# {line}\n" if line else "#\n")
+    unit.othercomments = kept
+
+
+def _apply_one(unit: pypo.pounit, change: Change, nplurals: int) -> None:
+    strings = list(change.strings)
+    if unit.hasplural():
+        if len(strings) == 1 and nplurals > 1:
+            strings = strings * nplurals
+        unit.target = pypo.multistring(strings) if len(strings) > 1 else strings[0]
+        if len(strings) == 1:
+            # keep msgstr[0] form for a one-form language
+            unit.msgstr = {0: unit.quote(strings[0])}
+            unit._invalidate_target_cache()
+    else:
+        if len(strings) != 1:
+            raise CatalogError(f"{change.context}: a singular message takes exactly one string")
+        unit.target = strings[0]
+    remove = set(change.remove_flags)
+    add = set(change.add_flags)
+    if change.fuzzy:
+        add.add("fuzzy")
+    else:
+        remove.add("fuzzy")
+        # approved text is no longer a damaged MT draft
+        remove.add(MT_DAMAGED_FLAG)
+    if not change.fuzzy or not any(strings):
+        unit.prev_msgctxt, unit.prev_msgid, unit.prev_msgid_plural = [], [], []
+    if not any(strings):
+        remove.add("fuzzy")
+    _set_flags(unit, add - remove, remove)
+    if change.note is not None:
+        _set_note(unit, change.note)
+
+
+# ---------------------------------------------------------------------------
+# The store cache
+
+#: path -> (bytes, pypo store, Catalog) of the last version this process read or wrote
+#: under the file's lock, so that the next write to an unchanged file (same bytes) skips
+#: both parses. An entry is taken out while a writer uses it and only put back once the
+#: file on disk holds exactly its bytes; any failure just drops it.
+_stores: dict[str, tuple[bytes, pypo.pofile, Catalog, dict[str, pypo.pounit]]] = {}
+_STORES_MAX = 64
+
+
+def _open_store(
+    path: Path, data: bytes
+) -> tuple[pypo.pofile, Catalog, dict[str, pypo.pounit]]:
+    """The store, catalogue and active units by context of *data* (the file's bytes)."""
+    hit = _stores.pop(str(path), None)
+    if hit is not None and hit[0] == data:
+        return hit[1], hit[2], hit[3]
+    store, catalog = parse_store(data, str(path))
+    units = {
+        (u.getcontext() or ""): u
+        for u in store.units
+        if not u.isheader() and not u.isobsolete()
+    }
+    return store, catalog, units
+
+
+def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog,
+                units: dict[str, pypo.pounit]) -> None:
+    if len(_stores) >= _STORES_MAX:
+        _stores.clear()
+    _stores[str(path)] = (data, store, catalog, units)
+
+
+# ---------------------------------------------------------------------------
+# apply_changes
+
+
+def _apply_all(
+    changes: list[Change], catalog: Catalog, units: dict[str, pypo.pounit],
+    result: ApplyResult, raise_on_conflict: bool,
+) -> bool:
+    """Apply *changes* in order to the store's *units*, recording each outcome in *result*.
+    Returns whether the store now differs from the file."""
+    now: dict[str, Message] = {}  # entries changed by this call, as they are now
+    changed = False
+    for change in changes:
+        unit = units.get(change.context)
+        if unit is None:
+            result.missing.append(change.context)
+            result.outcomes.append(("missing", None))
+            continue
+        current = now.get(change.context) or catalog.get(change.context) or to_message(unit)
+        if change.base_revision is not None and change.base_revision != current.revision:
+            if raise_on_conflict:
+                raise ConflictError(change.context, change.base_revision, current)
+            result.conflicts.append((change, current))
+            result.outcomes.append(("conflict", current))
+            continue
+        if change.only_states is not None and current.state not in change.only_states:
+            result.skipped.append(change.context)
+            result.outcomes.append(("skipped", current))
+            continue
+        changed = True  # from here on the store differs from the file
+        _apply_one(unit, change, catalog.nplurals)
+        new = to_message(unit)
+        now[change.context] = new
+        result.applied.append(change.context)
+        result.revisions[change.context] = new.revision
+        result.outcomes.append(("applied", new))
+    return changed
+
+
+def apply_changes(
+    path: str | Path,
+    changes: Iterable[Change],
+    *,
+    raise_on_conflict: bool = False,
+    touch_revision_date: bool = True,
+) -> ApplyResult:
+    """Apply *changes* to the catalogue at *path* atomically under its lock.
+
+    Entries that are not changed keep their exact bytes. A change whose
+    ``base_revision`` is stale is a conflict: it is reported (or raised) and the
+    message on disk is left as it is. Changes are applied in order, each seeing the
+    entry as the changes before it left it, exactly as if applied one call at a time
+    (a second change based on the revision the first one replaced is a conflict).
+    """
+    path = Path(path)
+    changes = list(changes)
+    result = ApplyResult()
+    with locked(path):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
+        store, catalog, units = _open_store(path, data)
+        if not _apply_all(changes, catalog, units, result, raise_on_conflict):
+            _keep_store(path, data, store, catalog, units)
+            return result
+        if touch_revision_date:
+            set_header_field(store, "PO-Revision-Date", now_header())
+        out = serialize(store)
+        # validate what we are about to write (the strict reader, as for every read)
+        written = parse_catalog(out, path)
+        sweep_temp_files(path)
+        write_atomic(path, out)
+        try:
+            st = os.stat(path)
+            result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            pass
+        _keep_store(path, out, store, written, units)
+    result.catalog = written
+    # the messages of this call, with their line numbers in the file as written
+    for i, (kind, msg) in enumerate(result.outcomes):
+        final = written.get(msg.context) if msg is not None else None
+        if final is not None and replace(final, line=msg.line) == msg:
+            result.outcomes[i] = (kind, final)
+    return result

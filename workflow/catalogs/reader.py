@@ -1,0 +1,368 @@
+"""The fast, strict PO reader: :class:`PoReader`, and the functions that load catalogues.
+
+Reading is the hot path (the CI gate, the review queue, export), so it does not go
+through translate-toolkit: a line-based parser in the style of Babel's ``PoFileParser``
+validates the syntax (reporting file:line) and builds :class:`Message` objects directly.
+Writing always goes through pypo (:mod:`.bridge`); a test checks that both readers agree
+on every fixture. Standard library only (``letterflow check`` loads it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import CatalogError
+from .model import Catalog, Message, parse_plural_forms, plural_header
+
+_QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
+_KW_LINE = re.compile(
+    r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$"
+)
+_CONT_LINE = re.compile(r"^(" + _QUOTED + r")[ \t]*$")
+_ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "?": "?",
+    "'": "'",
+}
+#: keyword -> the keywords that may come right before it in one entry (None: none yet)
+_ALLOWED = {
+    "msgctxt": (None,),
+    "msgid": (None, "msgctxt"),
+    "msgid_plural": ("msgid",),
+    "msgstr": ("msgid",),
+    "msgstr[]": ("msgid_plural", "msgstr[]"),
+}
+
+
+def _unescape_match(m: re.Match) -> str:
+    esc = m.group(0)[1:]
+    if esc in _ESCAPES:
+        return _ESCAPES[esc]
+    if esc[0] == "x":
+        return chr(int(esc[1:], 16))
+    if esc[0].isdigit():
+        return chr(int(esc, 8))
+    return esc
+
+
+def unquote(quoted: str) -> str:
+    """The text of one PO string literal (with its quotes), C escapes resolved."""
+    body = quoted[1:-1]
+    return _ESCAPE.sub(_unescape_match, body) if "\\" in body else body
+
+
+def _comment_body(s: str, n: int) -> str:
+    body = s[n:]
+    return body[1:] if body.startswith(" ") else body
+
+
+class _Entry:
+    """The entry being read: its string pieces, comments and where the parser is in it."""
+
+    __slots__ = ("ctx", "msgid", "plural", "strs", "flags", "auto", "trans", "locs", "prev",
+                 "obsolete", "line", "kw", "idx", "has_ctx")
+
+    def __init__(self, obsolete: bool = False) -> None:
+        self.ctx: list[str] = []
+        self.msgid: list[str] | None = None
+        self.plural: list[str] | None = None
+        self.strs: dict[int, list[str]] = {}
+        self.flags: list[str] = []
+        self.auto: list[str] = []
+        self.trans: list[str] = []
+        self.locs: list[str] = []
+        self.prev: list[str] | None = None
+        self.obsolete = obsolete
+        self.line = 0
+        self.kw: str | None = None  # the keyword the next continuation line extends
+        self.idx = 0  # the msgstr[] index the next continuation line extends
+        self.has_ctx = False
+
+
+class PoReader:
+    """A strict PO parser: ``PoReader(path).parse(text) -> (headers, messages)``.
+
+    One instance reads one file. Lines are dispatched by their first character: a
+    string continuation (the commonest line, read without a regex when it has no
+    escapes), a comment, or a keyword line. An entry ends at a blank line, at a comment
+    or ``msgctxt``/``msgid`` after its strings, or at the end of the text. Every problem
+    raises :class:`CatalogError` naming the file and the line.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.messages: list[Message] = []
+        self.header_text: str | None = None
+        self._seen: dict[tuple[str, str], int] = {}  # (msgctxt, msgid) -> first line
+        self._entry = _Entry()
+        self._prev_kw: str | None = None  # the keyword of the last "#|" line
+
+    def parse(self, text: str) -> tuple[dict[str, str], list[Message]]:
+        """Parse PO *text*. Returns (header fields, messages in file order)."""
+        for lineno, raw in enumerate(text.split("\n"), 1):
+            s = raw.strip()
+            if not s:
+                self._finish()
+                self._entry = _Entry()
+                self._prev_kw = None
+                continue
+            if s[0] == "#":
+                if not s.startswith("#~") or s.startswith("#~|"):
+                    self._comment(s)
+                    continue
+                s = s[2:].strip()  # an obsolete entry's line: read what follows "#~"
+                if not s or s[0] == "#":
+                    continue
+                if s[0] != '"':
+                    self._keyword(s, lineno, obsolete=True)
+                    continue
+                self._entry.obsolete = True
+            elif s[0] != '"':
+                self._keyword(s, lineno)
+                continue
+            # a string continuation: the commonest line, so inline and no regex when plain
+            value = s[1:-1]
+            if len(s) < 2 or s[-1] != '"' or '"' in value or "\\" in value:
+                value = self._quoted(s, lineno)
+            e = self._entry
+            kw = e.kw
+            if kw == "msgstr":
+                e.strs[0].append(value)
+            elif kw == "msgid":
+                e.msgid.append(value)
+            elif kw == "msgstr[]":
+                e.strs[e.idx].append(value)
+            elif kw == "msgctxt":
+                e.ctx.append(value)
+            elif kw == "msgid_plural":
+                e.plural.append(value)
+            else:
+                raise self._error("continuation string with no keyword before it", lineno)
+        self._finish()
+        return self.headers(), self.messages
+
+    def headers(self) -> dict[str, str]:
+        """The fields of the header entry (the one with an empty msgid)."""
+        headers: dict[str, str] = {}
+        for hline in (self.header_text or "").split("\n"):
+            if ":" in hline:
+                k, _, v = hline.partition(":")
+                headers[k.strip()] = v.strip()
+        return headers
+
+    def _error(self, message: str, line: int) -> CatalogError:
+        return CatalogError(message, self.path, line)
+
+    def _malformed(self, s: str, lineno: int) -> CatalogError:
+        return self._error(f"malformed string (check quotes and escapes): {s[:60]!r}", lineno)
+
+    def _quoted(self, s: str, lineno: int) -> str:
+        m = _CONT_LINE.match(s)
+        if m is None:
+            raise self._malformed(s, lineno)
+        return unquote(m.group(1))
+
+    def _comment(self, s: str) -> None:
+        if self._entry.kw is not None:
+            # a comment after the strings starts a new entry (no blank line between)
+            self._finish()
+            self._entry = _Entry()
+        e = self._entry
+        c = s[1:2]
+        if c == ".":
+            e.auto.append(_comment_body(s, 2))
+        elif c == ":":
+            e.locs.extend(_comment_body(s, 2).split())
+        elif c == ",":
+            e.flags.extend(f.strip() for f in s[2:].split(",") if f.strip())
+        elif c == "|" or s.startswith("#~|"):
+            self._previous(s[3:].strip() if s.startswith("#~|") else s[2:].strip())
+        elif c != "~":
+            e.trans.append(_comment_body(s, 1))
+
+    def _previous(self, body: str) -> None:
+        """A ``#|`` line: keep the previous msgid; the other previous fields are skipped."""
+        e = self._entry
+        m = _KW_LINE.match(body)
+        if m and m.group(1) == "msgid":
+            e.prev = [unquote(m.group(3))]
+            self._prev_kw = "msgid"
+        elif m:
+            self._prev_kw = m.group(1)
+        else:
+            mc = _CONT_LINE.match(body)
+            if mc and self._prev_kw == "msgid" and e.prev is not None:
+                e.prev.append(unquote(mc.group(1)))
+
+    def _keyword(self, s: str, lineno: int, obsolete: bool = False) -> None:
+        m = _KW_LINE.match(s)
+        if m is None:
+            if s.startswith(("msgid", "msgstr", "msgctxt")):
+                raise self._malformed(s, lineno)
+            raise self._error(f"not a PO line: {s[:60]!r}", lineno)
+        kw = m.group(1)
+        base = "msgstr[]" if m.group(2) is not None else kw
+        e = self._entry
+        if e.kw in ("msgstr", "msgstr[]") and base in ("msgctxt", "msgid"):
+            self._finish()  # entries not separated by a blank line
+            e = self._entry = _Entry()
+        if obsolete:  # a "#~" line: this entry (not the one it may have ended) is obsolete
+            e.obsolete = True
+        if e.kw not in _ALLOWED[base]:
+            raise self._error(f"{kw} is out of place here", lineno)
+        value = unquote(m.group(3))
+        if base == "msgctxt":
+            e.ctx, e.has_ctx = [value], True
+            e.line = e.line or lineno
+        elif base == "msgid":
+            e.msgid = [value]
+            e.line = lineno
+        elif base == "msgid_plural":
+            e.plural = [value]
+        elif base == "msgstr":
+            e.strs = {0: [value]}
+        else:
+            idx = int(m.group(2))
+            if idx in e.strs:
+                raise self._error(f"msgstr[{idx}] given twice", lineno)
+            e.strs[idx] = [value]
+            e.idx = idx
+        e.kw = base
+
+    def _finish(self) -> None:
+        """End the current entry: check it is whole, then keep it (or the header)."""
+        e = self._entry
+        if e.msgid is None:
+            if e.kw is not None or e.ctx:
+                raise self._error("entry has no msgid", e.line)
+            return
+        if e.kw not in ("msgstr", "msgstr[]"):
+            raise self._error("entry has no msgstr", e.line)
+        if e.plural is not None:
+            n = len(e.strs)
+            if sorted(e.strs) != list(range(n)):
+                raise self._error("msgstr[] indexes are not 0..n-1", e.line)
+            strings = tuple("".join(e.strs[i]) for i in range(n))
+        else:
+            strings = ("".join(e.strs[0]),)
+        msgid = "".join(e.msgid)
+        if not msgid and not e.has_ctx and not e.obsolete:
+            if self.header_text is not None:
+                raise self._error("second header entry (empty msgid)", e.line)
+            self.header_text = strings[0]
+            return
+        ctx = "".join(e.ctx)
+        if not e.obsolete:
+            key = (ctx, msgid)
+            if key in self._seen:
+                raise self._error(
+                    f"duplicate message (msgctxt {ctx!r}), first at line {self._seen[key]}",
+                    e.line,
+                )
+            self._seen[key] = e.line
+        self.messages.append(_message(e, ctx, msgid, strings))
+
+
+def _message(e: _Entry, ctx: str, msgid: str, strings: tuple[str, ...]) -> Message:
+    flags = frozenset(e.flags)
+    return Message(
+        context=ctx,
+        source=msgid,
+        source_plural="".join(e.plural) if e.plural is not None else None,
+        strings=strings,
+        fuzzy="fuzzy" in flags,
+        obsolete=e.obsolete,
+        flags=flags,
+        auto_comments=tuple(e.auto),
+        translator_comments=tuple(e.trans),
+        locations=tuple(e.locs),
+        previous_source="".join(e.prev) if e.prev is not None else None,
+        line=e.line,
+    )
+
+
+def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
+    """Parse PO *text* strictly. Returns (header fields, messages in file order)."""
+    return PoReader(path).parse(text)
+
+
+def validate_syntax(text: str, path: str) -> None:
+    """Raise CatalogError(path, line) at the first problem; used before every write."""
+    read_messages(text, path)
+
+
+def decode(data: bytes, path: str) -> str:
+    """The text of a catalogue file: UTF-8, a leading BOM dropped; else CatalogError."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(
+            "not valid UTF-8 (letterflow catalogues are UTF-8)", path, line
+        ) from None
+
+
+def load_catalog(path: str | Path, language: str | None = None) -> Catalog:
+    """Read a .po (or .pot) file into a :class:`Catalog`; CatalogError with file:line if bad."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
+    return parse_catalog(data, path, language)
+
+
+def parse_catalog(data: bytes, path: str | Path, language: str | None = None) -> Catalog:
+    """The :class:`Catalog` in *data* (the bytes of the file at *path*)."""
+    path = Path(path)
+    headers, messages = read_messages(decode(data, str(path)), str(path))
+    return make_catalog(path, headers, messages, language)
+
+
+def make_catalog(
+    path: Path, headers: dict[str, str], messages: list[Message], language: str | None
+) -> Catalog:
+    """A :class:`Catalog` of parsed *messages*, its language and Plural-Forms from *headers*."""
+    lang = language if language is not None else headers.get("Language", "")
+    nplurals, expr = 2, "(n != 1)"
+    pf = headers.get("Plural-Forms")
+    if pf:
+        try:
+            nplurals, expr = parse_plural_forms(pf)
+        except ValueError as exc:
+            raise CatalogError(str(exc), str(path), 1) from None
+    elif lang:
+        nplurals, expr = parse_plural_forms(plural_header(lang))
+    return Catalog(
+        path=path,
+        language=lang,
+        nplurals=nplurals,
+        plural_expr=expr,
+        headers=headers,
+        messages=messages,
+    )
+
+
+def load_template(path: str | Path) -> Catalog:
+    path = Path(path)
+    if not path.exists():
+        raise CatalogError("template not found (run `letterflow extract`)", str(path))
+    return load_catalog(path, language="")
+
+
+def catalog_path(config, lang: str) -> Path:
+    return config.catalog(lang)

@@ -1,0 +1,171 @@
+"""How ``letterflow check`` prints a :class:`~workflow.gate.GateReport`: text, json,
+junit or GitHub annotations. Imported only once the gate has run."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from .gate import ERROR, GateReport
+
+
+def _rel(path: str, root: Path) -> str:
+    if not path:
+        return ""
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return path
+
+
+def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True) -> str:
+    findings = sorted(
+        report.findings,
+        key=lambda f: (f.severity != ERROR, f.language, _rel(f.path, root), f.line),
+    )
+    if fmt == "json":
+        return _json(report, findings, root)
+    if fmt == "github":
+        return _github(report, findings, root, show_warnings)
+    if fmt == "junit":
+        return _junit(report, findings, root)
+    lines = []
+    for f in findings:
+        if f.severity != ERROR and not show_warnings:
+            continue
+        where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
+        ctx = f" {f.context}" if f.context else ""
+        lines.append(f"{where}: {f.severity}: [{f.check_id}] {f.language or '-'}{ctx}: {f.message}")
+    lines.append(_summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _json(report: GateReport, findings: list, root: Path) -> str:
+    data = {
+        "ok": report.ok,
+        "required": report.required,
+        "languages": report.stats,
+        "errors": len(report.errors),
+        "warnings": len(report.findings) - len(report.errors),
+        "findings": [{**asdict_any(f), "path": _rel(f.path, root)} for f in findings],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _github(report: GateReport, findings: list, root: Path, show_warnings: bool) -> str:
+    out = []
+    for f in findings:
+        if f.severity != ERROR and not show_warnings:
+            continue
+        kind = "error" if f.severity == ERROR else "warning"
+        loc = f"file={_rel(f.path, root)}" + (f",line={f.line}" if f.line else "")
+        msg = _gh_escape(
+            f"[{f.language or '-'}] {f.context + ': ' if f.context else ''}{f.message}"
+        )
+        out.append(f"::{kind} {loc},title={_gh_prop(f.check_id)}::{msg}")
+    out.append(_summary(report))
+    return "\n".join(out) + "\n"
+
+
+def asdict_any(f) -> dict:
+    try:
+        return asdict(f)
+    except TypeError:
+        return {
+            k: getattr(f, k)
+            for k in ("language", "context", "check_id", "severity", "message", "path", "line")
+        }
+
+
+def _summary(report: GateReport) -> str:
+    req = ", ".join(report.required) if report.required else "none"
+    n_err = len(report.errors)
+    n_warn = len(report.findings) - n_err
+    verdict = "OK" if report.ok else "FAILED"
+    return (
+        f"letterflow check: {verdict}: {n_err} error(s), {n_warn} warning(s); "
+        f"{len(report.stats)} catalogue(s) checked; required complete: {req}"
+    )
+
+
+def _gh_escape(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_escape(s).replace(":", "%3A").replace(",", "%2C")
+
+
+# xml.sax.saxutils would do, but it imports urllib.request (~40 ms of the gate's start-up).
+def escape(data: str) -> str:
+    """``xml.sax.saxutils.escape``: &, < and >."""
+    return data.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(data: str) -> str:
+    """``xml.sax.saxutils.quoteattr``: an attribute value with its quotes."""
+    data = escape(data).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in data:
+        if "'" in data:
+            data = '"{}"'.format(data.replace('"', "&quot;"))
+        else:
+            data = f"'{data}'"
+    else:
+        data = f'"{data}"'
+    return data
+
+
+def _junit_case(lang: str, f, root: Path) -> str:
+    where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
+    name = f"{f.check_id} {f.context}".strip()
+    return (
+        f'    <testcase classname="letterflow.{escape(lang)}" name={quoteattr(name)} '
+        f'file={quoteattr(_rel(f.path, root))} line="{f.line}">\n'
+        f"      <failure message={quoteattr(f.message)} type={quoteattr(f.check_id)}>"
+        f"{escape(where)}: {escape(f.message)}</failure>\n    </testcase>"
+    )
+
+
+def _junit_suite(lang: str, items: list, root: Path) -> tuple[str, int, int]:
+    errors = [f for f in items if f.severity == ERROR]
+    warns = [f for f in items if f.severity != ERROR]
+    cases = []
+    if not errors:
+        cases.append(
+            f'    <testcase classname="letterflow.{escape(lang)}" name="{escape(lang)} gate"/>'
+        )
+    cases += [_junit_case(lang, f, root) for f in errors]
+    out = ""
+    if warns:
+        text = "\n".join(
+            f"{_rel(f.path, root)}:{f.line}: warning: [{f.check_id}] {f.context}: {f.message}"
+            for f in warns
+        )
+        out = "\n    <system-out>" + escape(text) + "</system-out>"
+    suite = (
+        f'  <testsuite name="letterflow check {escape(lang)}" tests="{len(cases)}" '
+        f'failures="{len(errors)}" '
+        f'errors="0" skipped="0">\n' + "\n".join(cases) + out + "\n  </testsuite>"
+    )
+    return suite, len(cases), len(errors)
+
+
+def _junit(report: GateReport, findings: list, root: Path) -> str:
+    by_lang: dict[str, list] = {}
+    for f in findings:
+        by_lang.setdefault(f.language or "template", []).append(f)
+    suites = []
+    total_tests = total_fail = 0
+    for lang in ["template", *report.languages]:
+        suite, tests, fails = _junit_suite(lang, by_lang.get(lang, []), root)
+        suites.append(suite)
+        total_tests += tests
+        total_fail += fails
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="letterflow check" tests="{total_tests}" failures="{total_fail}">\n'
+        + "\n".join(suites)
+        + "\n</testsuites>\n"
+    )
