@@ -37,12 +37,15 @@ def _approve_drafts(root: Path, lang: str) -> int:
     return len(changes)
 
 
-def _pipeline(root: Path, lang: str = "fr", provider: str = "pseudo") -> Path:
+def _pipeline(root: Path, lang: str = "fr", provider: str = "pseudo", country: str = "FR"
+              ) -> Path:
     for args in (("extract",), ("update",), ("draft", "--lang", lang, "--provider", provider)):
         result = run_cli(*args, cwd=root)
         assert result.returncode == 0, (args, result.stdout, result.stderr)
     assert _approve_drafts(root, lang) > 0
-    (root / "r.csv").write_text(f"country,language,name\nFR,{lang},Jean Dupont\n",
+    gate = run_cli("check", "--require", lang, "--lang", lang, "--no-cache", cwd=root)
+    assert gate.returncode == 0, (gate.stdout, gate.stderr)  # the CI gate passes
+    (root / "r.csv").write_text(f"country,language,name\n{country},{lang},Jean Dupont\n",
                                 encoding="utf-8")
     result = run_cli("export", "r.csv", "--out", "dist", cwd=root)
     assert result.returncode == 0, (result.stdout, result.stderr)
@@ -294,3 +297,61 @@ def test_preview_and_review_show_formatting_not_codes(tmp_path):
     broken = str(highlight_placeholders("a </g2> <g1>b", comments))
     assert broken.count("<span") == broken.count("</span>")
     assert "tag-bad" in broken
+
+
+def test_word_letter_paragraph_ids_make_the_contexts(tmp_path):
+    """With Word's w14:paraId on every paragraph, the context is the id (stable across
+    edits of the paragraph itself)."""
+    import zipfile
+
+    from lxml import etree
+
+    from workflow.letter import load_letter
+
+    source = build_word_letter(tmp_path / "coi-2014.docx")
+    with_ids = tmp_path / "with-ids.docx"
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(with_ids, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                for n, p in enumerate(root.iter(f"{{{root.nsmap['w']}}}p")):
+                    p.set(f"{{{w14}}}paraId", f"{0x1A2B0000 + n:08X}")
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            zout.writestr(info, data)
+    letter = load_letter(with_ids)
+    body = [b for b in letter.messages if b.anchor.part == "word/document.xml"]
+    assert body[0].context == "with-ids/document-1a2b0000"  # the title, paragraph 0
+    assert all(b.context.startswith("with-ids/document-1a2b") for b in body)
+    assert len({b.context for b in body}) == len(body)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, country", [("ar", "EG"), ("ko", "KR")])
+def test_word_letter_right_to_left_and_cjk(tmp_path, lang, country):
+    from docx_letters import part_xml, q
+
+    source = build_word_letter(tmp_path / "coi-2014.docx")
+    root = _project(tmp_path, source, languages=(lang,))
+    exported = _pipeline(root, lang, country=country)
+    doc = part_xml(exported, "word/document.xml")
+    translated = [p for p in doc.iter(q("p")) if "⟦" in "".join(
+        t.text or "" for t in p.iter(q("t")))]
+    assert len(translated) == 14
+    tag = f"{lang}-{country}"
+    for p in translated:
+        assert (p.find(f"{q('pPr')}/{q('bidi')}") is not None) == (lang == "ar")
+        for r in p.iter(q("r")):
+            rpr = r.find(q("rPr"))
+            assert (rpr.find(q("rtl")) is not None) == (lang == "ar")
+            lang_el = rpr.find(q("lang"))
+            assert lang_el.get(q("val")) == tag
+            if lang == "ar":
+                assert lang_el.get(q("bidi")) == tag
+            else:
+                assert lang_el.get(q("eastAsia")) == tag
+                assert rpr.find(q("rFonts")).get(q("eastAsia"))  # a CJK font is set
+    untouched = [p for p in doc.iter(q("p")) if "".join(
+        t.text or "" for t in p.iter(q("t"))) == "2014"]
+    assert untouched and untouched[0].find(f"{q('pPr')}/{q('bidi')}") is None
