@@ -161,3 +161,45 @@ def test_new_constructs_get_clear_errors(body, message):
     with pytest.raises(LetterError) as err:
         parse_letter(base + body, "letters/bad.txt")
     assert message in str(err.value)
+
+
+@pytest.mark.slow
+def test_text_letter_with_every_construct_through_the_pipeline(tmp_path):
+    """extract -> pseudo drafts -> approve -> gate -> export fr: tags survive MT, footnotes are
+    real and translated, the signatories stay as written."""
+    from conftest import run_cli, write_project
+    from test_docx_source import _approve_drafts
+
+    root = write_project(tmp_path / "proj", languages=("fr",),
+                         letters=["letters/unsc-2014.txt"])
+    (root / "letters" / "unsc-2014.txt").write_text(LETTER, encoding="utf-8")
+    for args in (("extract",), ("update",), ("draft", "--lang", "fr", "--provider", "pseudo")):
+        result = run_cli(*args, cwd=root)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+    pot = (root / "locales" / "letter.pot").read_text(encoding="utf-8")
+    assert 'msgctxt "unsc-2014/fn-coi"' in pot and "#, xml-text" in pot
+    assert "Human Rights Watch\nAmnesty" not in pot  # signatories are not messages
+    assert _approve_drafts(root, "fr") == 12
+    gate = run_cli("check", "--require", "fr", "--no-cache", cwd=root)
+    assert gate.returncode == 0, (gate.stdout, gate.stderr)
+    (root / "r.csv").write_text("country,language\nFR,fr\n", encoding="utf-8")
+    result = run_cli("export", "r.csv", "--out", "dist", cwd=root)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    data = next((root / "dist").glob("*.docx")).read_bytes()
+    doc = docx.Document(io.BytesIO(data))
+    body = next(p for p in doc.paragraphs if "Çómmíssíóñ" in p.text)
+    assert [r.text for r in body.runs if r.italic] == ["Çómmíssíóñ óf Íñqúírý"]
+    assert [r.text for r in body.runs if r.bold] == ["çrímés ágáíñst húmáñítý"]
+    assert "7 février 2014" in body.text  # typed date, by CLDR for fr, not translated
+    assert "Human Rights Watch" in body.text  # do not translate: masked through MT
+    root_xml, notes = _docx_parts(data)
+    real = [n for n in notes.findall(f"{W}footnote") if not n.get(f"{W}type")]
+    assert len(real) == 1
+    assert "Répórt óf thé çómmíssíóñ" in "".join(t.text or "" for t in real[0].iter(f"{W}t"))
+    assert len(list(root_xml.iter(f"{W}footnoteReference"))) == 1
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert ("Letter Signatories", "Human Rights Watch\nAmnesty International\n"
+            "Citizens' Alliance for North Korean Human Rights") in paras
+    assert [s for s, _ in paras].count("List Bullet") == 2
+    assert [s for s, _ in paras].count("List Number") == 2
+    assert ("Letter Dateline", "⟦Ñéw Ýórk, 9 décembre 2014⟧") in paras
