@@ -96,6 +96,7 @@ def test_word_letter_extracts_roles_tags_and_stable_contexts(tmp_path):
     assert "tag <g1>: bold" in bold.notes and "tag <g2>: italic" in bold.notes
     link = next(b for b in letter.messages if "OHCHR" in b.text)
     assert link.text == "The report is online at <g1>the OHCHR website</g1>."
+    assert "tag <g1>: link to https://www.ohchr.org/coi" in link.notes
     brk = next(b for b in letter.messages if "line one" in b.text)
     assert "<x2/>" in brk.text
     assert not any(b.text == "2014" for b in letter.messages)  # numbers only: not a message

@@ -27,7 +27,7 @@ import datetime as _dt
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -398,6 +398,7 @@ def parse_docx_letter(data: bytes, path: str | Path = "<letter>.docx") -> Letter
         for index, p in enumerate(paras):
             number += 1
             enc = markup.encode(paragraph_pieces(p, parts.style_names))
+            enc.tags = tuple(_with_target(t, parts.members, name) for t in enc.tags)
             if not any(ch.isalpha() for ch in _translatable_text(enc)):
                 continue
             role, notes = paragraph_role(kind, p, parts)
@@ -414,6 +415,29 @@ def parse_docx_letter(data: bytes, path: str | Path = "<letter>.docx") -> Letter
         raise LetterError("the Word letter has no paragraph with text", where)
     _blocks(letter, found, where)
     return letter
+
+
+def _with_target(tag: markup.Tag, members: dict[str, bytes], part: str) -> markup.Tag:
+    """Name a hyperlink tag after its target ("link to https://…"), for the translator."""
+    if tag.link is None:
+        return tag
+    attrs = dict(tag.link)
+    target = None
+    rid = attrs.get(f"{{{R}}}id")
+    if rid:
+        target = _relationships(members, part).get(rid)
+    elif attrs.get(w("anchor")):
+        target = "#" + attrs[w("anchor")]
+    return replace(tag, label=f"link to {target}") if target else tag
+
+
+def _relationships(members: dict[str, bytes], part: str) -> dict[str, str]:
+    folder, _, base = part.rpartition("/")
+    xml = members.get(f"{folder}/_rels/{base}.rels")
+    if not xml:
+        return {}
+    root = etree.fromstring(xml)
+    return {r.get("Id"): r.get("Target", "") for r in root}
 
 
 def _translatable_text(enc: markup.Encoded) -> str:
