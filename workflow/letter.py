@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LetterError
+from .source.braces import TYPED, TYPED_NOTE, check_braces, typed_value  # noqa: F401
 from .textrules import CONTROL as _CONTROL
 
 #: The roles a letter block can have. A letter may add its own with ``extra_roles``.
@@ -129,30 +130,6 @@ class Letter:
         return value if isinstance(value, int) else None
 
 
-#: Typed data inside the text: ``{date:2014-12-05}``, ``{date:2013-03}``, ``{number:12500}``.
-TYPED = {
-    "date": re.compile(r"\d{4}-\d{2}(?:-\d{2})?"),
-    "number": re.compile(r"-?\d+(?:\.\d+)?"),
-}
-TYPED_NOTE = {
-    "date": "a date (ISO), written in the reader's locale at export; keep it as it is",
-    "number": "a number, written with the reader's digits and separators at export; keep it",
-}
-
-
-def typed_value(name: str, spec: str) -> bool:
-    """True if ``{name:spec}`` is typed data (a date or number) rather than a bad field."""
-    pattern = TYPED.get(name)
-    if pattern is None or not pattern.fullmatch(spec):
-        return False
-    if name == "date":
-        try:
-            _dt.date.fromisoformat(spec if len(spec) == 10 else spec + "-01")
-        except ValueError:
-            return False
-    return True
-
-
 def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
     """Return the ``{name}`` placeholders of *text* (typed data as ``date:2014-12-05``);
     LetterError if braces are unbalanced."""
@@ -177,36 +154,6 @@ def placeholders_in(text: str, *, path: str | None = None, line: int | None = No
         if name not in names:
             names.append(name)
     return names
-
-
-_BRACE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-
-
-def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
-    """Point at the first bad brace with its own line and column (1-based)."""
-    for lineno, text in content:
-        for m in _BRACE.finditer(text):
-            token = m.group(0)
-            if token in ("{{", "}}"):
-                continue
-            col = m.start() + 1
-            if m.group(1) is None:
-                raise LetterError(
-                    f"unbalanced placeholder brace {token!r}: a placeholder is {{name}} on one "
-                    "line; write {{ or }} for a literal brace", where, lineno, col)
-            inner = m.group(1)
-            name, _, spec = inner.partition(":")
-            if spec and typed_value(name, spec):
-                continue
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", inner):
-                raise LetterError(
-                    f"placeholder {{{inner}}} must be a plain name like {{country}} (or typed "
-                    "data like {date:2014-12-05}); write {{ and }} for a literal brace",
-                    where, lineno, col)
-            if inner not in declared:
-                raise LetterError(
-                    f"placeholder {{{inner}}} is not declared in [placeholders] (for literal "
-                    f"text write {{{{{inner}}}}})", where, lineno, col)
 
 
 def load_letter(path: str | Path) -> Letter:
@@ -354,7 +301,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         role_counts[role] = role_counts.get(role, 0) + 1
     seen_ids: dict[str, int] = {}
     role_pos: dict[str, int] = {}
-    labels = _footnote_labels(raw_blocks)
+    from .source.textblocks import expand, footnote_labels_of, make_blocks
+
+    labels = footnote_labels_of(raw_blocks)
     specs: list[dict] = []
     for header_line, role, block_id, content in raw_blocks:
         role_pos[role] = role_pos.get(role, 0) + 1
@@ -394,73 +343,10 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 where,
                 header_line,
             )
-        specs.extend(_expand(block_id, role, text, text_plural, content, names, labels,
+        specs.extend(expand(block_id, role, text, text_plural, content, names, labels,
                              where, header_line))
-    _make_blocks(letter, specs)
+    make_blocks(letter, specs)
     return letter
-
-
-def _expand(block_id, role, text, text_plural, content, names, labels, where, header_line):
-    """One block's messages: itself, or (Markdown-like text) its paragraphs, list items and
-    footnotes, each with its tags. Yields dicts of Block fields."""
-    if text_plural is not None or role in DATA_ROLES:
-        yield {"id": block_id, "role": role, "text": text, "text_plural": text_plural,
-               "line": header_line, "placeholders": tuple(names)}
-        return
-    from .source.textformat import parse_block
-
-    items, notes = parse_block("\n".join(t for _, t in content), labels)
-    if not items and not notes:
-        raise LetterError(f"[{role}] block is empty", where, header_line)
-    for n, item in enumerate(items):
-        item_role = {"paragraph": role, "bullet": "bulleted-item",
-                     "number": "numbered-item"}[item.kind]
-        yield {"id": block_id if n == 0 else f"{block_id}-{n + 1}", "role": item_role,
-               "text": _clean(item.text, where, header_line), "text_plural": None,
-               "line": header_line, "tags": item.tags,
-               "placeholders": tuple(x for x in names if "{" + x + "}" in item.text),
-               "notes": (f"list level {item.level}",) if item.level > 1 else ()}
-    for note in notes:
-        yield {"id": footnote_id(note.label), "role": "footnote", "anchor": note.label,
-               "text": _clean(note.text, where, header_line), "text_plural": None,
-               "line": header_line, "tags": note.tags,
-               "placeholders": tuple(x for x in names if "{" + x + "}" in note.text)}
-
-
-def footnote_id(label: str) -> str:
-    """The block id of footnote *label* (``[^1]`` -> ``fn-1``)."""
-    return "fn-" + (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "note")
-
-
-def _make_blocks(letter: Letter, specs: list[dict]) -> None:
-    """Blocks from *specs* in letter order, footnotes last, with role positions."""
-    specs = [s for s in specs if s["role"] != "footnote"] + [
-        s for s in specs if s["role"] == "footnote"]
-    counts: dict[str, int] = {}
-    for spec in specs:
-        counts[spec["role"]] = counts.get(spec["role"], 0) + 1
-    pos: dict[str, int] = {}
-    seen: set[str] = set()
-    for spec in specs:
-        if spec["id"] in seen:
-            raise LetterError(f"block id {spec['id']!r} is used twice (a list item or "
-                              "footnote takes <block id>-2, fn-<label>)", str(letter.path),
-                              spec["line"])
-        seen.add(spec["id"])
-        pos[spec["role"]] = pos.get(spec["role"], 0) + 1
-        letter.blocks.append(Block(
-            context=f"{letter.id}/{spec['id']}", position=pos[spec["role"]],
-            of=counts[spec["role"]], index=len(letter.blocks) + 1, **spec))
-
-
-def _footnote_labels(raw_blocks) -> set[str]:
-    from .source.textformat import footnote_labels
-
-    labels: set[str] = set()
-    for _line, role, _id, content in raw_blocks:
-        if role not in DATA_ROLES and content and "[^" in " ".join(t for _, t in content):
-            labels.update(footnote_labels("\n".join(t for _, t in content)))
-    return labels
 
 
 def _block_text(

@@ -248,7 +248,7 @@ class Footnotes:
                 self.root.remove(note)
 
     def add(self, label: str) -> int | None:
-        from ..letter import footnote_id
+        from ..source.textblocks import footnote_id
 
         para = self.texts.get(footnote_id(label))
         self.used.add(footnote_id(label))
