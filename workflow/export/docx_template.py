@@ -52,20 +52,22 @@ class DocxTemplateWriter:
         except OSError as exc:
             raise ExportError(f"letter {source}: cannot read ({exc.strerror})") from None
         self._parts = ds.read_package(self._data, str(source))
+        letter = ds.parse_docx_letter(self._data, self.source)
+        self._by_anchor = {b.anchor: b for b in letter.messages}
+        with zipfile.ZipFile(io.BytesIO(self._data)) as z:  # unchanged parts: deflated once
+            self._members = [
+                info.filename if info.filename in self._parts.roots
+                else zipstore.member(info.filename, z.read(info.filename))
+                for info in z.infolist()]
         self._lock = threading.Lock()
 
     def render(self, model: LetterModel, **_ignored) -> bytes:
         with self._lock:
             texts = {p.context: p for p in model.paragraphs if p.context}
-            letter = ds.parse_docx_letter(self._data, self.source)
-            by_anchor = {b.anchor: b for b in letter.messages}
-            members = []
-            with zipfile.ZipFile(io.BytesIO(self._data)) as z:
-                for info in z.infolist():
-                    data = z.read(info.filename)
-                    if info.filename in self._parts.roots:
-                        data = self._part(info.filename, by_anchor, texts, model)
-                    members.append(zipstore.member(info.filename, data))
+            by_anchor = self._by_anchor
+            members = [
+                zipstore.member(m, self._part(m, by_anchor, texts, model)) if isinstance(m, str)
+                else m for m in self._members]
             return zipstore.write_zip(members)
 
     def write(self, model: LetterModel, path: Path) -> None:
