@@ -356,3 +356,35 @@ def test_word_letter_right_to_left_and_cjk(tmp_path, lang, country):
     untouched = [p for p in doc.iter(q("p")) if "".join(
         t.text or "" for t in p.iter(q("t"))) == "2014"]
     assert untouched and untouched[0].find(f"{q('pPr')}/{q('bidi')}") is None
+
+
+def test_review_pages_show_a_word_letter_with_its_formatting(tmp_path):
+    """The real Flask app on a project whose letter is a Word document: the queue lists the
+    text without codes, the editor shows bold as bold and tags as chips."""
+    from conftest import web_login
+
+    from web import create_app
+    from workflow import db, users
+
+    source = build_word_letter(tmp_path / "coi-2014.docx")
+    root = _project(tmp_path, source)
+    for args in (("extract",), ("update",)):
+        result = run_cli(*args, cwd=root)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+    conn = db.connect(root / "var" / "letterflow.sqlite3")
+    users.add_user(conn, "ana", "correct horse battery", "translator", ["fr"])
+    conn.close()
+    app = create_app(project_dir=root, test_config={
+        "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret"})
+    client = app.test_client()
+    web_login(client, "ana", "correct horse battery")
+    queue = client.get("/l/fr/").get_data(as_text=True)
+    assert "We write to you about the Commission of Inquiry report" in queue
+    assert "&lt;g1&gt;" not in queue
+    letter_ctx = next(line.split('"')[1] for line in
+                      (root / "locales" / "letter.pot").read_text(encoding="utf-8").splitlines()
+                      if line.startswith("msgctxt") and "document-1b02671d" in line)
+    page = client.get(f"/l/fr/e/{letter_ctx}").get_data(as_text=True)
+    assert ('<span class="tag" title="bold">1</span><span class="fmt fmt-bold">'
+            "Commission of Inquiry</span>") in page
+    assert '<span class="tag" title="italic">2</span><span class="fmt fmt-italic">' in page
