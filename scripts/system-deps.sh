@@ -11,6 +11,7 @@ what="${1:-runtime}"
 runtime=(
   python3 python3-venv python3-pip
   gettext                                   # msgfmt/msgmerge/msgcat: cross-checks, benchmarks
+  git                                       # the review server commits, pushes, pulls
   apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es
   apertium-es-pt apertium-spa-ita apertium-eo-en apertium-hbs-eng   # offline MT
 )

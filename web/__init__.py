@@ -138,4 +138,7 @@ def create_app(
     app.register_blueprint(history.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
+    from . import gitsync
+
+    gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])
     return app

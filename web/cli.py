@@ -50,6 +50,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) ->
         _prepare_demo(ctx, config)
     app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
     _first_run_notes(config, demo)
+    git = app.extensions.get("letterflow_git")
+    if git is not None:  # [tool.letterflow.git] enabled
+        s = git.settings
+        push = f"after {s.push_delay:g} s" if s.push else "off"
+        pull = f"every {s.pull_interval:g} s" if s.pull_interval else "on demand"
+        click.echo(f"Git: committing review changes; {s.remote}/{s.branch}, "
+                   f"push {push}, pull {pull}.")
     if not loopback:
         click.echo("Warning: listening beyond loopback; session cookies are Secure, so put "
                    "an HTTPS proxy in front.", err=True)

@@ -41,7 +41,9 @@ def page() -> Any:
         statuses, error = _statuses(), None
     except LetterflowError as exc:
         statuses, error = [], str(exc)
-    return render_template("export.html", statuses=statuses, error=error)
+    from .gitsync import panel
+
+    return render_template("export.html", statuses=statuses, error=error, git=panel())
 
 
 @bp.post("/export")
@@ -76,7 +78,10 @@ def download() -> Any:
             statuses = _statuses()
         except LetterflowError:
             statuses = []
-        return render_template("export.html", statuses=statuses, error=error), 400
+        from .gitsync import panel
+
+        return render_template("export.html", statuses=statuses, error=error,
+                               git=panel()), 400
     log.info("export of %d letters by %s (drafts allowed: %s)", len(plan.recipients),
              current_user.name, allow)
     resp = Response(stream_with_context(stream_zip(plan)), mimetype="application/zip")

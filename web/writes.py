@@ -112,3 +112,8 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
     svc.install_catalog(lang, result.file_key, result.catalog)
     for p, (kind, message) in zip(batch, result.outcomes, strict=True):
         p.kind, p.message = kind, message
+    app = getattr(svc, "app", None)
+    if result.catalog is not None and app is not None:  # written: a git commit (gitsync)
+        from .gitsync import notify
+
+        notify(app, lang)

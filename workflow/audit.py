@@ -8,6 +8,10 @@ reverting to a version restores the exact text.
 Actions: ``save`` (draft), ``approve``, ``reject``, ``revert``, ``conflict`` (a stale
 save that lost: its text is kept here and can be restored), ``mt`` (machine draft),
 ``denied`` (a refused write: no change was made).
+
+``git_commit`` is the id of the git commit that holds the change (see
+:mod:`workflow.vcs`). It is the one column that may be set after the row is written:
+the trigger forbids updating any other column.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from workflow.db import ensure_schema
+from workflow.db import ensure_columns, ensure_schema
 
 ACTIONS = ("save", "approve", "reject", "revert", "conflict", "mt", "denied")
 CHANGE_ACTIONS = ("save", "approve", "reject", "revert", "mt")
@@ -36,12 +40,16 @@ CREATE TABLE IF NOT EXISTS audit (
     after_fuzzy     INTEGER NOT NULL DEFAULT 0,
     base_revision   TEXT,
     revision        TEXT,
-    note            TEXT
+    note            TEXT,
+    git_commit      TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (language, context, id);
 CREATE INDEX IF NOT EXISTS audit_user ON audit (user, id);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+DROP TRIGGER IF EXISTS audit_no_update;
+CREATE TRIGGER IF NOT EXISTS audit_no_update_v2 BEFORE UPDATE OF
+    id, at, user, language, context, action, before, after, before_fuzzy, after_fuzzy,
+    base_revision, revision, note ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
@@ -63,6 +71,7 @@ class AuditEntry:
     base_revision: str | None   # the revision the change was based on
     revision: str | None        # the entry's revision after the change (None if not applied)
     note: str | None
+    git_commit: str | None = None  # the commit holding this change (workflow.vcs)
 
     @property
     def when(self) -> datetime:
@@ -74,12 +83,18 @@ class AuditEntry:
             "context": self.context, "action": self.action, "before": list(self.before),
             "after": list(self.after), "before_fuzzy": self.before_fuzzy,
             "after_fuzzy": self.after_fuzzy, "base_revision": self.base_revision,
-            "revision": self.revision, "note": self.note,
+            "revision": self.revision, "note": self.note, "git_commit": self.git_commit,
         }
 
 
 def _schema(conn: sqlite3.Connection) -> None:
-    ensure_schema(conn, "audit", DDL)
+    ensure_schema(conn, "audit", DDL, migrate=_migrate)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    ensure_columns(conn, "audit", {"git_commit": "TEXT"})
+    conn.execute("CREATE INDEX IF NOT EXISTS audit_uncommitted ON audit (language, id)"
+                 " WHERE git_commit IS NULL")
 
 
 def _entry(row: sqlite3.Row) -> AuditEntry:
@@ -87,7 +102,7 @@ def _entry(row: sqlite3.Row) -> AuditEntry:
         row["id"], row["at"], row["user"], row["language"], row["context"], row["action"],
         tuple(json.loads(row["before"])), tuple(json.loads(row["after"])),
         bool(row["before_fuzzy"]), bool(row["after_fuzzy"]), row["base_revision"],
-        row["revision"], row["note"],
+        row["revision"], row["note"], row["git_commit"],
     )
 
 
@@ -109,6 +124,7 @@ def record(
     base_revision: str | None = None,
     revision: str | None = None,
     note: str | None = None,
+    git_commit: str | None = None,
 ) -> int:
     """Append one row; returns its id."""
     if action not in ACTIONS:
@@ -116,10 +132,11 @@ def record(
     _schema(conn)
     cur = conn.execute(
         "INSERT INTO audit (at, user, language, context, action, before, after, before_fuzzy,"
-        " after_fuzzy, base_revision, revision, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " after_fuzzy, base_revision, revision, note, git_commit)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (now(), user, language, context, action,
          json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
-         int(before_fuzzy), int(after_fuzzy), base_revision, revision, note),
+         int(before_fuzzy), int(after_fuzzy), base_revision, revision, note, git_commit),
     )
     return int(cur.lastrowid)
 
@@ -204,3 +221,25 @@ def approvals(conn: sqlite3.Connection, language: str) -> dict[str, AuditEntry]:
         entry = _entry(row)
         out[entry.context] = entry
     return out
+
+
+def set_commit(conn: sqlite3.Connection, ids: list[int], commit: str) -> None:
+    """Record that the changes of rows *ids* are held by git commit *commit*."""
+    _schema(conn)
+    conn.executemany("UPDATE audit SET git_commit = ? WHERE id = ?",
+                     [(commit, int(i)) for i in ids])
+
+
+def uncommitted(conn: sqlite3.Connection, language: str, after_id: int = 0) -> list[AuditEntry]:
+    """Changes of *language* (rows after *after_id*) that no git commit holds yet."""
+    _schema(conn)
+    marks = ",".join("?" * len(CHANGE_ACTIONS))
+    rows = conn.execute(
+        f"SELECT * FROM audit WHERE language = ? AND id > ? AND git_commit IS NULL"
+        f" AND action IN ({marks}) ORDER BY id", (language, after_id, *CHANGE_ACTIONS))
+    return [_entry(r) for r in rows]
+
+
+def last_id(conn: sqlite3.Connection) -> int:
+    _schema(conn)
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])

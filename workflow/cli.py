@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "export": "workflow.commands.export:export",
     "preview": "workflow.commands.export:preview",
     "user": "workflow.commands.users:user",
+    "sync": "workflow.commands.git:sync",
+    "merge-po": "workflow.commands.git:merge_po",
 }
 
 #: Commands that need a package workflow/ must not import (only ``serve``: it needs Flask)

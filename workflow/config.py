@@ -65,6 +65,7 @@ class Config:
     mt: dict = field(default_factory=dict)
     export: dict = field(default_factory=dict)
     web: dict = field(default_factory=dict)
+    git: dict = field(default_factory=dict)
     source_file: Path | None = None
 
     @property
@@ -160,6 +161,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         "mt",
         "export",
         "web",
+        "git",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -203,5 +205,6 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         mt=dict(table.get("mt", {})),
         export=dict(table.get("export", {})),
         web=dict(table.get("web", {})),
+        git=dict(table.get("git", {})),
         source_file=source_file,
     )

@@ -24,12 +24,28 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def ensure_schema(conn: sqlite3.Connection, name: str, ddl: str) -> None:
-    """Run *ddl* (``CREATE TABLE IF NOT EXISTS ...`` statements) once per process and file."""
+def ensure_schema(conn: sqlite3.Connection, name: str, ddl: str, migrate=None) -> None:
+    """Run *ddl* (``CREATE TABLE IF NOT EXISTS ...`` statements), then *migrate(conn)*
+    if given, once per process and file."""
     db_file = conn.execute("PRAGMA database_list").fetchone()["file"]
     key = (db_file, name)
     with _lock:
         if key in _created:
             return
         conn.executescript(ddl)
+        if migrate is not None:
+            migrate(conn)
         _created.add(key)
+
+
+def ensure_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    """Migration: add each missing column of *table* (``name -> "TYPE ..."``). Older
+    database files gain the column; rows written before it get its default."""
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    for name, decl in columns.items():
+        if name not in have:
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            except sqlite3.OperationalError as exc:  # another process added it meanwhile
+                if "duplicate column" not in str(exc):
+                    raise

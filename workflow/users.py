@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from workflow.db import ensure_schema
+from workflow.db import ensure_columns, ensure_schema
 from workflow.errors import LetterflowError
 
 ROLES = ("translator", "coordinator", "admin")
@@ -30,9 +30,12 @@ CREATE TABLE IF NOT EXISTS users (
     role          TEXT NOT NULL CHECK (role IN ('translator', 'coordinator', 'admin')),
     languages     TEXT NOT NULL DEFAULT '',
     active        INTEGER NOT NULL DEFAULT 1,
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    email         TEXT NOT NULL DEFAULT ''
 );
 """
+#: A plain address for git's author line (no spaces, angle brackets or newlines).
+EMAIL_RE = re.compile(r"^[^\s<>@,;]+@[^\s<>@,;]+$")
 
 
 class UserError(LetterflowError):
@@ -47,6 +50,7 @@ class User:
     languages: tuple[str, ...]
     active: bool
     password_hash: str
+    email: str = ""  # the author e-mail of this user's git commits (workflow.vcs)
 
     @property
     def sees_all_languages(self) -> bool:
@@ -72,7 +76,11 @@ class User:
 
 
 def _schema(conn: sqlite3.Connection) -> None:
-    ensure_schema(conn, "users", DDL)
+    ensure_schema(conn, "users", DDL, migrate=_migrate)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    ensure_columns(conn, "users", {"email": "TEXT NOT NULL DEFAULT ''"})
 
 
 def _row(row: sqlite3.Row | None) -> User | None:
@@ -80,7 +88,7 @@ def _row(row: sqlite3.Row | None) -> User | None:
         return None
     langs = tuple(x for x in row["languages"].split(",") if x)
     return User(row["id"], row["name"], row["role"], langs, bool(row["active"]),
-                row["password_hash"])
+                row["password_hash"], row["email"] or "")
 
 
 def _check_password(password: str) -> None:
@@ -119,6 +127,7 @@ def add_user(
     password: str,
     role: str = "translator",
     languages: str | list[str] | tuple[str, ...] | None = None,
+    email: str = "",
 ) -> User:
     """Create an account. Translators need at least one language."""
     _schema(conn)
@@ -132,12 +141,13 @@ def add_user(
     if role == "translator" and not langs:
         raise UserError("a translator needs at least one language (--lang fr,es)")
     _check_password(password)
+    email = check_email(email)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         cur = conn.execute(
-            "INSERT INTO users (name, password_hash, role, languages, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name, hash_password(password), role, ",".join(langs), now),
+            "INSERT INTO users (name, password_hash, role, languages, created_at, email)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (name, hash_password(password), role, ",".join(langs), now, email),
         )
     except sqlite3.IntegrityError:
         raise UserError(f"user {name!r} already exists") from None
@@ -214,3 +224,27 @@ def set_active(conn: sqlite3.Connection, name: str, active: bool) -> None:
     if user is None:
         raise UserError(f"no such user: {name!r}")
     conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user.id))
+
+
+def check_email(email: str | None) -> str:
+    """An e-mail address fit for a git author line, or "" (none); UserError if malformed."""
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        raise UserError(f"not an e-mail address: {email!r}")
+    return email
+
+
+def set_email(conn: sqlite3.Connection, name: str, email: str) -> None:
+    email = check_email(email)
+    user = find_user(conn, name)
+    if user is None:
+        raise UserError(f"no such user: {name!r}")
+    conn.execute("UPDATE users SET email = ? WHERE id = ?", (email, user.id))
+
+
+def find_by_email(conn: sqlite3.Connection, email: str) -> User | None:
+    """The account with this e-mail (case-insensitive), if exactly one has it."""
+    _schema(conn)
+    rows = conn.execute("SELECT * FROM users WHERE email != '' AND lower(email) = lower(?)",
+                        (email.strip(),)).fetchall()
+    return _row(rows[0]) if len(rows) == 1 else None

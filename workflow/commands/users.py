@@ -1,4 +1,5 @@
-"""Account commands: ``letterflow user add|list|passwd|disable`` (accounts: workflow/users.py).
+"""Account commands: ``letterflow user add|list|passwd|email|disable``
+(accounts: workflow/users.py).
 
 Errors are :class:`~workflow.errors.LetterflowError`s; the ``letterflow`` group turns them
 into one ``Error: ...`` line and exit 2.
@@ -33,9 +34,10 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--lang", "langs", default="",
               help="Comma-separated languages a translator works on, e.g. fr,es.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--email", default="", help="E-mail for the author line of this user's git commits.")
 @click.pass_context
 def user_add(ctx: click.Context, name: str, role: str, langs: str,
-             password_stdin: bool) -> None:
+             password_stdin: bool, email: str) -> None:
     """Create an account; prompts for the password."""
     from .. import db, users
 
@@ -46,8 +48,9 @@ def user_add(ctx: click.Context, name: str, role: str, langs: str,
     conn = db.connect(config.database)
     if users.find_user(conn, name) is not None:
         raise users.UserError(f"user {name!r} already exists")
+    users.check_email(email)
     password = _read_password(password_stdin)
-    created = users.add_user(conn, name, password, role, languages)
+    created = users.add_user(conn, name, password, role, languages, email=email)
     scope = ", ".join(created.languages) if created.languages else "all languages"
     click.echo(f"Created {created.role} {created.name!r} ({scope}).")
 
@@ -62,7 +65,7 @@ def user_list(ctx: click.Context, fmt: str) -> None:
     rows = users.list_users(db.connect(get_config(ctx).database))
     if fmt == "json":
         click.echo(json.dumps([{"name": u.name, "role": u.role, "languages": list(u.languages),
-                                "active": u.active} for u in rows], indent=2))
+                                "active": u.active, "email": u.email} for u in rows], indent=2))
         return
     if not rows:
         click.echo("No accounts. Create one with: letterflow user add NAME --role coordinator")
@@ -84,6 +87,18 @@ def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
         raise users.UserError(f"no such user: {name!r}")
     users.set_password(conn, name, _read_password(password_stdin))
     click.echo(f"Password of {name!r} changed.")
+
+
+@user.command("email")
+@click.argument("name")
+@click.argument("email")
+@click.pass_context
+def user_email(ctx: click.Context, name: str, email: str) -> None:
+    """Set the e-mail of a user's git commits ("" to clear it)."""
+    from .. import db, users
+
+    users.set_email(db.connect(get_config(ctx).database), name, email)
+    click.echo(f"E-mail of {name!r} set.")
 
 
 @user.command("disable")

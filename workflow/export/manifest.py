@@ -36,6 +36,7 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
                 "approved_by": st.approval.get("by"),
                 "approved_at": st.approval.get("at"),
                 "approval_source": st.approval.get("source"),
+                "approved_in_commits": st.approval.get("commits"),
                 "blocking": st.blocking[:50],
             }
             for lang, st in sorted(plan.statuses.items())

@@ -148,6 +148,8 @@ def approval_info(config, language: str, catalog) -> dict:
                 "by": sorted({e.user for e in mine}),
                 "at": max(e.at for e in mine),
                 "messages_with_audit_approval": len(mine),
+                # the git commits holding these approvals (workflow.vcs), when git is on
+                "commits": sorted({e.git_commit for e in mine if e.git_commit}),
                 "messages": len(active),
             }
     headers = getattr(catalog, "headers", {}) or {}
