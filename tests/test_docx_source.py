@@ -147,6 +147,8 @@ def test_word_letter_round_trip_keeps_the_document(tmp_path):
     import docx
 
     doc = docx.Document(exported)
+    assert doc.core_properties.language == "fr-FR"
+    assert doc.core_properties.title == "Joint letter on the COI report"  # kept (not translated)
     styles = [p.style.name for p in doc.paragraphs]
     assert styles == [p.style.name for p in docx.Document(source).paragraphs]
     para = next(p for p in doc.paragraphs if "Çómmíssíóñ" in p.text)

@@ -33,6 +33,8 @@ from .oxml import _AFTER_BIDI
 
 w = ds.w
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+CORE = "docProps/core.xml"
+DC = "http://purl.org/dc/elements/1.1/"
 #: ECMA-376 order of w:rPr children (new ones are inserted in place).
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
               "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
@@ -56,7 +58,7 @@ class DocxTemplateWriter:
         self._by_anchor = {b.anchor: b for b in letter.messages}
         with zipfile.ZipFile(io.BytesIO(self._data)) as z:  # unchanged parts: deflated once
             self._members = [
-                info.filename if info.filename in self._parts.roots
+                info.filename if info.filename in self._parts.roots or info.filename == CORE
                 else zipstore.member(info.filename, z.read(info.filename))
                 for info in z.infolist()]
         self._lock = threading.Lock()
@@ -66,12 +68,23 @@ class DocxTemplateWriter:
             texts = {p.context: p for p in model.paragraphs if p.context}
             by_anchor = self._by_anchor
             members = [
-                zipstore.member(m, self._part(m, by_anchor, texts, model)) if isinstance(m, str)
-                else m for m in self._members]
+                m if not isinstance(m, str)
+                else zipstore.member(m, self._core(model)) if m == CORE
+                else zipstore.member(m, self._part(m, by_anchor, texts, model))
+                for m in self._members]
             return zipstore.write_zip(members)
 
     def write(self, model: LetterModel, path: Path) -> None:
         Path(path).write_bytes(self.render(model))
+
+    def _core(self, model: LetterModel) -> bytes:
+        """The core properties with the reader's language (``dc:language``)."""
+        root = etree.fromstring(self._parts.members[CORE])
+        lang = root.find(f"{{{DC}}}language")
+        if lang is None:
+            lang = etree.SubElement(root, f"{{{DC}}}language")
+        lang.text = model.lang_tag
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _part(self, name: str, by_anchor: dict, texts: dict, model: LetterModel) -> bytes:
         root = etree.fromstring(self._parts.members[name])
