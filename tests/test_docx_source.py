@@ -270,6 +270,9 @@ def test_word_letter_through_apertium_es_tags_survive_or_are_flagged(tmp_path):
 
     import docx
 
+    header = texts(exported, "word/header1.xml")
+    assert header[0] == "DRAFT \u2014 not reviewed"  # drafts: the banner on every header
+    assert "[not reviewed] " in header[1]
     inside = re.search(r"<g1>(.*?)</g1>", bold.strings[0]).group(1)
     para = next(p for p in docx.Document(exported).paragraphs if inside in p.text)
     assert [r.text for r in para.runs if r.bold and r.text != "[not reviewed] "] == [inside]

@@ -27,7 +27,7 @@ from ..errors import ExportError
 from ..source import docx_source as ds
 from ..source import markup
 from . import zipstore
-from .docx import MARKER_LANG, UNREVIEWED_MARK
+from .docx import DRAFT_HEADER, MARKER_LANG, UNREVIEWED_MARK
 from .model import LetterModel
 from .oxml import _AFTER_BIDI
 
@@ -56,6 +56,7 @@ class DocxTemplateWriter:
         self._parts = ds.read_package(self._data, str(source))
         letter = ds.parse_docx_letter(self._data, self.source)
         self._by_anchor = {b.anchor: b for b in letter.messages}
+        self._headers = {name for kind, name in self._parts.parts if kind == "header"}
         with zipfile.ZipFile(io.BytesIO(self._data)) as z:  # unchanged parts: deflated once
             self._members = [
                 info.filename if info.filename in self._parts.roots or info.filename == CORE
@@ -105,6 +106,8 @@ class DocxTemplateWriter:
                 # a marked draft with broken tags: its text, in the paragraph's usual format
                 tree = markup.Node(None, [markup.strip_tags(para.text)])
             rewrite_paragraph(p, tree, enc.base, model, approved=para.approved)
+        if model.draft and name in self._headers:
+            root.insert(0, _banner())
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -180,6 +183,17 @@ def _text_run(text: str, fmt):
         if text != text.strip():
             t.set(XML_SPACE, "preserve")
     return run
+
+
+def _banner():
+    """The "DRAFT — not reviewed" paragraph put at the top of every header of a draft."""
+    p = etree.Element(w("p"))
+    jc = etree.SubElement(etree.SubElement(p, w("pPr")), w("jc"))
+    jc.set(w("val"), "center")
+    run = _text_run(DRAFT_HEADER, None)
+    _mark_format(run)
+    p.append(run)
+    return p
 
 
 def _mark_format(run) -> None:
