@@ -168,7 +168,9 @@ def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
 
     letter = load_letter(source)
     roles = {b.role for b in letter.messages}
-    assert {"footnote", "endnote", "list-item", "heading", "table-cell"} <= roles
+    assert {"footnote", "endnote", "list-item", "heading", "table-cell", "text-box"} <= roles
+    box = next(b for b in letter.messages if b.role == "text-box")
+    assert box.text == "Coalition to Stop Crimes against Humanity"  # once, not the VML copy
     fn = next(b for b in letter.messages if b.role == "footnote")
     assert not fn.text.startswith("<x")  # the footnote's own number is not in the message
     ref = next(b for b in letter.messages if "footnote" in " ".join(b.notes))
@@ -183,6 +185,13 @@ def test_libreoffice_letter_with_footnotes_round_trip(tmp_path):
     assert _text_replaced(source, exported, "word/footnotes.xml") == 2
     assert _text_replaced(source, exported, "word/endnotes.xml") == 1
     assert _text_replaced(source, exported, "word/document.xml") >= 8
+    # the text box is translated, in the drawing and in its copy for old readers
+    from docx_letters import part_xml, q
+
+    assert "Coalition to Stop" not in "\n".join(texts(exported))
+    boxes = ["".join(t.text or "" for t in box.iter(q("t")))
+             for box in part_xml(exported, "word/document.xml").iter(q("txbxContent"))]
+    assert boxes == ["⟦Çóálítíóñ tó Stóp Çrímés ágáíñst Húmáñítý⟧"] * 2
     # LibreOffice opens the exported letter: the PDF shows the translated text and notes
     pdf = tmp_path / "pdf"
     pdf.mkdir()

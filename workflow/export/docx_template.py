@@ -16,6 +16,7 @@ and their runs ``w:rtl``.
 
 from __future__ import annotations
 
+import copy
 import io
 import threading
 import zipfile
@@ -89,7 +90,9 @@ class DocxTemplateWriter:
 
     def _part(self, name: str, by_anchor: dict, texts: dict, model: LetterModel) -> bytes:
         root = etree.fromstring(self._parts.members[name])
-        for index, p in enumerate(ds.paragraphs(root)):
+        # last first: a text box's paragraphs are rewritten before the paragraph holding the
+        # box, whose picture code is then read from the (translated) tree
+        for index, p in reversed(list(enumerate(ds.paragraphs(root)))):
             block = by_anchor.get(ds.Anchor(name, index))
             if block is None or block.context not in texts:
                 continue
@@ -106,6 +109,7 @@ class DocxTemplateWriter:
                 # a marked draft with broken tags: its text, in the paragraph's usual format
                 tree = markup.Node(None, [markup.strip_tags(para.text)])
             rewrite_paragraph(p, tree, enc.base, model, approved=para.approved)
+        _refresh_fallback_text_boxes(root)
         if model.draft and name in self._headers:
             root.insert(0, _banner())
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -183,6 +187,24 @@ def _text_run(text: str, fmt):
         if text != text.strip():
             t.set(XML_SPACE, "preserve")
     return run
+
+
+def _refresh_fallback_text_boxes(root) -> None:
+    """Give each text box's old-reader copy (``mc:Fallback``) the translated paragraphs."""
+    for alt in root.iter(f"{{{ds.MC}}}AlternateContent"):
+        choice = next(alt.iter(f"{{{ds.MC}}}Choice"), None)
+        fallback = next(alt.iter(f"{{{ds.MC}}}Fallback"), None)
+        if choice is None or fallback is None:
+            continue
+        new = list(choice.iter(w("txbxContent")))
+        old = list(fallback.iter(w("txbxContent")))
+        if len(new) != len(old):
+            continue
+        for src, dst in zip(new, old, strict=True):
+            for child in list(dst):
+                dst.remove(child)
+            for child in src:
+                dst.append(copy.deepcopy(child))
 
 
 def _banner():

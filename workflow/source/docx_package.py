@@ -95,12 +95,20 @@ def _styles(xml: bytes | None) -> tuple[dict[str, str], set[str]]:
     return names, numbered
 
 
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
 def paragraphs(root) -> list:
-    """The part's paragraphs in document order, without those nested in another paragraph
-    (text boxes) and without footnote separators."""
+    """The part's paragraphs in document order (text-box paragraphs right after the paragraph
+    that anchors the box), without footnote separators and without the copies of text boxes
+    that Word and LibreOffice keep for old readers (``mc:Fallback``; export refreshes them)."""
     out = []
     for p in root.iter(w("p")):
-        if any(a.tag == w("p") for a in p.iterancestors()):
+        ancestors = list(p.iterancestors())
+        if any(a.tag == f"{{{MC}}}Fallback" for a in ancestors):
+            continue
+        if any(a.tag == w("p") for a in ancestors) and not any(
+                a.tag == w("txbxContent") for a in ancestors):
             continue
         note = next((a for a in p.iterancestors() if a.tag in (w("footnote"), w("endnote"))),
                     None)

@@ -32,6 +32,7 @@ from ..errors import LetterError
 from ..letter import Block, Letter, placeholders_in
 from . import markup
 from .docx_package import (  # noqa: F401 -- re-exported for the export writer
+    MC,
     W14,
     Anchor,
     DocxParts,
@@ -54,6 +55,7 @@ ROLES = {
     "endnote": "an endnote's text",
     "header": "page header text (letterhead)",
     "footer": "page footer text",
+    "text-box": "text in a text box or frame (often the letterhead)",
     "body": "a paragraph of the letter's body",
 }
 #: Placeholders a Word letter may use (filled per recipient at export).
@@ -78,7 +80,9 @@ def paragraph_role(kind: str, p, parts: DocxParts) -> tuple[str, list[str]]:
     numbered = (ppr is not None and ppr.find(w("numPr")) is not None) or (
         style_id in parts.style_numbered)
     cell = next((a for a in p.iterancestors() if a.tag == w("tc")), None)
-    if kind != "document":
+    if any(a.tag == w("txbxContent") for a in p.iterancestors()):
+        role = "text-box"
+    elif kind != "document":
         role = kind
     elif style.lower() in ("title", "subtitle"):
         role = style.lower()
