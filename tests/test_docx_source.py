@@ -402,3 +402,16 @@ def test_review_pages_show_a_word_letter_with_its_formatting(tmp_path):
     assert ('<span class="tag" title="bold">1</span><span class="fmt fmt-bold">'
             "Commission of Inquiry</span>") in page
     assert '<span class="tag" title="italic">2</span><span class="fmt fmt-italic">' in page
+
+
+def test_preview_command_on_a_word_letter(tmp_path):
+    root = _project(tmp_path, build_word_letter(tmp_path / "coi-2014.docx"))
+    for args in (("extract",), ("update",)):
+        assert run_cli(*args, cwd=root).returncode == 0
+    text = run_cli("preview", "--lang", "en", "--country", "US", "--format", "text", cwd=root)
+    assert text.returncode == 0, text.stderr
+    assert "We write to you about the Commission of Inquiry report" in text.stdout
+    assert "<g1>" not in text.stdout
+    html = run_cli("preview", "--lang", "en", "--country", "US", cwd=root)
+    assert html.returncode == 0, html.stderr
+    assert "<strong>Commission of Inquiry</strong>" in html.stdout
