@@ -415,3 +415,31 @@ def test_preview_command_on_a_word_letter(tmp_path):
     html = run_cli("preview", "--lang", "en", "--country", "US", cwd=root)
     assert html.returncode == 0, html.stderr
     assert "<strong>Commission of Inquiry</strong>" in html.stdout
+
+
+def test_word_do_not_translate_style_and_typed_date(tmp_path):
+    """A run in the character style "Do Not Translate" and a typed {date:...} in Word text:
+    both pass MT untouched; the date is written by CLDR for the reader."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = docx.Document()
+    doc.styles.add_style("Do Not Translate", WD_STYLE_TYPE.CHARACTER)
+    p = doc.add_paragraph("This letter is signed by ")
+    p.add_run("Human Rights Watch", style="Do Not Translate")
+    p.add_run(" on {date:2014-12-05}.")
+    source = tmp_path / "dnt.docx"
+    doc.save(source)
+    from workflow.letter import load_letter
+
+    block = load_letter(source).messages[0]
+    assert block.text == ('This letter is signed by <g1 translate="no">Human Rights Watch</g1> '
+                          "on {date:2014-12-05}.")
+    assert block.placeholders == ("date:2014-12-05",)
+    root = _project(tmp_path, source)
+    exported = _pipeline(root)
+    para = docx.Document(exported).paragraphs[0]
+    assert "Human Rights Watch" in para.text  # masked through MT, kept by QA
+    assert "5 décembre 2014" in para.text
+    assert [r.style.name for r in para.runs if r.text == "Human Rights Watch"] == [
+        "Do Not Translate"]

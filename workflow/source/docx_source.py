@@ -192,7 +192,7 @@ def _blocks(letter: Letter, found: list, where: str) -> None:
         names = placeholders_in(markup.strip_tags(enc.text).replace("{{", "").replace(
             "}}", ""), path=where, line=number) if "{" in enc.text else []
         for n in names:
-            if n not in PLACEHOLDERS:
+            if n not in PLACEHOLDERS and ":" not in n:  # typed data ({date:…}) is not declared
                 raise LetterError(
                     f"placeholder {{{n}}} is not one a Word letter can use "
                     f"({', '.join('{' + k + '}' for k in PLACEHOLDERS)}); "
