@@ -63,16 +63,19 @@ def _comment_lines(lines: list[str], prefix: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def unit_flag_list(unit: pypo.pounit) -> list[str]:
+    """The ``#,`` flags of *unit* in file order, each once."""
+    flags: dict[str, None] = {}
+    for raw in unit.typecomments:
+        for f in raw.strip()[2:].split(","):
+            if f.strip():
+                flags[f.strip()] = None
+    return list(flags)
+
+
 def unit_flags(unit: pypo.pounit) -> frozenset[str]:
     """The ``#,`` flags of *unit*."""
-    flags: set[str] = set()
-    for raw in unit.typecomments:
-        body = raw.strip()[2:]
-        for f in body.split(","):
-            f = f.strip()
-            if f:
-                flags.add(f)
-    return frozenset(flags)
+    return frozenset(unit_flag_list(unit))
 
 
 def to_message(unit: pypo.pounit, line: int = 0) -> Message:

@@ -15,6 +15,7 @@ from .bridge import (
     serialize,
     set_header_field,
     store_headers,
+    unit_flag_list,
     unit_flags,
     unit_strings,
 )
@@ -102,7 +103,7 @@ def _merge_from(unit: pypo.pounit, old: pypo.pounit, fuzzy: bool, nplurals: int)
         unit._invalidate_target_cache()
     else:
         unit.target = old_strings[0]
-    flags = list(unit_flags(unit))
+    flags = unit_flag_list(unit)  # file order: stable across runs
     has_text = any(old_strings)
     if has_text and (fuzzy or old.isfuzzy()):
         flags = ["fuzzy", *[f for f in sorted(flags) if f != "fuzzy"]]

@@ -31,9 +31,9 @@ def _git_dir() -> Path | None:
     env = os.environ.get("GIT_DIR")
     if env:
         return Path(env).resolve()
-    try:
-        import git
+    import git  # GitPython is a dependency: a missing one must not pass silently
 
+    try:
         return Path(git.Repo(Path.cwd(), search_parent_directories=True).git_dir)
     except Exception:  # noqa: BLE001 - outside a repository: nowhere to log
         return None
