@@ -203,3 +203,29 @@ def test_text_letter_with_every_construct_through_the_pipeline(tmp_path):
     assert [s for s, _ in paras].count("List Bullet") == 2
     assert [s for s, _ in paras].count("List Number") == 2
     assert ("Letter Dateline", "⟦Ñéw Ýórk, 9 décembre 2014⟧") in paras
+
+
+def test_plain_blocks_skip_the_parser_with_the_same_result():
+    """Blocks without Markdown syntax are not parsed (speed); the parser would give the same."""
+    from pathlib import Path
+
+    from workflow.letter import load_letter
+    from workflow.source.textformat import parse_block
+
+    seed = Path(__file__).resolve().parent.parent / "letters" / "icnk-2012.txt"
+    letter = load_letter(seed)
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    checked = 0
+    for block in letter.messages:
+        if block.plural:
+            continue
+        content = []
+        for line in lines[block.line:]:
+            if not line.strip():
+                break
+            content.append(line.strip())
+        items, notes = parse_block("\n".join(content))
+        assert [(i.kind, i.text, i.tags) for i in items] == [("paragraph", block.text, ())]
+        assert notes == [] and block.tags == ()
+        checked += 1
+    assert checked >= 15

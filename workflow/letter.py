@@ -322,8 +322,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 header_line,
             )
         seen_ids[block_id] = header_line
-        check_braces([(ln, _PLURAL_LINE.sub(r"\2", t)) for ln, t in content],
-                     placeholders, where)
+        if any("{" in t or "}" in t for _, t in content):
+            check_braces([(ln, _without_plural_key(t)) for ln, t in content],
+                         placeholders, where)
         text, text_plural = _block_text(role, content, where, header_line)
         names: list[str] = []
         for t in (text, text_plural):
@@ -347,6 +348,13 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                              where, header_line))
     make_blocks(letter, specs)
     return letter
+
+
+def _without_plural_key(line: str) -> str:
+    """A line of a plural block without its ``one:``/``other:`` key (for column numbers the
+    key is replaced by spaces)."""
+    m = _PLURAL_LINE.match(line)
+    return " " * m.start(2) + m.group(2) if m else line
 
 
 def _block_text(

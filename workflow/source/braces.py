@@ -38,6 +38,8 @@ _BRACE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
     """Point at the first bad brace with its own line and column (1-based)."""
     for lineno, text in content:
+        if "{" not in text and "}" not in text:
+            continue
         for m in _BRACE.finditer(text):
             token = m.group(0)
             if token in ("{{", "}}"):

@@ -13,7 +13,7 @@ from .textformat import footnote_labels, parse_block
 def expand(block_id, role, text, text_plural, content, names, labels, where, header_line):
     """One block's messages: itself, or (Markdown-like text) its paragraphs, list items and
     footnotes, each with its tags. Yields dicts of Block fields."""
-    if text_plural is not None or role in DATA_ROLES:
+    if text_plural is not None or role in DATA_ROLES or _plain(content):
         yield {"id": block_id, "role": role, "text": text, "text_plural": text_plural,
                "line": header_line, "placeholders": tuple(names)}
         return
@@ -33,6 +33,16 @@ def expand(block_id, role, text, text_plural, content, names, labels, where, hea
                "text": _clean(note.text, where, header_line), "text_plural": None,
                "line": header_line, "tags": note.tags,
                "placeholders": tuple(x for x in names if "{" + x + "}" in note.text)}
+
+
+#: Characters and line starts that mean something to the Markdown parser. A block without
+#: any is plain text, which the parser would return unchanged: it is not parsed (the gate
+#: reads every letter on each run).
+_SYNTAX = re.compile(r"[*_`\[\]\\<>&!~]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)", re.M)
+
+
+def _plain(content) -> bool:
+    return _SYNTAX.search("\n".join(t for _, t in content)) is None
 
 
 def footnote_id(label: str) -> str:
