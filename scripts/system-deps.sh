@@ -14,6 +14,10 @@ runtime=(
   git                                       # the review server commits, pushes, pulls
   apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es
   apertium-es-pt apertium-spa-ita apertium-eo-en apertium-hbs-eng   # offline MT
+  libenchant-2-2 hunspell-fr hunspell-es hunspell-de-de hunspell-it hunspell-pt-pt
+  hunspell-pt-br hunspell-ca hunspell-gl hunspell-nl hunspell-pl hunspell-ru hunspell-ar
+  hunspell-ko                               # spelling QA check (pyenchant + Hunspell)
+  libicu-dev pkg-config g++                 # PyICU (sentence segmentation) builds against ICU
 )
 testing=(
   chromium                                  # browser tests (driven by Playwright)

@@ -25,6 +25,10 @@ REQUIRED = {
     "length": "warning",
     "repeated-word": "warning",
     "glossary": "error",
+    "protected": "error",
+    "register": "error",
+    "leftover": "warning",
+    "spelling": "warning",
 }
 
 

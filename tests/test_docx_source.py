@@ -219,24 +219,20 @@ def test_markup_errors_are_reported():
 def test_qa_markup_check_reports_inline_tag_errors():
     from checks_support import catalog, findings, msg
 
-    src = 'We <g1>urge</g1> you<x2/> to <g3 translate="no">Human Rights Watch</g3>'
+    src = "We <g1>urge</g1> you<x2/> to <dnt>Human Rights Watch</dnt>"
     cases = {
-        "ok": 'Nous vous <g1>exhortons</g1><x2/> <g3 translate="no">Human Rights Watch</g3>',
-        "missing": 'Nous vous exhortons<x2/> <g3 translate="no">Human Rights Watch</g3>',
-        "unbalanced": 'Nous <g1>vous<x2/> <g3 translate="no">Human Rights Watch</g3></g1>'
-                      "</g1>",
-        "crossed": 'Nous <g1>vous <g3 translate="no">Human Rights Watch</g1></g3><x2/>',
-        "extra": 'Nous <g1>vous</g1><x2/><x4/> <g3 translate="no">Human Rights Watch</g3>',
-        "dnt": 'Nous <g1>vous</g1><x2/> <g3 translate="no">Montre des droits</g3>',
+        "ok": "Nous vous <g1>exhortons</g1><x2/> <dnt>Human Rights Watch</dnt>",
+        "missing": "Nous vous exhortons<x2/> <dnt>Human Rights Watch</dnt>",
+        "unbalanced": "Nous <g1>vous<x2/> <dnt>Human Rights Watch</dnt></g1></g1>",
+        "crossed": "Nous <g1>vous <g3>Human Rights Watch</g1></g3><x2/>",
+        "extra": "Nous <g1>vous</g1><x2/><x4/> <dnt>Human Rights Watch</dnt>",
     }
     messages = [msg(src, text, context=f"t/{name}") for name, text in cases.items()]
     found = {f.context.split("/")[1]: f for f in findings(catalog("fr", messages))
              if f.check_id == "markup"}
     assert "ok" not in found
-    assert set(found) == {"missing", "unbalanced", "crossed", "extra", "dnt"}
+    assert set(found) == {"missing", "unbalanced", "crossed", "extra"}
     assert all(f.severity == "error" for f in found.values())
-    assert "nested" in found["crossed"].message
-    assert "changed" in found["dnt"].message
 
 
 @pytest.mark.slow
@@ -433,7 +429,7 @@ def test_word_do_not_translate_style_and_typed_date(tmp_path):
     from workflow.letter import load_letter
 
     block = load_letter(source).messages[0]
-    assert block.text == ('This letter is signed by <g1 translate="no">Human Rights Watch</g1> '
+    assert block.text == ("This letter is signed by <g1><dnt>Human Rights Watch</dnt></g1> "
                           "on {date:2014-12-05}.")
     assert block.placeholders == ("date:2014-12-05",)
     root = _project(tmp_path, source)

@@ -32,6 +32,9 @@ UN_TERMS = [
     "forced repatriation",
     "Permanent Representative",
     "Democratic People's Republic of Korea",
+    # do-not-translate entries (organisation names; issue 12)
+    "Human Rights Watch",
+    "Freedom House",
 ]
 
 

@@ -106,7 +106,9 @@ def test_seed_letter_drafted_in_six_languages(proj):
                               note="edited by bob")])
     before_es, before_fr = entry_blocks(es), entry_blocks(fr)
 
-    r = cli(root, "draft", "--lang", ",".join(LANGS), "--format", "json")
+    # MT alone (the approved es place would otherwise fill the signature's place from the
+    # translation memory: tests/test_tm.py covers that)
+    r = cli(root, "draft", "--lang", ",".join(LANGS), "--format", "json", "--no-memory")
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
     total = len(load_catalog(cfg.catalog("ca")).active())

@@ -84,11 +84,10 @@ def test_every_construct_becomes_the_expected_messages(tmp_path):
     assert text.text == (
         "The <g1>Commission of Inquiry</g1> found that <g2>crimes against humanity</g2> were "
         "committed<x3/>. Its report of {date:2014-02-07} is online at <g4>the OHCHR site</g4>. "
-        '<g5 translate="no">Human Rights Watch</g5> and others wrote {{sic}} in March.<x6/>'
+        "<dnt>Human Rights Watch</dnt> and others wrote {{sic}} in March.<x5/>"
         "This sentence starts on a new line.")
     assert [t.label for t in text.tags] == [
-        "italic", "bold", "footnote coi", "link to https://www.ohchr.org/coi",
-        "do not translate", "line break"]
+        "italic", "bold", "footnote coi", "link to https://www.ohchr.org/coi", "line break"]
     assert got["requests"] == ("body", "We urge {country} to:")
     assert got["requests-2"] == ("bulleted-item",
                                  "support the referral to the International Criminal Court;")

@@ -16,6 +16,8 @@ per-language permissions and conflict rules. The page's JS uses it too.
             503 the file system refused the write (Retry-After)
          (the status of each workflow.errors.ReviewError: web/errors.py)
     GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]}
+    GET  /api/l/<lang>/suggestions?context=&second_opinion=1
+         -> {memory: [{score, target, diff, provenance...}], mt: [...], mt_skipped, glossary}
     GET  /api/history?user=&lang=&since=&until=&action=   (coordinators)
 """
 
@@ -150,6 +152,27 @@ def backtranslate(lang: str) -> Any:
     if err:
         return jsonify({"ok": False, "error": err}), 502
     return jsonify({"ok": True, "context": msg.context, "back_translation": texts})
+
+
+@bp.get("/l/<lang:lang>/suggestions")
+@login_required
+def suggestions(lang: str) -> Any:
+    """Translation memory, cached MT of each usable engine (every engine with
+    second_opinion=1; results cached like drafts) and glossary hits for one message."""
+    require_view(lang)
+    from workflow.errors import LetterflowError
+    from workflow.tm.suggest import suggestions as core_suggestions
+
+    svc = services()
+    msg = svc.catalog(lang).get(request.args.get("context", ""))
+    if msg is None:
+        abort(404, description="No such entry in this catalogue.")
+    try:
+        data = core_suggestions(svc.config, lang, msg,
+                                second_opinion=request.args.get("second_opinion") == "1")
+    except LetterflowError as exc:
+        return jsonify({"ok": False, "error": str(exc)}), 502
+    return jsonify({"ok": True, **data})
 
 
 @bp.get("/history")

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "check": "workflow.commands.catalog:check",
     "draft": "workflow.commands.mt:draft",
     "providers": "workflow.commands.mt:providers",
+    "tm": "workflow.commands.tm:tm",
     "checks": "workflow.commands.qa:checks",
     "glossary": "workflow.commands.qa:glossary",
     "export": "workflow.commands.export:export",

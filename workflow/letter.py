@@ -36,6 +36,10 @@ from .errors import LetterError
 from .source.braces import TYPED, TYPED_NOTE, check_braces, typed_value  # noqa: F401
 from .textrules import CONTROL as _CONTROL
 
+#: What ``register`` in the front matter may say ("formal": the informal second person is
+#: an error in every translation; see the QA check ``register``).
+REGISTERS = ("", "formal", "informal")
+
 #: The roles a letter block can have. A letter may add its own with ``extra_roles``.
 ROLES: dict[str, str] = {
     "sender": "who the letter is from",
@@ -110,6 +114,7 @@ class Letter:
     roles: dict[str, str] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
     kind: str = "text"  # "text" (this format) or "docx" (workflow.source.docx_source)
+    register: str = ""  # "formal" or "informal" (front matter); "" if not declared
 
     @property
     def messages(self) -> list[Block]:
@@ -244,8 +249,12 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2
         )
 
+    register = meta.get("register", "")
+    if register not in REGISTERS:
+        raise LetterError(f"register {register!r} must be \"formal\" or \"informal\"", where, 2)
     letter = Letter(
         id=letter_id,
+        register=register,
         title=str(meta.get("title", letter_id)),
         language=str(meta.get("language", "en")),
         date=date,

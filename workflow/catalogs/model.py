@@ -14,7 +14,8 @@ APPROVED, DRAFT, UNTRANSLATED, OBSOLETE = "approved", "draft", "untranslated", "
 STATES = (APPROVED, DRAFT, UNTRANSLATED, OBSOLETE)
 
 #: Translator-comment prefixes that record who or what produced the current text.
-PROVENANCE_PREFIXES = ("machine translation:", "edited by ", "approved by ", "reverted by ")
+PROVENANCE_PREFIXES = ("machine translation:", "edited by ", "approved by ", "reverted by ",
+                       "translation memory,")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ Pontoon, OmegaT and translate-toolkit read: one ``termEntry`` per concept, one
   a missing mandatory term is an error, a missing advised term a warning;
 - ``<termNote type="administrativeStatus">``: ``preferredTerm-admn-sts`` is the term
   to use (shown in messages), ``admittedTerm-admn-sts`` marks accepted variants
-  (other spelling, short form, irregular inflection) that also satisfy the check.
+  (other spelling, short form, irregular inflection) that also satisfy the check;
+- do not translate (organisation names): ``<descrip type="Translation needed">no</descrip>``
+  on the ``termEntry``, or ``<termNote type="translationNote">no</termNote>`` on the source
+  term (as Weblate reads and writes TBX). Such an entry needs no ``langSet`` but the source
+  one: every language uses the source term unchanged, and drafting protects it;
+- ``<termNote type="grammaticalNumber">singular|plural</termNote>`` on a variant: drafting
+  uses it where the source has the term in that number.
 
 **Matching copes with inflection.** Texts and terms are NFKC-normalised, case-folded and
 cut into words; a term matches when its words appear in a row:
@@ -226,6 +232,7 @@ def term_in(term: str, text: str, language: str) -> bool:
 class Term:
     text: str
     status: str = PREFERRED  # or ADMITTED
+    number: str = ""  # <termNote type="grammaticalNumber">: "singular", "plural" or ""
 
 
 @dataclass
@@ -237,6 +244,7 @@ class Concept:
     terms: dict[str, tuple[Term, ...]]
     note: str = ""
     line: int | None = None
+    dnt: bool = False  # do not translate: every language uses the source term
     _patterns: dict[str, tuple[TermPattern, ...]] = field(default_factory=dict, repr=False)
 
     @property
@@ -249,6 +257,8 @@ class Concept:
 
     def preferred(self, language: str) -> str:
         terms = self.terms.get(base_language(language)) or self.terms.get(language) or ()
+        if self.dnt and not terms:
+            terms = next(iter(self.terms.values()), ())
         for t in terms:
             if t.status == PREFERRED:
                 return t.text
@@ -258,6 +268,8 @@ class Concept:
         lang = base_language(language)
         if lang not in self._patterns:
             terms = self.terms.get(lang, ())
+            if self.dnt and not terms:
+                terms = next(iter(self.terms.values()), ())
             self._patterns[lang] = tuple(TermPattern.compile(t.text, lang) for t in terms)
         return self._patterns[lang]
 
@@ -281,12 +293,21 @@ class Glossary:
         for lang in languages:
             base = base_language(lang)
             for c in self.concepts:
-                if not c.terms.get(base):
+                if not c.terms.get(base) and not c.dnt:
                     where = f"{self.path}:{c.line}" if c.line else str(self.path)
                     raise QAError(
                         f"{where}: glossary term {c.name!r} has no translation for language "
                         f"{lang!r}"
                     )
+
+    def dnt_names(self) -> tuple[str, ...]:
+        """The source terms of do-not-translate entries (organisation names)."""
+        names = self.__dict__.get("_dnt_names")
+        if names is None:
+            names = tuple(t.text for c in self.concepts if c.dnt
+                          for t in c.terms.get(self.source_language, ()))
+            self.__dict__["_dnt_names"] = names
+        return names
 
     def in_source(self, text: str) -> list[Concept]:
         """Concepts whose source-language term occurs in *text*."""
@@ -339,10 +360,13 @@ def parse_glossary(path: Path, raw: bytes, source_language: str = "en") -> Gloss
         seen.add(cid)
         requirement = ADVISED
         note = ""
+        dnt = False
         for child in entry:
             ctag = child.tag.split("}")[-1]
             if ctag == "descrip" and child.get("type") == "requirement":
                 requirement = (child.text or "").strip().lower()
+            elif ctag == "descrip" and (child.get("type") or "").lower() == "translation needed":
+                dnt = dnt or (child.text or "").strip().lower() == "no"
             elif ctag == "note" or (ctag == "descrip" and child.get("type") == "definition"):
                 note = (child.text or "").strip()
         if requirement not in REQUIREMENTS:
@@ -364,19 +388,22 @@ def parse_glossary(path: Path, raw: bytes, source_language: str = "en") -> Gloss
                 text = " ".join((term_el.text or "").split())
                 if not text:
                     raise _fail(path, f"termEntry {cid!r}: empty term for {lang!r}", line)
-                status = PREFERRED
+                status, number = PREFERRED, ""
                 parent = _parent_of(lang_set, term_el)
                 for note_el in parent if parent is not None else ():
-                    if (
-                        note_el.tag.split("}")[-1] == "termNote"
-                        and note_el.get("type") == "administrativeStatus"
-                    ):
+                    if note_el.tag.split("}")[-1] != "termNote":
+                        continue
+                    if note_el.get("type") == "administrativeStatus":
                         status = (note_el.text or PREFERRED).strip()
-                terms.setdefault(base_language(lang), []).append(Term(text, status))
+                    elif note_el.get("type") == "translationNote":
+                        dnt = dnt or (note_el.text or "").strip().lower() == "no"
+                    elif note_el.get("type") == "grammaticalNumber":
+                        number = (note_el.text or "").strip().lower()
+                terms.setdefault(base_language(lang), []).append(Term(text, status, number))
         if not terms.get(source_language):
             raise _fail(path, f"termEntry {cid!r} has no {source_language!r} term", line)
         concepts.append(
-            Concept(cid, requirement, {k: tuple(v) for k, v in terms.items()}, note, line)
+            Concept(cid, requirement, {k: tuple(v) for k, v in terms.items()}, note, line, dnt)
         )
     if not concepts:
         raise _fail(path, "no termEntry found")

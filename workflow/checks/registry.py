@@ -10,13 +10,17 @@ from workflow.checks.characters import ControlCharacterCheck
 from workflow.checks.glossary import GlossaryCheck
 from workflow.checks.identical import UntranslatedCheck
 from workflow.checks.language import WrongLanguageCheck
+from workflow.checks.leftover import SourceLeftoverCheck
 from workflow.checks.length import LengthCheck
 from workflow.checks.markup import MarkupCheck
 from workflow.checks.numbers import NumberCheck
 from workflow.checks.placeholders import PlaceholderCheck
 from workflow.checks.plurals import PluralFormsCheck
+from workflow.checks.protected import ProtectedTextCheck
 from workflow.checks.punctuation import EndPunctuationCheck
+from workflow.checks.register import RegisterCheck
 from workflow.checks.repeated import RepeatedWordCheck
+from workflow.checks.spelling import SpellingCheck
 from workflow.checks.whitespace import WhitespaceCheck
 
 CHECKS: tuple[type[Check], ...] = (
@@ -25,6 +29,7 @@ CHECKS: tuple[type[Check], ...] = (
     UntranslatedCheck,  # when it fails, checks with needs_translation=True are skipped
     PlaceholderCheck,
     MarkupCheck,
+    ProtectedTextCheck,
     NumberCheck,
     WhitespaceCheck,
     EndPunctuationCheck,
@@ -32,6 +37,9 @@ CHECKS: tuple[type[Check], ...] = (
     RepeatedWordCheck,
     LengthCheck,
     GlossaryCheck,
+    RegisterCheck,
+    SourceLeftoverCheck,  # Hunspell (pyenchant), loaded lazily
+    SpellingCheck,  # Hunspell (pyenchant), loaded lazily
     WrongLanguageCheck,  # lingua, loaded lazily
 )
 

@@ -13,22 +13,27 @@ from ..mt.registry import DEFAULT, OFFLINE, ONLINE
 
 @click.command()
 @click.option("--lang", "langs", help="Comma-separated languages (default: all configured "
-              "languages the engine offers).")
-@click.option("--provider", help=f"{', '.join(OFFLINE)} (offline), {', '.join(ONLINE)} "
-              f"(online). Default: [tool.letterflow.mt] provider, else {DEFAULT}.")
+              "languages). Languages no engine offers are listed with the reason.")
+@click.option("--provider", help=f"Send every language to this engine: {', '.join(OFFLINE)} "
+              f"(offline), {', '.join(ONLINE)} (online). Default: the routes of "
+              f"[tool.letterflow.mt], else its provider, else {DEFAULT}.")
+@click.option("--no-memory", is_flag=True, help="Do not fill exact translation-memory "
+              "matches first.")
 @click.option("--batch-size", type=click.IntRange(1), default=None,
               help="Messages per atomic catalogue write (default: engine's own).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
 @click.pass_context
 def draft(ctx: click.Context, langs: str | None, provider: str | None, batch_size: int | None,
-          fmt: str) -> None:
-    """Fill untranslated messages with fuzzy machine drafts.
+          fmt: str, no_memory: bool) -> None:
+    """Fill untranslated messages with fuzzy drafts: translation memory, then MT.
 
-    Approved and edited entries are never touched. Results are cached, so a re-run costs
-    no engine calls for unchanged text. Exit 1 if some messages failed.
+    Exact matches from the translation memory come first; then each language goes to the
+    engine [tool.letterflow.mt] routes it to, with mandatory glossary terms and protected
+    text enforced. Approved and edited entries are never touched. Results are cached, so
+    a re-run costs no engine calls for unchanged text. Exit 1 if some messages failed.
     """
-    from ..mt.drafting import draft_catalogs
+    from ..mt.routing import draft_routed
 
     cfg = get_config(ctx)
     languages = cfg.parse_languages(langs) if langs else None
@@ -43,12 +48,14 @@ def draft(ctx: click.Context, langs: str | None, provider: str | None, batch_siz
             if total == 0:
                 return
         bar = bar_state["bar"]
+        bar.length = max(total, bar.length or 1)
         bar.current_item = lang
         bar.update(done - bar_state["done"])
         bar_state["done"] = done
 
     try:
-        report = draft_catalogs(cfg, languages, provider, progress, batch_size=batch_size)
+        report = draft_routed(cfg, languages, provider, progress, batch_size=batch_size,
+                              memory=not no_memory)
     finally:
         if "bar" in bar_state:
             bar_state["bar"].__exit__(None, None, None)
@@ -60,16 +67,21 @@ def draft(ctx: click.Context, langs: str | None, provider: str | None, batch_siz
                    f"reused from cache, {data['failed']} failed, {data['skipped']} skipped "
                    f"(already reviewed or drafted); {report.engine_calls} engine calls, "
                    f"{report.seconds:.1f} s")
+        multi = len(set(report.routes.values())) > 1
         for lang, rep in report.languages.items():
             extra = f", {rep.damaged} flagged damaged" if rep.damaged else ""
+            extra += f", {rep.tm} from translation memory" if rep.tm else ""
+            via = f" ({report.routes[lang]})" if multi and lang in report.routes else ""
             click.echo(f"  {lang:8} drafted {rep.drafted}, cached {rep.cached}, failed "
-                       f"{rep.failed}, skipped {rep.skipped}{extra}")
+                       f"{rep.failed}, skipped {rep.skipped}{extra}{via}")
             for err in rep.errors[:5]:
                 click.echo(f"           ! {err}")
             if len(rep.errors) > 5:
                 click.echo(f"           ! ... and {len(rep.errors) - 5} more")
         if report.unsupported:
             click.echo(f"  not offered by {report.provider}: {', '.join(report.unsupported)}")
+            for lang in report.unsupported:
+                click.echo(f"  {lang:8} no draft: {report.reasons.get(lang, '')}")
     if report.failed:
         ctx.exit(1)
 

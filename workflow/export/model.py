@@ -279,6 +279,10 @@ def _fill(text: str, subst: Mapping[str, str], context: str, language: str) -> s
             f"{language} {context}: control character U+{ord(bad.group()):04X} cannot go into a "
             "document (the QA check 'control characters' reports it; fix the translation)"
         )
+    if "<dnt>" in text:  # the do-not-translate mark is not printed
+        from ..mt.protect import strip_marks
+
+        text = strip_marks(text)
     if "{" not in text and "}" not in text:
         return text
     out: list[str] = []

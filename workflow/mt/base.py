@@ -48,7 +48,6 @@ _PROTECTED = re.compile(
     | %[-\#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrs%]      # %s %d %5.2f %%
     | \{\{ | \}\}                                   # escaped braces
     | \{[^{}\n]{0,64}\}                             # {name} {0} {} {name!r:>10}
-    | <(?P<dnt>g\d{1,4})\ translate="no">.*?</(?P=dnt)>   # do not translate (whole span)
     | </?[A-Za-z][\w:.-]*(?:\s[^<>]{0,200})?/?>     # inline markup <b> </b> <br/>
     | &(?:[A-Za-z]{2,10}|\#\d{1,6}|\#x[0-9A-Fa-f]{1,6});   # entities
     | (?:https?|mailto):[^\s<>"]+[^\s<>".,;:!?)\]]  # URLs

@@ -24,6 +24,7 @@ from ..errors import MTError
 from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
 from .base import Outcome, Translator
+from .terms import Drafted, TermShield, shield_for, shielded
 
 NOTE_PREFIX = "machine translation:"
 
@@ -40,11 +41,12 @@ class LanguageReport:
     failed: int = 0  # the engine failed on the item; left untranslated
     skipped: int = 0  # already approved or drafted (reviewed or edited): not touched
     damaged: int = 0  # written but flagged letterflow-mt-damaged (counted in drafted/cached)
+    tm: int = 0  # written from an exact translation-memory match (before any engine)
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
-            "drafted": self.drafted, "cached": self.cached, "failed": self.failed,
+            "drafted": self.drafted, "cached": self.cached, "failed": self.failed, "tm": self.tm,
             "skipped": self.skipped, "damaged": self.damaged, "errors": list(self.errors),
         }
 
@@ -56,6 +58,8 @@ class DraftReport:
     engine_calls: int = 0
     seconds: float = 0.0
     unsupported: list[str] = field(default_factory=list)  # languages the engine cannot reach
+    routes: dict[str, str] = field(default_factory=dict)  # language -> engine that drafted it
+    reasons: dict[str, str] = field(default_factory=dict)  # language -> why no engine did
 
     def total(self, attr: str) -> int:
         return sum(getattr(r, attr) for r in self.languages.values())
@@ -72,10 +76,13 @@ class DraftReport:
             "failed": self.total("failed"),
             "skipped": self.total("skipped"),
             "damaged": self.total("damaged"),
+            "tm": self.total("tm"),
             "engine_calls": self.engine_calls,
             "seconds": round(self.seconds, 3),
             "languages": {k: v.as_dict() for k, v in self.languages.items()},
             "unsupported": list(self.unsupported),
+            "routes": dict(self.routes),
+            "reasons": dict(self.reasons),
         }
 
 
@@ -91,6 +98,9 @@ def open_cache(config: object):
 
 def provenance(translator: Translator, outcome: Outcome) -> str:
     note = f"{NOTE_PREFIX} {translator.name} {outcome.route}"
+    enforced = getattr(outcome, "enforced", ())
+    if enforced:
+        note += "; glossary terms enforced: " + ", ".join(enforced)
     if outcome.damaged:
         lost = ", ".join(outcome.damaged)
         note += f" (damaged by the engine, check: {lost})"
@@ -133,6 +143,7 @@ def draft_catalogs(
     translator: Translator | None = None,
     batch_size: int | None = None,
     audit: bool = True,
+    shield: TermShield | None = None,
 ) -> DraftReport:
     """Draft every untranslated message of *langs* (default: all configured languages the
     engine can reach; the others are listed in ``report.unsupported``).
@@ -143,13 +154,15 @@ def draft_catalogs(
     langs = list(langs) if langs else list(config.languages)  # type: ignore[attr-defined]
     langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
     source = config.source_language  # type: ignore[attr-defined]
+    shield = shield or shield_for(config)
     with _engine(config, provider, translator) as engine:
-        return _draft(config, langs, explicit, source, engine, progress, batch_size, audit)
+        return _draft(config, langs, explicit, source, engine, progress, batch_size, audit,
+                      shield)
 
 
 def _draft(
     config, langs: list[str], explicit: bool, source: str, translator: Translator,
-    progress: Progress | None, batch_size: int | None, audit: bool,
+    progress: Progress | None, batch_size: int | None, audit: bool, shield: TermShield,
 ) -> DraftReport:
     start = time.perf_counter()
     report = DraftReport(provider=translator.name)
@@ -177,7 +190,7 @@ def _draft(
     total = sum(len(todo) for _, _, todo in plan)
     if progress:
         progress(0, total, langs[0] if langs else "")
-    extras = _pivot_extras(translator, source, plan, size)
+    extras = _pivot_extras(translator, source, plan, size, shield)
     # pivot languages first, so their single batch also fills the cache for the others
     plan.sort(key=lambda item: item[0] not in extras)
 
@@ -199,11 +212,12 @@ def _draft(
                                                  m.source)
                 rep.errors.append(f"{m.context}: {err}")
                 continue
-            merged = Outcome(
+            merged = Drafted(
                 text=outs[0].text,
                 cached=all(o.cached for o in outs),
                 damaged=tuple(dict.fromkeys(d for o in outs for d in o.damaged)),
                 route=outs[0].route,
+                enforced=tuple(dict.fromkeys(e for o in outs for e in getattr(o, "enforced", ()))),
             )
             strings = _forms(outs[0].text or "", outs[1].text if n == 2 else None,
                              catalog.nplurals)
@@ -238,7 +252,7 @@ def _draft(
 
     def translate(lang: str, batch: list[Message]) -> list[Outcome]:
         # the other languages' first leg to this (pivot) language rides along
-        return translator.translate_each(_texts(batch) + extras.pop(lang, []), source, lang)
+        return shielded(translator, shield, _texts(batch) + extras.pop(lang, []), source, lang)
 
     jobs = _jobs(config, translator, size)
     try:
@@ -301,7 +315,7 @@ def _texts(messages: Sequence[Message]) -> list[str]:
 
 
 def _pivot_extras(
-    translator: Translator, source: str, plan: list, size: int | None
+    translator: Translator, source: str, plan: list, size: int | None, shield: TermShield
 ) -> dict[str, list[str]]:
     """Keep Apertium at one process per language pair: the source->pivot leg of every
     pivoted language is done in one batch (with the pivot language's own drafts if it is
@@ -318,7 +332,7 @@ def _pivot_extras(
             extras.setdefault(path[1], []).extend(_texts(todo))
     planned = {lang for lang, _, todo in plan if todo}
     for pivot in [p for p in extras if p not in planned]:
-        translator.translate_each(extras.pop(pivot), source, pivot)  # fills the cache
+        shielded(translator, shield, extras.pop(pivot), source, pivot)  # fills the cache
     return extras
 
 

@@ -175,11 +175,7 @@ def _with_target(tag: markup.Tag, members: dict[str, bytes], part: str) -> marku
 
 def _translatable_text(enc: markup.Encoded) -> str:
     """The text outside do-not-translate spans."""
-    text = enc.text
-    for tag in enc.tags:
-        if tag.keep:
-            text = re.sub(rf"<g{tag.number}[^>]*>.*?</g{tag.number}>", "", text)
-    return markup.strip_tags(text)
+    return markup.strip_tags(re.sub(r"<dnt>.*?</dnt>", "", enc.text))
 
 
 def _blocks(letter: Letter, found: list, where: str) -> None:

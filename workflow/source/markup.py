@@ -68,8 +68,14 @@ class Piece:
     keep: bool = False
 
 
+#: The do-not-translate mark shared with MT protection and the ``protected`` QA check
+#: (workflow/mt/protect.py): it stays as written, it is not one of the numbered tags.
+DNT_OPEN, DNT_CLOSE = "<dnt>", "</dnt>"
+_LT = re.compile(r"<(?!/?dnt>)")
+
+
 def escape(text: str) -> str:
-    return _ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+    return _LT.sub("&lt;", _ENTITY_LIKE.sub("&amp;", text))
 
 
 def unescape(text: str) -> str:
@@ -154,13 +160,15 @@ def _spans(group: list[Piece], base: object, tags: list[Tag], out: list[str],
             out.append(tag.opening)
             continue
         plain.append(p.text)
-        if p.fmt == base and not p.keep:
-            out.append(escape(p.text))
+        text = escape(p.text)
+        if p.keep:  # do not translate: the shared <dnt> mark
+            text = DNT_OPEN + text + DNT_CLOSE
+        if p.fmt == base:
+            out.append(text)
             continue
-        tag = Tag(len(tags) + 1, "g", p.fmt, None, keep=p.keep,
-                  label=p.label or ("do not translate" if p.keep else "format"))
+        tag = Tag(len(tags) + 1, "g", p.fmt, None, label=p.label or "format")
         tags.append(tag)
-        out.append(tag.opening + escape(p.text) + tag.closing)
+        out.append(tag.opening + text + tag.closing)
 
 
 # --------------------------------------------------------------------------- parsing

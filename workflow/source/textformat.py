@@ -5,7 +5,8 @@ needs; headings, quotes, code blocks, rules, raw HTML and images are switched of
 ``>``, ``---`` or ``<b>`` are plain text:
 
 - ``**strong**`` and ``*emphasis*``: bold and italic; ``[text](https://…)``: a hyperlink;
-- `` `Human Rights Watch` ``: do not translate (copied as it is);
+- `` `Human Rights Watch` `` (or ``<dnt>Human Rights Watch</dnt>``): do not translate, the
+  ``<dnt>`` mark in the message (workflow/mt/protect.py, QA check ``protected``);
 - a ``\\`` at the end of a line: a hard line break inside the paragraph;
 - ``[^1]`` in the text and ``[^1]: note text`` (in any block): a footnote;
 - lines starting ``- `` or ``1. ``: a bulleted or numbered list, one message per item.
@@ -118,10 +119,8 @@ def inline_tags(children) -> tuple[str, tuple[markup.Tag, ...]]:
             out.append(tag.opening)
         elif kind.endswith("_close") and kind[:-6] + "_open" in (*_FORMAT, "link_open"):
             out.append(stack.pop().closing)
-        elif kind == "code_inline":
-            tag = markup.Tag(len(tags) + 1, "g", keep=True, label="do not translate")
-            tags.append(tag)
-            out.append(tag.opening + markup.escape(tok.content) + tag.closing)
+        elif kind == "code_inline":  # `Human Rights Watch`: do not translate
+            out.append(markup.DNT_OPEN + markup.escape(tok.content) + markup.DNT_CLOSE)
         elif kind == "footnote_ref":
             label = tok.meta["label"]
             tag = markup.Tag(len(tags) + 1, "x", code=("footnote", label),

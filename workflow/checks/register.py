@@ -1,0 +1,92 @@
+"""The informal second person in a letter that declares itself formal."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from workflow.checks.base import ERROR, WARNING, Check, Problem, Unit
+
+#: Informal second-person words (pronouns and possessives), per language.
+INFORMAL = {
+    "fr": ("tu", "toi", "te", "t'", "t\u2019", "ton", "tes"),
+    "es": ("tú", "te", "ti", "contigo", "tus", "vosotros", "vosotras", "os", "vuestro",
+           "vuestra", "vuestros", "vuestras"),
+    "de": ("du", "dich", "dir", "dein", "deine", "deinen", "deinem", "deiner", "deines",
+           "euch", "euer", "eure"),
+    "it": ("tu", "ti", "te", "tuo", "tuoi", "voi"),
+    "pt": ("tu", "te", "ti", "contigo", "teu", "teus", "vós", "vosso", "vossa"),
+    "ru": ("ты", "тебя", "тебе", "тобой", "твой", "твоя", "твоё", "твои", "твоего"),
+    "pl": ("ty", "ciebie", "cię", "tobie", "tobą", "twój", "twoja", "twoje", "twojego"),
+    "ca": ("tu", "et", "teu", "teva", "vosaltres"),
+    "gl": ("ti", "te", "teu", "túa", "vós"),
+}
+
+
+@lru_cache(maxsize=32)
+def _pattern(language: str) -> re.Pattern[str] | None:
+    words = INFORMAL.get(language.split("_")[0])
+    if not words:
+        return None
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'\u2019-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _registers(letters: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    from workflow.letter import load_letter
+
+    out: dict[str, str] = {}
+    for path, _mtime in letters:
+        try:
+            letter = load_letter(path)
+        except Exception:  # noqa: BLE001 -- a broken letter is extraction's error to report
+            continue
+        out[letter.id] = letter.register
+    return out
+
+
+def letter_register(config: object, context: str) -> str:
+    """The register the letter of *context* ("<letter id>/<block>") declares, or ""."""
+    paths = getattr(config, "letters", None) or ()
+    stamped = []
+    for p in paths:
+        try:
+            stamped.append((str(p), Path(p).stat().st_mtime_ns))
+        except OSError:
+            continue
+    return _registers(tuple(stamped)).get(context.split("/", 1)[0], "")
+
+
+class RegisterCheck(Check):
+    """Formal address
+
+    The informal second person (fr tu/toi/te, es tú/vosotros/vuestro, de du/dich, it
+    tu/ti, pt tu, ru ты, pl ty) in a letter to a minister. An error when the letter
+    declares ``register = "formal"`` in its front matter (the seed letter does), a
+    warning when it declares nothing, never for ``register = "informal"``.
+    """
+
+    id = "register"
+    severity = ERROR
+
+    def check(self, unit: Unit) -> list[Problem]:
+        pattern = _pattern(unit.language)
+        if pattern is None:
+            return []
+        register = letter_register(unit.config, unit.message.context)
+        if register == "informal":
+            return []
+        severity = ERROR if register == "formal" else WARNING
+        out: list[Problem] = []
+        total = len(unit.strings)
+        for i, source, text in unit.forms():
+            found = [m.group(0) for m in pattern.finditer(text)
+                     if not re.search(rf"(?<!\w){re.escape(m.group(0))}(?!\w)", source)]
+            if found:
+                words = ", ".join(repr(w) for w in dict.fromkeys(found))
+                why = "the letter is formal" if register else "a letter to a minister"
+                out.append(Problem(f"{unit.where(i, total)}informal address {words} "
+                                   f"({why}: use the polite form)", severity))
+        return out
