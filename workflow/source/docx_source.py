@@ -18,7 +18,7 @@ items, table cells), footnotes, endnotes, footers.
   every edit.)
 - **Not translatable**, copied as they are: empty paragraphs, paragraphs without a letter
   (numbers, dates in digits), and text in the character style "Do Not Translate" (a tag with
-  ``translate="no"`` when inside a translatable paragraph).
+  ``<dnt>…</dnt>`` mark when inside a translatable paragraph).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The inline tag syntax of messages: ``<g1>…</g1>``, ``<x2/>``, ``<g3 translate="no">…</g3>``.
+"""The inline tag syntax of messages: ``<g1>…</g1>`` and ``<x2/>`` (plus the shared
+do-not-translate mark ``<dnt>…</dnt>``, which is not numbered and is left to
+``workflow/mt/protect.py`` and the ``protected`` QA check; a ``<gN translate="no">`` tag from
+an older template is still read).
 
 XLIFF 1.2's ``<g>``/``<x/>`` with the id folded into the name, so a translator sees short,
 numbered codes (what Weblate's ``xml-text`` flag and Poedit treat as markup to keep). What a
