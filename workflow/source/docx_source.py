@@ -17,7 +17,7 @@ items, table cells), footnotes, endnotes, footers.
   paragraph changes no context. (A hash of the neighbourhood would change two contexts with
   every edit.)
 - **Not translatable**, copied as they are: empty paragraphs, paragraphs without a letter
-  (numbers, dates in digits), and text in the character style "Do Not Translate" (a tag with
+  (numbers, dates in digits), and text in the character style "Do Not Translate" (the
   ``<dnt>…</dnt>`` mark when inside a translatable paragraph).
 """
 
