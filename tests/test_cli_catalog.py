@@ -55,6 +55,25 @@ def test_extract_update_status(proj):
     assert "unchanged" in res.stdout
 
 
+def test_update_json_report_in_worker_processes_and_in_process(tmp_path):
+    root = write_project(tmp_path / "p", languages=("fr", "de"))
+    res = run_cli("update", "--jobs", "2", "--format", "json", cwd=root)
+    assert res.returncode == 0, res.stderr
+    rows = {r["language"]: r for r in json.loads(res.stdout)}
+    assert set(rows) == {"fr", "de"}
+    for lang, r in rows.items():
+        assert r["created"] and r["written"] and r["new"] == 19
+        assert r["path"] == str(root / "locales" / lang / "LC_MESSAGES" / "letter.po")
+        assert (root / "locales" / lang / "LC_MESSAGES" / "letter.po").is_file()
+    res = run_cli("update", "--jobs", "1", "--no-extract", "--format", "json", cwd=root)
+    assert res.returncode == 0, res.stderr
+    again = json.loads(res.stdout)
+    assert [r["language"] for r in again] == ["fr", "de"]
+    assert all(not r["created"] and not r["written"] for r in again)
+    res = run_cli("update", "--no-extract", cwd=root)
+    assert res.stdout.split() == ["fr", "unchanged", "de", "unchanged"]
+
+
 def test_status_counts_states(proj):
     cfg = load_config(proj)
     _approve_all(cfg, "fr")

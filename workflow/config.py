@@ -137,19 +137,9 @@ def load_config(project_dir: str | Path | None = None) -> Config:
     return config_from_table(table or {}, path.parent, source_file=path)
 
 
-def config_from_table(table: dict, root: Path, source_file: Path | None = None) -> Config:
-    root = Path(root).resolve()
-    where = str(source_file or root)
-
-    def get_list(key: str, default: list) -> list:
-        value = table.get(key, default)
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: [tool.letterflow] {key} must be a list")
-        return value
-
-    known = {
+#: The keys [tool.letterflow] may hold.
+_KNOWN_KEYS = frozenset(
+    {
         "source_language",
         "languages",
         "letters",
@@ -163,31 +153,18 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         "web",
         "git",
     }
-    unknown = sorted(set(table) - known)
+)
+
+
+def config_from_table(table: dict, root: Path, source_file: Path | None = None) -> Config:
+    root = Path(root).resolve()
+    where = str(source_file or root)
+    unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown [tool.letterflow] key(s): {', '.join(unknown)}")
-    source = validate_locale(table.get("source_language", "en"))
-    languages = [validate_locale(c) for c in get_list("languages", [])]
-    dupes = {c for c in languages if languages.count(c) > 1}
-    if dupes:
-        raise ConfigError(f"{where}: language(s) listed twice: {', '.join(sorted(dupes))}")
-    if source in languages:
-        raise ConfigError(f"{where}: the source language {source!r} is also a target language")
-    required = get_list("required", [])
-    for code in required:
-        validate_locale(code)
-        if code not in languages:
-            raise ConfigError(f"{where}: required language {code!r} is not in languages")
-    domain = table.get("domain", "letter")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", domain) or domain.startswith("."):
-        raise ConfigError(f"{where}: domain {domain!r} must be a plain file name")
-
-    def path(key: str, default: str) -> Path:
-        p = Path(table.get(key, default))
-        return p if p.is_absolute() else root / p
-
-    letters = [p if Path(p).is_absolute() else root / p for p in get_list("letters", [])]
-    letters = [Path(p) for p in letters]
+    source, languages, required = _languages(table, where)
+    domain = _domain(table, where)
+    letters = [_under(root, p) for p in _get_list(table, "letters", where)]
     if not letters:
         raise ConfigError(f"{where}: [tool.letterflow] letters lists no letter file")
     return Config(
@@ -197,14 +174,55 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         letters=letters,
         domain=domain,
         required=list(required),
-        locales_dir=path("locales_dir", "locales"),
+        locales_dir=_under(root, table.get("locales_dir", "locales")),
         database=Path(
-            os.environ.get("LETTERFLOW_DATABASE") or path("database", "var/letterflow.sqlite3")
+            os.environ.get("LETTERFLOW_DATABASE")
+            or _under(root, table.get("database", "var/letterflow.sqlite3"))
         ),
-        glossary=path("glossary", "locales/glossary.tbx"),
+        glossary=_under(root, table.get("glossary", "locales/glossary.tbx")),
         mt=dict(table.get("mt", {})),
         export=dict(table.get("export", {})),
         web=dict(table.get("web", {})),
         git=dict(table.get("git", {})),
         source_file=source_file,
     )
+
+
+def _get_list(table: dict, key: str, where: str) -> list:
+    """A list setting; a comma-separated string is accepted too. Missing: []."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: [tool.letterflow] {key} must be a list")
+    return value
+
+
+def _languages(table: dict, where: str) -> tuple[str, list[str], list]:
+    """(source language, target languages, required languages), validated."""
+    source = validate_locale(table.get("source_language", "en"))
+    languages = [validate_locale(c) for c in _get_list(table, "languages", where)]
+    dupes = {c for c in languages if languages.count(c) > 1}
+    if dupes:
+        raise ConfigError(f"{where}: language(s) listed twice: {', '.join(sorted(dupes))}")
+    if source in languages:
+        raise ConfigError(f"{where}: the source language {source!r} is also a target language")
+    required = _get_list(table, "required", where)
+    for code in required:
+        validate_locale(code)
+        if code not in languages:
+            raise ConfigError(f"{where}: required language {code!r} is not in languages")
+    return source, languages, required
+
+
+def _domain(table: dict, where: str) -> str:
+    domain = table.get("domain", "letter")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", domain) or domain.startswith("."):
+        raise ConfigError(f"{where}: domain {domain!r} must be a plain file name")
+    return domain
+
+
+def _under(root: Path, value: str | Path) -> Path:
+    """*value* as a Path, relative ones taken from the project root."""
+    p = Path(value)
+    return p if p.is_absolute() else root / p

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import get_config
 from ..errors import LetterflowError
+
+if TYPE_CHECKING:
+    from ..catalogs.merge import UpdateResult
 
 
 def _fmt_option():
@@ -75,7 +79,6 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, f
     translation and records the previous source (#|); removed messages become
     obsolete (#~), never deleted.
     """
-    from ..catalogs import read_template_store, update_catalog
     from ..extract import extract_template
 
     cfg = get_config(ctx)
@@ -86,45 +89,11 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, f
         big = cfg.template.exists() and cfg.template.stat().st_size > 1_000_000
         jobs = min(os.cpu_count() or 1, len(languages)) if big else 1
     tasks = [(str(cfg.catalog(lang)), lang, cfg.domain) for lang in languages]
-    results = []
-    label = "Updating catalogues"
-    if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            jobs, initializer=_worker_init, initargs=(str(cfg.template),)
-        ) as pool:
-            with click.progressbar(length=len(tasks), label=label, file=sys.stderr) as bar:
-                for res in pool.map(_worker_update, tasks):
-                    results.append(res)
-                    bar.update(1)
-    else:
-        template = read_template_store(cfg.template)
-        with click.progressbar(
-            tasks, label=label, file=sys.stderr, item_show_func=lambda t: t[1] if t else ""
-        ) as bar:
-            for path, lang, domain in bar:
-                results.append(update_catalog(template, Path(path), lang, domain))
+    results = _update_all(cfg.template, tasks, jobs)
     if fmt == "json":
         import json
 
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "language": r.language,
-                        "path": str(r.path),
-                        "created": r.created,
-                        "written": r.written,
-                        "new": r.new,
-                        "fuzzy": r.fuzzy,
-                        "obsolete": r.obsolete,
-                    }
-                    for r in results
-                ],
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([_update_row(r) for r in results], indent=2))
         return
     for r in results:
         what = "created" if r.created else ("updated" if r.written else "unchanged")
@@ -134,6 +103,47 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, f
             else ""
         )
         click.echo(f"{r.language:8} {what}{detail}")
+
+
+def _update_all(
+    template_path: Path, tasks: list[tuple[str, str, str]], jobs: int
+) -> list[UpdateResult]:
+    """Update every (path, language, domain) task, in *jobs* processes, with a progress bar."""
+    from ..catalogs import read_template_store, update_catalog
+
+    results: list[UpdateResult] = []
+    label = "Updating catalogues"
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            jobs, initializer=_worker_init, initargs=(str(template_path),)
+        ) as pool:
+            with click.progressbar(length=len(tasks), label=label, file=sys.stderr) as bar:
+                for res in pool.map(_worker_update, tasks):
+                    results.append(res)
+                    bar.update(1)
+    else:
+        template = read_template_store(template_path)
+        with click.progressbar(
+            tasks, label=label, file=sys.stderr, item_show_func=lambda t: t[1] if t else ""
+        ) as bar:
+            for path, lang, domain in bar:
+                results.append(update_catalog(template, Path(path), lang, domain))
+    return results
+
+
+def _update_row(r: UpdateResult) -> dict:
+    """One update result as the JSON object `letterflow update --format json` prints."""
+    return {
+        "language": r.language,
+        "path": str(r.path),
+        "created": r.created,
+        "written": r.written,
+        "new": r.new,
+        "fuzzy": r.fuzzy,
+        "obsolete": r.obsolete,
+    }
 
 
 def bar(percent: float, width: int = 20) -> str:
