@@ -27,13 +27,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LetterError
-from .source.braces import TYPED, TYPED_NOTE, check_braces, typed_value  # noqa: F401
+from .source.braces import (  # noqa: F401 -- public names of the letter format
+    TYPED,
+    TYPED_NOTE,
+    check_braces,
+    placeholders_in,
+    typed_value,
+)
 from .textrules import CONTROL as _CONTROL
 
 #: What ``register`` in the front matter may say ("formal": the informal second person is
@@ -133,32 +138,6 @@ class Letter:
             return None
         value = self.fields.get(self.plural_field)
         return value if isinstance(value, int) else None
-
-
-def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
-    """Return the ``{name}`` placeholders of *text* (typed data as ``date:2014-12-05``);
-    LetterError if braces are unbalanced."""
-    names: list[str] = []
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise LetterError(
-            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}; write {{{{ and }}}} "
-            "for a literal brace", path, line
-        ) from None
-    for _literal, name, spec, conv in parsed:
-        if name is None:
-            continue
-        if spec and not conv and typed_value(name, spec):
-            name = f"{name}:{spec}"
-        elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
-            raise LetterError(
-                f"placeholder {{{name}}} must be a plain name like {{country}} (or typed data "
-                "like {date:2014-12-05}); write {{ and }} for a literal brace", path, line
-            )
-        if name not in names:
-            names.append(name)
-    return names
 
 
 def load_letter(path: str | Path) -> Letter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import string
 
 from ..errors import LetterError
 
@@ -62,3 +63,29 @@ def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
                 raise LetterError(
                     f"placeholder {{{inner}}} is not declared in [placeholders] (for literal "
                     f"text write {{{{{inner}}}}})", where, lineno, col)
+
+
+def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
+    """Return the ``{name}`` placeholders of *text* (typed data as ``date:2014-12-05``);
+    LetterError if braces are unbalanced."""
+    names: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise LetterError(
+            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}; write {{{{ and }}}} "
+            "for a literal brace", path, line
+        ) from None
+    for _literal, name, spec, conv in parsed:
+        if name is None:
+            continue
+        if spec and not conv and typed_value(name, spec):
+            name = f"{name}:{spec}"
+        elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
+            raise LetterError(
+                f"placeholder {{{name}}} must be a plain name like {{country}} (or typed data "
+                "like {date:2014-12-05}); write {{ and }} for a literal brace", path, line
+            )
+        if name not in names:
+            names.append(name)
+    return names
