@@ -4,12 +4,17 @@ otherwise run, side by side in one run, on a synthetic project (default 10,000 m
 
     python bench/bench_catalogs.py [--messages 10000] [--project bench/out/synthetic]
                                    [--msgmerge-langs 30] [--skip-pocount]
+                                   [--baseline DIR [--baseline-detector]]
 
 repo:   `letterflow check` on this repository (14 small catalogues), warm and cold cache,
         20 runs each, vs a `msgfmt -c --statistics` loop over the same files.
 check:  letterflow check (cold: no cache; warm: cache)   vs  a `msgfmt -c --statistics` loop
         (one process at a time, and on every core: `xargs -P`) and translate-toolkit's
         `pocount` over the same files.
+before: with --baseline DIR (a checkout of earlier letterflow code, e.g. made with
+        `git worktree add DIR <commit>`), that code's cold gate on the same project in the
+        same run (without the detector; with it too if --baseline-detector), so that
+        before/after ratios share the machine's load.
 update: letterflow update after ~5% of the source messages changed  vs  a
         `msgmerge --previous` loop over the same files (optionally on fewer languages,
         reported per file as well).
@@ -42,6 +47,30 @@ def timed(cmd, cwd=None, **kw) -> float:
 
 def letterflow(*args) -> list[str]:
     return [str(Path(sys.executable).parent / "letterflow"), *args]
+
+
+def letterflow_at(code: str, *args) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run `letterflow` from the checkout *code*."""
+    run = "import sys; sys.argv[0] = 'letterflow'; from workflow.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(Path(code).resolve())}
+    return [sys.executable, "-c", run, *args], env
+
+
+def baseline(code: str, root: Path, t_nolang: float, t_cold: float | None) -> None:
+    """The earlier code's cold gate, without (and optionally with) the detector."""
+    cmd, env = letterflow_at(code, "check", "--no-cache", "--skip", "wrong-language")
+    t_before = timed(cmd, cwd=root, env=env)
+    print(f"\n== before/after: {code} vs this code, cold gate ({load()})")
+    print(f"  no language detector, before: {t_before:8.2f} s   after: {t_nolang:8.2f} s"
+          f"   after/before {t_nolang / t_before:5.2f}", flush=True)
+    if t_cold is None:
+        return
+    cmd, env = letterflow_at(code, "check", "--no-cache")
+    t_before_lang = timed(cmd, cwd=root, env=env)
+    print(f"  with the detector,    before: {t_before_lang:8.2f} s   after: {t_cold:8.2f} s"
+          f"   after/before {t_cold / t_before_lang:5.2f}")
+    print(f"  detector's cost (with / without): before {t_before_lang / t_before:5.2f}x,"
+          f" after {t_cold / t_nolang:5.2f}x  ({load()})", flush=True)
 
 
 def load() -> str:
@@ -77,7 +106,7 @@ def repo_check(runs: int = 20) -> None:
             f"letterflow check, {k} cache: {med[k]:7.1f} ms   "
             f"{med[k] / med['msgfmt']:4.2f}x the msgfmt loop"
         )
-    print(f"({load()})")
+    print(f"({load()})", flush=True)
 
 
 def main() -> None:
@@ -90,6 +119,12 @@ def main() -> None:
     ap.add_argument("--skip-pocount", action="store_true")
     ap.add_argument("--skip-update", action="store_true", help="Leave out the update part.")
     ap.add_argument("--skip-repo", action="store_true", help="Leave out the repository check.")
+    ap.add_argument("--baseline", help="A checkout of earlier code to time in the same run.")
+    ap.add_argument(
+        "--baseline-detector",
+        action="store_true",
+        help="Also time the earlier code's gate with the detector (slow before issue 9).",
+    )
     args = ap.parse_args()
 
     root = Path(args.project)
@@ -101,7 +136,10 @@ def main() -> None:
     if not args.skip_repo:
         repo_check()
 
-    # ---- check
+    # ---- check ("cold": no letterflow cache; every side reads the files from the page
+    # cache, so the first one timed does not pay for the disk)
+    for po in pos:
+        Path(po).read_bytes()
     shutil.rmtree(root / ".letterflow-cache", ignore_errors=True)
     t_cold = timed(letterflow("check", "--no-cache"), cwd=root)
     t_nolang = timed(letterflow("check", "--no-cache", "--skip", "wrong-language"), cwd=root)
@@ -136,6 +174,7 @@ def main() -> None:
     print(
         f"letterflow check, warm     : {t_warm:8.2f} s   ratio vs msgfmt {t_msgfmt / t_warm:5.2f}x"
     )
+    sys.stdout.flush()
     pocount = None if args.skip_pocount else console_script("pocount")
     if args.skip_pocount:
         cannot_compare("letterflow check vs pocount", "--skip-pocount was given")
@@ -152,6 +191,8 @@ def main() -> None:
             f" warm: {t_pocount / t_warm:5.2f}x faster"
         )
 
+    if args.baseline:
+        baseline(args.baseline, root, t_nolang, t_cold if args.baseline_detector else None)
     if args.skip_update:
         return
     # ---- update after ~5% of source messages changed

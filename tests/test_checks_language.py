@@ -246,3 +246,41 @@ def test_whole_catalogue_batches_what_the_cheap_tests_leave_open():
     assert ("c/9", "text reads as English, not fr") in key
     assert ("c/1", "text reads as Spanish, not fr") in key
     assert not any(ctx == "c/2" for ctx, _ in key)
+
+
+def test_lists_of_names_are_not_leftovers_and_skip_lingua():
+    from checks_support import catalog, msg
+
+    from workflow.checks import run_checks
+    from workflow.checks.function_words import not_a_leftover
+    from workflow.checks.language import DETECTOR_COST
+
+    pool = ("ca", "de", "en", "es", "fr", "it", "nl", "pl", "pt")
+    names = "Pitcairn Ghana Niger Honduras Australie Albanie Åland Jamaïque Mozambique Zambie"
+    assert not_a_leftover(names, SRC, "fr", pool, "en")
+    # a function word of any candidate, the source's own words, or a language without a
+    # list among the candidates: not settled here
+    assert not_a_leftover(names + " et Tonga", SRC, "fr", pool, "en")  # 1 in 12: not prose
+    assert not not_a_leftover(names + " et la Tonga", SRC, "fr", pool, "en")  # 2 in 13
+    assert not not_a_leftover("Survivors, severe violations, North Korea", SRC, "fr", pool, "en")
+    assert not not_a_leftover(names, SRC, "fr", (*pool, "eu"), "en")
+    calls, cleared = DETECTOR_COST.calls, DETECTOR_COST.decided_not_leftover
+    found = run_checks(catalog("fr", [msg(SRC, names, context="n/1")]), config=CONFIG)
+    assert not [f for f in found if f.check_id == "wrong-language"]
+    assert DETECTOR_COST.calls == calls and DETECTOR_COST.decided_not_leftover == cleared + 1
+    # English with no function word is its source's words: still read, still flagged
+    english = "Survivors: severe human rights violations, North Korea, urgent support!"
+    found = run_checks(catalog("fr", [msg(SRC, english, context="n/2")]), config=CONFIG)
+    assert [f.message for f in found if f.check_id == "wrong-language"] == [
+        "text reads as English, not fr"
+    ]
+
+
+def test_lingua_chooses_within_the_family_plus_the_source():
+    from workflow.checks.language import candidates, lingua_pool
+
+    pool = candidates("fr", tuple(LANGS), "en")
+    assert lingua_pool("fr", pool, "en") == frozenset({"fr", "es", "pt", "it", "ca", "en"})
+    assert lingua_pool("de", pool, "en") == frozenset({"de", "nl", "en"})
+    assert lingua_pool("pl", pool, "en") == frozenset({"pl", "en"})
+    assert lingua_pool("ja", frozenset({"ja", "zh", "ko"}), "en") == {"ja", "zh", "ko"}

@@ -152,3 +152,71 @@ def test_obsolete_and_active_entries_without_blank_lines_between_read_as_pypo_re
     assert [(m.source, m.obsolete, m.strings) for m in msgs] == [
         (m.source, m.obsolete, m.strings) for m in slow
     ]
+
+
+def _both_paths(text: str):
+    """(fast-path result, line-by-line result) of one text, or the CatalogError each raised."""
+    out = []
+    for fast in (True, False):
+        reader = PoReader("x.po")
+        reader.fast = fast
+        try:
+            out.append((reader.parse(text), reader.header_text))
+        except CatalogError as exc:
+            out.append(("error", str(exc), exc.line))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_block_regex_reads_what_the_line_reader_reads(seed):
+    """The one-regex path for common blocks gives exactly the line reader's messages, line
+    numbers and errors, on pypo's output and on hand-made variants of it."""
+    rng = random.Random(seed)
+    text = serialize(_random_store(rng)).decode("utf-8")
+    fast, slow = _both_paths(text)
+    assert fast == slow and len(fast[0][1]) == 40
+    blocks = text.split("\n\n")
+    variants = [
+        'msgid "tab\\t \\"q\\" \\101\\x42"\nmsgstr "a"\n"\\1" "2"\n',
+        '#.  two spaces\n#.\n#:a.txt:1  b.txt:2\n#,fuzzy,, c-format\n# x\n#\n'
+        'msgid "k"\nmsgstr ""\n',
+        '#. trailing space \nmsgid "k2"\nmsgstr "v"\n',
+        'msgctxt "c"\nmsgid "d"\nmsgstr "v"\n\n\n\nmsgctxt "c"\nmsgid "d"\nmsgstr "w"\n',
+        'msgid "e"\nmsgstr "x"\nmsgid "f"\nmsgstr "y"\n',
+        'msgid  "two spaces"\nmsgstr "z"\n',
+        '#, fuzzy\nmsgid ""\nmsgstr "second header"\n',
+        'msgid "bad \\q escape"\nmsgstr ""\n',
+    ]
+    for extra in variants:
+        mixed = list(blocks)
+        mixed.insert(rng.randrange(1, len(mixed)), extra.rstrip("\n"))
+        fast, slow = _both_paths("\n\n".join(mixed))
+        assert fast == slow, extra
+
+
+def test_block_regex_keeps_the_line_numbers_and_comments():
+    text = HEADER + (
+        "\n"
+        "# edited by ana\n"
+        "#. role: body\n"
+        "#.   indented\n"
+        "#: letters/a.txt:3 letters/a.txt:9\n"
+        "#: letters/b.txt:1\n"
+        "#, fuzzy, python-brace-format\n"
+        'msgctxt "a/1"\n'
+        'msgid ""\n'
+        '"one "\n'
+        '"two"\n'
+        'msgstr "x\\ty"\n'
+        '"\\101"\n'
+    )
+    reader = PoReader("ru.po")
+    _, (m,) = reader.parse(text)
+    # m.line: the msgid line
+    assert (m.context, m.source, m.strings, m.line) == ("a/1", "one two", ("x\tyA",), 13)
+    assert m.translator_comments == ("edited by ana",)
+    assert m.auto_comments == ("role: body", "  indented")
+    assert m.locations == ("letters/a.txt:3", "letters/a.txt:9", "letters/b.txt:1")
+    assert m.fuzzy and m.flags == {"fuzzy", "python-brace-format"}
+    fast, slow = _both_paths(text)
+    assert fast == slow

@@ -176,3 +176,22 @@ def test_word_diff_and_provenance(store):
     assert "".join(t for op, t in ops if op != "-") == "the new text"
     assert "".join(t for op, t in ops if op != "+") == "the old text here"
     assert review.provenance(_msg(store)) == (_msg(store).provenance or "")
+
+
+def test_identical_save_or_approval_writes_nothing(store, tr_fr):
+    path = store.config.catalog("fr")
+    rev = _msg(store).revision
+    saved = review.perform(store, tr_fr, "fr", CTX, "save", ["Un texte"], rev)
+    before, rows = path.read_bytes(), len(audit.history(store.conn, "fr", CTX))
+    again = review.perform(store, tr_fr, "fr", CTX, "save", ["Un texte"], saved.revision)
+    assert again.ok and again.unchanged and again.revision == saved.revision
+    assert path.read_bytes() == before and len(audit.history(store.conn, "fr", CTX)) == rows
+    done = review.perform(store, tr_fr, "fr", CTX, "approve", ["Un texte"], saved.revision)
+    assert done.ok and not done.unchanged and done.message.state == "approved"
+    before, rows = path.read_bytes(), len(audit.history(store.conn, "fr", CTX))
+    twice = review.perform(store, tr_fr, "fr", CTX, "approve", ["Un texte"], done.revision)
+    assert twice.unchanged and path.read_bytes() == before
+    assert len(audit.history(store.conn, "fr", CTX)) == rows
+    # the same text saved as a draft is a change of state: it is written
+    demoted = review.perform(store, tr_fr, "fr", CTX, "save", ["Un texte"], done.revision)
+    assert not demoted.unchanged and demoted.message.state == "draft"

@@ -39,9 +39,13 @@ DEFAULTS: dict[str, Any] = dict(
     SESSION_REFRESH_EACH_REQUEST=False,  # a login lasts 12 h; no cookie on every answer
     WTF_CSRF_ENABLED=True,
     WTF_CSRF_TIME_LIMIT=12 * 3600,
-    LOGIN_MAX_FAILURES=5,          # per user name, within LOGIN_WINDOW seconds
-    LOGIN_MAX_FAILURES_IP=20,      # per client address
-    LOGIN_WINDOW=300,
+    LOGIN_MAX_FAILURES=5,          # free failures per (user name, address) pair
+    LOGIN_MAX_FAILURES_IP=20,      # free failures per client address
+    LOGIN_WINDOW=300,              # seconds a failure is remembered
+    LOGIN_BASE_DELAY=1,            # then a delay that doubles with each failure...
+    LOGIN_MAX_DELAY=60,            # ...up to this many seconds, never a lockout
+    TRUSTED_PROXIES=0,             # reverse proxies in front (X-Forwarded-* hops)
+    HSTS_SECONDS=31_536_000,       # Strict-Transport-Security on https answers
     JSON_SORT_KEYS=False,
     TEMPLATES_AUTO_RELOAD=False,
 )
@@ -107,7 +111,7 @@ def create_app(
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
-    from . import api, auth, errors, export, history, review, security
+    from . import api, auth, errors, export, history, i18n, review, security, suggest
     from .core import LangConverter, Services
     from .sessions import CachedCookieSessionInterface
 
@@ -133,11 +137,13 @@ def create_app(
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app, Path(config.database).parent)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(suggest.bp)
     from . import gitsync
 
     gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])

@@ -15,9 +15,12 @@ per-language permissions and conflict rules. The page's JS uses it too.
             400/413 bad input   403 not your language   404 unknown entry
             503 the file system refused the write (Retry-After)
          (the status of each workflow.errors.ReviewError: web/errors.py)
-    GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]}
+    GET  /api/l/<lang>/backtranslate?context=  -> {back_translation: [...]} (saved text)
+    POST /api/l/<lang>/backtranslate {context, strings}  (the text as typed, not saved)
     GET  /api/l/<lang>/suggestions?context=&second_opinion=1
          -> {memory: [{score, target, diff, provenance...}], mt: [...], mt_skipped, glossary}
+    GET  /api/l/<lang>/mt-suggestions/<msgctxt>  -> {suggestions, glossary} (web.suggest:
+         cached MT only, for a server without the translation memory)
     GET  /api/history?user=&lang=&since=&until=&action=   (coordinators)
 """
 
@@ -26,14 +29,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from workflow import audit
 from workflow.errors import InvalidInput, NotFound
 
 from . import service
-from .auth import attempt_login, require_coordinator
+from .auth import attempt_login, end_login, require_coordinator
 from .core import services
 from .service import outcome_json
 from .views import STATES, finding_dict, message_dict, queue, require_view, visible_languages
@@ -42,10 +45,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(400, description="Send a JSON object (Content-Type: application/json).")
-    return data
+    from .inputs import json_object
+
+    return json_object()
 
 
 def _user_dict() -> dict[str, Any]:
@@ -77,7 +79,7 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
-    logout_user()
+    end_login()
     return jsonify({"ok": True})
 
 
@@ -130,7 +132,8 @@ def write(lang: str, context: str) -> Any:
     if action in ("save", "approve") and not isinstance(strings, list):
         if current_user.can_edit(lang):
             raise InvalidInput("send the translation as \"strings\": [...]")
-    if version is not None and not isinstance(version, int):
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                or not 0 < version < 2**53):
         raise InvalidInput("version must be a history row id")
     outcome = service.perform(
         current_user, lang, context, str(action),
@@ -139,16 +142,25 @@ def write(lang: str, context: str) -> Any:
     return jsonify(outcome_json(outcome))
 
 
-@bp.get("/l/<lang:lang>/backtranslate")
+@bp.route("/l/<lang:lang>/backtranslate", methods=["GET", "POST"])
 @login_required
 def backtranslate(lang: str) -> Any:
+    """GET ?context=: the saved text; POST {context, strings}: the text as typed."""
     require_view(lang)
     from .backtranslate import back_translate_message
 
-    msg = services().catalog(lang).get(request.args.get("context", ""))
+    typed = None
+    if request.method == "POST":
+        data = _json_body()
+        context, typed = data.get("context"), data.get("strings")
+        if not isinstance(context, str) or not isinstance(typed, list):
+            abort(400, description="Send {\"context\": ..., \"strings\": [...]}.")
+    else:
+        context = request.args.get("context", "")
+    msg = services().catalog(lang).get(context)
     if msg is None:
         raise NotFound("No such entry in this catalogue.")
-    texts, err = back_translate_message(lang, msg)
+    texts, err = back_translate_message(lang, msg, typed)
     if err:
         return jsonify({"ok": False, "error": err}), 502
     return jsonify({"ok": True, "context": msg.context, "back_translation": texts})

@@ -13,7 +13,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from workflow import users
 
-from . import ratelimit
+from . import ratelimit, sessions
 from .core import services
 from .security import error_response, wants_json
 
@@ -24,14 +24,15 @@ log = logging.getLogger("letterflow.web")
 class SessionUser(UserMixin):
     """Flask-Login wrapper around a workflow.users.User."""
 
-    def __init__(self, user: users.User):
+    def __init__(self, user: users.User, sid: str = ""):
         self.user = user
+        self.sid = sid  # the server-side login record (web.sessions.open_login)
         self.name = user.name
         self.role = user.role
         self.languages = user.languages
 
     def get_id(self) -> str:
-        return self.user.session_id
+        return f"{self.user.session_id}|{self.sid}"
 
     @property
     def is_coordinator(self) -> bool:
@@ -56,8 +57,12 @@ def load_user(session_id: str) -> SessionUser | None:
     hit = _user_cache.get(session_id)
     if hit is not None and now - hit[0] < USER_CACHE_SECONDS:
         return hit[1]
-    user = users.load_session_user(svc.conn, session_id)
-    wrapped = SessionUser(user) if user else None
+    head, _, sid = session_id.partition("|")
+    user = users.load_session_user(svc.conn, head) if sid else None
+    if user is not None and not sessions.login_alive(
+            svc.conn, sid, user.id, svc.app.permanent_session_lifetime.total_seconds()):
+        user = None
+    wrapped = SessionUser(user, sid) if user else None
     if len(_user_cache) > 10_000:
         _user_cache.clear()
     _user_cache[session_id] = (now, wrapped)
@@ -71,36 +76,59 @@ def unauthorized() -> Any:
 
 
 def _client() -> str:
+    """The client's address: with TRUSTED_PROXIES > 0, ProxyFix has already taken it from
+    X-Forwarded-For (web.security.init_app)."""
     return request.remote_addr or "unknown"
+
+
+def _limits(name: str) -> dict[str, ratelimit.Policy]:
+    from flask import current_app
+
+    cfg = current_app.config
+    window = float(cfg["LOGIN_WINDOW"])
+    base, cap = float(cfg["LOGIN_BASE_DELAY"]), float(cfg["LOGIN_MAX_DELAY"])
+    limits = {f"ip:{_client()}": ratelimit.Policy(
+        int(cfg["LOGIN_MAX_FAILURES_IP"]), window, base, cap)}
+    if name:
+        limits[f"pair:{name.lower()[:64]}|{_client()}"] = ratelimit.Policy(
+            int(cfg["LOGIN_MAX_FAILURES"]), window, base, cap)
+    return limits
 
 
 def attempt_login(name: str, password: str) -> SessionUser | None:
     """Check credentials under the rate limit; aborts 429 (with Retry-After) when throttled."""
-    from flask import current_app
-
     conn = services().conn
-    cfg = current_app.config
     name = (name or "").strip()
-    limits = {f"ip:{_client()}": int(cfg["LOGIN_MAX_FAILURES_IP"])}
-    if name:
-        limits[f"user:{name.lower()[:64]}"] = int(cfg["LOGIN_MAX_FAILURES"])
-    window = int(cfg["LOGIN_WINDOW"])
-    wait = ratelimit.retry_after(conn, limits, window)
+    limits = _limits(name)
+    wait, reserved = ratelimit.reserve(conn, limits)
     if wait:
         log.warning("login throttled for %r from %s", name, _client())
         raise TooManyRequests(f"Too many failed logins. Try again in {wait} seconds.",
                               retry_after=wait)
     user = users.authenticate(conn, name, password or "")
     if user is None:
-        ratelimit.record_failure(conn, list(limits), window)
+        ratelimit.failed(conn, reserved)
         log.info("failed login for %r from %s", name, _client())
         return None
-    ratelimit.clear(conn, f"user:{name.lower()[:64]}")
+    ratelimit.release(conn, reserved)
+    ratelimit.clear(conn, f"pair:{name.lower()[:64]}|{_client()}")
     session.clear()  # no session fixation: a fresh session (and CSRF token) per login
-    wrapped = SessionUser(user)
+    sid = sessions.open_login(conn, user.id,
+                              services().app.permanent_session_lifetime.total_seconds())
+    wrapped = SessionUser(user, sid)
     login_user(wrapped)
     session.permanent = True
     return wrapped
+
+
+def end_login() -> None:
+    """Log out: the server forgets this login, so a copy of the cookie stops working."""
+    if current_user.is_authenticated:
+        svc = services()
+        sessions.close_login(svc.conn, current_user.sid)
+        svc.user_cache.pop(current_user.get_id(), None)
+    logout_user()
+    session.clear()
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -134,8 +162,7 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Any:
-    logout_user()
-    session.clear()
+    end_login()
     return redirect(url_for("auth.login"))
 
 

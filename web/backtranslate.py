@@ -13,11 +13,15 @@ from .core import services
 log = logging.getLogger("letterflow.web")
 
 
-def back_translate_message(lang: str, message: Any) -> tuple[list[str] | None, str | None]:
-    """(back-translated strings, None) or (None, a one-line reason)."""
-    texts = [s for s in message.strings]
+def back_translate_message(lang: str, message: Any, typed: list[str] | None = None
+                           ) -> tuple[list[str] | None, str | None]:
+    """(back-translated strings, None) or (None, a one-line reason). *typed*: the text
+    as it is in the editor now (not yet saved), else the saved text."""
+    texts = list(typed) if typed is not None else list(message.strings)
+    if len(texts) > 16 or any(not isinstance(t, str) or len(t) > 10_000 for t in texts):
+        return None, "Nothing to back-translate: the text is not valid."
     if not any(t.strip() for t in texts):
-        return None, "Nothing to back-translate: the entry is untranslated."
+        return None, "Nothing to back-translate: the text is empty."
     svc = services()
     cfg = svc.config
     engine = svc.app.config.get("BACKTRANSLATE_ENGINE") or (cfg.mt or {}).get("provider")

@@ -44,8 +44,11 @@ def filters() -> dict[str, Any]:
         if action not in audit.ACTIONS:
             abort(400, description="unknown action in the filter")
         out["action"] = action
-    page = args.get("page", "1")
-    n = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    from .inputs import row_id
+
+    n = row_id(args.get("page", "1") or "1")
+    if n is None or n >= 100_000:
+        abort(400, description="page must be a number like 2")
     out["limit"] = PAGE
     out["offset"] = (n - 1) * PAGE
     return out

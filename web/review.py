@@ -5,6 +5,7 @@ pages work without JavaScript; static/app.js only makes them faster."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import (
@@ -13,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -24,11 +26,30 @@ from workflow.errors import ApprovalRefused, Conflict, InvalidInput, NotFound
 from . import service
 from .core import services
 from .errors import http_status
-from .security import csrf_token
-from .text import bcp47, direction, highlight_placeholders, language_name, word_diff
-from .views import STATES, neighbours, next_open, queue, require_view, role_of, visible_languages
+from .i18n import get_locale_name
+from .i18n import language_name as ui_language_name
+from .security import csrf_token, fingerprint
+from .text import PLACEHOLDER_RE, bcp47, direction, highlight_placeholders, word_diff
+from .views import (
+    QA_FILTERS,
+    STATES,
+    comment_notes,
+    grouped_findings,
+    neighbours,
+    next_open,
+    qa_counts,
+    qa_kind,
+    queue,
+    require_catalog,
+    require_view,
+    role_of,
+    visible_languages,
+    winner,
+)
 
 bp = Blueprint("review", __name__)
+#: Inline tags of a source text (``<b>``, ``</a>``, ``<br/>``), shown as insertable chips.
+TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*?)?\s*/?>")
 log = logging.getLogger("letterflow.web")
 
 
@@ -43,8 +64,9 @@ def _page_urls() -> dict[str, str]:
     urls = _urls.get(root)
     if urls is None:
         urls = _urls[root] = {
-            "css": url_for("static", filename="app.css"),
-            "js": url_for("static", filename="app.js"),
+            "css": url_for("static", filename="app.css",
+                           v=fingerprint(current_app, "app.css")),
+            "js": url_for("static", filename="app.js", v=fingerprint(current_app, "app.js")),
             "home": url_for("review.dashboard"), "history": url_for("history.history"),
             "logout": url_for("auth.logout"), "export": url_for("export.page"),
         }
@@ -53,8 +75,8 @@ def _page_urls() -> dict[str, str]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"language_name": language_name, "direction": direction, "bcp47": bcp47,
-            "role_of": role_of, "urls": _page_urls()}
+    return {"language_name": ui_language_name, "direction": direction, "bcp47": bcp47,
+            "role_of": role_of, "urls": _page_urls(), "grouped": grouped_findings}
 
 
 @bp.app_template_filter("untag")
@@ -86,27 +108,34 @@ def queue_page(lang: str) -> Any:
     state = request.args.get("state") or None
     if state not in STATES:
         state = None
-    qa = request.args.get("qa") == "1"
+    qa = request.args.get("qa") or ""
+    if qa not in QA_FILTERS:
+        qa = ""
+    q = (request.args.get("q") or "").strip()[:200]
     svc = services()
     entry = svc.cached(lang)
-    key = ("queue", request.script_root, state, qa)
+    key = ("queue", request.script_root, state, qa, q, get_locale_name())
     body = entry.pages.get(key)
     if body is None:
         # The list depends only on this version of the catalogue file: render it once.
+        items = queue(lang, state, qa, q)
+        found = svc.findings_by_context(lang)
         body = Markup(render_template(
-            "_queue_body.html", lang=lang, items=queue(lang, state, qa), state=state, qa=qa,
-            findings=svc.findings_by_context(lang), summary=service.language_summary(lang),
-            states=STATES))
-        entry.pages[key] = body
+            "_queue_body.html", lang=lang, items=items, state=state, qa=qa, q=q,
+            findings=found, summary=service.language_summary(lang), states=STATES,
+            counts=qa_counts(items, found)))
+        if not q:  # searches are not kept: any text would grow the cache
+            entry.pages[key] = body
     # The whole page also depends on who asks (the header) and their CSRF token: kept per
     # user session for this version of the catalogue, it is not rendered again on reload.
     user = current_user._get_current_object()
     page_key = ("page", key, user.get_id(), user.name, user.role, user.is_coordinator,
                 csrf_token())
-    page = entry.pages.get(page_key)
+    flashed = "_flashes" in session  # a one-time message: this page is not kept
+    page = None if flashed else entry.pages.get(page_key)
     if page is None:
         page = render_template("queue.html", lang=lang, body=body)
-        if len(entry.pages) < MAX_CACHED_PAGES:
+        if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
             entry.pages[page_key] = page
     return page
 
@@ -126,12 +155,27 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
     prev, nxt = neighbours(lang, context)
     history = audit.history(svc.conn, lang, context)
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
+    from .plurals import plural_labels
+    from .suggest import suggestions_url
+
+    both = msg.source + " " + (msg.source_plural or "")
+    chips = list(dict.fromkeys([m.group(0) for m in PLACEHOLDER_RE.finditer(both)]
+                               + [m.group(0) for m in TAG_RE.finditer(msg.source)]))
+    try:
+        found = svc.findings_by_context(lang)
+    except Exception:  # the list still shows; its QA marks wait for the checks
+        found = {}
+    conflict = outcome is not None and outcome.yours is not None
     body = render_template(
         "editor.html", lang=lang, msg=msg, findings=findings, prev=prev, next=nxt,
         next_open=next_open(lang, context), history=history, diff=diff, outcome=outcome,
         error=error, typed=typed, nplurals=cat.nplurals,
+        plural_labels=plural_labels(lang, cat.plural_expr, cat.nplurals),
         glossary=glossary, back=back, back_error=back_error,
-        summary=service.language_summary(lang),
+        summary=service.language_summary(lang), chips=chips,
+        entries=[(m, qa_kind(found.get(m.context, []))) for m in cat.active()],
+        winner=winner(lang, context) if conflict else None,
+        suggest_url=suggestions_url(lang, msg.context), notes=comment_notes(msg),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
 
@@ -179,16 +223,27 @@ def _form_strings() -> list[str]:
 @login_required
 def act(lang: str, context: str) -> Any:
     action = request.form.get("action", "save")
+    strings = _form_strings()
+    if action == "backtranslate":  # of the text as typed, without saving it
+        from .backtranslate import back_translate_message
+
+        require_view(lang)
+        msg = services().catalog(lang).get(context)
+        if msg is None:
+            raise NotFound("No such entry in this catalogue.")
+        back, back_error = back_translate_message(lang, msg, strings)
+        return _editor(lang, context, typed=strings, back=back, back_error=back_error)
     go_next = action == "approve_next"
     if go_next:
         action = "approve"
     version = which = None
     if action.startswith("revert:"):
+        from .inputs import row_id
+
         _, _, spec = action.partition(":")
         vid, _, which = spec.partition(":")
         action = "revert"
-        version = int(vid) if vid.isdigit() else -1
-    strings = _form_strings()
+        version = row_id(vid) or -1  # "²" is a digit to str.isdigit, not to int()
     try:
         outcome = service.perform(current_user, lang, context, action, strings,
                                   request.form.get("revision"), version=version,
@@ -200,19 +255,26 @@ def act(lang: str, context: str) -> Any:
         typed = refused.yours if refused.yours is not None else strings
         return _editor(lang, context, status=http_status(exc), outcome=refused,
                        error=refused.error, typed=typed)
+    done = "unchanged" if getattr(outcome, "unchanged", False) else outcome.action
     if go_next:
+        from flask import flash
+        from flask_babel import gettext
+
+        # the confirmation travels in the session: the next entry's URL stays clean
+        flash(gettext("No change: the text was already saved, nothing was written.")
+              if done == "unchanged" else gettext("Approved “%(entry)s”.", entry=context))
         target = next_open(lang, context)
         if target:
             return redirect(url_for("review.editor", lang=lang, context=target))
         return redirect(url_for("review.queue_page", lang=lang))
-    return redirect(url_for("review.editor", lang=lang, context=context,
-                            done=outcome.action))
+    return redirect(url_for("review.editor", lang=lang, context=context, done=done))
 
 
 @bp.route("/l/<lang:lang>/preview")
 @login_required
 def preview(lang: str) -> Any:
     require_view(lang)
+    require_catalog(lang)
     from .preview import build_preview, letter_html
 
     country = (request.args.get("country") or "").upper() or None

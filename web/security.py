@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -29,26 +32,46 @@ _HEADER_LIST = list(HEADERS.items())
 _NO_STORE_TYPES = ("text/html", "application/json")
 
 
+def relative_location(value: str) -> str:
+    """An absolute redirect target made relative (path, query, fragment): the server
+    never redirects off-site, so a Location never echoes the request's Host header."""
+    parts = urlsplit(value)
+    if not (parts.scheme or parts.netloc):
+        return value
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
 class SecurityHeaders:
     """WSGI middleware adding the security headers (and ``Cache-Control: no-store`` on
     HTML and JSON answers that set no Cache-Control) to every response, errors and
-    static files included. Done on the plain WSGI header list: no view sets these
-    itself, and werkzeug's Headers.extend validates every value again (a tenth of a
-    small page)."""
+    static files included; HSTS on https answers; and relative ``Location`` headers
+    (werkzeug's slash redirects are absolute, built from the untrusted Host). Done on
+    the plain WSGI header list: no view sets these itself, and werkzeug's Headers.extend
+    validates every value again (a tenth of a small page)."""
 
-    def __init__(self, wsgi_app: Any):
+    def __init__(self, wsgi_app: Any, hsts_seconds: int = 0):
         self.wsgi_app = wsgi_app
+        self.hsts = ("Strict-Transport-Security",
+                     f"max-age={int(hsts_seconds)}; includeSubDomains") if hsts_seconds else None
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        secure = environ.get("wsgi.url_scheme") == "https"
+
         def start(status: str, headers: list, exc_info: Any = None) -> Any:
             cache, ctype = False, ""
+            out = []
             for key, value in headers:
                 low = key.lower()
                 if low == "cache-control":
                     cache = True
                 elif low == "content-type":
                     ctype = value
-            out = [*headers, *_HEADER_LIST]
+                elif low == "location":
+                    value = relative_location(value)
+                out.append((key, value))
+            out.extend(_HEADER_LIST)
+            if secure and self.hsts:
+                out.append(self.hsts)
             if not cache and ctype.partition(";")[0].strip().lower() in _NO_STORE_TYPES:
                 out.append(("Cache-Control", "no-store"))
             return start_response(status, out, exc_info)
@@ -97,8 +120,52 @@ def error_response(code: int, title: str, description: str) -> Response:
     return resp
 
 
+#: Cache-Control of a static file asked for with its current fingerprint (?v=...).
+IMMUTABLE = "public, max-age=31536000, immutable"
+_fingerprints: dict[str, str] = {}
+
+
+def fingerprint(app: Flask, filename: str) -> str:
+    """A short hash of a static file's content, for ``?v=`` in its URL: a changed file
+    gets a new URL, so the browser may keep each version for a year."""
+    hit = _fingerprints.get(filename)
+    if hit is None:
+        data = (Path(app.static_folder or "") / filename).read_bytes()
+        hit = _fingerprints[filename] = hashlib.sha256(data).hexdigest()[:12]
+    return hit
+
+
+def _static_caching(resp: Response) -> Response:
+    if request.endpoint == "static" and resp.status_code in (200, 304):
+        name = (request.view_args or {}).get("filename", "")
+        version = request.args.get("v")
+        try:
+            fresh = version is not None and version == fingerprint(current_app, name)
+        except OSError:
+            fresh = False
+        resp.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+    return resp
+
+
 def init_app(app: Flask) -> None:
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    from flask_compress import Compress
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])  # static files
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "application/json"])
+    Compress(app)  # gzip / brotli for HTML, CSS, JS and JSON (not the streamed .zip)
+    app.after_request(_static_caching)
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        app.wsgi_app, int(app.config.get("HSTS_SECONDS") or 0))
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        # Behind `hops` reverse proxies: the client address and scheme come from their
+        # X-Forwarded-For / -Proto headers (never the Host: redirects stay relative).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Flask-WTF also injects its own through a context processor; this one runs later
     app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -71,10 +71,15 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
     if o.qa_error:
         data["qa_error"] = o.qa_error
     if o.yours is not None:
+        from .views import winner
+
         data["conflict"] = {"yours": o.yours, "theirs": list(o.message.strings),
-                            "theirs_fuzzy": o.message.fuzzy, "kept_as": o.audit_id}
+                            "theirs_fuzzy": o.message.fuzzy, "kept_as": o.audit_id,
+                            **winner(o.language, o.context)}
     if o.saved_draft:
         data["saved_draft"] = True
+    if getattr(o, "unchanged", False):
+        data["unchanged"] = True
     if o.audit_id is not None:
         data["audit_id"] = o.audit_id
     return data

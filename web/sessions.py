@@ -62,3 +62,52 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
                 self._keys = keys
             self._seen[val] = (int(signed.timestamp()), _copy(data))
         return self.session_class(data)
+
+
+# -- server-side login records: a session ends on logout, not when its cookie expires ----------
+LOGINS_DDL = """
+CREATE TABLE IF NOT EXISTS web_logins (
+    sid     TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    created REAL NOT NULL
+);
+"""
+
+
+def _logins_schema(conn: Any) -> None:
+    from workflow.db import ensure_schema
+
+    ensure_schema(conn, "web_logins", LOGINS_DDL)
+
+
+def open_login(conn: Any, user_id: int, lifetime: float) -> str:
+    """Record a new login; returns its random id (kept in the signed cookie)."""
+    import secrets
+
+    _logins_schema(conn)
+    sid = secrets.token_urlsafe(24)
+    now = time.time()
+    conn.execute("INSERT INTO web_logins (sid, user_id, created) VALUES (?, ?, ?)",
+                 (sid, user_id, now))
+    conn.execute("DELETE FROM web_logins WHERE created < ?", (now - lifetime,))
+    return sid
+
+
+def login_alive(conn: Any, sid: str, user_id: int, lifetime: float) -> bool:
+    _logins_schema(conn)
+    row = conn.execute("SELECT user_id, created FROM web_logins WHERE sid = ?",
+                       (sid,)).fetchone()
+    return (row is not None and int(row["user_id"]) == user_id
+            and time.time() - float(row["created"]) <= lifetime)
+
+
+def close_login(conn: Any, sid: str) -> None:
+    """End one login (logout): its cookie, even a captured copy, no longer works."""
+    _logins_schema(conn)
+    conn.execute("DELETE FROM web_logins WHERE sid = ?", (sid,))
+
+
+def close_user_logins(conn: Any, user_id: int) -> None:
+    """End every login of a user (after a password change or when disabled)."""
+    _logins_schema(conn)
+    conn.execute("DELETE FROM web_logins WHERE user_id = ?", (user_id,))

@@ -4,18 +4,20 @@ and JSON shapes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_login import current_user
 
 from workflow import review
-from workflow.errors import Forbidden
-from workflow.review import STATES, provenance, role_of
+from workflow.errors import Forbidden, NotFound
+from workflow.review import STATES, provenance
 
 from .core import services
 
-__all__ = ["STATES", "finding_dict", "message_dict", "neighbours", "next_open", "queue",
-           "require_view", "role_of", "visible_languages"]
+__all__ = ["QA_FILTERS", "STATES", "comment_notes", "finding_dict", "grouped_findings",
+           "message_dict", "neighbours", "next_open", "qa_counts", "qa_kind", "queue",
+           "require_catalog", "require_view", "role_of", "visible_languages", "winner"]
 
 
 def require_view(lang: str) -> None:
@@ -24,15 +26,106 @@ def require_view(lang: str) -> None:
         raise Forbidden(f"You do not work on {lang}.")
 
 
+def require_catalog(lang: str) -> None:
+    """NotFound (404) unless *lang*'s catalogue path is safe to read (configured, inside
+    locales/, no symlink on the way): every route that reads a catalogue, even indirectly
+    through the core (preview, export), passes this guard."""
+    if services().catalog_path(lang) is None:
+        raise NotFound(f"There is no catalogue for {lang}.")
+
+
 def visible_languages() -> list[str]:
     return current_user.visible_languages(services().config.languages)
 
 
-def queue(lang: str, state: str | None = None, qa: bool = False) -> list[Any]:
-    """Active entries in letter order, optionally only one state / only with findings."""
+QA_FILTERS = ("1", "error", "warning")
+
+
+def queue(lang: str, state: str | None = None, qa: bool | str = False,
+          q: str = "") -> list[Any]:
+    """Active entries in letter order (``workflow.review.queue``), optionally only one
+    state, only with findings (``qa``: "1"/True any, "error" with an error, "warning" with
+    warnings but no error), only those whose source or translation contains *q*
+    (case-insensitive)."""
     svc = services()
-    with_findings = svc.findings_by_context(lang) if qa else None
-    return review.queue(svc.catalog(lang), state, with_findings)
+    found = svc.findings_by_context(lang) if qa else None
+    if found is not None and qa in ("error", "warning"):
+        found = {c: fs for c, fs in found.items() if qa_kind(fs) == qa}
+    items = review.queue(svc.catalog(lang), state, found)
+    needle = q.strip().casefold()
+    if needle:
+        items = [m for m in items if needle in " ".join(
+            (m.source, m.source_plural or "", *m.strings, m.context)).casefold()]
+    return items
+
+
+def qa_kind(findings: list) -> str:
+    """"error" if any finding is an error, "warning" if only warnings, else ""."""
+    severities = {getattr(f, "severity", "") for f in findings}
+    if "error" in severities:
+        return "error"
+    return "warning" if severities else ""
+
+
+def qa_counts(items: list[Any], found: dict[str, list]) -> dict[str, int]:
+    """Entries of *items* with an error, and with warnings only (counted apart)."""
+    kinds = [qa_kind(found.get(m.context, [])) for m in items]
+    return {"shown": len(items), "errors": kinds.count("error"),
+            "warnings": kinds.count("warning")}
+
+
+def grouped_findings(findings: list) -> list[dict[str, Any]]:
+    """Findings grouped per check (one badge "glossary ×4" holding the four messages)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        cid = getattr(f, "check_id", "")
+        g = groups.setdefault(cid, {"check_id": cid, "severity": "warning", "messages": [],
+                                    "count": 0})
+        if getattr(f, "severity", "") == "error":
+            g["severity"] = "error"
+        msg = getattr(f, "message", str(f))
+        if msg not in g["messages"]:
+            g["messages"].append(msg)
+        g["count"] += 1
+    return sorted(groups.values(), key=lambda g: (g["severity"] != "error", g["check_id"]))
+
+
+def winner(lang: str, context: str) -> dict[str, Any]:
+    """Who made the entry's current text and when (the latest change in its history):
+    ``{"by": name, "at": "2026-11-29 12:01:02"}``, empty values if nobody did."""
+    from workflow import audit
+
+    rows = [h for h in audit.history(services().conn, lang, context)
+            if h.action not in ("conflict", "denied")]
+    if not rows:
+        return {"by": "", "at": ""}
+    last = rows[-1]
+    return {"by": last.user, "at": last.at[:19].replace("T", " ")}
+
+
+_COMMENT_KEY = re.compile(r"^[a-z][a-z ]*(?: \{\w+\})?:")
+
+
+def comment_notes(message: Any) -> list[str]:
+    """The automatic comments as whole notes: the extractor wraps a note over several
+    ``#.`` lines; a new note starts with ``key:`` (``role:``, ``placeholder {n}:``)."""
+    notes: list[str] = []
+    for line in message.auto_comments:
+        if notes and not _COMMENT_KEY.match(line):
+            notes[-1] += " " + line.strip()
+        else:
+            notes.append(line.strip())
+    return notes
+
+
+def role_of(message: Any) -> str:
+    """The role note, readable and whole: "body, 2 of 12 (a paragraph of the letter's
+    body)" (``workflow.review.role_of`` gives the first, wrapped comment line)."""
+    notes = comment_notes(message)
+    for note in notes:
+        if note.lower().startswith("role:"):
+            return note[5:].split("; block ")[0].strip()
+    return notes[0] if notes else ""
 
 
 def neighbours(lang: str, context: str) -> tuple[str | None, str | None]:

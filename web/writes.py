@@ -11,16 +11,14 @@ requests had been written one after another. Requests that arrive while a batch 
 written form the next batch. Other server processes are serialised by the file lock, as
 before.
 
-A batch that fails as a whole (say one change makes the file invalid) is retried one
-change at a time, so one bad change cannot fail the others.
+A batch that fails as a whole (say one change makes the file invalid, or cannot be
+encoded) is retried one change at a time, so one bad change cannot fail the others.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Any
-
-from workflow.errors import CatalogError
 
 
 class _Pending:
@@ -102,7 +100,7 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
 
     try:
         result = apply_changes(path, [p.change for p in batch])
-    except CatalogError as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever one change breaks, not the others
         if len(batch) == 1:
             batch[0].error = exc
             return

@@ -67,6 +67,9 @@ class Config:
     web: dict = field(default_factory=dict)
     git: dict = field(default_factory=dict)
     source_file: Path | None = None
+    #: "letterflow": the template is extracted from the letters (the gate compares them);
+    #: "pybabel": another extractor made it (the review UI's own "ui" domain), no letters.
+    extracted_by: str = "letterflow"
 
     @property
     def template(self) -> Path:
@@ -152,6 +155,7 @@ _KNOWN_KEYS = frozenset(
         "export",
         "web",
         "git",
+        "extracted_by",
     }
 )
 
@@ -165,7 +169,10 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
     source, languages, required = _languages(table, where)
     domain = _domain(table, where)
     letters = [_under(root, p) for p in _get_list(table, "letters", where)]
-    if not letters:
+    extracted_by = table.get("extracted_by", "letterflow")
+    if extracted_by not in ("letterflow", "pybabel"):
+        raise ConfigError(f"{where}: extracted_by must be \"letterflow\" or \"pybabel\"")
+    if not letters and extracted_by == "letterflow":
         raise ConfigError(f"{where}: [tool.letterflow] letters lists no letter file")
     return Config(
         root=root,
@@ -185,6 +192,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         web=dict(table.get("web", {})),
         git=dict(table.get("git", {})),
         source_file=source_file,
+        extracted_by=extracted_by,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CatalogError, LetterflowError
+from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint
 
 ERROR, WARNING = "error", "warning"
 
@@ -49,7 +50,7 @@ class CatalogAnalysis:
     stats: dict | None = None
     not_approved: list[tuple[str, str, int]] = field(default_factory=list)  # context, state, line
     findings: list = field(default_factory=list)  # gate + QA findings, before the required rule
-    approved_contexts: set[str] = field(default_factory=set)
+    approved_contexts: set[str] = field(default_factory=set)  # those among the findings
 
 
 def analyse_catalog(
@@ -71,7 +72,9 @@ def analyse_catalog(
     status = assess(catalog, config=config, skip=skip, template=template)
     out.stats = status.counts
     out.not_approved = status.not_approved
-    out.approved_contexts = status.approved_contexts
+    # only the approved contexts the gate will ask about (those with findings): a small
+    # result to send back from a worker and to cache
+    out.approved_contexts = status.approved_contexts & {f.context for f in status.findings}
     for problem in status.out_of_sync:
         out.findings.append(
             GateFinding(
@@ -91,69 +94,11 @@ def analyse_catalog(
     return out
 
 
-# --- the cache: a catalogue's analysis is reused while its bytes, the template, the
-# letters, the glossary, the configuration and letterflow's own code are unchanged.
-
-
-def _fingerprint(config) -> str:
-    import hashlib
-
-    from . import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    code = Path(__file__).resolve().parent
-    for p in sorted([*code.glob("*.py"), *code.glob("checks/*.py")]):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    for p in [config.template, config.glossary, config.source_file, *config.letters]:
-        if p and Path(p).exists():
-            h.update(Path(p).read_bytes())
-    return h.hexdigest()
-
-
-def _cache_dir(config) -> Path:
-    return (
-        Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
-        / "check"
-    )
-
-
-def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
-    import hashlib
-
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return hashlib.sha256(fingerprint.encode() + lang.encode() + b"\0" + data).hexdigest()
-
-
-def _cache_get(config, key: str, kind: type = CatalogAnalysis):
-    import pickle
-
-    try:
-        with open(_cache_dir(config) / f"{key}.pickle", "rb") as fh:
-            value = pickle.load(fh)
-        return value if isinstance(value, kind) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-
-
-def _cache_put(config, key: str, value) -> None:
-    import pickle
-
-    from .catalogs import write_atomic
-
-    try:
-        write_atomic(_cache_dir(config) / f"{key}.pickle", pickle.dumps(value))
-    except OSError:
-        pass  # a read-only checkout simply runs without the cache
-
-
 _worker_state: dict = {}
 
 
 def _worker_init(project: str, skip: frozenset[str]) -> None:
+    """A spawned worker's set-up (a forked one inherits the parent's state instead)."""
     from .catalogs import load_template
     from .config import load_config
 
@@ -172,15 +117,26 @@ def _worker_analyse(lang: str) -> CatalogAnalysis:
     )
 
 
-def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
-    """(the template or None, findings): the template against the letter(s)."""
+def _fork_context():
+    """The "fork" start method where the platform has it: workers start at once with the
+    parent's modules, configuration and parsed template (no re-import, no re-parse)."""
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _template_findings(config, tpath: Path, template=None) -> tuple[object, list[GateFinding]]:
+    """(the template or None, findings): the template against the letter(s). *template*:
+    the template already parsed, if it is."""
     from .catalogs import load_template
     from .extract import template_problems
 
     found: list[GateFinding] = []
-    template = None
     try:
-        if not tpath.exists():
+        if template is None and not tpath.exists():
             found.append(
                 GateFinding(
                     "",
@@ -192,8 +148,9 @@ def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
                 )
             )
         else:
-            template = load_template(tpath)
-            for problem in template_problems(config, template):
+            template = template if template is not None else load_template(tpath)
+            from_letters = getattr(config, "extracted_by", "letterflow") == "letterflow"
+            for problem in template_problems(config, template) if from_letters else []:
                 found.append(
                     GateFinding(
                         "",
@@ -225,7 +182,9 @@ def _template_findings(config, tpath: Path) -> tuple[object, list[GateFinding]]:
     return template, found
 
 
-def _cached_template_findings(config, tpath: Path, fingerprint: str) -> list[GateFinding] | None:
+def _cached_template_findings(
+    config, tpath: Path, fingerprint: str, template=None
+) -> list[GateFinding]:
     """The template findings of an earlier run with the same fingerprint (which covers the
     template, the letters, the configuration and letterflow's code), or None."""
     import hashlib
@@ -234,38 +193,45 @@ def _cached_template_findings(config, tpath: Path, fingerprint: str) -> list[Gat
     key = hashlib.sha256(f"template\0{fingerprint}\0{where}".encode()).hexdigest()
     found = _cache_get(config, key, list)
     if found is None:
-        _, found = _template_findings(config, tpath)
+        _, found = _template_findings(config, tpath, template)
         _cache_put(config, key, found)
     return found
 
 
-def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip) -> dict:
-    """analyse_catalog for every language in *todo*, on worker processes when it pays."""
+def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, meanwhile) -> dict:
+    """analyse_catalog for every language in *todo*, on worker processes when it pays
+    (biggest catalogues first, one per task, so the cores finish together). *meanwhile* runs
+    in this process while the workers read (the template against the letter)."""
     analyses: dict[str, CatalogAnalysis] = {}
     size = sum(config.catalog(lang).stat().st_size for lang in todo)
     if jobs <= 0:
         jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
-    if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            jobs,
-            initializer=_worker_init,
-            initargs=(str(config.source_file or config.root), frozenset(skip)),
-        ) as pool:
-            # biggest first, one catalogue per task: the two cores finish together
-            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
-            for lang, result in zip(order, pool.map(_worker_analyse, order), strict=True):
-                analyses[lang] = result
-                if progress:
-                    progress(lang)
-    else:
-        if template is None and Path(config.template).exists():
-            template = _load_template_quietly(config.template)
+    if jobs <= 1:
         for lang in todo:
             analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
             if progress:
                 progress(lang)
+        meanwhile()
+        return analyses
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = _fork_context()
+    _worker_state.update(config=config, template=template, skip=frozenset(skip))
+    spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=None if context is not None else _worker_init,
+        initargs=() if context is not None else spawn_args,
+    ) as pool:
+        order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+        futures = [pool.submit(_worker_analyse, lang) for lang in order]
+        meanwhile()
+        for lang, future in zip(order, futures, strict=True):
+            analyses[lang] = future.result()
+            if progress:
+                progress(lang)
+    _worker_state.clear()
     return analyses
 
 
@@ -292,15 +258,8 @@ def run_gate(
     tpath = Path(config.template)
     fingerprint = _fingerprint(config) + ",".join(sorted(skip)) if use_cache else ""
 
-    # 1. The template against the letter(s): a stale extract fails the build.
-    template = None
-    if use_cache:
-        report.findings += _cached_template_findings(config, tpath, fingerprint)
-    else:
-        template, found = _template_findings(config, tpath)
-        report.findings += found
-
-    # 2. Each catalogue: parse, sync, QA (cached by content), then completeness.
+    # 1. Each catalogue: parse, sync, QA (cached by content); what is not cached goes to
+    # the workers, which get the parsed template.
     analyses: dict[str, CatalogAnalysis] = {}
     todo: list[str] = []
     keys: dict[str, str | None] = {}
@@ -316,11 +275,25 @@ def run_gate(
                 progress(lang)
         else:
             todo.append(lang)
+    template = _load_template_quietly(tpath) if todo and tpath.exists() else None
+
+    # 2. Meanwhile, the template against the letter(s): a stale extract fails the build.
+    def template_step() -> None:
+        if use_cache:
+            report.findings.extend(
+                _cached_template_findings(config, tpath, fingerprint, template)
+            )
+        else:
+            report.findings.extend(_template_findings(config, tpath, template)[1])
+
     if todo:
-        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip))
+        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip, template_step))
         for lang in todo:
             if keys.get(lang):
                 _cache_put(config, keys[lang], analyses[lang])
+    else:
+        template_step()
+    # 3. Completeness and the draft rule, per language.
     for lang in languages:
         _add_language(report, config, lang, lang in required, analyses.get(lang))
     return report

@@ -100,12 +100,20 @@ def assess(
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
     else the checks run here with *config* (minus *skip*). *template*: also report
     differences from it; *letter*: also report its translatable blocks that are missing."""
-    stats = catalog.stats
-    active = catalog.active()
+    from .catalogs import Stats
+
+    states = [(m, m.state) for m in catalog.messages]  # each message's state, once
+    stats = Stats(**dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0))
+    not_approved, approved = [], set()
+    for m, state in states:
+        setattr(stats, state, getattr(stats, state) + 1)
+        if state == "approved":
+            approved.add(m.context)
+        elif state != "obsolete":
+            not_approved.append((m.context, state, m.line))
     status = CatalogStatus(
         language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
-        not_approved=[(m.context, m.state, m.line) for m in active if m.state != "approved"],
-        approved_contexts={m.context for m in active if m.state == "approved"},
+        not_approved=not_approved, approved_contexts=approved,
     )
     if template is not None:
         from .catalogs import catalog_in_sync

@@ -22,6 +22,7 @@ from ..fileio import locked, sweep_temp_files, write_atomic
 from ..textrules import plural_function
 from .bridge import parse_store, pypo, read_template_store, serialize, to_message
 from .edit import ApplyResult, Change, _stores, apply_changes
+from .load import catalog_path, load_catalog, load_template, parse_catalog
 from .merge import UpdateResult, catalog_in_sync, merge_catalog, update_catalog
 from .model import (
     APPROVED,
@@ -36,15 +37,7 @@ from .model import (
     parse_plural_forms,
     plural_header,
 )
-from .reader import (
-    PoReader,
-    catalog_path,
-    load_catalog,
-    load_template,
-    parse_catalog,
-    read_messages,
-    validate_syntax,
-)
+from .reader import PoReader, read_messages, validate_syntax
 
 __all__ = [
     "APPROVED",

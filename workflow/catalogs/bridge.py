@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 from ..errors import CatalogError
+from .load import parse_catalog
 from .model import Catalog, Message
-from .reader import parse_catalog
 
 
 class _LazyModule:

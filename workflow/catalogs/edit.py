@@ -17,8 +17,8 @@ from ..errors import CatalogError, ConflictError
 from ..fileio import locked, sweep_temp_files, write_atomic
 from ..textrules import MT_DAMAGED_FLAG
 from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
+from .load import parse_catalog
 from .model import PROVENANCE_PREFIXES, Catalog, Message
-from .reader import parse_catalog
 
 
 @dataclass

@@ -19,8 +19,9 @@ from .bridge import (
     unit_flags,
     unit_strings,
 )
+from .load import decode
 from .model import Catalog, parse_plural_forms, plural_header
-from .reader import decode, validate_syntax
+from .reader import validate_syntax
 
 
 @dataclass

@@ -45,9 +45,10 @@ class Message:
     def state(self) -> str:
         if self.obsolete:
             return OBSOLETE
-        if not any(self.strings):
+        strings = self.strings
+        if not any(strings):
             return UNTRANSLATED
-        if self.fuzzy or not self.translated:
+        if self.fuzzy or "" in strings:  # (some form empty: not translated)
             return DRAFT
         return APPROVED
 
@@ -70,6 +71,26 @@ class Message:
             if c.startswith(PROVENANCE_PREFIXES):
                 return c
         return None
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_message(
+    context, source, source_plural, strings, fuzzy, obsolete, flags,
+    auto_comments, translator_comments, locations, previous_source, line,
+) -> Message:
+    """``Message(...)`` (every field, in order) at a third of the cost: the reader makes
+    one per entry, and a frozen dataclass sets each field through ``object.__setattr__``."""
+    msg = _new(Message)
+    _set(msg, "__dict__", {
+        "context": context, "source": source, "source_plural": source_plural,
+        "strings": strings, "fuzzy": fuzzy, "obsolete": obsolete, "flags": flags,
+        "auto_comments": auto_comments, "translator_comments": translator_comments,
+        "locations": locations, "previous_source": previous_source, "line": line,
+    })
+    return msg
 
 
 @dataclass
@@ -118,10 +139,10 @@ class Catalog:
 
     @property
     def stats(self) -> Stats:
-        st = Stats()
+        counts = dict.fromkeys(STATES, 0)
         for m in self.messages:
-            setattr(st, m.state, getattr(st, m.state) + 1)
-        return st
+            counts[m.state] += 1
+        return Stats(**counts)
 
     def plural_index(self, n: int) -> int:
         """Which msgstr[] form the catalogue's Plural-Forms picks for *n*."""

@@ -10,16 +10,33 @@ on every fixture. Standard library only (``letterflow check`` loads it).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..errors import CatalogError
-from .model import Catalog, Message, parse_plural_forms, plural_header
+from .model import Message, new_message
 
 _QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
 _KW_LINE = re.compile(
     r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$"
 )
 _CONT_LINE = re.compile(r"^(" + _QUOTED + r")[ \t]*$")
+# The fast path: one regex over a whole blank-line-separated block in the common layout
+# (comments, then msgctxt, msgid and msgstr with one space after the keyword, no
+# whitespace at either end of any line, no "#|", "#~" or plural). _QUOTED unrolled, one
+# line per string; any other block is read line by line.
+_STR = (
+    r'"[^"\\\n]*(?:\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*)*"'
+)
+_STRS = _STR + r"(?:\n" + _STR + r")*"
+_FAST_ENTRY = re.compile(
+    r"(?P<t>(?:#(?:[^.:,|~\n][^\n]*)?(?<=\S)\n)*)"  # translator comments
+    r"(?P<a>(?:#\.[^\n]*(?<=\S)\n)*)"  # automatic comments
+    r"(?P<l>(?:#:[^\n]*(?<=\S)\n)*)"  # locations
+    r"(?P<f>(?:#,[^\n]*(?<=\S)\n)*)"  # flags
+    r"(?:msgctxt (?P<x>" + _STRS + r")\n)?"
+    r"msgid (?P<i>" + _STRS + r")\n"
+    r"msgstr (?P<s>" + _STRS + r")\n?"
+)
+_AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 _ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
 _ESCAPES = {
     "n": "\n",
@@ -61,6 +78,14 @@ def unquote(quoted: str) -> str:
     return _ESCAPE.sub(_unescape_match, body) if "\\" in body else body
 
 
+def _strings(group: str) -> str:
+    """The text of consecutive string literals, one per line (as _FAST_ENTRY matched them)."""
+    if "\\" not in group:
+        return group[1:-1].replace('"\n"', "")
+    # escapes are resolved per literal ("\\1" "2" is not "\\12")
+    return "".join(unquote(f'"{part}"') for part in group[1:-1].split('"\n"'))
+
+
 def _comment_body(s: str, n: int) -> str:
     body = s[n:]
     return body[1:] if body.startswith(" ") else body
@@ -92,12 +117,19 @@ class _Entry:
 class PoReader:
     """A strict PO parser: ``PoReader(path).parse(text) -> (headers, messages)``.
 
-    One instance reads one file. Lines are dispatched by their first character: a
-    string continuation (the commonest line, read without a regex when it has no
-    escapes), a comment, or a keyword line. An entry ends at a blank line, at a comment
-    or ``msgctxt``/``msgid`` after its strings, or at the end of the text. Every problem
-    raises :class:`CatalogError` naming the file and the line.
+    One instance reads one file, one blank-line-separated block at a time. A block in
+    the common layout (comments, ``msgctxt``, ``msgid``, ``msgstr``; no plural, ``#|`` or
+    ``#~``) is read with one regex match (:data:`_FAST_ENTRY`); any other block line by
+    line, which gives the same result for the common layout (the tests compare both).
+    Lines are dispatched by their first character: a string continuation (read without a
+    regex when it has no escapes), a comment, or a keyword line. An entry ends at a blank
+    line, at a comment or ``msgctxt``/``msgid`` after its strings, or at the end of the
+    text. Every problem raises :class:`CatalogError` naming the file and the line.
     """
+
+    #: Read blocks in the common layout with one regex (False: always line by line; the
+    #: tests compare both).
+    fast = True
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -109,7 +141,48 @@ class PoReader:
 
     def parse(self, text: str) -> tuple[dict[str, str], list[Message]]:
         """Parse PO *text*. Returns (header fields, messages in file order)."""
-        for lineno, raw in enumerate(text.split("\n"), 1):
+        lineno = 1
+        fast = _FAST_ENTRY.fullmatch if self.fast else None
+        for block in text.split("\n\n"):
+            m = fast(block) if fast is not None else None
+            if m is not None:
+                self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+            else:
+                self._lines(block.split("\n"), lineno)
+                self._finish()  # the blank line after the block
+                self._entry = _Entry()
+                self._prev_kw = None
+            lineno += block.count("\n") + 2
+        return self.headers(), self.messages
+
+    def _fast_entry(self, m: re.Match, block: str, lineno: int) -> None:
+        """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
+        line gives, without a Python step per line."""
+        msgid = _strings(m.group("i"))
+        strings = (_strings(m.group("s")),)
+        line = lineno + block.count("\n", 0, m.start("i"))
+        ctx = m.group("x")
+        has_ctx = ctx is not None
+        ctx = _strings(ctx) if has_ctx else ""
+        if not self._keep(ctx, msgid, has_ctx, False, strings, line):
+            return
+        t, a, loc, f = m.group("t", "a", "l", "f")
+        flags = frozenset(
+            x for x in (y.strip() for y in f.replace("\n#,", ",")[2:].split(",")) if x
+        ) if f else frozenset()
+        self.messages.append(
+            new_message(
+                ctx, msgid, None, strings, "fuzzy" in flags, False, flags,
+                tuple(_AUTO_BODY.findall(a)) if a else (),
+                tuple(_comment_body(s, 1) for s in t[:-1].split("\n")) if t else (),
+                tuple(loc.replace("\n#:", " ")[2:].split()) if loc else (),
+                None, line,
+            )
+        )
+
+    def _lines(self, lines: list[str], first: int) -> None:
+        """Read *lines* (numbered from *first*) one by one: the general path."""
+        for lineno, raw in enumerate(lines, first):
             s = raw.strip()
             if not s:
                 self._finish()
@@ -130,26 +203,26 @@ class PoReader:
             elif s[0] != '"':
                 self._keyword(s, lineno)
                 continue
-            # a string continuation: the commonest line, so inline and no regex when plain
-            value = s[1:-1]
-            if len(s) < 2 or s[-1] != '"' or '"' in value or "\\" in value:
-                value = self._quoted(s, lineno)
-            e = self._entry
-            kw = e.kw
-            if kw == "msgstr":
-                e.strs[0].append(value)
-            elif kw == "msgid":
-                e.msgid.append(value)
-            elif kw == "msgstr[]":
-                e.strs[e.idx].append(value)
-            elif kw == "msgctxt":
-                e.ctx.append(value)
-            elif kw == "msgid_plural":
-                e.plural.append(value)
-            else:
-                raise self._error("continuation string with no keyword before it", lineno)
-        self._finish()
-        return self.headers(), self.messages
+            self._continuation(s, lineno)
+
+    def _continuation(self, s: str, lineno: int) -> None:
+        value = s[1:-1]
+        if len(s) < 2 or s[-1] != '"' or '"' in value or "\\" in value:
+            value = self._quoted(s, lineno)
+        e = self._entry
+        kw = e.kw
+        if kw == "msgstr":
+            e.strs[0].append(value)
+        elif kw == "msgid":
+            e.msgid.append(value)
+        elif kw == "msgstr[]":
+            e.strs[e.idx].append(value)
+        elif kw == "msgctxt":
+            e.ctx.append(value)
+        elif kw == "msgid_plural":
+            e.plural.append(value)
+        else:
+            raise self._error("continuation string with no keyword before it", lineno)
 
     def headers(self) -> dict[str, str]:
         """The fields of the header entry (the one with an empty msgid)."""
@@ -256,38 +329,46 @@ class PoReader:
         else:
             strings = ("".join(e.strs[0]),)
         msgid = "".join(e.msgid)
-        if not msgid and not e.has_ctx and not e.obsolete:
-            if self.header_text is not None:
-                raise self._error("second header entry (empty msgid)", e.line)
-            self.header_text = strings[0]
-            return
         ctx = "".join(e.ctx)
-        if not e.obsolete:
+        if self._keep(ctx, msgid, e.has_ctx, e.obsolete, strings, e.line):
+            self.messages.append(_message(e, ctx, msgid, strings))
+
+    def _keep(
+        self, ctx: str, msgid: str, has_ctx: bool, obsolete: bool, strings: tuple, line: int
+    ) -> bool:
+        """Whether an entry is a message to keep: False for the header (kept as
+        header_text); CatalogError for a second header or a duplicate message."""
+        if not msgid and not has_ctx and not obsolete:
+            if self.header_text is not None:
+                raise self._error("second header entry (empty msgid)", line)
+            self.header_text = strings[0]
+            return False
+        if not obsolete:
             key = (ctx, msgid)
             if key in self._seen:
                 raise self._error(
                     f"duplicate message (msgctxt {ctx!r}), first at line {self._seen[key]}",
-                    e.line,
+                    line,
                 )
-            self._seen[key] = e.line
-        self.messages.append(_message(e, ctx, msgid, strings))
+            self._seen[key] = line
+        return True
 
 
 def _message(e: _Entry, ctx: str, msgid: str, strings: tuple[str, ...]) -> Message:
     flags = frozenset(e.flags)
-    return Message(
-        context=ctx,
-        source=msgid,
-        source_plural="".join(e.plural) if e.plural is not None else None,
-        strings=strings,
-        fuzzy="fuzzy" in flags,
-        obsolete=e.obsolete,
-        flags=flags,
-        auto_comments=tuple(e.auto),
-        translator_comments=tuple(e.trans),
-        locations=tuple(e.locs),
-        previous_source="".join(e.prev) if e.prev is not None else None,
-        line=e.line,
+    return new_message(
+        ctx,
+        msgid,
+        "".join(e.plural) if e.plural is not None else None,
+        strings,
+        "fuzzy" in flags,
+        e.obsolete,
+        flags,
+        tuple(e.auto),
+        tuple(e.trans),
+        tuple(e.locs),
+        "".join(e.prev) if e.prev is not None else None,
+        e.line,
     )
 
 
@@ -299,70 +380,3 @@ def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
 def validate_syntax(text: str, path: str) -> None:
     """Raise CatalogError(path, line) at the first problem; used before every write."""
     read_messages(text, path)
-
-
-def decode(data: bytes, path: str) -> str:
-    """The text of a catalogue file: UTF-8, a leading BOM dropped; else CatalogError."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(
-            "not valid UTF-8 (letterflow catalogues are UTF-8)", path, line
-        ) from None
-
-
-def load_catalog(path: str | Path, language: str | None = None) -> Catalog:
-    """Read a .po (or .pot) file into a :class:`Catalog`; CatalogError with file:line if bad."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
-    return parse_catalog(data, path, language)
-
-
-def parse_catalog(data: bytes, path: str | Path, language: str | None = None) -> Catalog:
-    """The :class:`Catalog` in *data* (the bytes of the file at *path*)."""
-    path = Path(path)
-    headers, messages = read_messages(decode(data, str(path)), str(path))
-    return make_catalog(path, headers, messages, language)
-
-
-def make_catalog(
-    path: Path, headers: dict[str, str], messages: list[Message], language: str | None
-) -> Catalog:
-    """A :class:`Catalog` of parsed *messages*, its language and Plural-Forms from *headers*."""
-    lang = language if language is not None else headers.get("Language", "")
-    nplurals, expr = 2, "(n != 1)"
-    pf = headers.get("Plural-Forms")
-    if pf:
-        try:
-            nplurals, expr = parse_plural_forms(pf)
-        except ValueError as exc:
-            raise CatalogError(str(exc), str(path), 1) from None
-    elif lang:
-        nplurals, expr = parse_plural_forms(plural_header(lang))
-    return Catalog(
-        path=path,
-        language=lang,
-        nplurals=nplurals,
-        plural_expr=expr,
-        headers=headers,
-        messages=messages,
-    )
-
-
-def load_template(path: str | Path) -> Catalog:
-    path = Path(path)
-    if not path.exists():
-        raise CatalogError("template not found (run `letterflow extract`)", str(path))
-    return load_catalog(path, language="")
-
-
-def catalog_path(config, lang: str) -> Path:
-    return config.catalog(lang)

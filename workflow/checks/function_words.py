@@ -85,6 +85,86 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "iso este esta estes estas ese esa son é está están ser estar foron era eran meu miña "
         "seu súa seus súas polo pola polos polas nun nunha ás aos hai aquí así sido".split()
     ),
+    # Shorter lists for the other languages a coalition may configure: enough for the
+    # "no function word at all" test (:func:`not_a_leftover`) and for plain cases.
+    "sv": frozenset(
+        "och i att det som en på är av för med till den har de inte om ett men var jag sig så "
+        "vi kan man när från ska vid eller efter också hon han dem detta denna dessa vår våra "
+        "vårt er ert era deras mot under över utan mellan".split()
+    ),
+    "da": frozenset(
+        "og i at det er en til på de med for af den som ikke har et men var jeg sig så vi kan "
+        "man når fra skal ved eller efter også hun han dem dette denne disse vores jeres deres "
+        "mod under over uden mellem".split()
+    ),
+    "nb": frozenset(
+        "og i det er som en til på de med for av den ikke har et men var jeg seg så vi kan man "
+        "når fra skal ved eller etter også hun han dem dette denne disse vår våre vårt deres "
+        "mot under over uten mellom".split()
+    ),
+    "fi": frozenset(
+        "ja on ei että se hän me te he olla oli ovat ole tai mutta kuin myös jo niin kun jos "
+        "tämä tuo nämä ne mitä joka jotka minä sinä meidän teidän heidän hänen sen niiden "
+        "vain sekä".split()
+    ),
+    "cs": frozenset(
+        "a v na se je že to s z do o k i jako pro po ale by jsou byl byla bylo jsme jste není "
+        "nebo který která které jeho její jejich my vy oni ten ta tento tato toto když už jen "
+        "také podle při".split()
+    ),
+    "sk": frozenset(
+        "a v na sa je že to s z do o k i ako pre po ale by sú bol bola bolo sme ste nie alebo "
+        "ktorý ktorá ktoré jeho jej ich my vy oni ten tá tento táto toto keď už len tiež "
+        "podľa pri".split()
+    ),
+    "hu": frozenset(
+        "a az és hogy nem is egy ez van volt mint de meg már csak még vagy ha el ki be fel le "
+        "mi ők ő azt ezt aki amely ami minden sem szerint között után alatt".split()
+    ),
+    "ro": frozenset(
+        "și în de la a cu pe că nu o un este sunt au fost din pentru care ce mai sau dar ca "
+        "acest această aceste noi voi ei ele lui lor al ale se prin după despre între până"
+        .split()
+    ),
+    "tr": frozenset(
+        "ve bir bu da de için ile olarak olan gibi daha çok ama ya veya ne her biz siz onlar "
+        "o şu ki mi değil var yok kadar sonra önce göre üzerinde tarafından".split()
+    ),
+    "hr": frozenset(
+        "i u je na se da za su od s sa o a ne ili ali što koji koja koje kao biti bio bila "
+        "bilo smo ste mi vi oni njihov naš vaš taj ta to ovaj ova ovo kad već samo također "
+        "prema pri".split()
+    ),
+    "sl": frozenset(
+        "in v je na se da za so od s z o a ne ali pa ki kot biti bil bila bilo smo ste mi vi "
+        "oni njihov naš vaš ta to ko že samo tudi pri po iz".split()
+    ),
+    "lt": frozenset(
+        "ir į yra kad su iš ne bet ar tai jis ji jie mes jūs aš tu kaip o per prie apie nuo "
+        "iki po už dėl buvo bus savo mūsų jūsų jų kuris kuri kurie taip pat tik".split()
+    ),
+    "lv": frozenset(
+        "un ir ka ar no uz par ne bet vai tas tā tie mēs jūs es tu kā arī pie pēc līdz bez jo "
+        "bija būs savu mūsu jūsu viņu kas kuri kura tikai".split()
+    ),
+    "ru": frozenset(
+        "и в не на что с по это как а к из у же за от для но о так мы вы они он она оно его "
+        "её их наш ваш был была были быть есть или ли бы если когда только также этот эта "
+        "эти того тем при после".split()
+    ),
+    "uk": frozenset(
+        "і й в у не на що з по це як а до із від для але о так ми ви вони він вона воно його "
+        "її їх наш ваш був була були бути є або чи би якщо коли тільки також цей ця ці при "
+        "після".split()
+    ),
+    "bg": frozenset(
+        "и в не на че с по това как а към от за но о така ние вие те той тя то наш ваш беше "
+        "бяха е са или ли би ако когато само също този тази тези при след да се".split()
+    ),
+    "el": frozenset(
+        "και το η ο να τα των της του σε με για από που δεν είναι θα οι τους στο στη στην "
+        "στα ως μια ένα ένας αλλά ή αν όταν μας σας τον την".split()
+    ),
 }
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -96,6 +176,11 @@ MIN_HITS_WITH_SHARE = 2
 MIN_RATIO = 0.2
 #: The winner's share of function words must beat every other candidate's by this margin.
 MARGIN = 0.1
+
+
+@lru_cache(maxsize=256)
+def _listed(candidates: tuple[str, ...], target: str) -> tuple[str, ...]:
+    return tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
 
 
 @lru_cache(maxsize=256)
@@ -135,7 +220,14 @@ def _tally(words: list[str], langs: tuple[str, ...]) -> tuple[dict[str, int], di
     return shares, exclusive
 
 
-def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+def words_of(text: str) -> list[str]:
+    """The lower-case words of *text*, as the function-word tests read them."""
+    return _WORD_RE.findall(text.lower())
+
+
+def verdict(
+    text: str, target: str, candidates: tuple[str, ...], words: list[str] | None = None
+) -> tuple[str, str] | None:
     """("ok", target) if the text is plainly *target*, ("wrong", lang) if plainly another
     language, None if lingua should decide.
 
@@ -148,10 +240,11 @@ def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, s
     """
     if target not in FUNCTION_WORDS:
         return None
-    langs = tuple(sorted({c for c in candidates if c in FUNCTION_WORDS} | {target}))
-    words = _WORD_RE.findall(text.lower())
-    if not words:
-        return None
+    langs = _listed(candidates, target)
+    if words is None:
+        words = words_of(text)
+    if not words or _index(langs).keys().isdisjoint(words):
+        return None  # no function word at all: nothing below can be plain
     shares, exclusive = _tally(words, langs)
     ranked = sorted(langs, key=lambda lang: (-shares[lang], -exclusive[lang]))
     best = ranked[0]
@@ -179,3 +272,58 @@ def verdict(text: str, target: str, candidates: tuple[str, ...]) -> tuple[str, s
     if other >= MIN_HITS and shares[target] == 0:
         return ("wrong", rival)
     return None
+
+
+#: Below this share of function words a text is not prose (see :data:`MIN_RATIO`).
+MAX_FUNCTION_SHARE = 0.1
+#: At most this share of a text's words may come from its own source text for the text to
+#: count as "not a leftover copy" (names and numbers a translation keeps are shared).
+MAX_SOURCE_SHARE = 0.25
+
+
+def not_a_leftover(
+    text: str,
+    source: str,
+    target: str,
+    candidates: tuple[str, ...],
+    source_language: str,
+    words: list[str] | None = None,
+) -> bool:
+    """Whether *text* plainly is neither source-language text left in nor prose of another
+    candidate language: fewer than :data:`MAX_FUNCTION_SHARE` of its words are function
+    words of these languages (prose of any of them has 30-50%; a list of names, keywords
+    or a heading close to none) and at most :data:`MAX_SOURCE_SHARE` of its words occur in
+    its own *source*. Every candidate language, the source language's included, must have
+    a list: without one, the absence of its function words says nothing.
+    """
+    langs = _all_listed(candidates, source_language, target)
+    if langs is None:
+        return False
+    if words is None:
+        words = words_of(text)
+    if not words:
+        return False
+    index = _index(langs)
+    if not index.keys().isdisjoint(words):
+        hits = sum(1 for w in words if w in index)
+        if hits >= MAX_FUNCTION_SHARE * len(words):
+            return False
+    own = _source_words(source)
+    shared = sum(1 for w in words if w in own)
+    return shared <= MAX_SOURCE_SHARE * len(words)
+
+
+@lru_cache(maxsize=256)
+def _all_listed(
+    candidates: tuple[str, ...], source_language: str, target: str
+) -> tuple[str, ...] | None:
+    """The languages sorted, or None if one of them has no function-word list."""
+    langs = {*candidates, source_language, target}
+    if any(lang not in FUNCTION_WORDS for lang in langs):
+        return None
+    return tuple(sorted(langs))
+
+
+@lru_cache(maxsize=65536)  # the same sources in every catalogue a worker reads
+def _source_words(source: str) -> frozenset[str]:
+    return frozenset(_WORD_RE.findall(source.lower()))

@@ -11,8 +11,19 @@ Stages, cheapest first:
    a text's words that are each candidate language's function words, with a margin, and
    the words exclusive to one candidate (Spanish "los", English "the") settle plain
    cases: clearly the catalogue's language, or clearly another one.
-3. **lingua.** Only when that is not plain and several candidate languages share the
-   target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides.
+3. **Not a leftover.** The check's job is to catch text left in the source language or
+   pasted from another configured language. A text in the catalogue's script with no
+   function word of any language lingua would choose between (stage 4; its own included,
+   and every one of them must have a list in :mod:`.function_words`) that shares at most
+   a quarter of its words with its own source (:func:`.function_words.not_a_leftover`)
+   is neither: a list of names, keywords or a heading. It is not flagged and lingua does
+   not read it (on so few clues lingua guesses). Known gap: keywords of another
+   configured language with no function word ("Supervivientes, derechos humanos, apoyo
+   urgente" in the French catalogue) pass.
+4. **lingua.** Only when that is not plain and several candidate languages share the
+   target's script (French, Spanish, Catalan... or Chinese/Japanese), lingua decides,
+   choosing between the target, the source language and the configured languages of the
+   target's family (:data:`FAMILIES`, :func:`lingua_pool`).
    In a whole-catalogue run the texts left open are collected and read in one batch per
    candidate set (:meth:`WrongLanguageCheck.finish`, lingua's parallel API); a single
    message (the review UI) is read at once.
@@ -26,7 +37,6 @@ Stages, cheapest first:
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -34,52 +44,39 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import Check, Unit
-from workflow.checks.function_words import verdict
+from workflow.checks.function_words import not_a_leftover, verdict, words_of
 from workflow.checks.placeholders import strip_placeholders
+from workflow.checks.scripts import _CJK as _CJK
+from workflow.checks.scripts import _LATIN as _LATIN
+from workflow.checks.scripts import _NON_LATIN_RE as _NON_LATIN_RE
+from workflow.checks.scripts import _SCRIPT_RES as _SCRIPT_RES
+from workflow.checks.scripts import LANGUAGE_SCRIPTS as LANGUAGE_SCRIPTS
+from workflow.checks.scripts import MIN_LETTERS_CJK as MIN_LETTERS_CJK
+from workflow.checks.scripts import cjk_verdict as cjk_verdict
+from workflow.checks.scripts import script_counts as script_counts
+from workflow.checks.scripts import scripts_of as scripts_of
 
 MIN_LETTERS = 30
-MIN_LETTERS_CJK = 10
 #: lingua reads at most this much of a text (a paragraph's first sentences decide).
 SAMPLE_CHARS = 120
 
-_SCRIPT_RES = {
-    "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
-    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
-    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
-    "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
-    "kana": re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]"),
-    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "greek": re.compile(r"[\u0370-\u03ff]"),
-    "hebrew": re.compile(r"[\u0590-\u05ff]"),
-    "thai": re.compile(r"[\u0e00-\u0e7f]"),
-    "devanagari": re.compile(r"[\u0900-\u097f]"),
-}
-#: Scripts a language's text is written in (anything not listed: Latin).
-LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
-    "ar": frozenset({"arabic"}),
-    "fa": frozenset({"arabic"}),
-    "ur": frozenset({"arabic"}),
-    "ru": frozenset({"cyrillic"}),
-    "uk": frozenset({"cyrillic"}),
-    "bg": frozenset({"cyrillic"}),
-    "sr": frozenset({"cyrillic", "latin"}),
-    "mk": frozenset({"cyrillic"}),
-    "be": frozenset({"cyrillic"}),
-    "kk": frozenset({"cyrillic"}),
-    "mn": frozenset({"cyrillic"}),
-    "zh": frozenset({"han"}),
-    "ja": frozenset({"han", "kana"}),
-    "ko": frozenset({"hangul", "han"}),
-    "el": frozenset({"greek"}),
-    "he": frozenset({"hebrew"}),
-    "th": frozenset({"thai"}),
-    "hi": frozenset({"devanagari"}),
-    "mr": frozenset({"devanagari"}),
-}
 #: Close relatives lingua cannot tell apart from a language it does not know
 #: (lingua has no Galician model: Galician text reads as Portuguese or Spanish).
 UNSUPPORTED_RELATIVES = {"gl": frozenset({"pt", "es", "ca"})}
-_CJK = frozenset({"zh", "ja", "ko"})
+#: Language families: lingua chooses between the catalogue's language, the source
+#: language and the configured languages of the same family (the texts it reads are
+#: already plainly not prose of a listed language far from it).
+FAMILIES = (
+    frozenset({"fr", "es", "pt", "it", "ca", "gl", "ro"}),
+    frozenset({"en", "de", "nl", "sv", "da", "nb", "no", "is", "af"}),
+    frozenset({"pl", "cs", "sk"}),
+    frozenset({"hr", "sl", "sr", "bs"}),
+    frozenset({"ru", "uk", "be", "bg", "mk"}),
+    frozenset({"lt", "lv"}),
+    frozenset({"fi", "et", "hu"}),
+    frozenset({"tr", "az", "kk", "uz"}),
+    frozenset({"zh", "ja", "ko"}),
+)
 _LANGUAGE_NAMES = {
     "en": "English",
     "fr": "French",
@@ -97,51 +94,12 @@ _LANGUAGE_NAMES = {
 }
 
 
-_LATIN = frozenset({"latin"})
-_NON_LATIN_RE = re.compile(
-    "|".join(rx.pattern for name, rx in _SCRIPT_RES.items() if name != "latin")
-)
-
-
-def cjk_verdict(text: str, target: str, pool: frozenset[str]) -> tuple[str, str] | None:
-    """Chinese, Japanese or Korean told apart by script, where the script is plain:
-    Japanese prose always has kana (its particles), Korean is written in Hangul, and
-    Chinese has neither. ("ok", target), ("wrong", lang) or None (lingua decides)."""
-    if not pool <= _CJK:
-        return None
-    han = len(_SCRIPT_RES["han"].findall(text))
-    kana = len(_SCRIPT_RES["kana"].findall(text))
-    hangul = len(_SCRIPT_RES["hangul"].findall(text))
-    total = han + kana + hangul
-    if total < MIN_LETTERS_CJK:
-        return None
-    if hangul * 2 >= total and kana == 0:
-        found = "ko"
-    elif kana * 20 >= total and hangul == 0:
-        found = "ja"
-    elif kana == 0 and hangul == 0:
-        found = "zh"
-    else:
-        return None
-    if found not in pool:
-        return None
-    return ("ok", target) if found == target else ("wrong", found)
-
-
 def _sample(text: str) -> str:
     """At most :data:`SAMPLE_CHARS` characters, cut at a space: enough for lingua."""
     if len(text) <= SAMPLE_CHARS:
         return text
     cut = text.rfind(" ", 0, SAMPLE_CHARS)
     return text[: cut if cut > SAMPLE_CHARS // 2 else SAMPLE_CHARS]
-
-
-def scripts_of(language: str) -> frozenset[str]:
-    return LANGUAGE_SCRIPTS.get(language.split("_")[0], frozenset({"latin"}))
-
-
-def script_counts(text: str) -> dict[str, int]:
-    return {name: len(rx.findall(text)) for name, rx in _SCRIPT_RES.items()}
 
 
 @dataclass
@@ -157,6 +115,7 @@ class DetectorCost:
     skipped_short: int = 0
     decided_by_script: int = 0
     decided_by_words: int = 0
+    decided_not_leftover: int = 0  # no function words, not its source's words: not read
     languages: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -223,6 +182,92 @@ def candidates(language: str, configured: tuple[str, ...], source_language: str)
     return frozenset(c for c in pool if scripts_of(c) & target_scripts and lingua_supported(c))
 
 
+@lru_cache(maxsize=256)
+def lingua_pool(language: str, pool: frozenset[str], source_language: str) -> frozenset[str]:
+    """The languages lingua chooses between for *language*: of *pool*, the language, the
+    source language and the language's family (:data:`FAMILIES`); the whole pool for a
+    language in no family."""
+    family = next((f for f in FAMILIES if language in f), None)
+    if family is None:
+        return pool
+    return frozenset(c for c in pool if c in family or c in (language, source_language))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the word and lingua stages need for one catalogue language, worked out once."""
+
+    pool: frozenset[str] | None  # languages sharing the script (None: the script decides)
+    words_pool: tuple[str, ...]  # the function-word candidates (pool and the target)
+    lingua: frozenset[str]  # what lingua chooses between (lingua_pool)
+    lingua_langs: tuple[str, ...]  # the same, sorted
+    source: str  # the source language
+
+
+@lru_cache(maxsize=256)
+def _plan(lang: str, configured: tuple[str, ...], source_language: str) -> _Plan:
+    """(Asks lingua which languages it knows: only called for texts that get this far.)"""
+    pool: frozenset[str] | None = candidates(lang, configured, source_language)
+    if len(pool) < 2 or (lang not in pool and lang not in UNSUPPORTED_RELATIVES):
+        pool = None
+    lingua = lingua_pool(lang, pool, source_language) if pool else frozenset()
+    return _Plan(
+        pool=pool,
+        words_pool=tuple(sorted((pool or frozenset()) | {lang})),
+        lingua=lingua,
+        lingua_langs=tuple(sorted(lingua)),
+        source=source_language,
+    )
+
+
+def _by_script(clean: str, lang: str, minimum: int) -> str | None:
+    """"" if the text is too short to judge, a problem if it is mostly in another script,
+    None if it is in the language's script (the next stages decide)."""
+    letters = sum(map(str.isalpha, clean))
+    if letters < minimum:
+        DETECTOR_COST.skipped_short += 1
+        return ""
+    scripts = scripts_of(lang)
+    if clean.isascii():  # fast path: every letter is Latin
+        own = letters if "latin" in scripts else 0
+    elif scripts == _LATIN:  # count the (usually absent) non-Latin letters
+        own = letters
+        if _NON_LATIN_RE.search(clean) is not None:
+            own -= len(_NON_LATIN_RE.findall(clean))
+    else:
+        own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in scripts)
+    if own * 2 >= letters:
+        return None
+    DETECTOR_COST.decided_by_script += 1
+    counts = script_counts(clean)
+    main = max(counts, key=counts.__getitem__)
+    return f"text is mostly {main.title()} script, not {lang} text"
+
+
+def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
+    """The cheap tests in the target's script: a problem, "" (settled, fine) or None
+    (lingua decides)."""
+    if lang in _CJK:
+        opinion = cjk_verdict(clean, lang, plan.pool)
+        DETECTOR_COST.decided_by_script += opinion is not None
+    else:
+        words = words_of(clean)
+        opinion = verdict(clean, lang, plan.words_pool, words)
+        DETECTOR_COST.decided_by_words += opinion is not None
+        # the languages lingua would choose between: is the text prose of any of them?
+        if opinion is None and not_a_leftover(
+            clean, source, lang, plan.lingua_langs, plan.source, words
+        ):
+            DETECTOR_COST.decided_not_leftover += 1
+            return ""
+    if opinion is None:
+        return None
+    kind, code = opinion
+    if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
+        return f"text reads as {_LANGUAGE_NAMES.get(code, code)}, not {lang}"
+    return ""
+
+
 class WrongLanguageCheck(Check):
     """Translation in the catalogue's language.
 
@@ -232,6 +277,10 @@ class WrongLanguageCheck(Check):
     the configured languages, loaded on first use) names the language. Texts under 30
     letters (10 for CJK) are skipped. Galician, which lingua does not know, is only
     flagged when the text reads as a language other than Portuguese, Spanish or Catalan.
+    A text with no function word of the source language, its own, or any configured
+    language of its family that shares at most a quarter of its words with its source (a
+    list of names, keywords) is not flagged: it cannot be text left in the source
+    language, and a detector only guesses on it.
     """
 
     id = "wrong-language"
@@ -239,54 +288,29 @@ class WrongLanguageCheck(Check):
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         lang = unit.language.split("_")[0]
-        configured = list(getattr(unit.config, "languages", None) or [])
+        configured = tuple(getattr(unit.config, "languages", None) or ())
         source_language = getattr(unit.config, "source_language", None) or "en"
+        minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
         total = len(unit.strings)
-        want_scripts = scripts_of(lang)
-        for i, _source, text in unit.forms():
+        for i, source, text in unit.forms():
             clean = strip_placeholders(text)
-            minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
             if len(clean) < minimum:
                 DETECTOR_COST.skipped_short += 1
                 continue
-            letters = sum(map(str.isalpha, clean))
-            if clean.isascii():  # fast path: every letter is Latin
-                own = letters if "latin" in want_scripts else 0
-            elif want_scripts == _LATIN:  # count the (usually absent) non-Latin letters
-                own = letters - len(_NON_LATIN_RE.findall(clean))
-            else:
-                own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in want_scripts)
-            if letters < minimum:
-                DETECTOR_COST.skipped_short += 1
-                continue
             where = unit.where(i, total)
-            if own * 2 < letters:
-                DETECTOR_COST.decided_by_script += 1
-                counts = script_counts(clean)
-                main = max(counts, key=counts.__getitem__)
-                out.append(f"{where}text is mostly {main.title()} script, not {lang} text")
-                continue
-            pool = candidates(lang, tuple(configured), source_language)
-            if len(pool) < 2 or (lang not in pool and lang not in UNSUPPORTED_RELATIVES):
-                continue
-            if lang in _CJK:
-                opinion = cjk_verdict(clean, lang, pool)
-                DETECTOR_COST.decided_by_script += opinion is not None
-            else:
-                opinion = verdict(clean, lang, tuple(sorted(pool | {lang})))
-                DETECTOR_COST.decided_by_words += opinion is not None
-            if opinion is not None:
-                kind, code = opinion
-                if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
-                    name = _LANGUAGE_NAMES.get(code, code)
-                    out.append(f"{where}text reads as {name}, not {lang}")
-                continue
-            pending = unit.cache.get("deferred")
-            if pending is not None:  # a whole catalogue: one batch in finish()
-                pending.setdefault(self.id, []).append((unit.message, where, lang, pool, clean))
-                continue
-            found = _detect(pool, [_sample(clean)])[0]
-            problem = _reading(found, lang)
+            problem = _by_script(clean, lang, minimum)
+            if problem is None:
+                plan = _plan(lang, configured, source_language)
+            if problem is None and plan.pool is not None:
+                problem = _by_words(clean, source, lang, plan)
+                if problem is None:
+                    pending = unit.cache.get("deferred")
+                    if pending is not None:  # a whole catalogue: one batch in finish()
+                        pending.setdefault(self.id, []).append(
+                            (unit.message, where, lang, plan.lingua, clean)
+                        )
+                        continue
+                    problem = _reading(_detect(plan.lingua, [_sample(clean)])[0], lang)
             if problem:
                 out.append(f"{where}{problem}")
         return out

@@ -86,62 +86,86 @@ def run_checks(
     # whole-catalogue runs let checks defer costly work to one batch (Check.finish)
     deferred: dict[str, list] = {}
     shared = {"glossary": glossary, "deferred": deferred if message is None else None}
-    triggered = trigger_regex(checks)
-    # (check, id, triggered?, plural only?, needs a real translation?) looked up once
-    plan = [(c, c.id, bool(c.trigger), c.plural_only, c.needs_translation) for c in checks]
-    language, path = catalog.language, str(getattr(catalog, "path", ""))
+    run = _Run(catalog, config, checks, shared, findings)
     for msg in messages:
+        if not msg.obsolete and any(msg.strings):
+            run.message(msg)
+    if deferred:
+        findings += _finish(checks, deferred, run.language, run.path)
+    return findings
+
+
+class _Run:
+    """One run_checks pass: the plans worked out once, then one call per message."""
+
+    def __init__(self, catalog: Any, config: Any, checks: list, shared: dict, out: list):
+        self.catalog, self.config, self.shared, self.out = catalog, config, shared, out
+        self.language, self.path = catalog.language, str(getattr(catalog, "path", ""))
+        self.triggered = trigger_regex(checks)
+        # which checks apply, by (does a trigger character occur?, is it a plural entry?)
+        self.plans = {
+            (special, plural): [
+                (c, c.id, c.needs_translation)
+                for c in checks
+                if (special or not c.trigger) and (plural or not c.plural_only)
+            ]
+            for special in (False, True)
+            for plural in (False, True)
+        }
+
+    def _special(self, msg: Any, strings: tuple[str, ...]) -> bool:
+        """Whether some character-triggered check has work (one regex pass decides)."""
+        triggered = self.triggered
+        if triggered is None:
+            return False
+        if MT_DAMAGED_FLAG in msg.flags or _source_special(
+            triggered, msg.source, msg.source_plural
+        ):
+            return True
+        search = triggered.search
+        for t in strings:
+            if search(t) is not None:
+                return True
+        return False
+
+    def message(self, msg: Any) -> None:
         strings = msg.strings
-        if msg.obsolete or not any(strings):
-            continue
         flags = msg.flags
-        skip = entry_ignores(flags) if flags else frozenset()
-        unit = Unit(msg, catalog, language, config, dict(shared))
-        # one regex pass decides whether the character-triggered checks have any work
-        special = triggered is not None and (
-            MT_DAMAGED_FLAG in flags
-            or _source_special(triggered, msg.source, msg.source_plural)
-            or any(triggered.search(t) for t in strings)
-        )
+        skip = entry_ignores(flags) if flags else None
+        unit = Unit(msg, self.catalog, self.language, self.config, dict(self.shared))
         plural = msg.source_plural is not None or len(strings) > 1
         copied = False
-        for check, check_id, gated, plural_only, needs_translation in plan:
-            if (
-                (gated and not special)
-                or (plural_only and not plural)
-                or (copied and needs_translation)
-                or (skip and check_id in skip)
-            ):
+        for check, check_id, needs_translation in self.plans[self._special(msg, strings), plural]:
+            if (copied and needs_translation) or (skip and check_id in skip):
                 continue
             try:
                 problems = check.check(unit)
-                if problems.__class__ is not list:
+                if problems and problems.__class__ is not list:
                     problems = list(problems)
             except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
                 problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
-            if not problems:
-                continue
-            for problem in problems:
-                if problem.__class__ is Problem:
-                    text, severity = problem.message, problem.severity
-                else:
-                    text, severity = problem, check.severity
-                findings.append(
-                    Finding(
-                        language,
-                        msg.context,
-                        check_id,
-                        severity,
-                        " ".join(text.split()),
-                        path,
-                        msg.line,
-                    )
+            if problems:
+                self._add(msg, check, problems)
+                if check_id == UNTRANSLATED:
+                    copied = True
+
+    def _add(self, msg: Any, check: Any, problems: list) -> None:
+        for problem in problems:
+            if problem.__class__ is Problem:
+                text, severity = problem.message, problem.severity
+            else:
+                text, severity = problem, check.severity
+            self.out.append(
+                Finding(
+                    self.language,
+                    msg.context,
+                    check.id,
+                    severity,
+                    " ".join(text.split()),
+                    self.path,
+                    msg.line,
                 )
-            if check_id == UNTRANSLATED:
-                copied = True
-    if deferred:
-        findings += _finish(checks, deferred, language, path)
-    return findings
+            )
 
 
 def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -> list[Finding]:

@@ -60,6 +60,7 @@ class Outcome:
     audit_id: int | None = None
     saved_draft: bool = False        # approve refused but the edit was kept as a draft
     qa_error: str | None = None      # the QA checks could not run on the saved text
+    unchanged: bool = False          # the entry already was so: nothing written, no history
 
     @property
     def ok(self) -> bool:
@@ -183,9 +184,32 @@ def perform(
     if msg.revision != base_revision:
         cat, msg = find_message(store, lang, context, fresh=True)  # a cache may be behind
     plan = _plan(store, user, msg, lang, context, action, strings, version, which, max_length)
+    if action in ("save", "approve") and _already(msg, plan.strings, action):
+        return _unchanged(store, action, lang, context, cat, msg)
     if action == "approve":
         return _approve(store, user, lang, context, cat, msg, plan, base_revision)
     return _write(store, user, lang, context, msg, action, plan, base_revision)
+
+
+def _already(msg: Any, new_strings: list[str], action: str) -> bool:
+    """The entry already holds *new_strings* in the state *action* would leave."""
+    if tuple(new_strings) != tuple(msg.strings):
+        return False
+    filled = any(s.strip() for s in new_strings)
+    if action == "save":
+        return msg.fuzzy or not filled
+    return filled and not msg.fuzzy
+
+
+def _unchanged(store: CatalogStore, action: str, lang: str, context: str, cat: Any,
+               msg: Any) -> Outcome:
+    """An identical save: no file write and no history row, only the current findings."""
+    try:
+        findings, qa_error = store.check(cat, msg), None
+    except Exception as exc:  # the answer still says nothing was written
+        findings, qa_error = [], f"The QA checks could not run: {exc}"
+    return Outcome(action, lang, context, msg, findings=findings, qa_error=qa_error,
+                   unchanged=True)
 
 
 def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, msg: Any,

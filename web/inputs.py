@@ -1,0 +1,77 @@
+"""Untrusted input, checked before any view uses it: every malformed request is a 400
+with a one-line reason, never a 500 and never a failure of somebody else's save.
+
+JSON bodies are parsed here (not by ``request.get_json``, which lets a deeply nested
+document raise RecursionError) and walked once: nesting depth, numbers that fit the
+database, text without lone surrogates (they cannot be encoded as UTF-8, so a catalogue
+holding one could not be written)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import abort, request
+
+#: Deepest JSON nesting accepted (the API's bodies are two levels deep).
+MAX_DEPTH = 16
+#: Largest integer accepted anywhere (SQLite's INTEGER is 64-bit).
+MAX_INT = 2**53
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ID = re.compile(r"[0-9]{1,15}")
+
+
+def bad(description: str) -> None:
+    abort(400, description=description)
+
+
+def check_text(value: str, what: str = "text") -> str:
+    if _SURROGATE.search(value):
+        bad(f"{what} contains an unpaired surrogate (not valid Unicode)")
+    return value
+
+
+def _walk(value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        bad(f"JSON nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_text(k, "a JSON key")
+            _walk(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _walk(v, depth + 1)
+    elif isinstance(value, str):
+        check_text(value, "a JSON string")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if abs(value) > MAX_INT:
+            bad("a number in the JSON is out of range")
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            bad("a number in the JSON is not finite")
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON object, checked; 400 for anything else."""
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text, parse_constant=lambda c: bad(f"{c} is not JSON"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        bad("Send a JSON object (Content-Type: application/json).")
+    if not isinstance(data, dict):
+        bad("Send a JSON object (Content-Type: application/json).")
+    _walk(data, 1)
+    return data
+
+
+def row_id(value: str | None) -> int | None:
+    """A positive database id written in ASCII digits ("²" is a digit to str.isdigit,
+    not to int()), else None."""
+    if value is None or not _ID.fullmatch(value):
+        return None
+    n = int(value)
+    return n if n > 0 else None
