@@ -196,9 +196,18 @@ def make_project(root: Path, *, approved=APPROVED, drafts=(), empty=("de",),
     for lang in approved:
         result = apply_changes(cfg.catalog(lang), changes_for(lang))
         assert not result.missing, result.missing
+        set_last_translator(cfg.catalog(lang))
     for lang in drafts:
         apply_changes(cfg.catalog(lang), changes_for(lang, fuzzy=True))
     return root
+
+
+def set_last_translator(path: Path, who: str = "Test Translator <tt@example.org>") -> None:
+    """Say who edited the catalogue, as Poedit does (approvals made outside the UI)."""
+    text = path.read_text(encoding="utf-8")
+    assert '"Last-Translator: \\n"' in text
+    path.write_text(text.replace('"Last-Translator: \\n"', f'"Last-Translator: {who}\\n"', 1),
+                    encoding="utf-8")
 
 
 def write_recipients(path: Path, text: str) -> Path:

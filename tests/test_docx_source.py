@@ -47,7 +47,7 @@ def _pipeline(root: Path, lang: str = "fr", provider: str = "pseudo", country: s
     assert gate.returncode == 0, (gate.stdout, gate.stderr)  # the CI gate passes
     (root / "r.csv").write_text(f"country,language,name\n{country},{lang},Jean Dupont\n",
                                 encoding="utf-8")
-    result = run_cli("export", "r.csv", "--out", "dist", cwd=root)
+    result = run_cli("export", "r.csv", "--out", "dist", "--allow-unattributed", cwd=root)
     assert result.returncode == 0, (result.stdout, result.stderr)
     files = sorted((root / "dist").glob("*.docx"))
     assert len(files) == 1
@@ -265,7 +265,8 @@ def test_word_letter_through_apertium_es_tags_survive_or_are_flagged(tmp_path):
     assert "<g1>" in bold.strings[0] and "</g1>" in bold.strings[0]
     # the drafts export (marked) into the same document structure
     (root / "r.csv").write_text("country,language\nES,es\n", encoding="utf-8")
-    result = run_cli("export", "r.csv", "--out", "dist", "--allow-drafts", cwd=root)
+    result = run_cli("export", "r.csv", "--out", "dist", "--allow-drafts", "--allow-unattributed",
+                     cwd=root)
     assert result.returncode == 0, (result.stdout, result.stderr)
     exported = next((root / "dist").glob("*.docx"))
     a, b = structure(source), structure(exported)

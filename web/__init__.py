@@ -8,6 +8,7 @@ editor, preview), ``history`` (coordinator view of the audit trail) and ``api``
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -18,6 +19,8 @@ from flask import Flask
 # the longest translation (per plural form) accepted from a form or the API;
 # max_translation_length in [tool.letterflow.web] overrides it
 from workflow.review.rules import MAX_TRANSLATION_LENGTH
+
+log = logging.getLogger("letterflow.web")
 
 #: Largest request body accepted (a few translations plus form fields).
 MAX_CONTENT_LENGTH = 256 * 1024
@@ -47,6 +50,9 @@ DEFAULTS: dict[str, Any] = dict(
     TRUSTED_PROXIES=0,             # reverse proxies in front (X-Forwarded-* hops)
     HSTS_SECONDS=31_536_000,       # Strict-Transport-Security on https answers
     JSON_SORT_KEYS=False,
+    # seconds a save waits for a catalogue another process is writing, then 503 +
+    # Retry-After (the CLI waits 30 s); [tool.letterflow.web] lock_timeout overrides it
+    LOCK_TIMEOUT=3.0,
     TEMPLATES_AUTO_RELOAD=False,
 )
 
@@ -132,6 +138,8 @@ def create_app(
     app.session_interface = CachedCookieSessionInterface()
     app.url_map.converters["lang"] = LangConverter
     app.extensions["letterflow"] = Services(app, config)
+    _reconcile_audit(app.extensions["letterflow"])
+    _bound_lock_waits(app)
 
     CSRFProtect(app)
     _init_login(app)
@@ -148,3 +156,34 @@ def create_app(
 
     gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])
     return app
+
+
+def _reconcile_audit(svc: Any) -> None:
+    """Settle the audit intents a killed server left behind (workflow.audit_intents)."""
+    from workflow.audit_intents import reconcile_project
+
+    try:
+        reconcile_project(svc.conn, svc.config)
+    except Exception:  # a locked file: each write reconciles its language again first
+        log.exception("could not reconcile the audit trail at start-up")
+
+
+def _bound_lock_waits(app: Flask) -> None:
+    """Every catalogue lock a request waits for, it waits at most LOCK_TIMEOUT seconds
+    (then Busy: 503 + Retry-After), so server threads are never held for long."""
+    from flask import g
+
+    from workflow.fileio import reset_lock_wait, set_lock_wait
+
+    @app.before_request
+    def _set_lock_wait() -> None:
+        g.lock_wait_token = set_lock_wait(float(app.config.get("LOCK_TIMEOUT", 3.0)))
+
+    @app.teardown_request
+    def _reset_lock_wait(_exc: BaseException | None) -> None:
+        token = g.pop("lock_wait_token", None)
+        if token is not None:
+            try:
+                reset_lock_wait(token)
+            except ValueError:  # set in another context (streamed responses)
+                pass

@@ -186,11 +186,14 @@ class Services:
         return queue
 
     def write(self, lang: str, change: Any) -> tuple[str, Any]:
-        """Apply one ``catalogs.Change`` through *lang*'s group-commit queue."""
+        """Apply one ``catalogs.Change`` through *lang*'s group-commit queue. Waits at
+        most ``LOCK_TIMEOUT`` seconds for the file (then Busy: 503 with Retry-After), so
+        a catalogue locked by another process never holds every server thread."""
         path = self.catalog_path(lang)
         if path is None:
             raise NotFound(f"{lang} has no catalogue in this project.")
-        return self.writer(lang).submit(self, lang, path, change)
+        timeout = float(self.app.config.get("LOCK_TIMEOUT", 3.0))
+        return self.writer(lang).submit(self, lang, path, change, timeout=timeout)
 
     def catalog(self, lang: str, *, fresh: bool = False, wait: bool = True) -> Any:
         """The parsed catalogue of *lang* (cached until the file changes); NotFound if none."""

@@ -67,7 +67,7 @@ def review_error_response(exc: ReviewError) -> Any:
         resp = error_response(code, TITLES.get(code, "Error"), str(exc))
     resp.status_code = code
     if isinstance(exc, Busy):
-        resp.headers["Retry-After"] = "1"
+        resp.headers["Retry-After"] = str(getattr(exc, "retry_after", 1) or 1)
     return resp
 
 

@@ -13,12 +13,20 @@ before.
 
 A batch that fails as a whole (say one change makes the file invalid, or cannot be
 encoded) is retried one change at a time, so one bad change cannot fail the others.
+
+Every wait is bounded (``LOCK_TIMEOUT``, a few seconds): a file locked by another process
+(``letterflow update``, a ``draft`` run) costs each request for that language a few
+seconds and then a 503 with Retry-After, and never holds the server threads that login
+and the other languages need.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
+
+from workflow.errors import LockTimeout
 
 
 class _Pending:
@@ -41,7 +49,9 @@ class WriteQueue:
         self._batch_done = threading.Condition(self._lock)
         self._waiting: list[_Pending] = []
         self._busy = False
+        self._turn: _Pending | None = None  # the waiter handed the writer's turn
         self._batches = 0  # batches written so far
+        self._blocked_until = 0.0  # the file's lock timed out: fail fast until then
 
     @property
     def busy(self) -> bool:
@@ -58,41 +68,61 @@ class WriteQueue:
             self._batch_done.wait_for(lambda: self._batches != n, timeout)
             return True
 
-    def submit(self, svc: Any, lang: str, path: Any, change: Any) -> tuple[str, Any]:
+    def submit(self, svc: Any, lang: str, path: Any, change: Any,
+               timeout: float = 3.0) -> tuple[str, Any]:
         """Write *change* (alone or with others queued meanwhile); returns (outcome,
-        message) as in ``ApplyResult.outcomes``. Raises what the write raised."""
+        message) as in ``ApplyResult.outcomes``. Raises what the write raised.
+
+        Bounded: a request waits at most *timeout* s in the queue and the writer at most
+        *timeout* s for the file's lock (LockTimeout); while the lock is known to be held
+        by another process, writers try it once and give up at once."""
         me = _Pending(change)
         with self._lock:
             self._waiting.append(me)
             writer = not self._busy
             self._busy = True
-        if not writer:
-            me.wake.wait()  # done by another request's batch, or handed the writer's turn
-        if not me.done:
+        if not writer and not me.wake.wait(timeout):
             with self._lock:
-                batch, self._waiting = self._waiting, []
-            try:
-                _write_batch(svc, lang, path, batch)
-            except BaseException as exc:  # noqa: BLE001 (handed to every request of the batch)
-                for p in batch:
-                    if p.kind is None and p.error is None:
-                        p.error = exc
-            finally:
-                with self._lock:
-                    for p in batch:
-                        p.done = True
-                    # requests that came meanwhile: the first one writes them all next
-                    turn = self._waiting[0] if self._waiting else None
-                    self._busy = turn is not None
-                    self._batches += 1
-                    self._batch_done.notify_all()
-                for p in batch:
-                    p.wake.set()
-                if turn is not None:
-                    turn.wake.set()
+                if self._turn is not me and me in self._waiting:
+                    self._waiting.remove(me)  # not taken into a batch: give up
+                    raise LockTimeout(str(path), timeout)
+            me.wake.wait()  # in a batch being written (its lock wait is bounded) or my turn
+        if not me.done:
+            self._write(svc, lang, path, timeout)
         if me.error is not None:
             raise me.error
         return me.kind or "missing", me.message
+
+    def _write(self, svc: Any, lang: str, path: Any, timeout: float) -> None:
+        """Write every queued change as one batch, then hand the turn on."""
+        from workflow.fileio import lock_wait
+
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+            self._turn = None
+        wait = 0.0 if time.monotonic() < self._blocked_until else timeout
+        try:
+            with lock_wait(wait):
+                _write_batch(svc, lang, path, batch)
+        except BaseException as exc:  # noqa: BLE001 (handed to every request of the batch)
+            if isinstance(exc, LockTimeout):
+                self._blocked_until = time.monotonic() + timeout
+            for p in batch:
+                if p.kind is None and p.error is None:
+                    p.error = exc
+        finally:
+            with self._lock:
+                for p in batch:
+                    p.done = True
+                # requests that came meanwhile: the first one writes them all next
+                turn = self._turn = self._waiting[0] if self._waiting else None
+                self._busy = turn is not None
+                self._batches += 1
+                self._batch_done.notify_all()
+            for p in batch:
+                p.wake.set()
+            if turn is not None:
+                turn.wake.set()
 
 
 def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
@@ -100,6 +130,8 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
 
     try:
         result = apply_changes(path, [p.change for p in batch])
+    except LockTimeout:
+        raise  # the file is held by another process: retrying each change would wait again
     except Exception as exc:  # noqa: BLE001 - whatever one change breaks, not the others
         if len(batch) == 1:
             batch[0].error = exc

@@ -125,8 +125,10 @@ def record(
     revision: str | None = None,
     note: str | None = None,
     git_commit: str | None = None,
+    at: str | None = None,
 ) -> int:
-    """Append one row; returns its id."""
+    """Append one row; returns its id. *at*: when the change happened (default now; a
+    change recovered after a crash keeps the time of its intent)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     _schema(conn)
@@ -134,7 +136,7 @@ def record(
         "INSERT INTO audit (at, user, language, context, action, before, after, before_fuzzy,"
         " after_fuzzy, base_revision, revision, note, git_commit)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (now(), user, language, context, action,
+        (at or now(), user, language, context, action,
          json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
          int(before_fuzzy), int(after_fuzzy), base_revision, revision, note, git_commit),
     )

@@ -39,6 +39,14 @@ def _plugin_commands() -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, on which path."""
+    what = exc.strerror or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p]
+    line = f"{what}: {' -> '.join(paths)}" if paths else f"{what} ({exc})"
+    return " ".join(line.split())
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *_plugin_commands()})
@@ -59,6 +67,9 @@ class LazyGroup(click.Group):
         except LetterflowError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # permissions, a bad output path, a full disk: not a bug
+            click.echo(f"Error: {os_error_line(exc)}", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

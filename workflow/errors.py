@@ -41,6 +41,17 @@ class CatalogError(LetterflowError):
         super().__init__(f"{where}{message}")
 
 
+class LockTimeout(CatalogError):
+    """Another process held a catalogue's lock longer than we may wait (exit code 2; the
+    web UI answers 503 with Retry-After)."""
+
+    def __init__(self, path: str, waited: float):
+        self.waited = waited
+        super().__init__(
+            f"locked by another process (waited {waited:.0f} s); try again when it is done"
+            " (letterflow update, draft or the review server may be writing it)", path)
+
+
 class ConflictError(CatalogError):
     """A save was based on an older revision of the entry than the one on disk."""
 
@@ -128,4 +139,9 @@ class ApprovalRefused(ReviewError):
 
 
 class Busy(ReviewError):
-    """The catalogue could not be written now (lock or file system); try again."""
+    """The catalogue could not be written now (lock or file system); try again in
+    ``retry_after`` seconds."""
+
+    def __init__(self, message: str, outcome: object = None, retry_after: int = 1):
+        super().__init__(message, outcome)
+        self.retry_after = retry_after

@@ -1,6 +1,8 @@
 """File writes that survive a crash and a concurrent writer.
 
-- :func:`locked`: an exclusive advisory lock on ``<path>.lock`` (across processes);
+- :func:`locked`: an exclusive advisory lock on ``<path>.lock`` (across processes), waited
+  for at most :func:`lock_timeout` seconds (30 s; the web UI sets a few with
+  :func:`lock_wait`), then :class:`~workflow.errors.LockTimeout`;
 - :func:`write_atomic`: temp file in the same folder, fsync, ``os.replace``, fsync the folder;
 - :func:`sweep_temp_files`: remove the temp files a killed writer left behind;
 - :func:`fsync_path`, :func:`fsync_dir`: flush a file or a folder entry to disk.
@@ -14,9 +16,13 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+
+from .crashpoint import crash_point
 
 
 def lock_path(path: str | Path) -> Path:
@@ -25,17 +31,76 @@ def lock_path(path: str | Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+#: Seconds a lock is waited for by default (the CLI); the web UI waits a few seconds.
+LOCK_TIMEOUT = 30.0
+_lock_timeout: ContextVar[float | None] = ContextVar("letterflow_lock_timeout", default=None)
+
+
+def lock_timeout() -> float:
+    """Seconds :func:`locked` waits here: :func:`lock_wait`'s value, else the
+    ``LETTERFLOW_LOCK_TIMEOUT`` environment variable, else :data:`LOCK_TIMEOUT`."""
+    value = _lock_timeout.get()
+    if value is not None:
+        return value
+    try:
+        return float(os.environ.get("LETTERFLOW_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
 @contextmanager
-def locked(path: str | Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``<path>.lock`` (works across processes)."""
+def lock_wait(seconds: float) -> Iterator[None]:
+    """Wait at most *seconds* for file locks in this thread (context)."""
+    token = _lock_timeout.set(seconds)
+    try:
+        yield
+    finally:
+        _lock_timeout.reset(token)
+
+
+def set_lock_wait(seconds: float | None):
+    """Set this context's lock wait (None: back to the default); a token for
+    :func:`reset_lock_wait` (a web request sets it in before_request)."""
+    return _lock_timeout.set(seconds)
+
+
+def reset_lock_wait(token) -> None:
+    _lock_timeout.reset(token)
+
+
+def _acquire(fd: int, path: Path, timeout: float) -> None:
+    """flock with a deadline: LockTimeout when another process holds it that long."""
+    from .errors import LockTimeout
+
+    start = time.monotonic()
+    delay = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            waited = time.monotonic() - start
+            if waited >= timeout:
+                raise LockTimeout(str(path), waited) from None
+            time.sleep(min(delay, max(timeout - waited, 0.001)))
+            delay = min(delay * 2, 0.2)
+
+
+@contextmanager
+def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive advisory lock on ``<path>.lock`` (works across processes), waited for
+    at most *timeout* seconds (default :func:`lock_timeout`: 30 s, a few seconds in the
+    web UI); else :class:`~workflow.errors.LockTimeout`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        _acquire(fd, path, lock_timeout() if timeout is None else timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
@@ -96,6 +161,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
+        crash_point("catalog.replace")
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -10,7 +10,9 @@ export gate (``export.run.language_status``) and the review UI's progress number
 - **findings** split into errors and warnings, and the errors split again into those that
   fail a build (on an approved entry, or on the catalogue as a whole) and those on entries
   still waiting for review (drafts may be broken meanwhile; msgfmt skips fuzzy ones too);
-- **stale**: the catalogue is out of sync with the template, or lacks letter blocks.
+- **stale**: the catalogue is out of sync with the template, or lacks letter blocks;
+- **header** errors of the file itself: empty or truncated, charset not UTF-8, a
+  ``Language`` header naming another language.
 
 Light to import (``letterflow check`` loads it): parsing and QA are imported on use.
 """
@@ -126,5 +128,16 @@ def assess(
         from .checks import run_checks
 
         findings = run_checks(catalog, config=config, skip=skip)
-    status.findings = list(findings)
+    status.findings = header_findings(catalog) + list(findings)
     return status
+
+
+def header_findings(catalog: Any) -> list:
+    """Errors in a catalogue file's header entry: empty or truncated, not UTF-8, a
+    Language header naming another language (``workflow.checks.header``)."""
+    from .checks.base import Finding
+    from .checks.header import header_problems
+
+    return [Finding(catalog.language, "", "header", ERROR, text,
+                    str(getattr(catalog, "path", "")), 1)
+            for text in header_problems(catalog, catalog.language)]

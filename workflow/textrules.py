@@ -70,3 +70,6 @@ IGNORE_HEADER = "X-Letterflow-Ignore"
 DRAFT_BANNER = "DRAFT \u2014 not reviewed"
 #: The mark before each paragraph that is not approved.
 UNREVIEWED_MARK = "[not reviewed]"
+#: The mark before each paragraph that has no translation: the source text, in the source
+#: language (not the same mark as a draft).
+UNTRANSLATED_MARK = "[not translated]"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import CatalogError
 from ..fileio import locked, sweep_temp_files, write_atomic
 from .bridge import (
     now_header,
@@ -322,6 +323,11 @@ def update_catalog(
         if path.exists():
             before = path.read_bytes()
             old, _ = parse_store(before, str(path))
+            if old.header() is None:
+                raise CatalogError(
+                    "cannot read this catalogue (empty or truncated: no header entry); "
+                    "refusing to overwrite it: restore it from version control, or delete "
+                    "it to start again", str(path))
         store, result = merge_catalog(template_store, old, language, domain, path)
         out = serialize(store)
         validate_syntax(decode(out, str(path)), str(path))

@@ -191,6 +191,8 @@ class Check(ABC):
     trigger: ClassVar[str] = ""
     #: Only run on plural entries (or entries with more than one string).
     plural_only: ClassVar[bool] = False
+    #: ``check_catalog`` also takes the project configuration (``config=``).
+    catalog_config: ClassVar[bool] = False
 
     @classmethod
     def title(cls) -> str:

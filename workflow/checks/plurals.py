@@ -11,6 +11,8 @@ from workflow.checks.base import ERROR, Check, Unit
 #: GNU gettext's older Plural-Forms for languages where CLDR (and Babel) later added a
 #: "many" form; catalogues made by msginit still carry these and are not wrong.
 GETTEXT_NPLURALS = {"fr": 2, "es": 2, "pt": 2, "it": 2, "ca": 2, "pt_BR": 2, "pt_PT": 2}
+#: A catalogue that needs another nplurals than CLDR's says why in this header.
+REASON_HEADER = "X-Letterflow-Plural-Forms-Reason"
 
 
 @lru_cache(maxsize=128)
@@ -35,13 +37,17 @@ class PluralFormsCheck(Check):
 
     A plural message needs exactly nplurals translated forms (from the catalogue's
     Plural-Forms header) and none may be empty once the message is translated. The
-    header's nplurals must suit the language (CLDR via Babel, or GNU gettext's value).
+    header's nplurals must suit the language (CLDR via Babel, or GNU gettext's value),
+    unless the catalogue gives its reason in an X-Letterflow-Plural-Forms-Reason header.
+    The rule must parse, give a form between 0 and nplurals-1 for every n from 0 to
+    10,000, and pick CLDR's form for the letter's own numbers (179 in Russian: "many").
     """
 
     id = "plurals"
     severity = ERROR
     needs_translation = False
     plural_only = True
+    catalog_config = True
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
@@ -58,9 +64,14 @@ class PluralFormsCheck(Check):
             out.append(f"plural form {', '.join(empty)} empty")
         return out
 
-    def check_catalog(self, catalog: Any, language: str) -> Iterator[str]:
+    def check_catalog(self, catalog: Any, language: str, config: Any = None) -> Iterator[str]:
+        from workflow.checks.header import plural_problems
+
+        yield from plural_problems(catalog, language, config)
         accepted = expected_nplurals(language)
         n = int(getattr(catalog, "nplurals", 0) or 0)
-        if accepted and n not in accepted:
+        reason = (getattr(catalog, "headers", None) or {}).get(REASON_HEADER, "").strip()
+        if accepted and n not in accepted and not reason:
             want = " or ".join(str(x) for x in sorted(accepted))
-            yield f"Plural-Forms header has nplurals={n}, {language} needs {want}"
+            yield (f"Plural-Forms header has nplurals={n}, {language} needs {want} (CLDR); "
+                   f"if this is on purpose, say why in an {REASON_HEADER} header")

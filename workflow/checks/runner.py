@@ -78,7 +78,11 @@ def run_checks(
     findings: list[Finding] = []
     if message is None:
         for check in checks:
-            for problem in check.check_catalog(catalog, catalog.language):
+            if check.catalog_config:
+                problems = check.check_catalog(catalog, catalog.language, config=config)
+            else:
+                problems = check.check_catalog(catalog, catalog.language)
+            for problem in problems:
                 findings.append(_finding(catalog, "", 1, check.id, problem, check.severity))
         messages = catalog.active()
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..cli import get_config
-from ..textrules import UNREVIEWED_MARK
+from ..textrules import UNREVIEWED_MARK, UNTRANSLATED_MARK
 
 
 @click.command()
@@ -25,11 +25,20 @@ from ..textrules import UNREVIEWED_MARK
               help=".docx appended unchanged to every letter (e.g. the signature pages).")
 @click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Letter source (default: the first configured letter).")
+@click.option("--allow-unattributed", is_flag=True,
+              help="Export approved messages nobody's approval is recorded for (no audit row, "
+                   "no Last-Translator); the manifest lists them.")
+@click.option("--skip-blocked", is_flag=True,
+              help="Write the letters that are ready and list the recipients that are blocked "
+                   "(default: all or nothing).")
+@click.option("--dry-run", is_flag=True,
+              help="List every recipient -> file, language, state and approvers; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for machines.")
 @click.pass_context
 def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts: bool,
-           template: Path | None, appendix: Path | None, letter: Path | None, fmt: str) -> None:
+           template: Path | None, appendix: Path | None, letter: Path | None,
+           allow_unattributed: bool, skip_blocked: bool, dry_run: bool, fmt: str) -> None:
     """Write one .docx per recipient of RECIPIENTS (a CSV file), manifest.json and letters.zip.
 
     Only languages whose catalogue is fully approved and free of QA errors are exported;
@@ -45,26 +54,48 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
         out = cfg.root / cfg.export.get("out", "dist")
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
-                           template=template, appendix=appendix)
+                           template=template, appendix=appendix,
+                           allow_unattributed=allow_unattributed,
+                           skip_blocked=skip_blocked or dry_run)
     except GateClosed as exc:
-        if fmt == "json":
-            click.echo(json.dumps({"ok": False, "blocked": {
-                s.language: {"summary": s.summary, "blocking": s.blocking} for s in exc.blocked
-            }}, indent=2, ensure_ascii=False))
-        else:
-            click.echo("Export blocked: these languages are not ready:", err=True)
-            for line in exc.details():
-                click.echo(line, err=True)
-            click.echo("Approve them in review, or use --allow-drafts for marked drafts.", err=True)
+        _report_blocked(exc, fmt)
         ctx.exit(1)
         return
 
+    if dry_run:
+        _dry_run(ctx, plan, recipients, fmt, skip_blocked)
+        return
+    if fmt == "text":
+        click.echo(f"Read {plan.rows_read} recipient row(s) from {recipients}; "
+                   f"{len(plan.recipients)} letter(s) to write")
     with click.progressbar(length=len(plan.recipients), label="Exporting letters",
                            file=sys.stderr, item_show_func=lambda r: r or "") as bar:
         def progress(done: int, total: int, recipient) -> None:
             bar.update(1, f"{recipient.country} {recipient.language}")
 
         result = run_export(cfg, None, out, plan=plan, progress=progress)
+    _report(result, plan, fmt)
+
+
+def _report_blocked(exc, fmt: str) -> None:
+    """What blocks the run: languages, messages and recipients."""
+    if fmt == "json":
+        click.echo(json.dumps({"ok": False, "blocked": {
+            s.language: {"summary": s.summary, "blocking": s.blocking} for s in exc.blocked
+        }, "blocked_recipients": [s.as_dict() for s in exc.recipients]},
+            indent=2, ensure_ascii=False))
+        return
+    click.echo("Export blocked: these languages are not ready:", err=True)
+    for line in exc.details():
+        click.echo(line, err=True)
+    click.echo("Approve them in review, or use --allow-drafts for marked drafts.", err=True)
+
+
+def _report(result, plan, fmt: str) -> None:
+    """The summary of a run: letters per language, drafts, fallbacks, paragraph counts per
+    letter, skipped recipients."""
+    from ..export.dryrun import count_text
+    from ..export.manifest import PARAGRAPH_STATES
 
     by_lang: dict[str, int] = {}
     for f in result.files:
@@ -74,6 +105,9 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
             "ok": True, "out": str(result.out), "letters": len(result.files),
             "drafts": result.drafts, "languages": by_lang, "manifest": str(result.manifest),
             "zip": str(result.zip), "seconds": round(result.seconds, 3),
+            "rows_read": plan.rows_read, "skipped": [s.as_dict() for s in plan.skipped],
+            "files": {f.filename: {state: f.count(state) for state in PARAGRAPH_STATES}
+                      for f in result.files},
         }, indent=2, ensure_ascii=False))
         return
     langs = ", ".join(f"{lang} {n}" for lang, n in sorted(by_lang.items()))
@@ -81,10 +115,40 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
                f"in {result.seconds:.1f} s")
     if result.drafts:
         click.echo(f"  {result.drafts} marked DRAFT (not reviewed)")
-    fallbacks = sum(1 for f in result.files if f.recipient.source_fallback)
-    if fallbacks:
-        click.echo(f"  {fallbacks} in the source language (fallback: no catalogue)")
+    for reason in ("no catalogue", "nothing translated"):
+        fallbacks = sum(1 for f in result.files if f.recipient.source_fallback
+                        and f.recipient.fallback_reason == reason)
+        if fallbacks:
+            click.echo(f"  {fallbacks} in the source language (fallback: {reason})")
+    for f in result.files:
+        counts = count_text({state: f.count(state) for state in PARAGRAPH_STATES})
+        extra = " (source-language letter: fallback)" if f.recipient.source_fallback else ""
+        click.echo(f"  {f.filename}: {counts}{extra}")
+    if plan.skipped:
+        click.echo(f"  skipped {len(plan.skipped)} blocked recipient(s):")
+        for skipped in plan.skipped:
+            click.echo(f"    {skipped.line()}")
     click.echo(f"  manifest: {result.manifest}\n  zip: {result.zip}")
+
+
+def _dry_run(ctx: click.Context, plan, recipients: Path, fmt: str, skip_blocked: bool) -> None:
+    """Print what the run would write; exit 1 if it would be blocked (no --skip-blocked)."""
+    from ..export.dryrun import dry_run, text_lines
+
+    rows = dry_run(plan)
+    letters = sum(1 for r in rows if r["file"])
+    blocked = len(rows) - letters
+    if fmt == "json":
+        click.echo(json.dumps({"dry_run": True, "rows_read": plan.rows_read, "letters": letters,
+                               "blocked": blocked, "recipients": rows},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"Dry run: read {plan.rows_read} recipient row(s) from {recipients}; "
+                   f"{letters} letter(s) would be written, {blocked} blocked; nothing written")
+        for line in text_lines(rows):
+            click.echo(f"  {line}")
+    if blocked and not skip_blocked:
+        ctx.exit(1)
 
 
 @click.command()
@@ -120,8 +184,9 @@ def preview(ctx: click.Context, language: str, country: str, name: str, title: s
     else:
         from ..source.markup import strip_tags
 
-        lines = [("" if p.approved else UNREVIEWED_MARK + " ")
-                 + (strip_tags(p.text) if p.tags else p.text) for p in model.paragraphs]
+        lines = [("" if p.approved else (UNTRANSLATED_MARK if p.language else UNREVIEWED_MARK)
+                  + " ") + (strip_tags(p.text) if p.tags else p.text)
+                 for p in model.paragraphs]
         text = "\n\n".join(lines) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")

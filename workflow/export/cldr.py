@@ -7,7 +7,8 @@ script (overridable with ``[tool.letterflow.export.fonts]``). Used by :mod:`.mod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,3 +122,81 @@ def fonts_for(language: str, overrides: Mapping[str, str] | None = None) -> Font
     if script in COMPLEX_SCRIPTS:
         return Fonts(latin=latin, complex=special or latin)
     return Fonts(latin=special or latin)
+
+
+# ------------------------------------------------- languages and countries of recipients
+
+#: Codes CLDR lists as territories that are not countries a letter can be addressed to.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+
+def territory_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> English name, from CLDR."""
+    from babel import Locale
+
+    return {
+        code: name for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+
+
+def official_languages(country: str) -> tuple[str, ...]:
+    """The country's official languages (de jure and de facto), most spoken first (CLDR)."""
+    from babel.languages import get_official_languages
+
+    return tuple(get_official_languages(country, regional=False, de_facto=True))
+
+
+def _likely_script(code: str) -> str | None:
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        loc = Locale.parse(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    if loc.script:
+        return loc.script
+    likely = get_global("likely_subtags")
+    full = likely.get(code) or likely.get(loc.language)
+    if not full:
+        return None
+    parts = full.split("_")
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+
+
+def match_language(wanted: str, available: Iterable[str]) -> str | None:
+    """The available catalogue language that serves *wanted*: exact, else same language with the
+    same script (``pt_BR`` -> ``pt``, ``zh_Hans`` -> ``zh``, but never ``zh_Hant`` -> ``zh``)."""
+    available = list(available)
+    if wanted in available:
+        return wanted
+    base = wanted.split("_")[0]
+    script = _likely_script(wanted)
+    for code in available:
+        if code.split("_")[0] == base and _likely_script(code) == script:
+            return code
+    return None
+
+
+def default_language(country: str, available: Iterable[str]) -> str | None:
+    """The first official language of *country* (CLDR) that has a catalogue, or None."""
+    available = list(available)
+    for lang in official_languages(country):
+        found = match_language(lang, available)
+        if found:
+            return found
+    return None
+
+
+def normalise_language(code: str) -> str | None:
+    """``pt-BR``/``pt_br``/``zh-Hant`` -> the CLDR locale id (``pt_BR``, ``zh_Hant``), or None."""
+    from babel import Locale, UnknownLocaleError
+
+    code = code.strip().replace("-", "_")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*", code):
+        return None
+    try:
+        return str(Locale.parse(code))
+    except (UnknownLocaleError, ValueError):
+        return None

@@ -36,11 +36,13 @@ from docx.shared import Cm, Pt
 from ..errors import ExportError
 from ..textrules import DRAFT_BANNER as DRAFT_HEADER
 from ..textrules import UNREVIEWED_MARK as _MARK
+from ..textrules import UNTRANSLATED_MARK as _UNTRANSLATED
 from . import oxml as ox
 from . import zipstore
 from .model import LetterModel
 
 UNREVIEWED_MARK = _MARK + " "
+UNTRANSLATED_MARK = _UNTRANSLATED + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
 #: role -> (style name, built-in formatting)
@@ -79,11 +81,48 @@ def _read_docx(path: Path | None, what: str) -> bytes | None:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{what} {path}: cannot read ({exc.strerror})") from None
+    check_package(data, f"{what} {path}")
     try:
         docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExportError(f"{what} {path}: not a Word .docx file ({exc})") from None
     return data
+
+
+#: Largest part (inflated) and whole package a template or appendix may hold: a letterhead
+#: is a few hundred KB; these limits stop a small file that inflates to gigabytes.
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024
+
+
+def check_package(data: bytes, what: str) -> None:
+    """Refuse a .docx whose parts are too large (from the sizes the zip declares, before
+    anything is inflated) or whose XML is malformed: ExportError, one line."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > MAX_PART_BYTES:
+                    raise ExportError(
+                        f"{what}: part {info.filename} inflates to {info.file_size:,} bytes, "
+                        f"over the {MAX_PART_BYTES // 2**20} MB limit; refused unread")
+            if total > MAX_PACKAGE_BYTES:
+                raise ExportError(f"{what}: its parts inflate to {total:,} bytes, over the "
+                                  f"{MAX_PACKAGE_BYTES // 2**20} MB limit; refused unread")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    try:
+                        etree.fromstring(z.read(info), parser)
+                    except etree.XMLSyntaxError as exc:
+                        raise ExportError(f"{what}: malformed XML in {info.filename} "
+                                          f"({' '.join(str(exc).split())})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ExportError(f"{what}: not a Word .docx file ({exc})") from None
 
 
 @dataclass
@@ -183,15 +222,26 @@ class DocxWriter:
         mark_rpr = ox.run_properties(
             ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
         )
-        notes = ox.Footnotes(base.footnotes, {p.context.split("/", 1)[1]: p for p in
-                                           model.paragraphs if p.role == "footnote"}, rpr)
-        notes.reset()
+        notes = ox.Footnotes(base.footnotes, model.paragraphs, rpr)  # this letter's only
+        other = _OtherLanguage(model)  # untranslated paragraphs: the source language
         for para in model.paragraphs:
             if para.role == "footnote" and para.tags is not None and para.context:
                 continue  # written where it is referenced (unreferenced ones: see below)
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
+            if para.language is not None:  # the source text: its own direction and tags
+                direction = other.direction(para.language)
+                if direction != model.direction:
+                    ox.set_paragraph_direction(p, direction, "justify" if para.role == "body"
+                                               else "start")
+                elif rtl:
+                    ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body"
+                                               else "right")
+                ox.apply_run(p.add_run(UNTRANSLATED_MARK), mark_rpr)
+                (ox.add_tagged(p._p, para.text, para.tags, other.rpr(para.language), notes)
+                 if para.tags else ox.apply_run(p.add_run(para.text), other.rpr(para.language)))
+                continue
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
             if not para.approved:
@@ -233,6 +283,40 @@ class DocxWriter:
 
 def _partname(part) -> str:
     return str(part.partname).lstrip("/")
+class _OtherLanguage:
+    """Run properties for paragraphs in another language than the letter's (the source
+    text of an untranslated paragraph): its own w:lang, fonts and direction, so Arabic
+    letters do not lay English out right-to-left and Japanese ones do not break English
+    words as Japanese."""
+
+    def __init__(self, model: LetterModel):
+        self.country = model.country
+        self._cache: dict[str, tuple[str, object]] = {}
+
+    def _get(self, language: str) -> tuple[str, object]:
+        hit = self._cache.get(language)
+        if hit is None:
+            from babel import Locale
+
+            from .cldr import COMPLEX_SCRIPTS, EAST_ASIAN_SCRIPTS, fonts_for, lang_tag, script_of
+
+            tag, script = lang_tag(language, self.country), script_of(language)
+            direction = Locale.parse(language).text_direction
+            fonts = fonts_for(language)
+            rpr = ox.run_properties(ox.RunStyle(
+                lang=tag, latin_font=fonts.latin, east_asia_font=fonts.east_asia,
+                complex_font=fonts.complex,
+                east_asia_lang=tag if script in EAST_ASIAN_SCRIPTS else None,
+                bidi_lang=tag if script in COMPLEX_SCRIPTS else None, rtl=direction == "rtl",
+            ), highlight="lightGray")
+            hit = self._cache[language] = (direction, rpr)
+        return hit
+
+    def direction(self, language: str) -> str:
+        return self._get(language)[0]
+
+    def rpr(self, language: str):
+        return self._get(language)[1]
 
 
 def _core_part(doc):

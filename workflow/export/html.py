@@ -2,14 +2,15 @@
 
 The same :class:`~workflow.export.model.LetterModel` the .docx is made from, so the preview
 and the document cannot drift apart. Every text is escaped; the fragment carries ``lang`` and
-``dir`` and per-role classes, unapproved paragraphs are marked as in the .docx.
+``dir`` and per-role classes, unapproved paragraphs are marked as in the .docx, and
+untranslated ones (the source text) carry the source language's ``lang`` and ``dir``.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from ..textrules import DRAFT_BANNER, UNREVIEWED_MARK
+from ..textrules import DRAFT_BANNER, UNREVIEWED_MARK, UNTRANSLATED_MARK
 from .model import LetterModel
 
 STYLE = """\
@@ -86,7 +87,16 @@ def render_html(model: LetterModel, *, standalone: bool = False) -> str:
         if p.context:
             attrs += f' data-context="{escape(p.context)}"'
         body = _inline_html(p.text, p.tags) if p.tags else escape(p.text)
-        if p.approved:
+        if p.language is not None:  # the source text: its own language and direction
+            from babel import Locale
+
+            lang = p.language.replace("_", "-")
+            direction = Locale.parse(p.language).text_direction
+            parts.append(
+                f'<p class="{classes} unapproved untranslated"{attrs} lang="{escape(lang)}"'
+                f' dir="{escape(direction)}"><span class="unapproved-mark" lang="en" dir="ltr">'
+                f"{UNTRANSLATED_MARK}</span> {body}</p>")
+        elif p.approved:
             parts.append(f'<p class="{classes}"{attrs}>{body}</p>')
         else:
             parts.append(

@@ -1,8 +1,11 @@
 """manifest.json: what an export run wrote, from which catalogues, approved by whom.
 
 Per language: the catalogue's path and content hash (SHA-256 of the .po bytes), whether it is
-approved, who approved it and when, and what blocks it. Per file: the recipient, the language,
-the paper, the catalogue hash, the draft marks and the file's own SHA-256 and size.
+approved, who approved it and when, what blocks it and which approved messages nobody's
+approval is recorded for. Per file: the recipient, the language, the paper, the catalogue
+hash, the draft marks, the count of paragraphs per state, and for every message its state
+and who approved it and when (``source``: "audit" or "Last-Translator", see
+:mod:`.attribution`), and the file's own SHA-256 and size.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
         "letter": {"id": plan.letter.id, "title": plan.letter.title,
                    "sha256": hashlib.sha256(letter_bytes).hexdigest()},
         "allow_drafts": plan.allow_drafts,
+        "allow_unattributed": plan.allow_unattributed,
         "template": _file_info(plan.template),
         "appendix": _file_info(plan.appendix),
         "languages": {
@@ -38,9 +42,11 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
                 "approval_source": st.approval.get("source"),
                 "approved_in_commits": st.approval.get("commits"),
                 "blocking": st.blocking[:50],
+                "unattributed": st.unattributed,
             }
             for lang, st in sorted(plan.statuses.items())
         },
+        "skipped": [s.as_dict() for s in plan.skipped],
         "files": [
             {
                 "file": f.filename,
@@ -53,17 +59,35 @@ def build_manifest(plan: ExportPlan, files: list[ExportedLetter]) -> dict:
                 "country_name": f.country_name,
                 "paper": f.paper,
                 "source_fallback": f.recipient.source_fallback,
+                "fallback_reason": f.recipient.fallback_reason or None,
+                "wanted_language": f.recipient.wanted_language or f.language,
                 "catalogue_sha256": plan.statuses[f.language].content_hash,
                 "approved_by": plan.statuses[f.language].approval.get("by"),
                 "approved_at": plan.statuses[f.language].approval.get("at"),
                 "draft": f.draft,
                 "unapproved": f.unapproved,
+                "paragraphs": {state: f.count(state) for state in PARAGRAPH_STATES},
+                "messages": [_message(plan, f.language, ctx, state) for ctx, state in f.states],
                 "sha256": f.sha256,
                 "bytes": f.size,
             }
             for f in files
         ],
     }
+
+
+#: Paragraph states counted per letter in the manifest and the summary.
+PARAGRAPH_STATES = ("approved", "draft", "untranslated", "flagged", "source")
+
+
+def _message(plan: ExportPlan, language: str, context: str, state: str) -> dict:
+    """One message of one letter: its state and who approved it, when, on what record."""
+    status = plan.statuses[language]
+    found = status.attribution.get(context)
+    out = {"context": context, "state": state}
+    if found is not None:
+        out.update(found.as_dict())
+    return out
 
 
 def _file_info(path: Path | None) -> dict | None:

@@ -37,6 +37,9 @@ class Paragraph:
     approved: bool = True
     context: str | None = None  # msgctxt of the message, None for data (date, recipient)
     state: str = "approved"  # approved | draft | untranslated | flagged | source | data
+    #: The language of the text when it is not the letter's: an untranslated paragraph is
+    #: the source text, tagged with the source language (its direction, fonts, w:lang).
+    language: str | None = None
     tags: tuple = ()  # the inline tag table when text holds <g1>…</g1> tags (Word letters)
 
 
@@ -60,6 +63,17 @@ class LetterModel:
     recipient: Recipient | None = None
     source_fallback: bool = False
     values: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    source_language: str = "en"
+
+    def paragraphs_in(self, state: str) -> int:
+        """Paragraphs of the letter's text (not the date or address) in *state*."""
+        return sum(1 for p in self.paragraphs if p.context and p.state == state)
+
+    @property
+    def translated(self) -> int:
+        """Paragraphs of the letter's text that are translated (approved, draft, flagged)."""
+        return sum(1 for p in self.paragraphs
+                   if p.context and p.state in ("approved", "draft", "flagged"))
 
     @property
     def draft(self) -> bool:
@@ -127,13 +141,12 @@ def build_model(
         country_name = loc.territories[recipient.country]
     except KeyError:
         raise ExportError(f"CLDR has no name for country {recipient.country!r}") from None
-    count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
     date_text = format_date(letter.date, format="long", locale=locale_id)
-    subst.setdefault("date", date_text)
-    subst["__locale__"] = locale_id  # for typed dates and numbers in the text
+    count, subst = _substitutions(letter, recipient, locale_id, country_name, values, date_text)
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
-                      nplurals=nplurals, subst=subst, language=language, flagged=flagged)
+                      nplurals=nplurals, subst=subst, language=language, flagged=flagged,
+                      source_language=source_language)
     paragraphs = _paragraphs(letter, recipient, date_text, text_of)
     sender = next((p.text for p in paragraphs if p.role == "sender"), "")
     return LetterModel(
@@ -156,6 +169,7 @@ def build_model(
         source_fallback=recipient.source_fallback or (
             catalog is None and recipient.language != source_language),
         values=subst,
+        source_language=source_language,
     )
 
 
@@ -167,7 +181,8 @@ def _plural_rule(catalog, source_language: str) -> tuple[Callable[[int], int], i
 
 
 def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: str,
-                   values: Mapping[str, object] | None) -> tuple[int | None, dict[str, str]]:
+                   values: Mapping[str, object] | None,
+                   date_text: str = "") -> tuple[int | None, dict[str, str]]:
     """(the plural count, placeholder -> text): letter fields formatted by CLDR, then the
     recipient's columns, then *values*."""
     from babel.numbers import format_decimal
@@ -196,6 +211,8 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
     })
     if values:
         subst.update({k: str(v) for k, v in values.items() if k not in fields})
+    subst.setdefault("date", date_text)
+    subst["__locale__"] = locale_id  # for typed dates and numbers in the text
     return count, subst
 
 
@@ -224,7 +241,7 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
 
 
 def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
-                    flagged) -> Paragraph:
+                    flagged, source_language) -> Paragraph:
     text, state = _translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
@@ -233,8 +250,9 @@ def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, langua
 
         subst = {k: escape(v) for k, v in subst.items()}
     text = _fill(text, subst, block.context, language)
+    other = source_language if state == "untranslated" and language != source_language else None
     return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
-                     getattr(block, "tags", ()))
+                     other, getattr(block, "tags", ()))
 
 
 def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:

@@ -232,11 +232,15 @@ def footnotes_part(doc):
 class Footnotes:
     """The letter's footnotes: ``add`` one per reference, numbered by Word in order."""
 
-    def __init__(self, part, texts: dict[str, object], rpr) -> None:
+    def __init__(self, part, paragraphs, rpr) -> None:
         self.root = part.element
-        self.keep = {n.get(qn("w:id")) for n in self.root.findall(qn("w:footnote"))}
-        self.texts = texts  # footnote block id (fn-<label>) -> model Paragraph
+        if not hasattr(part, "letterflow_keep"):  # the template's own notes, found once
+            part.letterflow_keep = {n.get(qn("w:id")) for n in self.root.findall(qn("w:footnote"))}
+        self.keep = part.letterflow_keep
+        # footnote block id (fn-<label>) -> model Paragraph
+        self.texts = {p.context.split("/", 1)[1]: p for p in paragraphs if p.role == "footnote"}
         self.used: set[str] = set()
+        self.reset()
         self.rpr = rpr
         self.next_id = 1 + max((int(i) for i in self.keep if i and i.lstrip("-").isdigit()),
                                default=0)

@@ -34,9 +34,14 @@ from pathlib import Path
 
 from ..errors import ExportError
 from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
+from .cldr import (  # noqa: F401 -- public names of this module since the start
+    default_language,
+    match_language,
+    normalise_language,
+    official_languages,
+    territory_names,
+)
 
-#: Codes CLDR lists as territories that are not countries a letter can be addressed to.
-_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 _TRUE = frozenset({"yes", "y", "true", "1", "source", "x"})
 _FALSE = frozenset({"", "no", "n", "false", "0"})
 _ADDRESS_COL = re.compile(r"^address(?:_?line)?_?(\d*)$")
@@ -71,6 +76,7 @@ class Recipient:
     fallback: bool = False  # the file allows the source-language fallback
     source_fallback: bool = False  # the fallback is used: no catalogue for the wanted language
     wanted_language: str = ""  # the language asked for (or CLDR default) before any fallback
+    fallback_reason: str = ""  # why source_fallback: "no catalogue" or "nothing translated"
     fields: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -84,78 +90,6 @@ class Recipient:
         base = f"{self.country}-{self.language}"
         name = _slug(self.name)
         return f"{base}-{name}" if name else base
-
-
-def territory_names() -> dict[str, str]:
-    """ISO 3166 alpha-2 code -> English name, from CLDR."""
-    from babel import Locale
-
-    return {
-        code: name for code, name in Locale("en").territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    }
-
-
-def official_languages(country: str) -> tuple[str, ...]:
-    """The country's official languages (de jure and de facto), most spoken first (CLDR)."""
-    from babel.languages import get_official_languages
-
-    return tuple(get_official_languages(country, regional=False, de_facto=True))
-
-
-def _likely_script(code: str) -> str | None:
-    from babel import Locale, UnknownLocaleError
-    from babel.core import get_global
-
-    try:
-        loc = Locale.parse(code)
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
-    if loc.script:
-        return loc.script
-    likely = get_global("likely_subtags")
-    full = likely.get(code) or likely.get(loc.language)
-    if not full:
-        return None
-    parts = full.split("_")
-    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
-
-
-def match_language(wanted: str, available: Iterable[str]) -> str | None:
-    """The available catalogue language that serves *wanted*: exact, else same language with the
-    same script (``pt_BR`` -> ``pt``, ``zh_Hans`` -> ``zh``, but never ``zh_Hant`` -> ``zh``)."""
-    available = list(available)
-    if wanted in available:
-        return wanted
-    base = wanted.split("_")[0]
-    script = _likely_script(wanted)
-    for code in available:
-        if code.split("_")[0] == base and _likely_script(code) == script:
-            return code
-    return None
-
-
-def default_language(country: str, available: Iterable[str]) -> str | None:
-    """The first official language of *country* (CLDR) that has a catalogue, or None."""
-    available = list(available)
-    for lang in official_languages(country):
-        found = match_language(lang, available)
-        if found:
-            return found
-    return None
-
-
-def normalise_language(code: str) -> str | None:
-    """``pt-BR``/``pt_br``/``zh-Hant`` -> the CLDR locale id (``pt_BR``, ``zh_Hant``), or None."""
-    from babel import Locale, UnknownLocaleError
-
-    code = code.strip().replace("-", "_")
-    if not re.fullmatch(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*", code):
-        return None
-    try:
-        return str(Locale.parse(code))
-    except (UnknownLocaleError, ValueError):
-        return None
 
 
 def load_recipients(
@@ -192,7 +126,7 @@ def parse_recipients(
     text = _decode(raw, path)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = _numbered_rows(reader, path)
     if not rows:
         raise RecipientsError("the file is empty (it needs a header row with 'country')", path, 1)
@@ -211,6 +145,7 @@ def parse_recipients(
     for rowno, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
+        table.check_shape(rowno, cells)
         recipient = table.recipient(rowno, cells)
         if recipient.key in seen:
             raise RecipientsError(
@@ -269,6 +204,23 @@ class _Table:
     source_language: str
     available: list[str]
 
+    def check_shape(self, rowno: int, cells: list[str]) -> None:
+        """Exactly one cell per column, and line breaks only inside address cells: a stray
+        quote that swallows the rows after it fails here, naming its row."""
+        path, columns = self.path, self.columns
+        if len(cells) != len(columns):
+            raise RecipientsError(
+                f"{len(cells)} {'cell' if len(cells) == 1 else 'cells'} but the header has "
+                f"{len(columns)} columns "
+                f"(a stray '{self.delimiter}' or quote, or missing quotes?)", path, rowno)
+        for col, cell in zip(columns, cells, strict=True):
+            if ("\n" in cell or "\r" in cell) and not _ADDRESS_COL.match(col):
+                first = cell.splitlines()[0] if cell.splitlines() else ""
+                raise RecipientsError(
+                    f"the {col or 'unnamed'} cell spans several lines ({first[:40]!r}...): "
+                    "a quote opened and never closed? (line breaks are allowed only in "
+                    "address cells)", path, rowno)
+
     def recipient(self, rowno: int, cells: list[str]) -> Recipient:
         """One data row -> :class:`Recipient`, or :class:`RecipientsError` naming the row."""
         path, columns = self.path, self.columns
@@ -305,6 +257,7 @@ class _Table:
             name=values.get("name", ""), title=values.get("title", ""),
             salutation=values.get("salutation", ""), address=address,
             email=values.get("email", ""), fallback=fallback, source_fallback=language is None,
+            fallback_reason="no catalogue" if language is None else "",
             wanted_language=wanted or language or self.source_language,
             fields={c: v for c, v in values.items() if c and c not in known},
         )
@@ -340,14 +293,29 @@ class _Table:
 
 
 def _numbered_rows(reader, path: str) -> list[tuple[int, list[str]]]:
-    """Rows with their spreadsheet row number (quoted cells may span several lines)."""
+    """Rows with their spreadsheet row number (quoted cells may span several lines).
+    Strict: a quote never closed, or text after a closing quote, is an error naming the
+    row and the line it starts on."""
     rows: list[tuple[int, list[str]]] = []
-    try:
-        for n, cells in enumerate(reader, start=1):
-            rows.append((n, cells))
-    except csv.Error as exc:
-        raise RecipientsError(f"not a valid CSV row ({exc})", path, len(rows) + 1) from None
-    return rows
+    last_line = 0
+    records = iter(reader)
+    while True:
+        try:
+            cells = next(records)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            raise RecipientsError(f"not a valid CSV row (it starts on line {last_line + 1}): "
+                                  f"{_csv_why(exc)}", path, len(rows) + 1) from None
+        rows.append((len(rows) + 1, cells))
+        last_line = reader.line_num
+
+
+def _csv_why(exc: csv.Error) -> str:
+    text = str(exc)
+    if "end of data" in text:
+        return "a quote is opened and never closed"
+    return "text follows a closing quote (a stray quote?)" if "expected after" in text else text
 
 
 def _check_text(cells: list[str], path: str, rowno: int) -> None:

@@ -36,16 +36,17 @@ class GateClosed(ExportError):
 
     exit_code = 1
 
-    def __init__(self, blocked: list[LanguageStatus]):
+    def __init__(self, blocked: list[LanguageStatus], recipients: list | None = None):
         self.blocked = blocked
+        self.recipients = list(recipients or [])  # screen.Skipped: the blocked recipients
         parts = [f"{s.language} ({len(s.blocking)} blocking)" for s in blocked]
         super().__init__(
             "export blocked: not fully approved or with QA errors: " + ", ".join(parts)
-            + " (use --allow-drafts for marked drafts)"
+            + " (use --allow-drafts for marked drafts, --skip-blocked to write the others)"
         )
 
     def details(self, limit: int = 10) -> list[str]:
-        lines = []
+        lines = [f"blocked: {s.line()}" for s in self.recipients]
         for status in self.blocked:
             lines.append(f"{status.language}: {status.summary}")
             lines.extend(f"  {item}" for item in status.blocking[:limit])
@@ -64,6 +65,13 @@ class LanguageStatus:
     flagged: set[str] = field(default_factory=set)  # contexts with an error-severity finding
     approval: dict = field(default_factory=dict)  # {"by": [...], "at": ..., "source": ...}
     summary: str = ""
+    attribution: dict = field(default_factory=dict)  # context -> attribution.Attribution
+    translated: int = -1  # letter blocks with a translation (-1: not counted)
+
+    @property
+    def unattributed(self) -> list[str]:
+        """Approved messages nobody's approval can be named for."""
+        return [c for c, a in self.attribution.items() if a.by is None]
 
     @property
     def ok(self) -> bool:
@@ -81,6 +89,10 @@ class ExportedLetter:
     size: int
     paper: str
     country_name: str
+    states: list[tuple[str, str]] = field(default_factory=list)  # (context, state) in order
+
+    def count(self, state: str) -> int:
+        return sum(1 for _, s in self.states if s == state)
 
 
 @dataclass
@@ -115,6 +127,10 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     catalog = load_catalog(path, language)
     status = LanguageStatus(language, path, catalog, hashlib.sha256(raw).hexdigest())
     assessed = assess(catalog, config=config, letter=letter)
+    if letter is not None:
+        from .screen import translated_blocks
+
+        status.translated = translated_blocks(letter, catalog)
     status.blocking.extend(f"{c}: not in the catalogue (run `letterflow update`)"
                            for c in assessed.missing)
     status.blocking.extend(f"{context}: {state}" for context, state, _ in assessed.not_approved)
@@ -125,7 +141,19 @@ def language_status(config, language: str, *, letter=None) -> LanguageStatus:
     status.summary = (f"{assessed.percent:.0f}% approved ({c['draft']} draft, "
                       f"{c['untranslated']} untranslated), {len(status.flagged)} with QA errors")
     status.approval = approval_info(config, language, catalog)
+    from .attribution import attribute
+
+    status.attribution = attribute(config, language, catalog)
     return status
+
+
+def _require_attribution(status: LanguageStatus) -> None:
+    """An approved message with no attribution blocks (and is never shown as approved)."""
+    for context in status.unattributed:
+        why = status.attribution[context].why
+        status.blocking.append(f"{context}: approved, but nobody's approval is recorded "
+                               f"({why}); approve it in review, or --allow-unattributed")
+        status.flagged.add(context)
 
 
 def approval_info(config, language: str, catalog) -> dict:
@@ -172,6 +200,9 @@ class ExportPlan:
     template: Path | None = None
     appendix: Path | None = None
     _writer: object | None = None
+    rows_read: int = 0  # data rows of the recipients file (blank rows not counted)
+    allow_unattributed: bool = False
+    skipped: list = field(default_factory=list)  # screen.Skipped (--skip-blocked)
 
     @property
     def writer(self):
@@ -203,20 +234,26 @@ class ExportPlan:
     def documents(self, progress: Progress | None = None
                   ) -> Iterator[tuple[ExportedLetter, bytes]]:
         """Render each recipient's letter: (record, .docx bytes), in recipients order."""
-        names: set[str] = set()
         total = len(self.recipients)
+        names = self.filenames()
         for i, recipient in enumerate(self.recipients, start=1):
             model = self.model(recipient)
             data = self.writer.render(model)
-            name = _unique(f"{recipient.slug}.docx", names)
+            name = names[i - 1]
             yield ExportedLetter(
                 filename=name, recipient=recipient, language=model.language, draft=model.draft,
                 unapproved=[p.context or p.role for p in model.unapproved],
                 sha256=hashlib.sha256(data).hexdigest(), size=len(data), paper=model.paper,
                 country_name=model.country_name,
+                states=[(p.context, p.state) for p in model.paragraphs if p.context],
             ), data
             if progress:
                 progress(i, total, recipient)
+
+    def filenames(self) -> list[str]:
+        """The file name of each recipient's letter, in recipients order (unique)."""
+        used: set[str] = set()
+        return [_unique(f"{r.slug}.docx", used) for r in self.recipients]
 
     def manifest(self, files: list[ExportedLetter]) -> dict:
         """manifest.json's content for *files* (see :mod:`.manifest`)."""
@@ -234,6 +271,8 @@ def plan_export(
     template: Path | str | None = None,
     appendix: Path | str | None = None,
     languages: Iterable[str] | None = None,
+    allow_unattributed: bool = False,
+    skip_blocked: bool = False,
 ) -> ExportPlan:
     """Check everything before anything is written; raise :class:`GateClosed` if blocked."""
     from ..letter import load_letter
@@ -248,6 +287,7 @@ def plan_export(
         )
     else:
         recipient_list = list(recipients)
+    rows_read = len(recipient_list)
     if languages is not None:
         wanted = set(languages)
         recipient_list = [r for r in recipient_list if r.language in wanted]
@@ -257,13 +297,33 @@ def plan_export(
     for r in recipient_list:
         if r.language not in statuses:
             statuses[r.language] = language_status(config, r.language, letter=the_letter)
-    blocked = [s for s in statuses.values() if not s.ok]
-    if blocked and not allow_drafts:
-        raise GateClosed(blocked)
+            if not allow_unattributed:
+                _require_attribution(statuses[r.language])
+    recipient_list, skipped = _screen(config, recipient_list, statuses, allow_drafts,
+                                      skip_blocked)
     plan = ExportPlan(config, the_letter, recipient_list, statuses, allow_drafts,
-                      Path(template) if template else None, Path(appendix) if appendix else None)
+                      Path(template) if template else None, Path(appendix) if appendix else None,
+                      rows_read=rows_read, allow_unattributed=allow_unattributed,
+                      skipped=skipped)
     plan.writer  # noqa: B018 -- reads template/appendix now: a bad file fails before writing
     return plan
+
+
+def _screen(config, recipients: list[Recipient], statuses: dict[str, LanguageStatus],
+            allow_drafts: bool, skip_blocked: bool) -> tuple[list[Recipient], list]:
+    """Recipients who get a letter (:mod:`.screen`); GateClosed unless *skip_blocked*."""
+    from .screen import screen
+
+    source = config.source_language
+    keep, blocked = screen(recipients, statuses, source, allow_drafts)
+    if blocked and not skip_blocked:
+        langs = {s.recipient.language for s in blocked}
+        raise GateClosed([st for lang, st in statuses.items() if lang in langs], blocked)
+    if not keep:
+        raise ExportError("every recipient is blocked: " + "; ".join(s.line() for s in blocked))
+    if any(r.language == source for r in keep) and source not in statuses:
+        statuses[source] = language_status(config, source)
+    return keep, blocked
 
 
 def run_export(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..catalogs import Change, Message, apply_changes, catalog_path, load_catalog
+from ..catalogs import Change, Message, catalog_path, load_catalog
 from ..errors import MTError
 from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
@@ -187,6 +187,8 @@ def _draft(
         if todo:
             translator.route(source, lang)  # unsupported pair: fail before any work
         plan.append((lang, catalog, todo))
+    if audit:
+        _resume_audit(config, [lang for lang, _, _ in plan])
     total = sum(len(todo) for _, _, todo in plan)
     if progress:
         progress(0, total, langs[0] if langs else "")
@@ -232,7 +234,10 @@ def _draft(
             ))
             kinds[m.context] = (merged.cached, bool(merged.damaged))
         if changes:
-            result = apply_changes(catalog.path, changes)
+            if audit and state["conn"] is None:
+                state["conn"] = _audit_conn(config)
+            conn = state["conn"] if audit else None
+            result = _apply_audited(conn, translator, lang, catalog.path, changes)
             for ctx in result.applied:
                 cached, damaged = kinds[ctx]
                 if cached:
@@ -242,10 +247,6 @@ def _draft(
                 if damaged:
                     rep.damaged += 1
             rep.skipped += len(result.skipped) + len(result.conflicts)
-            if audit and result.applied:
-                state["conn"] = state["conn"] or _audit_conn(config)
-                if state["conn"] is not None:
-                    _audit(state["conn"], translator, lang, changes, result)
         state["done"] += len(batch)
         if progress:
             progress(state["done"], total, lang)
@@ -345,17 +346,25 @@ def _audit_conn(config: object):
         return None
 
 
-def _audit(conn, translator: Translator, lang: str, changes: list[Change], result) -> None:
-    from .. import audit
+def _resume_audit(config: object, langs: list[str]) -> None:
+    """Record the drafts a killed run wrote but did not audit (its pending intents)."""
+    conn = _audit_conn(config)
+    if conn is None:
+        return
+    from .. import audit_intents
 
-    by_ctx = {c.context: c for c in changes}
-    for ctx in result.applied:
-        c = by_ctx[ctx]
-        audit.record(
-            conn, user=f"mt:{translator.name}", language=lang, context=ctx, action="mt",
-            before=[""] * len(c.strings), after=c.strings, before_fuzzy=False, after_fuzzy=True,
-            base_revision=c.base_revision, revision=result.revisions.get(ctx), note=c.note,
-        )
+    try:
+        for lang in langs:
+            audit_intents.reconcile_stale(conn, lang, catalog_path(config, lang))
+    finally:
+        conn.close()
+
+
+def _apply_audited(conn, translator: Translator, lang: str, path, changes: list[Change]):
+    """``apply_changes`` with audit intents (see workflow.audit_intents.apply_audited)."""
+    from .. import audit_intents
+
+    return audit_intents.apply_audited(conn, f"mt:{translator.name}", lang, path, changes)
 
 
 # --------------------------------------------------------------------------- back-translation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..catalogs import Change, apply_changes, load_catalog
+from ..catalogs import Change, load_catalog
 from .store import Memory
 
 NOTE_PREFIX = "translation memory"
@@ -67,26 +67,12 @@ def _fill_language(config, memory: Memory, lang: str) -> int:
             break
     if not changes:
         return 0
-    result = apply_changes(path, changes)
-    _audit(config, lang, changes, result)
-    return len(result.applied)
+    from .. import audit_intents, db
 
-
-def _audit(config, lang: str, changes: list[Change], result) -> None:
-    from .. import audit, db
-
-    if not result.applied:
-        return
-    by_ctx = {c.context: c for c in changes}
-    conn = db.connect(config.database)
-    try:
-        for ctx in result.applied:
-            c = by_ctx[ctx]
-            audit.record(
-                conn, user="tm", language=lang, context=ctx, action="mt",
-                before=[""] * len(c.strings), after=c.strings, before_fuzzy=False,
-                after_fuzzy=True, base_revision=c.base_revision,
-                revision=result.revisions.get(ctx), note=c.note,
-            )
+    conn = db.connect(config.database)  # type: ignore[attr-defined]
+    try:  # audit intent before the write, row after: a kill leaves nothing unaudited
+        audit_intents.reconcile_stale(conn, lang, path)
+        result = audit_intents.apply_audited(conn, "tm", lang, path, changes)
     finally:
         conn.close()
+    return len(result.applied)

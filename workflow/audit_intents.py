@@ -1,0 +1,308 @@
+"""Audit intents: the audit trail and the ``.po`` files cannot disagree, even after a kill.
+
+A change to a catalogue is recorded in three steps:
+
+1. :func:`begin` stores an *intent* (who changes which entry to what) in the
+   ``audit_intent`` table and commits it, before the file is touched;
+2. the catalogue is written (lock, temp file, fsync, ``os.replace``);
+3. :func:`complete` turns the intent into its ``audit`` row (with the revision written)
+   and deletes it, in one SQLite transaction; :func:`abandon` deletes an intent whose
+   change was not made (a conflict, a skipped draft, a refused write).
+
+A process killed between 1 and 3 leaves an intent behind. :func:`reconcile` settles it
+from what the file really holds, under the file's lock: if the entry holds the intended
+text and fuzzy mark, the audit row is added (at the intent's time, its note saying it was
+recovered); otherwise the intent is dropped. It runs when the web UI starts, before every
+review write and at the start of every ``draft`` run, for the intents of processes that
+are no longer running (a live process settles its own).
+
+So: no ``.po`` change without an audit row, and no audit row claiming a change the file
+does not hold. The ``audit`` table stays append-only; only intents are deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import audit
+from .db import ensure_schema
+
+log = logging.getLogger("letterflow.audit")
+
+DDL = """
+CREATE TABLE IF NOT EXISTS audit_intent (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner           TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    user            TEXT NOT NULL,
+    language        TEXT NOT NULL,
+    context         TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    before          TEXT NOT NULL,
+    after           TEXT NOT NULL,
+    before_fuzzy    INTEGER NOT NULL DEFAULT 0,
+    after_fuzzy     INTEGER NOT NULL DEFAULT 0,
+    base_revision   TEXT,
+    note            TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_intent_language ON audit_intent (language, id);
+"""
+
+RECOVERED = "recorded after an interrupted write"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One change about to be made to one entry."""
+
+    user: str
+    language: str
+    context: str
+    action: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    before_fuzzy: bool = False
+    after_fuzzy: bool = False
+    base_revision: str | None = None
+    note: str | None = None
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of process *pid* (tells a reused pid apart), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+_OWNER: str | None = None
+
+
+def owner() -> str:
+    """This process: ``host:pid:start time``."""
+    global _OWNER
+    pid = os.getpid()
+    if _OWNER is None or _OWNER.split(":")[1] != str(pid):  # recomputed after a fork
+        _OWNER = f"{socket.gethostname()}:{pid}:{_start_time(pid) or '?'}"
+    return _OWNER
+
+
+def _alive(token: str) -> bool:
+    """Whether the process that wrote an intent may still be running. An intent from
+    another host is treated as live (its owner settles it)."""
+    host, _, rest = token.partition(":")
+    pid, _, start = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    if token == owner():
+        return True
+    now = _start_time(int(pid))
+    return now is not None and (start == "?" or now == start)
+
+
+def _schema(conn: sqlite3.Connection) -> None:
+    audit._schema(conn)
+    ensure_schema(conn, "audit_intent", DDL)
+
+
+class _Txn:
+    """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK) on an autocommit connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
+    """Store *intents* durably (one transaction) before the file is written; their ids."""
+    _schema(conn)
+    at, me, ids = audit.now(), owner(), []
+    with _Txn(conn):
+        for i in intents:
+            cur = conn.execute(
+                "INSERT INTO audit_intent (owner, at, user, language, context, action, before,"
+                " after, before_fuzzy, after_fuzzy, base_revision, note)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
+                 _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
+                 i.note))
+            ids.append(int(cur.lastrowid))
+    return ids
+
+
+def _dump(strings: Iterable[str]) -> str:
+    return json.dumps(list(strings), ensure_ascii=False)
+
+
+def complete(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]],
+             drop: Iterable[int] = ()) -> list[int]:
+    """Turn the intents *done* ((intent id, revision written)) into audit rows and delete
+    them and the intents *drop* (changes not made), in one transaction; the audit ids."""
+    done, drop = list(done), list(drop)
+    if not done and not drop:
+        return []
+    _schema(conn)
+    out: list[int] = []
+    with _Txn(conn):
+        for intent_id, revision in done:
+            row = conn.execute("SELECT * FROM audit_intent WHERE id = ?",
+                               (intent_id,)).fetchone()
+            if row is None:  # already settled by a reconcile
+                continue
+            out.append(_record(conn, row, revision, row["note"], at=None))
+        ids = [i for i, _ in done] + drop
+        conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(ids))})", ids)
+    return out
+
+
+def abandon(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """Delete intents whose change was not made."""
+    complete(conn, (), ids)
+
+
+def _record(conn: sqlite3.Connection, row: sqlite3.Row, revision: str | None,
+            note: str | None, at: str | None) -> int:
+    return audit.record(
+        conn, user=row["user"], language=row["language"], context=row["context"],
+        action=row["action"], before=json.loads(row["before"]), after=json.loads(row["after"]),
+        before_fuzzy=bool(row["before_fuzzy"]), after_fuzzy=bool(row["after_fuzzy"]),
+        base_revision=row["base_revision"], revision=revision, note=note, at=at)
+
+
+def pending(conn: sqlite3.Connection, language: str | None = None) -> list[sqlite3.Row]:
+    """Intents not settled yet (of *language*), oldest first."""
+    _schema(conn)
+    if language is None:
+        return list(conn.execute("SELECT * FROM audit_intent ORDER BY id"))
+    return list(conn.execute(
+        "SELECT * FROM audit_intent WHERE language = ? ORDER BY id", (language,)))
+
+
+@dataclass
+class Reconciled:
+    recorded: int = 0  # the file holds the change: audit row added
+    dropped: int = 0   # the file does not hold it: intent deleted
+
+
+def reconcile(conn: sqlite3.Connection, language: str, path: str | Path,
+              ids: Iterable[int] | None = None) -> Reconciled:
+    """Settle the intents of *language* whose process is gone (or exactly *ids*, say a
+    write of this process that raised) from what the file at *path* holds."""
+    rows = pending(conn, language)
+    wanted = set(ids) if ids is not None else None
+    rows = [r for r in rows
+            if (r["id"] in wanted if wanted is not None else not _alive(r["owner"]))]
+    out = Reconciled()
+    if not rows:
+        return out
+    from .catalogs import load_catalog
+    from .errors import CatalogError
+    from .fileio import locked
+
+    with locked(path):
+        try:
+            catalog = load_catalog(path, language)
+        except CatalogError as exc:  # cannot tell: keep the intents for a later try
+            log.warning("cannot reconcile %s audit intents: %s", language, exc)
+            return out
+        with _Txn(conn):
+            for row in rows:
+                if conn.execute("SELECT 1 FROM audit_intent WHERE id = ?",
+                                (row["id"],)).fetchone() is None:
+                    continue  # settled meanwhile by another process
+                msg = catalog.get(row["context"])
+                if msg is not None and _holds(msg, row):
+                    note = f"{row['note']} ({RECOVERED})" if row["note"] else RECOVERED
+                    _record(conn, row, msg.revision, note, at=row["at"])
+                    out.recorded += 1
+                else:
+                    out.dropped += 1
+                conn.execute("DELETE FROM audit_intent WHERE id = ?", (row["id"],))
+    if out.recorded or out.dropped:
+        log.warning("%s: %d interrupted change(s) recorded in the audit trail, %d not made",
+                    language, out.recorded, out.dropped)
+    return out
+
+
+def _holds(msg: Any, row: sqlite3.Row) -> bool:
+    return (tuple(msg.strings) == tuple(json.loads(row["after"]))
+            and bool(msg.fuzzy) == bool(row["after_fuzzy"]))
+
+
+def has_stale(conn: sqlite3.Connection, language: str) -> bool:
+    """Cheap: whether *language* has an intent of a process that is gone."""
+    _schema(conn)
+    owners = {r[0] for r in conn.execute(
+        "SELECT DISTINCT owner FROM audit_intent WHERE language = ?", (language,))}
+    return any(not _alive(o) for o in owners)
+
+
+def reconcile_stale(conn: sqlite3.Connection, language: str, path: str | Path) -> Reconciled:
+    """:func:`reconcile` if there is anything to do (the check before every write)."""
+    if not has_stale(conn, language):
+        return Reconciled()
+    return reconcile(conn, language, path)
+
+
+def reconcile_project(conn: sqlite3.Connection, config: Any) -> dict[str, Reconciled]:
+    """Reconcile every configured language (at start-up)."""
+    from .review.store import catalog_path
+
+    out: dict[str, Reconciled] = {}
+    for lang in {r["language"] for r in pending(conn)}:
+        path = catalog_path(config, lang)
+        if path is not None and path.is_file():
+            out[lang] = reconcile_stale(conn, lang, path)
+    return out
+
+
+def apply_audited(conn: sqlite3.Connection | None, user: str, language: str, path: Any,
+                  changes: list, action: str = "mt") -> Any:
+    """``catalogs.apply_changes`` with one intent per change: durable before the file is
+    replaced, completed (audit rows with the revisions written) or dropped after. With no
+    database connection, just the write. Used by the machine and memory drafts."""
+    from .catalogs import apply_changes
+    from .crashpoint import crash_point
+
+    if conn is None:
+        return apply_changes(path, changes)
+    ids = begin(conn, [Intent(
+        user=user, language=language, context=c.context, action=action,
+        before=("",) * len(c.strings), after=tuple(c.strings), before_fuzzy=False,
+        after_fuzzy=bool(c.fuzzy), base_revision=c.base_revision, note=c.note)
+        for c in changes])
+    crash_point("audit.intent")
+    try:
+        result = apply_changes(path, changes)
+    except BaseException:
+        try:  # the file may or may not hold the batch: settle from what it holds
+            reconcile(conn, language, path, ids)
+        except Exception:  # noqa: BLE001 -- left pending, reconciled on the next run
+            log.exception("could not settle the audit intents of a failed write")
+        raise
+    crash_point("audit.written")
+    done, drop = [], []
+    for intent_id, (kind, msg) in zip(ids, result.outcomes, strict=True):
+        if kind == "applied" and msg is not None:
+            done.append((intent_id, msg.revision))
+        else:
+            drop.append(intent_id)
+    complete(conn, done, drop)
+    crash_point("audit.completed")
+    return result
