@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO
@@ -97,3 +98,56 @@ def test_bad_front_matter():
 def test_missing_letter_file(tmp_path):
     with pytest.raises(LetterError, match="letter file not found"):
         load_letter(tmp_path / "nope.txt")
+
+
+def test_brace_errors_point_at_the_brace_itself():
+    body = "[body a]\nFirst line is fine.\nThe author wrote {sic} here.\n"
+    with pytest.raises(LetterError) as err:
+        parse_letter(BASE + body, "letters/bad.txt")
+    # line 10 of the file (front matter is 7 lines + blank + header + first line), column 18
+    assert str(err.value).startswith("letters/bad.txt:10:18: placeholder {sic} is not declared")
+    assert "{{sic}}" in str(err.value)
+    with pytest.raises(LetterError) as err:
+        parse_letter(BASE + "[body a]\nok\nsee } here\n", "letters/bad.txt")
+    assert str(err.value).startswith("letters/bad.txt:10:5: unbalanced placeholder brace '}'")
+    letter = parse_letter(BASE + "[body a]\nThe author wrote {{sic}} and {{ }}.\n", "x.txt")
+    assert letter.block("a").text == "The author wrote {{sic}} and {{ }}."
+
+
+def test_extra_roles_after_plural_as_the_docs_show_it():
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "letter-format.md").read_text(
+        encoding="utf-8")
+    example = re.search(r"```text\n(.*?)```", doc, re.S).group(1)
+    example = example.replace("# extra_roles", "extra_roles")  # the optional line, switched on
+    example = example.replace("\n[cc]\n", "\n[reference-line]\nOur ref. 2012/17\n\n[cc]\n")
+    example = example.replace("...", "")
+    letter = parse_letter(example, "letters/docs-example.txt")
+    assert letter.roles["reference-line"] == "a case reference"
+    assert letter.block("reference-line").text == "Our ref. 2012/17"
+    assert letter.plural_field == "signatories"
+
+
+def test_typed_dates_and_numbers_are_data_formatted_per_locale():
+    from workflow.export.model import build_model
+    from workflow.export.recipients import Recipient
+
+    text = (BASE + "[body a]\nOn {date:2014-12-05} and in {date:2013-03}, "
+            "{number:12500} people fled to {country}.\n")
+    letter = parse_letter(text, "x.txt")
+    block = letter.block("a")
+    assert block.placeholders == ("date:2014-12-05", "date:2013-03", "number:12500", "country")
+    from workflow.export.model import _fill
+
+    fr = _fill(block.text, {"country": "France", "__locale__": "fr_FR"}, "x/a", "fr")
+    assert fr == "On 5 décembre 2014 and in mars 2013, 12\u202f500 people fled to France."
+    us = build_model(letter, None, Recipient(row=1, country="US", language="en"))
+    assert us.paragraphs[-1].text == (
+        "On December 5, 2014 and in March 2013, 12,500 people fled to United States.")
+    with pytest.raises(LetterError, match="1:|placeholder"):
+        parse_letter(BASE + "[body a]\nOn {date:2014-13-45}.\n", "x.txt")
+    from workflow.mt.base import mask
+
+    masked = mask(block.text)
+    assert "{date:2014-12-05}" in masked.originals and "2014" not in masked.core

@@ -79,9 +79,17 @@ def _helpers() -> dict[str, Any]:
             "role_of": role_of, "urls": _page_urls(), "grouped": grouped_findings}
 
 
+@bp.app_template_filter("untag")
+def _untag(text: str) -> str:
+    """The text without numbered inline tags (for one-line lists)."""
+    from workflow.source.markup import has_tags, strip_tags
+
+    return strip_tags(text) if text and has_tags(text) else text
+
+
 @bp.app_template_filter("ph")
-def _ph(text: str) -> Any:
-    return highlight_placeholders(text)
+def _ph(text: str, comments=None) -> Any:
+    return highlight_placeholders(text, comments)
 
 
 @bp.route("/")

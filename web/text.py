@@ -5,10 +5,13 @@ placeholder highlighting and the word diff as HTML (the diff itself is
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from workflow.source.markup import TAG_RE as INLINE_TAG_RE
+from workflow.source.markup import unescape as _unescape
 from workflow.textrules import PLACEHOLDER_DISPLAY as PLACEHOLDER_RE
 
 
@@ -38,17 +41,68 @@ def bcp47(lang: str) -> str:
     return lang.replace("_", "-")
 
 
-def highlight_placeholders(text: str | None) -> Markup:
-    """Escape *text* and wrap placeholders like ``{country}`` in ``<mark class="ph">``."""
+def _placeholders_html(text: str) -> str:
     out: list[str] = []
     pos = 0
-    text = text or ""
     for m in PLACEHOLDER_RE.finditer(text):
         out.append(str(escape(text[pos:m.start()])))
         out.append(f'<mark class="ph">{escape(m.group(0))}</mark>')
         pos = m.end()
     out.append(str(escape(text[pos:])))
+    return "".join(out)
+
+
+#: The #. comment that says what a numbered inline tag stands for.
+_TAG_NOTE = re.compile(r"tag <([gx])(\d{1,4})[^>]*>: (.+)$")
+_FMT_CLASSES = ("bold", "italic", "underline", "superscript", "subscript", "struck", "link")
+
+
+def tag_labels(comments) -> dict[int, str]:
+    """``{1: "bold", 2: "line break"}`` from the message's ``#. tag <g1>: bold`` comments."""
+    out: dict[int, str] = {}
+    for line in comments or ():
+        m = _TAG_NOTE.search(line.strip())
+        if m:
+            out[int(m.group(2))] = m.group(3)
+    return out
+
+
+def highlight_placeholders(text: str | None, comments=None) -> Markup:
+    """Escape *text*, wrap placeholders like ``{country}`` in ``<mark class="ph">``, and show
+    numbered inline tags as chips with the formatting they stand for (bold shown bold)."""
+    text = text or ""
+    if "<" not in text or not INLINE_TAG_RE.search(text):
+        return Markup(_placeholders_html(text))
+    labels = tag_labels(comments)
+    out: list[str] = []
+    open_: list[str] = []
+    pos = 0
+    for m in INLINE_TAG_RE.finditer(text):
+        out.append(_placeholders_html(_unescape(text[pos:m.start()])))
+        pos = m.end()
+        closing, kind, num, keep, _ = m.groups()
+        label = labels.get(int(num)) or ("do not translate" if keep else "")
+        title = f' title="{escape(label)}"' if label else ""
+        if kind == "x":
+            out.append(f'<span class="tag tag-x"{title}>{num}</span>')
+        elif not closing:
+            classes = " ".join(f"fmt-{w}" for w in _FMT_CLASSES if w in label)
+            if keep:
+                classes += " fmt-keep"
+            out.append(f'<span class="tag"{title}>{num}</span><span class="fmt {classes}">')
+            open_.append(num)
+        elif num in open_:
+            while open_:  # close what is open down to it (the QA check reports bad nesting)
+                out.append("</span>")
+                if open_.pop() == num:
+                    break
+            out.append(f'<span class="tag tag-end"{title}>/{num}</span>')
+        else:
+            out.append(f'<span class="tag tag-end tag-bad"{title}>/{num}</span>')
+    out.append(_placeholders_html(_unescape(text[pos:])))
+    out.extend("</span>" for _ in open_)
     return Markup("".join(out))
+
 
 
 _DIFF_TAGS = {"=": ("", ""), "-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}

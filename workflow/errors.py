@@ -19,12 +19,15 @@ class ConfigError(LetterflowError):
 
 
 class LetterError(LetterflowError):
-    """A letter source file is missing or malformed."""
+    """A letter source file is missing or malformed (``path:line:column: message``)."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None):
         self.path = path
         self.line = line
-        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        self.column = column
+        at = f"{line}:{column}" if line and column else f"{line}"
+        where = f"{path}:{at}: " if path and line else (f"{path}: " if path else "")
         super().__init__(f"{where}{message}")
 
 

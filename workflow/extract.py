@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .letter import ROLES, Letter, load_letter, parse_letter
+from .letter import ROLES, TYPED_NOTE, Letter, load_letter, parse_letter
 
 #: Babel's default keywords: pgettext(ctx, msg) and npgettext(ctx, singular, plural).
 _SINGULAR, _PLURAL = "pgettext", "npgettext"
@@ -34,11 +34,13 @@ def translator_comments(letter: Letter, block) -> list[str]:
             "source is the same for every form: write what this addressee needs"
         )
     for name in block.placeholders:
-        lines.append(f"placeholder {{{name}}}: {letter.placeholders.get(name, '')}")
+        note = letter.placeholders.get(name) or TYPED_NOTE.get(name.split(":")[0], "")
+        lines.append(f"placeholder {{{name}}}: {note}")
     if block.plural:
         lines.append(
             f"plural message: the form is chosen by the number in {{{letter.plural_placeholder}}}"
         )
+    lines.extend(block.notes)
     return lines
 
 
@@ -46,8 +48,14 @@ def extract_letter(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """Babel extractor: yield ``(lineno, funcname, messages, comments)`` per letter block."""
     data = fileobj.read()
     name = getattr(fileobj, "name", "<letter>")
-    text = data.decode(options.get("encoding", "utf-8-sig")) if isinstance(data, bytes) else data
-    letter = parse_letter(text, name)
+    if isinstance(data, bytes) and data[:2] == b"PK":  # a Word letter (babel.cfg: **.docx)
+        from .source.docx_source import parse_docx_letter
+
+        letter = parse_docx_letter(data, name)
+    else:
+        text = data.decode(options.get("encoding", "utf-8-sig")) if isinstance(data, bytes) \
+            else data
+        letter = parse_letter(text, name)
     for block in letter.messages:
         comments = translator_comments(letter, block)
         if block.plural:
@@ -68,15 +76,20 @@ def build_template(config) -> bytes:
     from babel.messages.frontend import DEFAULT_HEADER
     from babel.messages.pofile import write_po
 
+    from .source.markup import FLAG as TAG_FLAG
+
     catalog = Catalog(charset="utf-8", header_comment=DEFAULT_HEADER)
     letters = sorted(config.letters, key=lambda p: os.path.relpath(p, config.root))
     for path in letters:
-        load_letter(path)  # clear LetterError (file:line) before Babel sees the file
+        letter = load_letter(path)  # clear LetterError (file:line) before Babel sees the file
+        tagged = {b.context for b in letter.messages if b.tags}
         rel = os.path.relpath(path, config.root).replace(os.sep, "/")
         for lineno, message, comments, context in extract_from_file(
             "letterflow", str(path), keywords=DEFAULT_KEYWORDS
         ):
-            catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
+            flags = [TAG_FLAG] if context in tagged else []
+            catalog.add(message, None, [(rel, lineno)], auto_comments=comments, context=context,
+                        flags=flags)
     buf = io.BytesIO()
     write_po(buf, catalog)
     return buf.getvalue()

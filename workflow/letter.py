@@ -27,12 +27,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LetterError
+from .source.braces import (  # noqa: F401 -- public names of the letter format
+    TYPED,
+    TYPED_NOTE,
+    check_braces,
+    placeholders_in,
+    typed_value,
+)
 from .textrules import CONTROL as _CONTROL
 
 #: What ``register`` in the front matter may say ("formal": the informal second person is
@@ -55,10 +61,17 @@ ROLES: dict[str, str] = {
     "cc": "a copy-to line",
     "postscript": "a postscript after the signature",
     "enclosure": "a note about what is attached",
+    "title": "the letter's title (e.g. \"Joint Open Letter to ...\")",
+    "heading": "a heading inside the letter",
+    "dateline": "place and date on one line; {date} is the letter's date, written per locale",
+    "bulleted-item": "an item of a bulleted list",
+    "numbered-item": "an item of a numbered list",
+    "footnote": "the text of a footnote",
+    "signatories": "names and organisations that sign: never translated, one per line",
 }
 
 #: Roles that carry no translatable text (their content is data).
-DATA_ROLES = frozenset({"date"})
+DATA_ROLES = frozenset({"date", "signatories"})
 
 _HEADER = re.compile(r"^\[(?P<role>[a-z][a-z0-9_-]*)(?:\s+(?P<id>[a-z0-9][a-z0-9_-]*))?\]\s*$")
 _PLURAL_LINE = re.compile(r"^(one|other):\s?(.*)$")
@@ -80,6 +93,9 @@ class Block:
     of: int  # number of blocks with that role
     index: int = 0  # 1-based position in the letter
     variant: str | None = None  # form of address ("minister-f") of a salutation/closing variant
+    tags: tuple = ()  # markup.Tag table of the inline tags in text (Word letters)
+    notes: tuple[str, ...] = ()  # extra translator comments (style, table cell...)
+    anchor: object = None  # where the block sits in its source document (Word letters)
 
     @property
     def translatable(self) -> bool:
@@ -113,6 +129,7 @@ class Letter:
     signatories: list[str] = field(default_factory=list)
     #: front matter ``signatories_heading``: the appendix heading, a message
     signatories_block: Block | None = None
+    kind: str = "text"  # "text" (this format) or "docx" (workflow.source.docx_source)
     register: str = ""  # "formal" or "informal" (front matter); "" if not declared
 
     @property
@@ -138,29 +155,12 @@ class Letter:
         return value if isinstance(value, int) else None
 
 
-def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
-    """Return the ``{name}`` placeholders of *text*; LetterError if braces are unbalanced."""
-    names: list[str] = []
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise LetterError(
-            f"unbalanced placeholder braces ({exc}) in {text[:50]!r}", path, line
-        ) from None
-    for _literal, name, spec, conv in parsed:
-        if name is None:
-            continue
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or spec or conv:
-            raise LetterError(
-                f"placeholder {{{name}}} must be a plain name like {{country}}", path, line
-            )
-        if name not in names:
-            names.append(name)
-    return names
-
-
 def load_letter(path: str | Path) -> Letter:
     path = Path(path)
+    if path.suffix.lower() == ".docx":
+        from .source.docx_source import load_docx_letter
+
+        return load_docx_letter(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -187,6 +187,28 @@ def _front_matter(lines: list[str], where: str) -> tuple[dict, int]:
     raise LetterError("front matter has no closing '+++' line", where, 1)
 
 
+def _extra_roles(meta: dict, where: str) -> dict[str, str]:
+    """``extra_roles`` from the front matter. Written after ``[plural]`` (where a TOML key
+    after a table header belongs to that table) it is taken from there too."""
+    extra = meta.get("extra_roles")
+    plural = meta.get("plural")
+    if isinstance(plural, dict) and "extra_roles" in plural:
+        if extra is not None:
+            raise LetterError("extra_roles is given twice (once inside [plural])", where, 2)
+        extra = plural.pop("extra_roles")
+    if extra is None:
+        return {}
+    if isinstance(extra, list):
+        extra = {str(r): "" for r in extra}
+    if not isinstance(extra, dict):
+        raise LetterError("extra_roles must be a table: { role = \"description\" }", where, 2)
+    for role in extra:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", role):
+            raise LetterError(f"extra role {role!r} must be lower-case letters, digits, -",
+                              where, 2)
+    return {str(k): str(v) for k, v in extra.items()}
+
+
 def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
     where = str(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -206,11 +228,10 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
             raise LetterError(f"date {date!r} is not an ISO date (YYYY-MM-DD)", where, 2) from None
     if not isinstance(date, _dt.date) or isinstance(date, _dt.datetime):
         raise LetterError("front matter needs date = YYYY-MM-DD", where, 2)
-    extra = meta.get("extra_roles", {})
-    if isinstance(extra, list):
-        extra = {r: "" for r in extra}
+    extra = _extra_roles(meta, where)
     roles = {**ROLES, **extra}
     placeholders = {str(k): str(v) for k, v in (meta.get("placeholders") or {}).items()}
+    placeholders.setdefault("date", "the letter's date, written in the reader's locale")
     fields = dict(meta.get("fields") or {})
     plural = meta.get("plural") or {}
     plural_field = plural.get("field")
@@ -284,6 +305,10 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         role_counts[role] = role_counts.get(role, 0) + 1
     seen_ids: dict[str, int] = {}
     role_pos: dict[str, int] = {}
+    from .source.textblocks import expand, footnote_labels_of, make_blocks
+
+    labels = footnote_labels_of(raw_blocks)
+    specs: list[dict] = []
     for header_line, role, block_id, content in raw_blocks:
         role_pos[role] = role_pos.get(role, 0) + 1
         if block_id is None:
@@ -301,12 +326,15 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 header_line,
             )
         seen_ids[block_id] = header_line
+        if any("{" in t or "}" in t for _, t in content):
+            check_braces([(ln, _without_plural_key(t)) for ln, t in content],
+                         placeholders, where)
         text, text_plural = _block_text(role, content, where, header_line)
         names: list[str] = []
         for t in (text, text_plural):
             if t is not None:
                 for n in placeholders_in(t, path=where, line=header_line):
-                    if n not in placeholders:
+                    if n not in placeholders and ":" not in n:
                         raise LetterError(
                             f"placeholder {{{n}}} is not declared in [placeholders]",
                             where,
@@ -320,20 +348,9 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
                 where,
                 header_line,
             )
-        letter.blocks.append(
-            Block(
-                id=block_id,
-                role=role,
-                context=f"{letter_id}/{block_id}",
-                text=text,
-                text_plural=text_plural,
-                line=header_line,
-                placeholders=tuple(names),
-                position=role_pos[role],
-                of=role_counts[role],
-                index=len(letter.blocks) + 1,
-            )
-        )
+        specs.extend(expand(block_id, role, text, text_plural, content, names, labels,
+                             where, header_line))
+    make_blocks(letter, specs)
     from .letter_meta import add_front_matter_messages
 
     add_front_matter_messages(letter, meta, where, seen_ids)
@@ -346,9 +363,20 @@ def _forms_from(meta: dict, where: str) -> dict[str, str]:
     return forms_of_address(meta, where)
 
 
+def _without_plural_key(line: str) -> str:
+    """A line of a plural block without its ``one:``/``other:`` key (for column numbers the
+    key is replaced by spaces)."""
+    m = _PLURAL_LINE.match(line)
+    return " " * m.start(2) + m.group(2) if m else line
+
+
 def _block_text(
     role: str, content: list[tuple[int, str]], where: str, header_line: int
 ) -> tuple[str, str | None]:
+    if role == "signatories":
+        if not content:
+            raise LetterError("[signatories] block is empty", where, header_line)
+        return "\n".join(_clean(t, where, ln) for ln, t in content), None
     if role in DATA_ROLES:
         if content:
             raise LetterError(

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from workflow.checks.base import ERROR, Check, Unit
+from workflow.source.markup import has_tags, problems
 
 TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*?)?\s*(/?)>")
 
@@ -23,7 +24,9 @@ class MarkupCheck(Check):
     """Inline markup tags match the source.
 
     The tags (<b>, </b>, <br/>, <a href=...>) of the source must all be in each translated
-    form, none added; attributes may be translated, tag names may not.
+    form, none added; attributes may be translated, tag names may not. Numbered inline tags
+    (<g1>…</g1>, <x2/>, from Word letters) must also be properly nested, each used once, and
+    a do-not-translate span (<g3 translate="no">) must keep its text.
     """
 
     id = "markup"
@@ -37,9 +40,11 @@ class MarkupCheck(Check):
             if "<" not in source and "<" not in text:
                 continue
             want, got = tags(source), tags(text)
-            if want == got:
-                continue
             where = unit.where(i, total)
+            if want == got:
+                if text.strip() and has_tags(source):
+                    out.extend(f"{where}{p}" for p in problems(source, text))
+                continue
             if want - got:
                 out.append(f"{where}missing tag {' '.join(sorted((want - got).elements()))}")
             if got - want:

@@ -203,8 +203,11 @@ def preview(ctx: click.Context, language: str, country: str, name: str, title: s
                             "state": p.state, "context": p.context} for p in model.paragraphs],
         }, indent=2, ensure_ascii=False) + "\n"
     else:
+        from ..source.markup import strip_tags
+
         lines = [("" if p.approved else (UNTRANSLATED_MARK if p.language else UNREVIEWED_MARK)
-                  + " ") + p.text for p in model.paragraphs]
+                  + " ") + (strip_tags(p.text) if p.tags else p.text)
+                 for p in model.paragraphs]
         text = "\n\n".join(lines) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")

@@ -75,6 +75,14 @@ ROLE_STYLES: dict[str, str] = {
     "enclosure": "Letter Enclosure",
     "signatories-heading": "Letter Signatories Heading",
     "signatory": "Letter Signatory",
+    # the text format's structure (built-in Word styles where the template has them)
+    "title": "Title",
+    "heading": "Heading 1",
+    "dateline": "Letter Dateline",
+    "bulleted-item": "List Bullet",
+    "numbered-item": "List Number",
+    "signatories": "Letter Signatories",
+    "footnote": "Letter Footnote",
 }
 _TIGHT = {"sender", "place", "recipient", "address"}
 
@@ -139,6 +147,7 @@ class _Base:
     appendix: list = field(default_factory=list)
     document_name: str = "word/document.xml"
     core_name: str = "docProps/core.xml"
+    footnotes: object = None  # the footnotes part, rebuilt per letter
 
 
 class DocxWriter:
@@ -167,6 +176,8 @@ class DocxWriter:
                     members.append(zipstore.member(m, doc.part.blob))
                 elif m == base.core_name:
                     members.append(zipstore.member(m, _core_part(doc).blob))
+                elif base.footnotes is not None and m == _partname(base.footnotes):
+                    members.append(zipstore.member(m, base.footnotes.blob))
                 else:
                     members.append(m)
             return zipstore.write_zip(members)
@@ -201,6 +212,7 @@ class DocxWriter:
             Composer(doc).append(docx.Document(io.BytesIO(self._appendix)))
             appendix = ox.take_body(doc)
         doc.core_properties.revision = 1  # creates the core part if the template has none
+        footnotes = ox.footnotes_part(doc)  # real Word footnotes of text letters ([^1])
         buf = io.BytesIO()
         doc.save(buf)
         document_name = str(doc.part.partname).lstrip("/")
@@ -208,11 +220,11 @@ class DocxWriter:
         members: list = []
         with zipfile.ZipFile(buf) as z:
             for info in z.infolist():
-                if info.filename in (document_name, core_name):
+                if info.filename in (document_name, core_name, _partname(footnotes)):
                     members.append(info.filename)
                 else:
                     members.append(zipstore.member(info.filename, z.read(info.filename)))
-        return _Base(doc, members, style_ids, appendix, document_name, core_name)
+        return _Base(doc, members, style_ids, appendix, document_name, core_name, footnotes)
 
     # -- per letter ---------------------------------------------------------------------
     def _fill_body(self, base: _Base, model: LetterModel) -> None:
@@ -235,8 +247,11 @@ class DocxWriter:
         cs_sizes = complex_sizes(model, style)  # w:szCs on every run of Arabic script
         tail = _closing_start(model)
         body_align = "justify" if self.page.justify else "right"
+        notes = ox.Footnotes(base.footnotes, model.paragraphs, rpr)  # this letter's only
         other = _OtherLanguage(model)  # untranslated paragraphs: the source language
         for i, para in enumerate(model.paragraphs):
+            if para.role == "footnote" and para.tags is not None and para.context:
+                continue  # written where it is referenced (unreferenced ones: see below)
             p = doc.add_paragraph()
             style_id = base.style_ids.get(para.role) or base.style_ids["body"]
             ox.set_style_id(p, style_id)
@@ -250,16 +265,24 @@ class DocxWriter:
                     ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body"
                                                else "right")
                 ox.apply_run(p.add_run(UNTRANSLATED_MARK), mark_rpr)
-                ox.apply_run(p.add_run(para.text), other.rpr(para.language))
+                (ox.add_tagged(p._p, para.text, para.tags, other.rpr(para.language), notes)
+                 if para.tags else ox.apply_run(p.add_run(para.text), other.rpr(para.language)))
                 continue
             if rtl:
                 ox.set_paragraph_direction(p, "rtl", body_align if para.role == "body" else "right")
             plain, drafted = cs_sizes.get(_ROLE_SIZES.get(para.role, _BODY_SIZE), (rpr, rpr_draft))
             if not para.approved:
                 ox.apply_run(p.add_run(UNREVIEWED_MARK), mark_rpr)
-                ox.apply_run(p.add_run(para.text), drafted)
+            run_rpr = plain if para.approved else drafted
+            if para.tags:
+                ox.add_tagged(p._p, para.text, para.tags, run_rpr, notes)
             else:
-                ox.apply_run(p.add_run(para.text), plain)
+                ox.apply_run(p.add_run(para.text), run_rpr)
+        for para in model.paragraphs:  # a footnote nothing refers to is not lost
+            if para.role == "footnote" and para.context.split("/", 1)[1] not in notes.used:
+                p = doc.add_paragraph()
+                ox.set_style_id(p, base.style_ids["footnote"])
+                ox.add_tagged(p._p, para.text, para.tags, rpr, None)
         if model.signatories:
             _page_break(doc, rpr)
             add_signatories(doc, base.style_ids, model, rpr)
@@ -290,6 +313,8 @@ class DocxWriter:
         props.revision = 1
 
 
+def _partname(part) -> str:
+    return str(part.partname).lstrip("/")
 class _OtherLanguage:
     """Run properties for paragraphs in another language than the letter's (the source
     text of an untranslated paragraph): its own w:lang, fonts and direction, so Arabic

@@ -24,8 +24,50 @@ STYLE = """\
 .lf-letter .role-signature{margin-top:1.5em}.lf-letter .role-cc{margin-top:2em;font-size:.85em}
 .lf-draft-banner{text-align:center;color:#c00000;font-weight:bold;font-family:sans-serif}
 .lf-letter .unapproved{background:#ffff8c}
+.lf-letter .lf-link{color:#0550ae;text-decoration:underline}
 .lf-letter .unapproved-mark{color:#c00000;font-weight:bold;unicode-bidi:isolate}
 """
+
+
+_HTML_FORMATS = (("bold", "strong"), ("italic", "em"), ("underline", "u"),
+                 ("superscript", "sup"), ("subscript", "sub"), ("struck", "s"))
+
+
+def _inline_html(text: str, tags) -> str:
+    """Tagged text (Word letters) as HTML with the formatting the tags stand for."""
+    from ..source import markup
+
+    try:
+        tree = markup.parse(text, tags)
+    except markup.MarkupError:
+        return escape(markup.strip_tags(text))
+    return _node_html(tree)
+
+
+def _node_html(node) -> str:
+    out = []
+    for child in node.children:
+        if isinstance(child, str):
+            out.append(escape(child).replace("\n", "<br>"))
+            continue
+        tag = child.tag
+        if tag.kind == "x":
+            label = tag.label
+            if label == "line break":
+                out.append("<br>")
+            elif label == "tab":
+                out.append("\t")
+            elif label in ("footnote", "endnote"):
+                out.append(f'<sup class="lf-note-ref" title="{label}">*</sup>')
+            continue
+        inner = _node_html(child)
+        for word, element in _HTML_FORMATS:
+            if word in tag.label:
+                inner = f"<{element}>{inner}</{element}>"
+        if tag.link is not None:
+            inner = f'<span class="lf-link">{inner}</span>'
+        out.append(inner)
+    return "".join(out)
 
 
 def render_html(model: LetterModel, *, standalone: bool = False) -> str:
@@ -44,6 +86,7 @@ def render_html(model: LetterModel, *, standalone: bool = False) -> str:
         attrs = f' data-state="{escape(p.state)}"'
         if p.context:
             attrs += f' data-context="{escape(p.context)}"'
+        body = _inline_html(p.text, p.tags) if p.tags else escape(p.text)
         if p.language is not None:  # the source text: its own language and direction
             from babel import Locale
 
@@ -52,14 +95,14 @@ def render_html(model: LetterModel, *, standalone: bool = False) -> str:
             parts.append(
                 f'<p class="{classes} unapproved untranslated"{attrs} lang="{escape(lang)}"'
                 f' dir="{escape(direction)}"><span class="unapproved-mark" lang="en" dir="ltr">'
-                f"{UNTRANSLATED_MARK}</span> {escape(p.text)}</p>")
+                f"{UNTRANSLATED_MARK}</span> {body}</p>")
         elif p.approved:
-            parts.append(f'<p class="{classes}"{attrs}>{escape(p.text)}</p>')
+            parts.append(f'<p class="{classes}"{attrs}>{body}</p>')
         else:
             parts.append(
                 f'<p class="{classes} unapproved"{attrs}>'
                 f'<span class="unapproved-mark" lang="en" dir="ltr">{UNREVIEWED_MARK}</span> '
-                f"{escape(p.text)}</p>"
+                f"{body}</p>"
             )
     parts.append("</article>")
     fragment = "\n".join(parts)

@@ -42,6 +42,7 @@ class Paragraph:
     #: The language of the text when it is not the letter's: an untranslated paragraph is
     #: the source text, tagged with the source language (its direction, fonts, w:lang).
     language: str | None = None
+    tags: tuple = ()  # the inline tag table when text holds <g1>…</g1> tags (Word letters)
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,10 @@ def build_model(
     character (the QA checks report those before export).
     """
     language, locale_id, loc, country_name = _locale_of(catalog, recipient, source_language)
-    count, subst = _substitutions(letter, recipient, locale_id, country_name, values)
+    date_text = localised_date(letter.date, locale_id)
+    count, subst = _substitutions(letter, recipient, locale_id, country_name, values, date_text)
     phrases, pending, overridden = _country_slots(countries, recipient, country_name)
     subst.update(phrases)
-    date_text = localised_date(letter.date, locale_id)
     plural_of, nplurals = _plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
                       nplurals=nplurals, subst=subst, language=language, flagged=flagged,
@@ -204,7 +205,8 @@ def _plural_rule(catalog, source_language: str) -> tuple[Callable[[int], int], i
 
 
 def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: str,
-                   values: Mapping[str, object] | None) -> tuple[int | None, dict[str, str]]:
+                   values: Mapping[str, object] | None,
+                   date_text: str = "") -> tuple[int | None, dict[str, str]]:
     """(the plural count, placeholder -> text): letter fields formatted by CLDR, then the
     recipient's columns, then *values*."""
     from .digits import format_number
@@ -234,6 +236,8 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
     })
     if values:
         subst.update({k: str(v) for k, v in values.items() if k not in fields})
+    subst.setdefault("date", date_text)
+    subst["__locale__"] = locale_id  # for typed dates and numbers in the text
     return count, subst
 
 
@@ -251,6 +255,9 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
         block = choose_variant(letter, block, recipient)
         if block.role == "date":
             paragraphs.append(Paragraph("date", date_text, True, None, "data"))
+            continue
+        if block.role == "signatories":  # names, never translated
+            paragraphs.append(Paragraph("signatories", block.text, True, None, "data"))
             continue
         if block.role == "salutation" and not recipient_done:
             paragraphs.extend(_recipient_paragraphs(recipient))
@@ -271,10 +278,14 @@ def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, langua
         state = "flagged"
     if state in ("approved", "source") and any("{" + n + "}" in text for n in pending):
         state = "draft"  # the country phrase it uses is not approved yet
+    if getattr(block, "tags", ()):  # tagged text (Word letter): values must not look like tags
+        from ..source.markup import escape
+
+        subst = {k: escape(v) for k, v in subst.items()}
     text = _fill(text, subst, block.context, language)
     other = source_language if state == "untranslated" and language != source_language else None
     return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
-                     other)
+                     other, getattr(block, "tags", ()))
 
 
 def _country_slots(countries, recipient: Recipient, cldr_name: str
@@ -388,10 +399,32 @@ def _fill(text: str, subst: Mapping[str, str], context: str, language: str) -> s
         out.append(literal)
         if name is None:
             continue
+        if spec and not conv and name in ("date", "number"):
+            out.append(_typed(name, spec, context, language, subst))
+            continue
         if spec or conv or name not in subst:
             raise ExportError(
                 f"{language} {context}: unknown placeholder {{{name}}} "
-                f"(known: {', '.join('{' + k + '}' for k in sorted(subst))})"
+                f"(known: {', '.join('{' + k + '}' for k in sorted(subst) if k != '__locale__')})"
             )
         out.append(subst[name])
     return "".join(out)
+
+
+def _typed(name: str, spec: str, context: str, language: str, subst: Mapping[str, str]) -> str:
+    """``{date:2014-12-05}`` / ``{date:2013-03}`` / ``{number:12500}`` written by CLDR."""
+    import datetime as _dt
+
+    from babel.dates import format_date, format_skeleton
+    from babel.numbers import format_decimal
+
+    from ..letter import typed_value
+
+    locale = subst.get("__locale__", language)
+    if not typed_value(name, spec):
+        raise ExportError(f"{language} {context}: {{{name}:{spec}}} is not a valid {name}")
+    if name == "number":
+        return format_decimal(float(spec) if "." in spec else int(spec), locale=locale)
+    if len(spec) == 7:
+        return format_skeleton("yMMMM", _dt.date.fromisoformat(spec + "-01"), locale=locale)
+    return format_date(_dt.date.fromisoformat(spec), format="long", locale=locale)

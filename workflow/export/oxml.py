@@ -17,8 +17,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+
+from ..source import markup
 
 # Children of w:pPr that must come after w:bidi / w:jc (ECMA-376 sequence order).
 _AFTER_BIDI = (
@@ -287,3 +293,146 @@ def set_auto_hyphenation(settings_element, on: bool) -> None:
     successors = tuple(s for s in successors if not s.startswith(("m:", "sl:")))
     settings_element.insert_element_before(
         parse_xml(f"<w:autoHyphenation {nsdecls('w')}/>"), *successors)
+
+
+# --------------------------------------------------------------------------- tagged text
+# Text letters' inline tags (<g1>…</g1>, <x2/>, workflow.source.textformat) -> real Word
+# formatting: bold/italic runs, hyperlinks (a HYPERLINK field, so no per-letter relationship
+# is needed), line breaks, and footnote references whose text goes into the footnotes part.
+
+_FOOTNOTES = (
+    f"<w:footnotes {nsdecls('w', 'r')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+    "</w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+    "<w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+def footnotes_part(doc):
+    """The document's footnotes part, created (with Word's two separators) if missing."""
+    try:
+        return doc.part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTES),
+                       doc.part.package)
+        doc.part.relate_to(part, RT.FOOTNOTES)
+        return part
+
+
+class Footnotes:
+    """The letter's footnotes: ``add`` one per reference, numbered by Word in order."""
+
+    def __init__(self, part, paragraphs, rpr) -> None:
+        self.root = part.element
+        if not hasattr(part, "letterflow_keep"):  # the template's own notes, found once
+            part.letterflow_keep = {n.get(qn("w:id")) for n in self.root.findall(qn("w:footnote"))}
+        self.keep = part.letterflow_keep
+        # footnote block id (fn-<label>) -> model Paragraph
+        self.texts = {p.context.split("/", 1)[1]: p for p in paragraphs if p.role == "footnote"}
+        self.used: set[str] = set()
+        self.reset()
+        self.rpr = rpr
+        self.next_id = 1 + max((int(i) for i in self.keep if i and i.lstrip("-").isdigit()),
+                               default=0)
+
+    def reset(self) -> None:
+        """Remove the previous letter's footnotes (keep the template's separators)."""
+        for note in self.root.findall(qn("w:footnote")):
+            if note.get(qn("w:id")) not in self.keep:
+                self.root.remove(note)
+
+    def add(self, label: str) -> int | None:
+        from ..source.textblocks import footnote_id
+
+        para = self.texts.get(footnote_id(label))
+        self.used.add(footnote_id(label))
+        if para is None:
+            return None
+        fid = self.next_id
+        self.next_id += 1
+        note = parse_xml(
+            f'<w:footnote {nsdecls("w")} w:id="{fid}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/>'
+            '</w:pPr><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/>'
+            '</w:r><w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>')
+        p = note.find(qn("w:p"))
+        add_tagged(p, para.text, para.tags, self.rpr, None)
+        self.root.append(note)
+        return fid
+
+
+def add_tagged(p, text: str, tags, rpr, footnotes: Footnotes | None) -> None:
+    """Append runs for tagged *text* to the ``w:p`` element *p* (run properties *rpr*)."""
+    try:
+        tree = markup.parse(text, tags)
+    except markup.MarkupError:
+        tree = markup.Node(None, [markup.strip_tags(text)])  # QA reports it; drafts only
+    _emit(tree, p, rpr, frozenset(), footnotes)
+
+
+def _emit(node, parent, rpr, fmt: frozenset, footnotes) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            if child:
+                parent.append(_run(rpr, fmt, text=child))
+            continue
+        tag = child.tag
+        if tag.kind == "x":
+            kind = tag.code[0] if tag.code else ""
+            if kind == "break":
+                parent.append(_run(rpr, fmt, element="<w:br/>"))
+            elif kind == "footnote" and footnotes is not None:
+                fid = footnotes.add(tag.code[1])
+                if fid is not None:
+                    parent.append(_run(rpr, fmt | {"superscript"},
+                                       element=f'<w:footnoteReference w:id="{fid}"/>'))
+            continue
+        inner = fmt | ({tag.fmt} if tag.fmt else set())
+        if tag.link:
+            field = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=""/>')
+            field.set(qn("w:instr"), f' HYPERLINK "{tag.link}" ')
+            parent.append(field)
+            _emit(child, field, rpr, inner | {"link"}, footnotes)
+        else:
+            _emit(child, parent, rpr, inner, footnotes)
+
+
+_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "strike", "color", "sz", "szCs",
+          "highlight", "u", "vertAlign", "rtl", "lang")
+
+
+def _run(rpr, fmt: frozenset, *, text: str | None = None, element: str | None = None):
+    r = parse_xml(f"<w:r {nsdecls('w')}/>")
+    props = copy.deepcopy(rpr)
+    extra = {"bold": ["<w:b/>", "<w:bCs/>"], "italic": ["<w:i/>", "<w:iCs/>"],
+             "struck": ["<w:strike/>"], "link": ['<w:color w:val="0563C1"/>',
+                                                '<w:u w:val="single"/>'],
+             "superscript": ['<w:vertAlign w:val="superscript"/>']}
+    for name in sorted(fmt):
+        for xml in extra.get(name, []):
+            _insert(props, parse_xml(xml.replace("/>", f" {nsdecls('w')}/>", 1)))
+    r.append(props)
+    if element is not None:
+        r.append(parse_xml(element.replace("/>", f" {nsdecls('w')}/>", 1)))
+    if text is not None:
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                r.append(parse_xml(f"<w:br {nsdecls('w')}/>"))
+            t = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve"/>')
+            t.text = line
+            r.append(t)
+    return r
+
+
+def _insert(rpr, el) -> None:
+    name = el.tag.split("}")[1]
+    old = rpr.find(el.tag)
+    if old is not None:
+        rpr.remove(old)
+    rank = _ORDER.index(name) if name in _ORDER else len(_ORDER)
+    for i, existing in enumerate(rpr):
+        other = existing.tag.split("}")[1]
+        if other in _ORDER and _ORDER.index(other) > rank:
+            rpr.insert(i, el)
+            return
+    rpr.append(el)

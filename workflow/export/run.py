@@ -213,6 +213,13 @@ class ExportPlan:
 
     @property
     def writer(self):
+        if self._writer is None and getattr(self.letter, "kind", "text") == "docx":
+            if self.template or self.appendix:
+                raise ExportError("--template and --appendix do not apply to a Word letter: "
+                                  "the letter's own document is the template")
+            from .docx_template import DocxTemplateWriter
+
+            self._writer = DocxTemplateWriter(self.letter.path)
         if self._writer is None:
             from .docx import DocxWriter
 
