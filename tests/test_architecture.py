@@ -88,6 +88,14 @@ SIZE_ALLOWLIST = {
                                "(_ensure_styles, _builtin_look) are the next to move out",
     "workflow/export/run.py": "406 lines after issues 10 + 11 met; approval_info and the "
                               "statuses are the next to move out",
+    "workflow/export/docx.py:DocxWriter._fill_body": "70 lines after issues 11 (page) and 13 "
+                                                     "(footnotes, tags) met; split per role",
+    "workflow/export/model.py": "430 lines after issues 11 + 13 met; the country slots and "
+                                "title/signatories helpers are the next to move out",
+    "workflow/export/oxml.py": "438 lines after issues 11 + 13 met; the finished-page XML "
+                               "(page numbers, hyphenation) is the next to move out",
+    "workflow/letter.py": "417 lines after issues 11 + 13 met; block parsing moves to "
+                          "workflow/source/textblocks.py",
 }
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

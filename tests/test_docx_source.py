@@ -37,12 +37,23 @@ def _approve_drafts(root: Path, lang: str) -> int:
     return len(changes)
 
 
+def _approve_country(root: Path, lang: str, country: str) -> None:
+    """The {country} phrase a translator approved in the countries catalogue (issue 11: the
+    export gate requires the country phrases a letter uses to be reviewed)."""
+    from export_support import approve_countries
+
+    from workflow.config import load_config
+
+    approve_countries(load_config(root), lang, {country: {"name": None}})
+
+
 def _pipeline(root: Path, lang: str = "fr", provider: str = "pseudo", country: str = "FR"
               ) -> Path:
     for args in (("extract",), ("update",), ("draft", "--lang", lang, "--provider", provider)):
         result = run_cli(*args, cwd=root)
         assert result.returncode == 0, (args, result.stdout, result.stderr)
     assert _approve_drafts(root, lang) > 0
+    _approve_country(root, lang, country)
     gate = run_cli("check", "--require", lang, "--lang", lang, "--no-cache", cwd=root)
     assert gate.returncode == 0, (gate.stdout, gate.stderr)  # the CI gate passes
     (root / "r.csv").write_text(f"country,language,name\n{country},{lang},Jean Dupont\n",

@@ -181,6 +181,11 @@ def test_text_letter_with_every_construct_through_the_pipeline(tmp_path):
     assert 'msgctxt "unsc-2014/fn-coi"' in pot and "#, xml-text" in pot
     assert "Human Rights Watch\nAmnesty" not in pot  # signatories are not messages
     assert _approve_drafts(root, "fr") == 12
+    from export_support import approve_countries
+
+    from workflow.config import load_config
+
+    approve_countries(load_config(root), "fr", {"FR": {"name": None}})  # issue 11's gate
     gate = run_cli("check", "--require", "fr", "--no-cache", cwd=root)
     assert gate.returncode == 0, (gate.stdout, gate.stderr)
     (root / "r.csv").write_text("country,language\nFR,fr\n", encoding="utf-8")
@@ -217,8 +222,9 @@ def test_plain_blocks_skip_the_parser_with_the_same_result():
     letter = load_letter(seed)
     lines = seed.read_text(encoding="utf-8").split("\n")
     checked = 0
+    own = {b.context for b in letter.blocks}  # front-matter messages have no block text
     for block in letter.messages:
-        if block.plural:
+        if block.plural or block.context not in own:
             continue
         content = []
         for line in lines[block.line:]:
