@@ -195,6 +195,16 @@ class Services:
         timeout = float(self.app.config.get("LOCK_TIMEOUT", 3.0))
         return self.writer(lang).submit(self, lang, path, change, timeout=timeout)
 
+    def write_audited(self, lang: str, change: Any, intent: Any) -> tuple[str, Any, int | None]:
+        """:meth:`write` with the change's audit intent, written with the batch's intents
+        (``review.batch``): (outcome, message, audit id)."""
+        path = self.catalog_path(lang)
+        if path is None:
+            raise NotFound(f"{lang} has no catalogue in this project.")
+        timeout = float(self.app.config.get("LOCK_TIMEOUT", 3.0))
+        return self.writer(lang).submit_audited(self, lang, path, change, intent,
+                                                timeout=timeout)
+
     def catalog(self, lang: str, *, fresh: bool = False, wait: bool = True) -> Any:
         """The parsed catalogue of *lang* (cached until the file changes); NotFound if none."""
         return self._entry(lang, fresh=fresh, wait=wait).catalog

@@ -1,15 +1,17 @@
 """Group commit of the review UI's writes to one catalogue.
 
 Saves to one ``.po`` file serialise on its lock, and every write costs a serialisation,
-a validating parse and two fsyncs. So concurrent requests for the same catalogue queue
-their :class:`~workflow.catalogs.Change` here, and one of them (the writer) applies all
-queued changes in ONE ``catalogs.apply_changes`` call: lock, re-read, apply in order,
-validate, temp file, fsync, ``os.replace``. Each change keeps its own base revision and
-gets its own outcome (``ApplyResult.outcomes``): applied (with the revision it produced),
-or a conflict with the entry as the changes before it left it, exactly as if the
-requests had been written one after another. Requests that arrive while a batch is being
-written form the next batch. Other server processes are serialised by the file lock, as
-before.
+a validating parse, two fsyncs and two SQLite transactions (the audit intents before the
+write, the audit rows after). So concurrent requests for the same catalogue queue their
+:class:`~workflow.catalogs.Change` (with its audit intent) here, and one of them (the
+writer) writes all queued changes in ONE ``review.batch.write_batch``: one transaction
+for every intent, one ``catalogs.apply_changes`` (lock, re-read, apply in order,
+validate, temp file, fsync, ``os.replace``), one transaction for every audit row. Each
+change keeps its own base revision and gets its own outcome (``ApplyResult.outcomes``)
+and audit row: applied (with the revision it produced), or a conflict with the entry as
+the changes before it left it, exactly as if the requests had been written one after
+another. Requests that arrive while a batch is being written form the next batch. Other
+server processes are serialised by the file lock, as before.
 
 A batch that fails as a whole (say one change makes the file invalid, or cannot be
 encoded) is retried one change at a time, so one bad change cannot fail the others.
@@ -30,13 +32,15 @@ from workflow.errors import LockTimeout
 
 
 class _Pending:
-    __slots__ = ("change", "done", "kind", "message", "error", "wake")
+    __slots__ = ("change", "intent", "done", "kind", "message", "audit_id", "error", "wake")
 
-    def __init__(self, change: Any):
+    def __init__(self, change: Any, intent: Any = None):
         self.change = change
+        self.intent = intent  # workflow.audit_intents.Intent, or None (not audited)
         self.done = False
         self.kind: str | None = None
         self.message: Any = None
+        self.audit_id: int | None = None
         self.error: BaseException | None = None
         self.wake = threading.Event()  # set when done, or when it is this one's turn to write
 
@@ -76,7 +80,18 @@ class WriteQueue:
         Bounded: a request waits at most *timeout* s in the queue and the writer at most
         *timeout* s for the file's lock (LockTimeout); while the lock is known to be held
         by another process, writers try it once and give up at once."""
-        me = _Pending(change)
+        me = self._submit(svc, lang, path, _Pending(change), timeout)
+        return me.kind or "missing", me.message
+
+    def submit_audited(self, svc: Any, lang: str, path: Any, change: Any, intent: Any,
+                       timeout: float = 3.0) -> tuple[str, Any, int | None]:
+        """:meth:`submit` with the change's audit intent (written with the batch's):
+        (outcome, message, audit id)."""
+        me = self._submit(svc, lang, path, _Pending(change, intent), timeout)
+        return me.kind or "missing", me.message, me.audit_id
+
+    def _submit(self, svc: Any, lang: str, path: Any, me: _Pending,
+                timeout: float) -> _Pending:
         with self._lock:
             self._waiting.append(me)
             writer = not self._busy
@@ -91,7 +106,7 @@ class WriteQueue:
             self._write(svc, lang, path, timeout)
         if me.error is not None:
             raise me.error
-        return me.kind or "missing", me.message
+        return me
 
     def _write(self, svc: Any, lang: str, path: Any, timeout: float) -> None:
         """Write every queued change as one batch, then hand the turn on."""
@@ -126,13 +141,16 @@ class WriteQueue:
 
 
 def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
-    from workflow.catalogs import apply_changes
+    from workflow.review.batch import Item, write_batch
 
+    items = [Item(p.change, p.intent) for p in batch]
+    conn = svc.conn if any(p.intent is not None for p in batch) else None
     try:
-        result = apply_changes(path, [p.change for p in batch])
+        result = write_batch(conn, lang, path, items)
     except LockTimeout:
         raise  # the file is held by another process: retrying each change would wait again
     except Exception as exc:  # noqa: BLE001 - whatever one change breaks, not the others
+        # (write_batch has settled the batch's intents from what the file holds)
         if len(batch) == 1:
             batch[0].error = exc
             return
@@ -140,8 +158,8 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
             _write_batch(svc, lang, path, [p])
         return
     svc.install_catalog(lang, result.file_key, result.catalog)
-    for p, (kind, message) in zip(batch, result.outcomes, strict=True):
-        p.kind, p.message = kind, message
+    for p, it in zip(batch, items, strict=True):
+        p.kind, p.message, p.audit_id = it.kind, it.message, it.audit_id
     app = getattr(svc, "app", None)
     if result.catalog is not None and app is not None:  # written: a git commit (gitsync)
         from .gitsync import notify

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import audit
-from .db import ensure_schema
+from .db import ensure_schema, write_lock
 
 log = logging.getLogger("letterflow.audit")
 
@@ -122,11 +122,22 @@ class _Txn:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        # threads of this process queue on a lock, not in SQLite's busy handler (which
+        # sleeps up to 100 ms between tries): see db.write_lock
+        self.lock = write_lock(self.conn)
+        self.lock.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
 
 
 def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
@@ -154,18 +165,25 @@ def complete(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]],
              drop: Iterable[int] = ()) -> list[int]:
     """Turn the intents *done* ((intent id, revision written)) into audit rows and delete
     them and the intents *drop* (changes not made), in one transaction; the audit ids."""
+    return list(complete_ids(conn, done, drop).values())
+
+
+def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]],
+                 drop: Iterable[int] = ()) -> dict[int, int]:
+    """:func:`complete`, answering intent id -> audit id (an intent already settled by a
+    reconcile has no entry)."""
     done, drop = list(done), list(drop)
     if not done and not drop:
-        return []
+        return {}
     _schema(conn)
-    out: list[int] = []
+    out: dict[int, int] = {}
     with _Txn(conn):
         for intent_id, revision in done:
             row = conn.execute("SELECT * FROM audit_intent WHERE id = ?",
                                (intent_id,)).fetchone()
             if row is None:  # already settled by a reconcile
                 continue
-            out.append(_record(conn, row, revision, row["note"], at=None))
+            out[intent_id] = _record(conn, row, revision, row["note"], at=None)
         ids = [i for i, _ in done] + drop
         conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(ids))})", ids)
     return out

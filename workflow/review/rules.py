@@ -26,7 +26,6 @@ from typing import Any
 
 from .. import audit
 from .. import audit_intents as intents
-from ..crashpoint import crash_point
 from ..errors import (
     ApprovalRefused,
     Busy,
@@ -39,7 +38,7 @@ from ..errors import (
 )
 from ..textrules import CONTROL as _CONTROL
 from ..textrules import MT_DAMAGED_FLAG as MT_DAMAGED
-from .store import CatalogStore, catalog_path
+from .store import CatalogStore
 
 log = logging.getLogger("letterflow.review")
 
@@ -249,26 +248,10 @@ def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, 
                                           error=reason, findings=findings, saved_draft=saved))
 
 
-def _submit(store: CatalogStore, lang: str, context: str, change: Any) -> tuple[str, Any]:
-    try:
-        return store.write(lang, change)
-    except LockTimeout as exc:
-        log.warning("write of %s/%s gave up: %s", lang, context, exc)
-        busy = Busy(f"{lang} is being written by another process; try again in a few "
-                    "seconds", retry_after=max(1, round(exc.waited)))
-        busy.lock_timeout = True
-        raise busy from None
-    except CatalogError as exc:
-        log.error("write failed for %s/%s: %s", lang, context, exc)
-        raise InvalidInput(f"could not save: {exc}") from None
-    except OSError as exc:
-        log.error("write failed for %s/%s: %s", lang, context, exc)
-        raise Busy(f"could not save now ({exc.strerror or exc}); try again") from None
-
-
 def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, action: str,
                     msg: Any, plan: _Plan, base_revision: str) -> tuple[str, Any, int | None]:
-    """Write one change with its audit intent: intent (durable), file, audit row.
+    """Write one change with its audit intent: intent (durable), file, audit row, through
+    the store (which may write it together with other requests' changes: review.batch).
     (outcome, message, audit id); see :mod:`workflow.audit_intents`."""
     from ..catalogs import Change
 
@@ -276,49 +259,22 @@ def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, act
     change = Change(context=context, strings=list(plan.strings), fuzzy=plan.fuzzy,
                     note=plan.note, base_revision=base_revision,
                     remove_flags=frozenset({MT_DAMAGED}) if edited else frozenset())
-    conn = store.conn
-    path = catalog_path(store.config, lang)
-    if path is not None:  # settle what a killed process left half-done first
-        try:
-            intents.reconcile_stale(conn, lang, path)
-        except LockTimeout:
-            pass  # the write below waits for the same lock and answers Busy
-    ids = intents.begin(conn, [intents.Intent(
+    intent = intents.Intent(
         user=user.name, language=lang, context=context, action=action,
         before=tuple(msg.strings), after=tuple(plan.strings), before_fuzzy=msg.fuzzy,
-        after_fuzzy=plan.fuzzy, base_revision=base_revision, note=plan.note)])
-    crash_point("audit.intent")
+        after_fuzzy=plan.fuzzy, base_revision=base_revision, note=plan.note)
     try:
-        kind, written = _submit(store, lang, context, change)
-    except Busy as exc:
-        if exc.retry_after is not None and getattr(exc, "lock_timeout", False):
-            intents.abandon(conn, ids)  # never got the lock: nothing was written
-        else:
-            _settle_failed(conn, lang, path, ids)
-        raise
-    except BaseException:
-        _settle_failed(conn, lang, path, ids)
-        raise
-    crash_point("audit.written")
-    if kind == "applied" and written is not None:
-        rows = intents.complete(conn, [(ids[0], written.revision)])
-    else:
-        intents.abandon(conn, ids)
-        rows = []
-    crash_point("audit.completed")
-    return kind, written, rows[0] if rows else None
-
-
-def _settle_failed(conn: Any, lang: str, path: Any, ids: list[int]) -> None:
-    """A write that raised: settle its intent from the file (it may have been replaced
-    before the error); left pending if even that fails (reconciled later)."""
-    try:
-        if path is not None:
-            intents.reconcile(conn, lang, path, ids)
-        else:
-            intents.abandon(conn, ids)
-    except Exception:  # noqa: BLE001 -- the original error is the one to report
-        log.exception("could not settle the audit intent of a failed write")
+        return store.write_audited(lang, change, intent)
+    except LockTimeout as exc:
+        log.warning("write of %s/%s gave up: %s", lang, context, exc)
+        raise Busy(f"{lang} is being written by another process; try again in a few "
+                   "seconds", retry_after=max(1, round(exc.waited))) from None
+    except CatalogError as exc:
+        log.error("write failed for %s/%s: %s", lang, context, exc)
+        raise InvalidInput(f"could not save: {exc}") from None
+    except OSError as exc:
+        log.error("write failed for %s/%s: %s", lang, context, exc)
+        raise Busy(f"could not save now ({exc.strerror or exc}); try again") from None
 
 
 def _write(store: CatalogStore, user: Any, lang: str, context: str, msg: Any, action: str,

@@ -32,6 +32,11 @@ class CatalogStore(Protocol):
         """Apply one ``catalogs.Change``: ("applied", message as written) or
         ("conflict", message now on disk) or ("missing", None). Raises CatalogError."""
 
+    def write_audited(self, lang: str, change: Any, intent: Any) -> tuple[str, Any, int | None]:
+        """:meth:`write` with its ``audit_intents.Intent``: intent durable before the file
+        is replaced, audit row after (``review.batch``); (outcome, message, audit id).
+        Raises LockTimeout (nothing written), CatalogError, OSError."""
+
     def check(self, catalog: Any, message: Any = None) -> list:
         """QA findings of *message* (or the whole catalogue). Raises if QA cannot run."""
 
@@ -100,6 +105,13 @@ class FileStore:
 
         result = apply_changes(catalog_file(self.config, lang), [change])
         return result.outcomes[0]
+
+    def write_audited(self, lang: str, change: Any, intent: Any) -> tuple[str, Any, int | None]:
+        from .batch import Item, write_batch
+
+        item = Item(change, intent)
+        write_batch(self.conn, lang, catalog_file(self.config, lang), [item])
+        return item.kind or "missing", item.message, item.audit_id
 
     def check(self, catalog: Any, message: Any = None) -> list:
         from ..checks import run_checks
