@@ -128,6 +128,11 @@ def add_memory(root: Path, units: int) -> None:
         mem.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """One letterflow server (this checkout's code, or *code*'s) on its own project copy."""
 
@@ -193,6 +198,10 @@ class Server:
         return approve_script(self.tmp / f"{self.name}-{name}.lua", self.entries, self.csrf,
                               self.cookie)
 
+    def cpu(self) -> float:
+        """CPU seconds the server process has used (user + system)."""
+        return cpu_seconds(self.proc.pid)
+
     def audit_rows(self) -> int:
         from workflow import audit, db
 
@@ -211,7 +220,7 @@ class Server:
         self._log.close()
 
 
-def run_cases(servers: list[Server], mini: str, args: argparse.Namespace,
+def run_cases(servers: list[Server], mini: str, mini_pid: int, args: argparse.Namespace,
               tmp: Path) -> dict[tuple[str, str], dict]:
     """Every case, each server's run right after the other's (shared load)."""
     from web_wrk import get_script, run_wrk
@@ -219,14 +228,19 @@ def run_cases(servers: list[Server], mini: str, args: argparse.Namespace,
     d, c, v = args.duration, args.connections, args.verbose
     out: dict[tuple[str, str], dict] = {}
 
+    pids = {s.name: s.proc.pid for s in servers}
+    pids["minimal"] = mini_pid
+
     def one(key: tuple[str, str], url: str, conns: int, script: Path, per_conn=False,
             secs: int = d) -> None:
-        load = os.getloadavg()[0]
+        load, cpu = os.getloadavg()[0], cpu_seconds(pids[key[0]])
         res = run_wrk(url, secs, conns, script, per_conn, v)
         res["load"] = (load + os.getloadavg()[0]) / 2
+        # server CPU per request: what the machine's load changes least
+        res["cpu_ms"] = 1000 * (cpu_seconds(pids[key[0]]) - cpu) / max(res["requests"], 1)
         out[key] = res
         print(f"  {key[1]:24} {key[0]:9} {res['rps']:8.1f} req/s  p99 {res['p99']:7.1f} ms  "
-              f"load {res['load']:.1f}", flush=True)
+              f"CPU {res['cpu_ms']:5.2f} ms/req  load {res['load']:.1f}", flush=True)
 
     mini_get = get_script(tmp / "mini-get.lua", ["/"], {})
     if "queue" in args.only:
@@ -279,10 +293,11 @@ def aim_lines(name: str, res: dict[tuple[str, str], dict], args: argparse.Namesp
 def report(servers: list[Server], res: dict[tuple[str, str], dict],
            args: argparse.Namespace) -> None:
     print(f"\n{'case':24} {'server':9} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'load':>5}")
+          f"{'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'CPU ms/req':>10} {'load':>5}")
     for (name, case), r in sorted(res.items(), key=lambda kv: kv[0][1]):
         print(f"{case:24} {name:9} {r['rps']:9.1f} {r['p50']:8.2f} {r['p95']:8.2f} "
-              f"{r['p99']:8.2f} {r['requests']:9d} {r['errors']:8d} {r['load']:5.1f}")
+              f"{r['p99']:8.2f} {r['requests']:9d} {r['errors']:8d} {r['cpu_ms']:10.2f} "
+              f"{r['load']:5.1f}")
     print()
     for s in servers:
         aim_lines(s.name, res, args)
@@ -294,7 +309,8 @@ def report(servers: list[Server], res: dict[tuple[str, str], dict],
             if name == new and b:
                 print(f"  {case:24} req/s x{r['rps'] / b['rps']:.2f}   "
                       f"p99 {b['p99']:.1f} -> {r['p99']:.1f} ms (x{r['p99'] / b['p99']:.2f})"
-                      f"   p95 {b['p95']:.1f} -> {r['p95']:.1f} ms")
+                      f"   p95 {b['p95']:.1f} -> {r['p95']:.1f} ms"
+                      f"   CPU/req x{r['cpu_ms'] / b['cpu_ms']:.2f}")
     for s in servers:
         a, a1 = res.get((s.name, "approve POST")), res.get((s.name, "approve 1 conn"))
         if a and a1:  # every approve was a real write: one audit row per 2xx answer
@@ -358,7 +374,8 @@ def main() -> None:
               f"Flask, waitress {args.threads} threads each, wrk {args.connections} "
               f"connections x {args.duration} s, 127.0.0.1, {os.cpu_count()} CPUs; "
               f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
-        results = run_cases(servers, f"http://127.0.0.1:{mini_port}", args, tmp)
+        results = run_cases(servers, f"http://127.0.0.1:{mini_port}", mini_proc.pid, args,
+                            tmp)
         report(servers, results, args)
     finally:
         for s in servers:

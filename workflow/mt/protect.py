@@ -43,6 +43,9 @@ _BUILTIN = re.compile(
     re.VERBOSE,
 )
 _UN_SHAPE = re.compile(r"/.*\d|\d.*/")  # a symbol has a slash and a number
+#: A character every built-in pattern needs (a slash, an @, www., a bracket, a
+#: superscript): most texts have none, and then _BUILTIN need not scan them.
+_MAYBE_BUILTIN = re.compile(r"[/@\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,10 @@ class Span:
 
 def builtin_spans(text: str) -> list[Span]:
     """UN symbols, URLs, e-mails, footnote marks and <dnt> spans of *text*."""
-    spans = [Span(m.start(), m.end(), m.group(0), "dnt") for m in _DNT.finditer(text)]
+    spans = ([Span(m.start(), m.end(), m.group(0), "dnt") for m in _DNT.finditer(text)]
+             if DNT_OPEN in text else [])
+    if _MAYBE_BUILTIN.search(text) is None:
+        return spans
     for m in _BUILTIN.finditer(text):
         kind = {"un": "un-symbol", "url": "url", "email": "email", "note": "footnote"}[
             m.lastgroup or "url"
