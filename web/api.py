@@ -180,7 +180,7 @@ def suggestions(lang: str) -> Any:
     if msg is None:
         abort(404, description="No such entry in this catalogue.")
     try:
-        data = core_suggestions(svc.config, lang, msg,
+        data = core_suggestions(svc.config, lang, msg, conn=svc.conn,
                                 second_opinion=request.args.get("second_opinion") == "1")
     except LetterflowError as exc:
         return jsonify({"ok": False, "error": str(exc)}), 502

@@ -19,6 +19,11 @@ class Connection(sqlite3.Connection):
     lf_file: str = ""
 
 
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file of *conn*'s main database ("" in memory)."""
+    return _file(conn)
+
+
 def _file(conn: sqlite3.Connection) -> str:
     name = getattr(conn, "lf_file", "")
     if not name:

@@ -78,6 +78,8 @@ COMMON = 0.002
 WORDS = 6
 #: database file -> (max unit id when read, term -> document frequency)
 _DF_CACHE: dict[str, tuple[int, dict[str, int]]] = {}
+#: database file -> (memory size when counted, number of languages)
+_NLANGS_CACHE: dict[str, tuple[int, int]] = {}
 
 
 def _fts_term(word: str) -> str:
@@ -263,11 +265,18 @@ class Memory:
         return cached[1]
 
     def _languages(self) -> int:
-        """How many languages the memory holds (at least 1; cached per connection)."""
+        """How many languages the memory holds (at least 1; cached per database file with
+        the word frequencies: counting them reads the whole index, ~20 ms at 100,000
+        units, and the suggestions API opens the memory once per request)."""
         n = self.__dict__.get("_nlangs")
         if n is None:
-            n = self.conn.execute("SELECT COUNT(DISTINCT lang) FROM tm_unit").fetchone()[0]
-            n = self.__dict__["_nlangs"] = max(1, min(int(n), 15))
+            size = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM tm_unit").fetchone()[0]
+            path = db.database_file(self.conn)
+            cached = _NLANGS_CACHE.get(path)
+            if cached is None or not cached[0] <= size <= cached[0] * 1.1 + 100:
+                n = self.conn.execute("SELECT COUNT(DISTINCT lang) FROM tm_unit").fetchone()[0]
+                cached = _NLANGS_CACHE[path] = (size, max(1, min(int(n), 15)))
+            n = self.__dict__["_nlangs"] = cached[1]
         return n
 
     def units(self, lang: str | None = None, kind: str | None = "message") -> list[Unit]:

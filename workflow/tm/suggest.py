@@ -98,9 +98,11 @@ def memory_suggestions(memory: Memory, lang: str, source: str, source_language: 
 
 
 def mt_suggestions(config: object, lang: str, texts: list[str], *,
-                   second_opinion: bool = False) -> tuple[list[Suggestion], dict[str, str]]:
+                   second_opinion: bool = False,
+                   conn: object = None) -> tuple[list[Suggestion], dict[str, str]]:
     """Each usable engine's translation of *texts* (cached ones; with *second_opinion* the
-    others are asked). Returns (suggestions, engine -> why it gave none)."""
+    others are asked). Returns (suggestions, engine -> why it gave none). *conn*: an open
+    connection to the project database to use (else one is opened and closed)."""
     from ..errors import MTError
     from ..mt import get_translator
     from ..mt.drafting import open_cache
@@ -111,7 +113,7 @@ def mt_suggestions(config: object, lang: str, texts: list[str], *,
     shield = shield_for(config)
     out: list[Suggestion] = []
     skipped: dict[str, str] = {}
-    cache = open_cache(config)
+    cache = open_cache(config) if conn is None else _cache_on(config, conn)
     try:
         for name in engine_names(config):
             try:
@@ -134,9 +136,18 @@ def mt_suggestions(config: object, lang: str, texts: list[str], *,
                 forms=tuple(r.text or "" for r in results), where=results[0].route,
                 engine=name, cached=all(r.cached for r in results)))
     finally:
-        if cache is not None:
+        if cache is not None and conn is None:
             cache.close()
     return out, skipped
+
+
+def _cache_on(config: object, conn: object):
+    """The MT cache on an open connection (None if caching is disabled)."""
+    from ..mt.cache import MTCache
+
+    if (getattr(config, "mt", {}) or {}).get("cache", True) is False:
+        return None
+    return MTCache(conn)  # type: ignore[arg-type]
 
 
 def _all_cached(engine, shield, texts: list[str], source: str, target: str) -> bool:
@@ -168,13 +179,15 @@ def glossary_hits(config: object, lang: str, source: str) -> list[dict]:
 
 
 def suggestions(config: object, lang: str, message, *, second_opinion: bool = False,
-                threshold: float = THRESHOLD) -> dict:
-    """Everything the review UI offers for one message (a catalogue Message)."""
+                threshold: float = THRESHOLD, conn: object = None) -> dict:
+    """Everything the review UI offers for one message (a catalogue Message). *conn*: an
+    open connection to the project database (the web server's, per thread), else one is
+    opened for this call."""
     from .sync import sync_catalogs
 
     config.check_language(lang)  # type: ignore[attr-defined]
     source_lang = config.source_language  # type: ignore[attr-defined]
-    memory = Memory(config.database)  # type: ignore[attr-defined]
+    memory = Memory(conn or config.database)  # type: ignore[attr-defined]
     try:
         sync_catalogs(config, memory)
         mem = memory_suggestions(memory, lang, message.source, source_lang, threshold)
@@ -183,7 +196,7 @@ def suggestions(config: object, lang: str, message, *, second_opinion: bool = Fa
     current = message.strings[0] if message.strings else ""
     mem = [s for s in mem if not (s.where == message.context and s.target == current)]
     texts = [message.source] + ([message.source_plural] if message.source_plural else [])
-    mt, skipped = mt_suggestions(config, lang, texts, second_opinion=second_opinion)
+    mt, skipped = mt_suggestions(config, lang, texts, second_opinion=second_opinion, conn=conn)
     return {
         "language": lang, "context": message.context, "source": message.source,
         "memory": [s.as_dict() for s in mem],
