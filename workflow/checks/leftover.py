@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
 from workflow.checks.spelling import _WORD, dictionary_for, exempt_text
@@ -10,18 +11,28 @@ from workflow.checks.spelling import _WORD, dictionary_for, exempt_text
 _MIN = 3
 
 
-def _source_words(unit: Unit) -> tuple[set[str], set[str]]:
+def _source_words(unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
     """(casefolded words of the source, names: words capitalised inside a sentence)."""
+    return _words_and_names(unit.sources())
+
+
+@lru_cache(maxsize=4096)
+def _words_and_names(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`_source_words` of these source texts (the same for every check of a message,
+    and for every save of it)."""
     words: set[str] = set()
     names: set[str] = set()
-    for s in unit.sources():
+    for s in sources:
         for m in _WORD.finditer(s):
             w = m.group(0)
             words.add(w.casefold())
-            before = s[: m.start()].rstrip()
-            if w[0].isupper() and before and before[-1] not in ".!?:;":
-                names.add(w.casefold())
-    return words, names
+            if w[0].isupper():
+                i = m.start() - 1
+                while i >= 0 and s[i].isspace():
+                    i -= 1
+                if i >= 0 and s[i] not in ".!?:;":
+                    names.add(w.casefold())
+    return frozenset(words), frozenset(names)
 
 
 def leftovers(unit: Unit, text: str) -> list[str]:
