@@ -60,3 +60,31 @@ def test_query_filters_and_approvals(conn):
     assert len(audit.query(conn, since=day, until=day)) == 4
     assert audit.query(conn, until="2000-01-01") == []
     assert len(audit.history(conn, "fr", "l/a")) == 2
+
+
+def test_write_transactions_of_one_process_queue_on_one_lock(tmp_path):
+    """Threads of one process wait for each other's audit transactions on a Python lock
+    (woken as soon as it is free), not in SQLite's sleeping busy handler."""
+    import threading
+
+    from workflow import audit_intents
+
+    path = tmp_path / "lf.sqlite3"
+    c1, c2 = db.connect(path), db.connect(path)
+    lock = db.write_lock(c1)
+    assert lock is db.write_lock(c2)
+    assert db.write_lock(db.connect(tmp_path / "other.sqlite3")) is not lock
+    intent = audit_intents.Intent(user="ana", language="fr", context="x", action="save",
+                                  before=("",), after=("Bonjour",))
+    audit_intents.pending(c2)  # the schema
+    got: list[list[int]] = []
+    with lock:
+        t = threading.Thread(target=lambda: got.append(audit_intents.begin(c2, [intent])))
+        t.start()
+        t.join(0.3)
+        assert t.is_alive() and got == []  # waits for the lock, no transaction begun
+        c1.execute("BEGIN IMMEDIATE")  # so SQLite's own write lock is free for c1
+        c1.execute("COMMIT")
+    t.join(10)
+    assert not t.is_alive() and len(got[0]) == 1
+    assert [r["id"] for r in audit_intents.pending(c1, "fr")] == got[0]

@@ -207,3 +207,69 @@ def test_the_written_catalogue_is_cached_without_parsing_the_file_again(fr_clien
 @pytest.fixture
 def fr_client(app):
     return _client(app)
+
+
+def test_a_batch_writes_its_intents_and_its_audit_rows_in_one_transaction_each(
+        app, held, monkeypatch):
+    """The queued saves share one intent transaction (committed before the file is
+    replaced) and one completing transaction; each still gets its own audit row."""
+    from workflow import audit_intents
+
+    calls, state = held
+    begins: list[int] = []
+    completes: list[tuple[int, int]] = []
+    real_begin, real_complete = audit_intents.begin, audit_intents.complete_ids
+
+    def begin(conn, items):
+        items = list(items)
+        begins.append(len(items))
+        ids = real_begin(conn, items)
+        # durable before the write: another connection sees every intent of the batch
+        other = db.connect(app.extensions["letterflow"].config.database)
+        try:
+            seen = {r["id"] for r in audit_intents.pending(other, "fr")}
+        finally:
+            other.close()
+        assert set(ids) <= seen
+        return ids
+
+    def complete_ids(conn, done, drop=()):
+        done, drop = list(done), list(drop)
+        completes.append((len(done), len(drop)))
+        return real_complete(conn, done, drop)
+
+    monkeypatch.setattr(audit_intents, "begin", begin)
+    monkeypatch.setattr(audit_intents, "complete_ids", complete_ids)
+    cat = _cat(app)
+    plan = [(X, "save", "Texte des camps.", cat.get(X).revision),
+            (Y, "approve", "Merci de votre attention.", cat.get(Y).revision),
+            (X, "save", "Texte perdu.", "000000000000")]  # stale: 409, its intent dropped
+    clients = [_client(app) for _ in range(len(plan) + 1)]
+    state["n"] = len(plan)
+    results: dict[int, tuple[int, dict]] = {}
+
+    def run(i, item):
+        results[i] = _post(clients[i], *item)
+
+    blocker = threading.Thread(target=run, args=(0, (P, "save", "Séoul", cat.get(P).revision)))
+    blocker.start()
+    while not calls:
+        time.sleep(0.005)
+    threads = [threading.Thread(target=run, args=(i + 1, item)) for i, item in enumerate(plan)]
+    for t in threads:
+        t.start()
+    for t in [blocker, *threads]:
+        t.join(60)
+    assert [len(c) for c in calls] == [1, 3]
+    assert begins == [1, 3]
+    assert completes == [(1, 0), (2, 1)]
+    assert [results[i][0] for i in range(4)] == [200, 200, 200, 409]
+    rows = _rows(app)
+    ids = [results[i][1]["audit_id"] for i in range(3)]
+    assert len(set(ids)) == 3
+    for i, (ctx, action, text, _rev) in enumerate([(P, "save", "Séoul", None), *plan[:2]]):
+        row = rows[ids[i]]
+        assert (row.context, row.action, row.after) == (ctx, action, (text,))
+        assert row.revision == results[i][1]["revision"]
+    assert audit_intents.pending(db.connect(app.extensions["letterflow"].config.database),
+                                 "fr") == []
