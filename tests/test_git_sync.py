@@ -158,7 +158,7 @@ def test_concurrent_day(world, server_app):
                                    "fr", ctx)
         assert last.user == f"{POEDIT[0]} <{POEDIT[1]}>" and last.git_commit == poedit_sha
     # the export manifest's "approved by" names both people
-    from workflow.export.run import approval_info
+    from workflow.export.statuses import approval_info
 
     info = approval_info(cfg, "fr", after)
     assert set(info["by"]) == {"tr_fr", f"{POEDIT[0]} <{POEDIT[1]}>"}
