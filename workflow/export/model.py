@@ -266,7 +266,7 @@ def localised_date(date, locale_id: str) -> str:
     """CLDR's long date in the locale's default numbering system (Arabic-Indic digits for
     ar_EG / ar_SA). (Korean "2012년 10월 31일" is right as CLDR writes it; the stray spaces
     seen in rendered letters came from Word's East Asian autospace, which the .docx turns
-    off: :func:`workflow.export.oxml.no_autospace`.)"""
+    off: :func:`workflow.export.oxml_page.no_autospace`.)"""
     from babel.dates import format_date
 
     from .digits import localise_digits
