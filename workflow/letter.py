@@ -158,22 +158,28 @@ class Letter:
 
 
 def load_letter(path: str | Path) -> Letter:
+    """The letter in the file at *path*: a Word letter (``.docx``) or the text format."""
     path = Path(path)
+    raw = read_letter_file(path)
     if path.suffix.lower() == ".docx":
-        from .source.docx_source import load_docx_letter
+        from .source.docx_source import parse_docx_letter
 
-        return load_docx_letter(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LetterError("letter file not found", str(path)) from None
-    except OSError as exc:
-        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
+        return parse_docx_letter(raw, path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LetterError(f"not UTF-8 (byte {exc.start})", str(path)) from None
     return parse_letter(text, path)
+
+
+def read_letter_file(path: Path) -> bytes:
+    """The bytes of a letter file; LetterError (one line) if it is missing or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LetterError("letter file not found", str(path)) from None
+    except OSError as exc:
+        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
 
 
 def _front_matter(lines: list[str], where: str) -> tuple[dict, int]:
