@@ -253,3 +253,23 @@ def test_git_banner_text_is_localised(app):
         assert problems(st) == ["Échec du pull\u00a0: fatal: could not read from remote"]
     with app.test_request_context("/"):
         assert problems(st) == st.problems()  # English, as the core says it
+
+
+def test_ko_ui_error_pages_and_login_throttle_are_korean(client, app):
+    from conftest import WEB_USERS
+
+    r = client.get("/no/such/page", headers=KO)
+    assert r.status_code == 404 and "404 찾을 수 없음" in r.get_data(as_text=True)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert client.post("/login", data={"name": "tr_fr", "password": "wrong"}).status_code == 401
+    r = client.post("/api/login", headers=KO,
+                    json={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+    wait = int(r.headers["Retry-After"])
+    assert r.status_code == 429
+    assert r.json["error"] == f"로그인 실패가 너무 많습니다. {wait}초 후에 다시 시도하세요."
+    r = client.post("/api/login", json={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+    assert r.json["error"].startswith("Too many failed logins. Try again in ")
+    _login(client, "tr_es")
+    r = client.get("/export", headers=KO)  # coordinators only
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "코디네이터만 이 페이지를 볼 수 있습니다." in html

@@ -43,9 +43,10 @@ HTTP_STATUS: dict[type[ReviewError], int] = {
     Busy: 503,
 }
 #: The titles of the error page, translated when shown (``status_title``).
-TITLES = {400: N_("Bad Request"), 403: N_("Forbidden"), 404: N_("Not Found"),
-          409: N_("Conflict"), 413: N_("Request Entity Too Large"),
-          422: N_("Unprocessable Entity"), 503: N_("Service Unavailable"),
+TITLES = {400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"),
+          404: N_("Not Found"), 405: N_("Method Not Allowed"), 409: N_("Conflict"),
+          413: N_("Request Entity Too Large"), 422: N_("Unprocessable Entity"),
+          429: N_("Too Many Requests"), 503: N_("Service Unavailable"),
           500: N_("Internal Server Error")}
 
 
