@@ -273,3 +273,17 @@ def test_ko_ui_error_pages_and_login_throttle_are_korean(client, app):
     r = client.get("/export", headers=KO)  # coordinators only
     html = r.get_data(as_text=True)
     assert r.status_code == 403 and "코디네이터만 이 페이지를 볼 수 있습니다." in html
+
+
+def test_preview_counts_unapproved_paragraphs_with_each_languages_plural(client):
+    _login(client)
+    en = client.get("/l/fr/preview").get_data(as_text=True)
+    n = int(re.search(r"(\d+) paragraphs are not approved yet: they are marked below", en)[1])
+    assert n > 10  # the fixture's drafts: not approved
+    fr = client.get("/l/fr/preview", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert f"{n} paragraphes ne sont pas encore approuvés\u00a0: ils sont marqués" in fr
+    ko = client.get("/l/fr/preview", headers=KO).get_data(as_text=True)
+    assert f"아직 승인되지 않은 문단이 {n}개 있습니다." in ko
+    ar = client.get("/l/fr/preview", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    form = "%s فقرات" if 3 <= n % 100 <= 10 else "%s فقرةً" if n % 100 >= 11 else "%s فقرة"
+    assert form % n in ar  # CLDR: few (3-10), many (11-99), other
