@@ -163,9 +163,9 @@ def _mask_csrf(resp: Response) -> Response:
             or resp.mimetype != "text/html"):
         return resp
     body = resp.get_data()
-    raw = token.encode("ascii")
-    if raw in body:
-        resp.set_data(body.replace(raw, mask_token(token).encode("ascii")))
+    masked = body.replace(token.encode("ascii"), mask_token(token).encode("ascii"))
+    if masked is not body:  # one pass; the same object when the token is not there
+        resp.set_data(masked)
     return resp
 
 
