@@ -292,6 +292,10 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert re.search(r'id="unpushed">1<', page), page
         assert "Push failed" in coord.get("/").get_data(as_text=True)  # on every page
         assert "git-banner" not in fr.get("/").get_data(as_text=True)  # coordinators only
+        ko = coord.get("/export", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+        assert "올리기(push) 실패: " in ko and "Push failed" not in ko  # the banner in Korean
+        assert "로컬 커밋은 그대로 남아 있습니다." in ko and "지금 동기화(pull, rebase, push)" in ko
+        assert re.search(r'아직 올리지\(push\) 않은 커밋 <span id="unpushed">1</span>개', ko)
 
         res = run_cli("--project", str(world.server), "sync")
         assert res.returncode == 1 and "FAILED" in res.stdout, res.stdout + res.stderr
@@ -304,6 +308,10 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert git(world.remote, "rev-parse", "translations").strip() == head
         page = coord.get("/export").get_data(as_text=True)
         assert "git-banner" not in page and re.search(r'id="unpushed">0<', page)
+        # French plural rules: 0 takes the singular (CLDR "one"), English the plural
+        assert '<span id="unpushed">0</span> commits not pushed yet.' in page
+        fr_page = coord.get("/export", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert '<span id="unpushed">0</span> commit pas encore poussé.' in fr_page
     finally:
         app.extensions["letterflow_git"].stop()
         if away.exists() and not world.remote.exists():
