@@ -106,12 +106,16 @@ def user_language(user_id: int) -> str | None:
 
 
 def select_locale() -> str:
-    """The user's setting, then Accept-Language, then English."""
+    """The user's setting, then the login page's choice (a cookie), then Accept-Language,
+    then English."""
     if current_user and getattr(current_user, "is_authenticated", False):
         chosen = user_language(current_user.user.id)
         if chosen:
             return chosen
-    return request.accept_languages.best_match(available()) or SOURCE
+    from .uilang import cookie_language
+
+    return (cookie_language() or request.accept_languages.best_match(available())
+            or SOURCE)
 
 
 def get_locale_name() -> str:

@@ -156,7 +156,7 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
     history = audit.history(svc.conn, lang, context)
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
     from .plurals import plural_labels
-    from .suggest import suggestions_url
+    from .suggest import suggestions_url, top_suggestions
 
     both = msg.source + " " + (msg.source_plural or "")
     chips = list(dict.fromkeys([m.group(0) for m in PLACEHOLDER_RE.finditer(both)]
@@ -176,6 +176,7 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
         entries=[(m, qa_kind(found.get(m.context, []))) for m in cat.active()],
         winner=winner(lang, context) if conflict else None,
         suggest_url=suggestions_url(lang, msg.context), notes=comment_notes(msg),
+        suggestions=top_suggestions(lang, msg),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
 

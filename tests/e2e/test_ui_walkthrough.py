@@ -164,6 +164,18 @@ def test_every_page_fits_390_px(server, browser):
         width, view = _overflow(page)
         _shot(page, "390" + re.sub(r"\W+", "-", url))
         assert width <= view, (url, width, view)
+    # the history tables are cards here: no horizontal scroll inside their own box either
+    for url in ("/history", "/l/fr/e/icnk-2012/place"):
+        page.goto(server + url)
+        boxes = page.evaluate("""Array.from(document.querySelectorAll(
+            'table.history-table, #history-body table')).map(t => {
+              const box = t.closest('.scroll-x') || t;
+              return [box.scrollWidth, box.clientWidth, t.scrollWidth, t.clientWidth,
+                      getComputedStyle(t).display]; })""")
+        assert boxes, url
+        for outer, outer_view, inner, inner_view, display in boxes:
+            assert outer <= outer_view and inner <= inner_view, (url, boxes)
+            assert display == "block", (url, boxes)  # cards, not a table
     # a badge's message is reachable by touch: tap it, the reason shows
     page.goto(server + "/l/fr/?qa=1")
     badge = page.locator("details.qa-badge summary").first
@@ -272,3 +284,51 @@ def test_next_error_and_entry_list_by_keyboard(server, browser):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/l/fr/e/icnk-2012/signature-place")
+
+
+def test_export_without_javascript_keeps_the_chosen_file(server, browser, tmp_path):
+    csv = tmp_path / "ministers.csv"
+    csv.write_text("country,language,name\nFR,fr,Anne\nBE,fr,Marc\n", encoding="utf-8")
+    ctx = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = ctx.new_page()
+    _login(page, server, "coord")
+    page.goto(server + "/export")
+    page.set_input_files("input[name=recipients]", str(csv))
+    page.click("button.primary")  # a real form post: the page is rendered again
+    assert "Export blocked" in page.inner_text("#export-error")
+    assert "Using ministers.csv (2 rows)." in page.inner_text("#kept-file")
+    # nothing chosen again: the kept file is used for the dry run and the download
+    page.check("input[name=allow_drafts]")
+    page.click("button[name=dry_run]")
+    assert page.locator("#dry-run tbody tr").count() == 2
+    assert "Using ministers.csv (2 rows)." in page.inner_text("#kept-file")
+    assert page.is_checked("input[name=allow_drafts]")
+    with page.expect_download() as dl:
+        page.click("button.primary")
+    assert dl.value.suggested_filename == "letters.zip"
+    # the editor's suggestions are in the page itself
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    assert page.locator("#suggestions li.suggestion").count() >= 1
+    assert page.locator("#suggestions li.suggestion .s-text").first.is_visible()
+    ctx.close()
+
+
+def test_login_page_language_chooser_by_keyboard(server, browser):
+    ctx = browser.new_context(locale="fr-FR")
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # from the user name field, Tab reaches the language links
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('hreflang')") == "ko":
+            break
+    else:
+        raise AssertionError("the Korean link is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "로그인"
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.goto(server + "/login")  # kept (a cookie) over the browser's French
+    assert page.locator("h1").inner_text() == "로그인"
+    ctx.close()

@@ -342,6 +342,20 @@
 
     function loadSuggestions() {
       var list = document.getElementById("suggestions");
+      if (list && list.dataset.loaded === "1") {
+        // rendered by the server (the page works without JS): read them, wire the buttons
+        suggestions = Array.prototype.map.call(list.querySelectorAll("li.suggestion"), function (li, i) {
+          var forms = [];
+          try { forms = JSON.parse(li.dataset.forms || "[]"); } catch (e) { forms = []; }
+          var btn = li.querySelector("button.s-insert");
+          if (btn) {
+            btn.hidden = false;
+            btn.addEventListener("click", function () { useSuggestion(i + 1); });
+          }
+          return {target: li.dataset.target || "", forms: forms, scope: li.dataset.scope};
+        });
+        return;
+      }
       if (!list || !form.dataset.suggest) { return; }
       fetch(form.dataset.suggest, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : {suggestions: []}; })
@@ -468,7 +482,9 @@
               document.body.appendChild(a);
               a.click();
               a.remove();
-              setText(status, t("export_done", {n: n}));
+              var skipped = resp.headers.get("X-Letterflow-Skipped") || "0";
+              setText(status, t("export_done", {n: n}) + (skipped !== "0"
+                ? " " + t("export_skipped", {n: skipped}) : ""));
             });
           }
           return resp.text().then(function (html) {
