@@ -122,7 +122,8 @@ def top_suggestions(lang: str, message: Any) -> list[dict[str, Any]]:
         if _tm_endpoint(current_app):
             from workflow.tm.suggest import suggestions as core_suggestions
 
-            data = core_suggestions(services().config, lang, message)
+            svc = services()
+            data = core_suggestions(svc.config, lang, message, conn=svc.conn)
             items = [*data.get("memory", []), *data.get("mt", [])]
         else:
             items = cached_mt(lang, message)
