@@ -11,7 +11,8 @@ driven by ``wrk`` side by side in one run, 20 connections for 20 s each:
    so every request is a real write with the revision returned by the previous one;
 3. GET the suggestions of French entries in turn (translation memory of 100,000 units,
    cached MT, glossary), one connection (what one translator's panel waits for), and
-   4 connections.
+   4 connections, after one timed warm-up pass printed apart (the first request reads the
+   memory's word frequencies, once per server process).
 
 With ``--baseline DIR`` (a checkout of another revision, e.g. ``git worktree add DIR main``
 or ``git archive main | tar -x -C DIR``), the same cases also run against that code's
