@@ -175,3 +175,79 @@ def test_killed_first_writer_is_settled_against_the_newer_row(project_dir: Path)
     out = audit_intents.reconcile(conn, "fr", path, [i1])
     assert (out.recorded, out.dropped) == (0, 1)
     assert assert_agree(config, "fr", before) == 1
+
+
+def test_without_the_file_the_later_write_is_told_by_its_base_revision(project_dir: Path):
+    """No path (a caller that cannot name the file) or its lock not free in time: the
+    first writer's row still does not become the newest, because the recorded second
+    write was based on the revision the first one wrote."""
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    conn = FileStore(config).conn
+    r0 = load_catalog(path).get(ctx)
+    a, b = ("Texte D relu.",), ("Texte I relu.",)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
+    m1 = _write(path, ctx, a[0], r0.revision)
+    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
+    m2 = _write(path, ctx, b[0], m1.revision)
+    audit_intents.complete(conn, [(i2, m2.revision)])
+    audit_intents.complete(conn, [(i1, m1.revision)])
+    assert assert_agree(config, "fr", before) == 1
+    assert [r.action for r in audit.history(conn, "fr", ctx)] == ["approve", "conflict"]
+
+
+def test_web_group_commit_first_writer_completing_last(app, web_project: Path, monkeypatch):
+    """The same interleaving through the review server's real write path (Flask app,
+    per-catalogue group commit, web cache): request A's write lands, request B reads the
+    new revision and writes on top of it, and A's thread reaches ``complete`` only after
+    B's row is recorded (as when A's thread loses the GIL and SQLite's busy wait). Only
+    the timing is arranged; every write, intent and row is the real one."""
+    import threading
+
+    from conftest import WEB_USERS
+
+    ctx = "icnk-2012/meeting"
+    before = _snapshot(web_project / "locales" / "fr" / "LC_MESSAGES" / "letter.po")
+    a_written, b_done = threading.Event(), threading.Event()
+    real = audit_intents.complete
+
+    def complete(conn, done, drop=(), **kw):
+        rows = [conn.execute("SELECT after FROM audit_intent WHERE id = ?", (i,)).fetchone()
+                for i, _ in done]
+        mine = [r["after"] for r in rows if r is not None]
+        if '["Texte D relu."]' in mine:  # A: its file write is done; finish after B
+            a_written.set()
+            assert b_done.wait(20)
+            return real(conn, done, drop, **kw)
+        try:
+            return real(conn, done, drop, **kw)
+        finally:
+            if '["Texte I relu."]' in mine:
+                b_done.set()
+
+    monkeypatch.setattr(audit_intents, "complete", complete)
+
+    def client():
+        c = app.test_client()
+        r = c.post("/api/login", json={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+        assert r.status_code == 200
+        return c
+
+    def save(c, text):
+        rev = c.get(f"/api/l/fr/entries/{ctx}").json["entry"]["revision"]
+        return c.post(f"/api/l/fr/entries/{ctx}", json={
+            "action": "save", "strings": [text], "base_revision": rev})
+
+    ca, cb = client(), client()
+    answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("a", save(ca, "Texte D relu.")))
+    first.start()
+    assert a_written.wait(20)
+    answers["b"] = save(cb, "Texte I relu.")  # on A's revision, from the web cache
+    first.join(30)
+    assert answers["a"].status_code == 200 and answers["b"].status_code == 200
+    config = load_config(web_project)
+    assert load_catalog(config.catalog("fr")).get(ctx).strings == ("Texte I relu.",)
+    assert assert_agree(config, "fr", before) >= 1

@@ -74,7 +74,7 @@ def promote_overlapped(conn: sqlite3.Connection, late: list[tuple[int, str | Non
         if path is not None:
             try:
                 catalog = load_catalog(path)
-            except CatalogError as exc:
+            except (CatalogError, OSError) as exc:
                 log.warning("audit: cannot read %s to order its rows: %s", path, exc)
         out = []
         with _Txn(conn):
