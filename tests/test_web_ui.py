@@ -99,7 +99,7 @@ def test_back_translation_of_the_typed_text(fr, monkeypatch):
         seen.append(list(texts))
         return type("R", (), {"strings": tuple(t.upper() for t in texts)})()
 
-    monkeypatch.setattr("workflow.mt.drafting.back_translate", fake)
+    monkeypatch.setattr("workflow.mt.backtranslate.back_translate", fake)
     r = fr.post("/api/l/fr/backtranslate", json={"context": CTX, "strings": ["tapé ici"]})
     assert r.status_code == 200 and r.json["back_translation"] == ["TAPÉ ICI"]
     assert seen[-1] == ["tapé ici"]

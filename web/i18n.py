@@ -26,6 +26,10 @@ bp = Blueprint("i18n", __name__)
 DOMAIN = "ui"
 #: The code's own language: no catalogue.
 SOURCE = "en"
+#: What ``pybabel extract -F web/translations/babel.cfg`` reads (from the repository root):
+#: the web's templates and Python, and the core's review error texts (marked with
+#: ``workflow.errors.N_``; the web translates them in ``web.errors.localized``).
+EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review")
 PREFS_DDL = """
 CREATE TABLE IF NOT EXISTS web_prefs (
     user_id     INTEGER PRIMARY KEY,

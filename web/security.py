@@ -181,7 +181,9 @@ def init_app(app: Flask) -> None:
         desc = e.description or ""
         if code == 413:
             desc = (f"The request is too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes).")
-        resp = error_response(code, e.name, desc)
+        from .errors import status_title
+
+        resp = error_response(code, status_title(code, e.name), desc)
         if code == 429 and getattr(e, "retry_after", None):
             resp.headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
         if code == 405 and e.get_response().headers.get("Allow"):

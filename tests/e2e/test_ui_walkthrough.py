@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import playwright.sync_api as playwright  # a declared test dependency
 import pytest
+from conftest import WEB_USERS
+
+from .conftest import approved, fill_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Debian chromium is missing at /usr/bin/chromium")
-    pytest.skip("Debian chromium is not installed at /usr/bin/chromium",
-                allow_module_level=True)
-import playwright.sync_api as playwright  # noqa: E402
-from conftest import WEB_USERS, free_port, wait_for_server  # noqa: E402
 
 SHOTS = Path(os.environ.get("LETTERFLOW_SHOTS", "")) if os.environ.get("LETTERFLOW_SHOTS") \
     else None
@@ -37,39 +27,11 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def server(web_project: Path, tmp_path: Path):
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workflow.cli", "--project", str(web_project), "serve",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
-    wait_for_server(proc, port, log_path)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def _login(page, base, name="tr_fr"):
     page.goto(base + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", WEB_USERS[name][0])
+    fill_login(page, name)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(base + "/")
-
-
-def _approved(page) -> int:
-    return int(page.get_attribute(".progress[data-lang=fr]", "data-approved"))
 
 
 def test_a_days_review_by_keyboard_only(server, browser):
@@ -143,7 +105,7 @@ def test_a_days_review_by_keyboard_only(server, browser):
         assert seen <= 26, "more approvals than entries"
     assert seen == 26
     page.wait_for_url(server + "/l/fr/")
-    assert _approved(page) == 26
+    assert approved(page) == 26
     assert not problems, problems
 
 
@@ -252,7 +214,8 @@ def test_arabic_ui_right_to_left(server, browser):
     panel = page.locator("aside.side-panel").bounding_box()
     work = page.locator(".work").bounding_box()
     assert panel["x"] < work["x"]  # the side panel is on the left in RTL
-    assert page.locator("button[value=approve_next]").inner_text() == "وافق والتالي"
+    # the reviewed ui.po: Arabic buttons are verbal nouns (masdar), not imperatives
+    assert page.locator("button[value=approve_next]").inner_text() == "موافقة والتالي"
     _shot(page, "ar-editor")
     page.set_viewport_size({"width": 390, "height": 844})
     for url in ("/", "/l/fr/", "/l/fr/e/icnk-2012/sender"):
