@@ -306,7 +306,7 @@ def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, act
         raise
     crash_point("audit.written")
     if kind == "applied" and written is not None:
-        rows = intents.complete(conn, [(ids[0], written.revision)])
+        rows = intents.complete(conn, [(ids[0], written.revision)], path=path)
     else:
         intents.abandon(conn, ids)
         rows = []
