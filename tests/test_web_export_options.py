@@ -176,7 +176,7 @@ def test_a_new_file_replaces_the_kept_one_and_tokens_are_per_user(client, app):
     other = b"country,language,name\nFR,fr,Anne\n"
     r = _post(client, other, name="two.csv", recipients_token=token, dry_run="1",
               allow_drafts="1")
-    assert "Using two.csv (1 rows)." in r.get_data(as_text=True)
+    assert "Using two.csv (1 row)." in r.get_data(as_text=True)
     assert len(page_rows(r.get_data(as_text=True))) == 1
     from workflow import db, users
 

@@ -287,3 +287,62 @@ def test_preview_counts_unapproved_paragraphs_with_each_languages_plural(client)
     ar = client.get("/l/fr/preview", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     form = "%s فقرات" if 3 <= n % 100 <= 10 else "%s فقرةً" if n % 100 >= 11 else "%s فقرة"
     assert form % n in ar  # CLDR: few (3-10), many (11-99), other
+
+
+# --------------------------------------------------------------- counted messages: real plurals
+
+def _page_strings(html: str) -> dict:
+    import json
+
+    import lxml.html
+
+    return json.loads(lxml.html.fromstring(html).body.get("data-strings"))
+
+
+def test_js_counted_messages_carry_every_plural_form_of_the_ui_language(client):
+    """app.js picks a form by CLDR category (Intl.PluralRules): the page sends one text per
+    category of the interface language, each the catalogue's form for that category."""
+    _login(client)
+    forms = {}
+    for lang in ("en", *UI_LANGS):
+        html = client.get("/", headers={"Accept-Language": lang}).get_data(as_text=True)
+        strings = _page_strings(html)
+        forms[lang] = strings["export_done"]
+        assert set(strings["export_skipped"]) == set(forms[lang]), lang
+        assert all("%(n)s" in s for s in (*forms[lang].values(),
+                                           *strings["export_skipped"].values())), lang
+    assert forms["en"] == {"one": "Done: letters.zip with %(n)s letter was downloaded.",
+                           "other": "Done: letters.zip with %(n)s letters was downloaded."}
+    assert set(forms["ko"]) == {"other"}
+    assert set(forms["fr"]) == {"one", "many", "other"} == set(forms["es"])
+    assert "(%(n)s lettre)" in forms["fr"]["one"] and "%(n)s de lettres" in forms["fr"]["many"]
+    assert "(%(n)s lettres)" in forms["fr"]["other"]
+    assert set(forms["ar"]) == {"zero", "one", "two", "few", "many", "other"}
+    assert "رسالتان" in forms["ar"]["two"] and "%(n)s رسائل" in forms["ar"]["few"]
+    assert "%(n)s رسالةً" in forms["ar"]["many"] and "%(n)s رسالة." in forms["ar"]["other"]
+
+
+def test_export_dry_run_counts_letters_and_rows_with_real_plurals(client):
+    import io
+
+    _login(client, "coord")
+
+    def dry_run(lang: str, rows: int) -> str:
+        body = b"country,language\n" + b"".join([b"FR,fr\n", b"BE,fr\n"][:rows])
+        r = client.post("/export", headers={"Accept-Language": lang}, data={
+            "recipients": (io.BytesIO(body), "r.csv"), "allow_drafts": "1", "dry_run": "1"},
+            content_type="multipart/form-data")
+        assert r.status_code == 200
+        return r.get_data(as_text=True)
+
+    html = dry_run("en", 1)
+    assert "1 letter, plus manifest.json" in html and "Using r.csv (1 row)." in html
+    html = dry_run("fr", 1)
+    assert "1 lettre, plus manifest.json" in html
+    assert "Fichier utilisé\u00a0: r.csv (1 ligne)." in html
+    html = dry_run("fr", 2)
+    assert "2 lettres, plus manifest.json" in html and "(2 lignes)" in html
+    html = dry_run("ar", 2)
+    assert "رسالتان (2)" in html and "وفيه صفان (2)" in html
+    html = dry_run("ko", 2)
+    assert "서한 2통과 manifest.json" in html and "사용 중인 파일: r.csv(2행)." in html

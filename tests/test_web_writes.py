@@ -233,10 +233,10 @@ def test_a_batch_writes_its_intents_and_its_audit_rows_in_one_transaction_each(
         assert set(ids) <= seen
         return ids
 
-    def complete_ids(conn, done, drop=()):
+    def complete_ids(conn, done, drop=(), path=None):
         done, drop = list(done), list(drop)
         completes.append((len(done), len(drop)))
-        return real_complete(conn, done, drop)
+        return real_complete(conn, done, drop, path)
 
     monkeypatch.setattr(audit_intents, "begin", begin)
     monkeypatch.setattr(audit_intents, "complete_ids", complete_ids)

@@ -185,6 +185,8 @@ def init_app(app: Flask, var_dir: Path) -> None:
         return [(code, Locale.parse(code).get_display_name(code) or code)
                 for code in available()]
 
+    from .js_plurals import js_plural
+
     app.jinja_env.globals.update(ui_languages=ui_languages, ui_lang=get_locale_name,
-                                 ui_dir=ui_direction)
+                                 ui_dir=ui_direction, js_plural=js_plural)
     app.register_blueprint(bp)

@@ -109,16 +109,18 @@ class WriteQueue:
         return me
 
     def _write(self, svc: Any, lang: str, path: Any, timeout: float) -> None:
-        """Write every queued change as one batch, then hand the turn on."""
+        """Write every queued change as one batch, hand the turn on, then record the
+        batch's audit rows (while the next batch is written) and answer its requests."""
         from workflow.fileio import lock_wait
 
         with self._lock:
             batch, self._waiting = self._waiting, []
             self._turn = None
         wait = 0.0 if time.monotonic() < self._blocked_until else timeout
+        finish = None
         try:
             with lock_wait(wait):
-                _write_batch(svc, lang, path, batch)
+                finish = _write_batch(svc, lang, path, batch)
         except BaseException as exc:  # noqa: BLE001 (handed to every request of the batch)
             if isinstance(exc, LockTimeout):
                 self._blocked_until = time.monotonic() + timeout
@@ -127,41 +129,67 @@ class WriteQueue:
                     p.error = exc
         finally:
             with self._lock:
-                for p in batch:
-                    p.done = True
                 # requests that came meanwhile: the first one writes them all next
                 turn = self._turn = self._waiting[0] if self._waiting else None
                 self._busy = turn is not None
                 self._batches += 1
                 self._batch_done.notify_all()
-            for p in batch:
-                p.wake.set()
             if turn is not None:
                 turn.wake.set()
+            try:
+                if finish is not None:
+                    finish()
+            finally:
+                for p in batch:
+                    p.done = True
+                    p.wake.set()
 
 
-def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
-    from workflow.review.batch import Item, write_batch
+def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> Any:
+    """Steps 1 and 2 of ``review.batch`` for *batch* (intents, file); returns step 3 (the
+    audit rows) as a callable, or None if there is nothing left to do."""
+    from workflow.catalogs import apply_changes
+    from workflow.review.batch import Item, begin_items, fail_items, finish_items
 
     items = [Item(p.change, p.intent) for p in batch]
     conn = svc.conn if any(p.intent is not None for p in batch) else None
     try:
-        result = write_batch(conn, lang, path, items)
+        ids = begin_items(conn, lang, path, items)
+        try:
+            result = apply_changes(path, [it.change for it in items])
+        except BaseException as exc:
+            fail_items(conn, lang, path, ids, exc)
+            raise
     except LockTimeout:
         raise  # the file is held by another process: retrying each change would wait again
     except Exception as exc:  # noqa: BLE001 - whatever one change breaks, not the others
-        # (write_batch has settled the batch's intents from what the file holds)
+        # (fail_items has settled the batch's intents from what the file holds)
         if len(batch) == 1:
             batch[0].error = exc
-            return
+            return None
         for p in batch:  # find the change that fails; the others are written
-            _write_batch(svc, lang, path, [p])
-        return
+            finish = _write_batch(svc, lang, path, [p])
+            if finish is not None:
+                finish()
+        return None
     svc.install_catalog(lang, result.file_key, result.catalog)
-    for p, it in zip(batch, items, strict=True):
-        p.kind, p.message, p.audit_id = it.kind, it.message, it.audit_id
+    for p, it, (kind, message) in zip(batch, items, result.outcomes, strict=True):
+        it.kind, it.message = kind, message
+        p.kind, p.message = kind, message
     app = getattr(svc, "app", None)
     if result.catalog is not None and app is not None:  # written: a git commit (gitsync)
         from .gitsync import notify
 
         notify(app, lang)
+
+    def finish() -> None:
+        try:
+            finish_items(conn, path, items, ids)
+        except BaseException as exc:  # noqa: BLE001 - the rows are reconciled later
+            for p in batch:
+                p.error = exc
+            raise
+        for p, it in zip(batch, items, strict=True):
+            p.audit_id = it.audit_id
+
+    return finish

@@ -255,13 +255,33 @@ def test_export_page_keeps_the_file_clears_errors_and_shows_success(server, brow
     page.check("input[name=allow_drafts]")
     page.click("button[name=dry_run]")
     page.wait_for_selector("#dry-run:not([hidden])")
-    assert "2 letter(s)" in page.inner_text("#dry-run")
+    assert "2 letters, plus manifest.json" in page.inner_text("#dry-run")
     assert page.locator("#export-error").is_hidden()  # the stale error is gone
     with page.expect_download() as dl:
         page.click("button.primary")
     assert dl.value.suggested_filename == "letters.zip"
-    playwright.expect(page.locator("#export-status")).to_contain_text("2 letter(s)")
+    playwright.expect(page.locator("#export-status")).to_contain_text(
+        "letters.zip with 2 letters was downloaded")
     assert page.locator("#export-error").is_hidden()
+    ctx.close()
+
+
+def test_export_success_message_uses_the_arabic_plural(server, browser, tmp_path):
+    """The count comes from the response; the browser picks the form by CLDR category
+    (Intl.PluralRules): Arabic has a dual, which English does not."""
+    csv = tmp_path / "recipients.csv"
+    csv.write_text("country,language\nFR,fr\nBE,fr\n", encoding="utf-8")
+    ctx = browser.new_context(accept_downloads=True, locale="ar")
+    page = ctx.new_page()
+    _login(page, server, "coord")
+    page.goto(server + "/export")
+    page.set_input_files("input[name=recipients]", str(csv))
+    page.check("input[name=allow_drafts]")
+    with page.expect_download() as dl:
+        page.click("button.primary")
+    assert dl.value.suggested_filename == "letters.zip"
+    playwright.expect(page.locator("#export-status")).to_contain_text(
+        "تم: نُزّل letters.zip وفيه رسالتان (2).")
     ctx.close()
 
 

@@ -8,10 +8,21 @@
   "use strict";
 
   var T = {};
-  function t(key, args) {
-    var s = T[key] || key;
+  function fill(s, args) {
     Object.keys(args || {}).forEach(function (k) { s = s.split("%(" + k + ")s").join(args[k]); });
     return s;
+  }
+
+  function t(key, args) { return fill(T[key] || key, args); }
+
+  // a counted message: T[key] holds one text per CLDR plural category (web/js_plurals.py),
+  // the page's language picks the category of n; "%(n)s" becomes n
+  function tn(key, n) {
+    var forms = T[key] || {}, category = "other";
+    try {
+      category = new Intl.PluralRules(document.documentElement.lang).select(Number(n));
+    } catch (e) { category = "other"; }
+    return fill(forms[category] || forms.other || key, {n: n});
   }
 
   function csrfToken() {
@@ -483,8 +494,8 @@
               a.click();
               a.remove();
               var skipped = resp.headers.get("X-Letterflow-Skipped") || "0";
-              setText(status, t("export_done", {n: n}) + (skipped !== "0"
-                ? " " + t("export_skipped", {n: skipped}) : ""));
+              setText(status, tn("export_done", n) + (skipped !== "0"
+                ? " " + tn("export_skipped", skipped) : ""));
             });
           }
           return resp.text().then(function (html) {

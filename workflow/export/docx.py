@@ -40,6 +40,7 @@ from . import oxml as ox
 from . import oxml_page as oxp
 from . import zipstore
 from .digits import numbering_system
+from .docx_limits import check_package
 from .docx_styles import ROLE_STYLES, add_draft_header, builtin_look, ensure_styles
 from .model import LetterModel
 from .page import (
@@ -58,7 +59,8 @@ UNREVIEWED_MARK = _MARK + " "
 UNTRANSLATED_MARK = _UNTRANSLATED + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
-def _read_docx(path: Path | None, what: str) -> bytes | None:
+def _read_docx(path: Path | None, what: str, limits: tuple[int, int] | None = None
+               ) -> bytes | None:
     if path is None:
         return None
     path = Path(path)
@@ -66,48 +68,12 @@ def _read_docx(path: Path | None, what: str) -> bytes | None:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{what} {path}: cannot read ({exc.strerror})") from None
-    check_package(data, f"{what} {path}")
+    check_package(data, f"{what} {path}", limits)
     try:
         docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExportError(f"{what} {path}: not a Word .docx file ({exc})") from None
     return data
-
-
-#: Largest part (inflated) and whole package a template or appendix may hold: a letterhead
-#: is a few hundred KB; these limits stop a small file that inflates to gigabytes.
-MAX_PART_BYTES = 32 * 1024 * 1024
-MAX_PACKAGE_BYTES = 128 * 1024 * 1024
-
-
-def check_package(data: bytes, what: str) -> None:
-    """Refuse a .docx whose parts are too large (from the sizes the zip declares, before
-    anything is inflated) or whose XML is malformed: ExportError, one line."""
-    from lxml import etree
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            total = 0
-            for info in infos:
-                total += info.file_size
-                if info.file_size > MAX_PART_BYTES:
-                    raise ExportError(
-                        f"{what}: part {info.filename} inflates to {info.file_size:,} bytes, "
-                        f"over the {MAX_PART_BYTES // 2**20} MB limit; refused unread")
-            if total > MAX_PACKAGE_BYTES:
-                raise ExportError(f"{what}: its parts inflate to {total:,} bytes, over the "
-                                  f"{MAX_PACKAGE_BYTES // 2**20} MB limit; refused unread")
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    try:
-                        etree.fromstring(z.read(info), parser)
-                    except etree.XMLSyntaxError as exc:
-                        raise ExportError(f"{what}: malformed XML in {info.filename} "
-                                          f"({' '.join(str(exc).split())})") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise ExportError(f"{what}: not a Word .docx file ({exc})") from None
 
 
 @dataclass
@@ -125,12 +91,12 @@ class DocxWriter:
     """Renders letter models to .docx bytes. Thread-safe (one letter at a time)."""
 
     def __init__(self, template: Path | None = None, appendix: Path | None = None,
-                 page: dict | None = None) -> None:
+                 page: dict | None = None, limits: tuple[int, int] | None = None) -> None:
         self.page = PageOptions.from_config(page)
         self.template = Path(template) if template else None
         self.appendix = Path(appendix) if appendix else None
-        self._template = _read_docx(self.template, "template")
-        self._appendix = _read_docx(self.appendix, "appendix")
+        self._template = _read_docx(self.template, "template", limits)
+        self._appendix = _read_docx(self.appendix, "appendix", limits)
         self._bases: dict[tuple, _Base] = {}
         self._lock = threading.Lock()
 

@@ -99,12 +99,14 @@ class ExportPlan:
                                   "the letter's own document is the template")
             from .docx_template import DocxTemplateWriter
 
-            self._writer = DocxTemplateWriter(self.letter.path)
+            self._writer = DocxTemplateWriter(self.letter.path,
+                                              limits=self.config.template_limits)
         if self._writer is None:
             from .docx import DocxWriter
 
             self._writer = DocxWriter(self.template, self.appendix,
-                                      page=self.config.export.get("page"))
+                                      page=self.config.export.get("page"),
+                                      limits=self.config.template_limits)
         return self._writer
 
     def model(self, recipient: Recipient):

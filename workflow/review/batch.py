@@ -72,34 +72,56 @@ def write_batch(conn: Any, lang: str, path: Path, items: list[Item]) -> Any:
     else: the intents are settled from what the file holds)."""
     from .. import catalogs
 
-    audited = [(n, it) for n, it in enumerate(items) if it.intent is not None]
-    ids: list[int] = []
-    if audited:
-        _settle_stale(conn, lang, path)
-        ids = intents.begin(conn, [it.intent for _, it in audited])
-        for _ in audited:
-            crash_point("audit.intent")
+    ids = begin_items(conn, lang, path, items)
     try:
         result = catalogs.apply_changes(path, [it.change for it in items])
-    except LockTimeout:
-        if ids:
-            intents.abandon(conn, ids)  # never got the lock: nothing was written
-        raise
-    except BaseException:
-        settle_failed(conn, lang, path, ids)
+    except BaseException as exc:
+        fail_items(conn, lang, path, ids, exc)
         raise
     for it, (kind, message) in zip(items, result.outcomes, strict=True):
         it.kind, it.message = kind, message
-    if audited:
-        for _ in audited:
-            crash_point("audit.written")
-        done = [(i, items[n].message.revision) for i, (n, _) in zip(ids, audited, strict=True)
-                if items[n].kind == "applied" and items[n].message is not None]
-        drop = [i for i, (n, _) in zip(ids, audited, strict=True)
-                if not (items[n].kind == "applied" and items[n].message is not None)]
-        rows = intents.complete_ids(conn, done, drop)
-        for i, (n, _) in zip(ids, audited, strict=True):
-            items[n].audit_id = rows.get(i)
-        for _ in audited:
-            crash_point("audit.completed")
+    finish_items(conn, path, items, ids)
     return result
+
+
+def begin_items(conn: Any, lang: str, path: Path, items: list[Item]) -> list[int]:
+    """Step 1: the intents of *items* (those that have one), durable, in one transaction;
+    their ids (first settling what a killed process left half-done)."""
+    audited = [it.intent for it in items if it.intent is not None]
+    if not audited:
+        return []
+    _settle_stale(conn, lang, path)
+    ids = intents.begin(conn, audited)
+    for _ in audited:
+        crash_point("audit.intent")
+    return ids
+
+
+def fail_items(conn: Any, lang: str, path: Path, ids: list[int], exc: BaseException) -> None:
+    """The write raised *exc*: drop the intents (LockTimeout: the file was never touched)
+    or settle them from what the file holds."""
+    if isinstance(exc, LockTimeout):
+        if ids:
+            intents.abandon(conn, ids)
+    else:
+        settle_failed(conn, lang, path, ids)
+
+
+def finish_items(conn: Any, path: Path, items: list[Item], ids: list[int]) -> None:
+    """Step 3, once the items' outcomes are known: audit rows for the applied ones (in the
+    order of the writes), the other intents dropped, in one transaction."""
+    audited = [it for it in items if it.intent is not None]
+    if not audited:
+        return
+    for _ in audited:
+        crash_point("audit.written")
+    applied = [it.kind == "applied" and it.message is not None for it in audited]
+    done = [(i, it.message.revision) for i, it, ok in zip(ids, audited, applied, strict=True)
+            if ok]
+    drop = [i for i, ok in zip(ids, applied, strict=True) if not ok]
+    rows: dict[int, int] = {}
+    intents.complete(conn, done, drop, path=path, ids_out=rows)
+    for i, it in zip(ids, audited, strict=True):
+        it.audit_id = rows.get(i)
+    for _ in audited:
+        crash_point("audit.completed")
