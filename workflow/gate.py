@@ -298,7 +298,7 @@ def run_gate(
         _add_language(report, config, lang, lang in required, analyses.get(lang))
     from .gate_countries import check_countries
 
-    check_countries(config, languages, report.findings.append)
+    check_countries(config, languages, report.findings.append, fingerprint)
     return report
 
 
