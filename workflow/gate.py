@@ -112,9 +112,15 @@ def _worker_init(project: str, skip: frozenset[str]) -> None:
 
 
 def _worker_analyse(lang: str) -> CatalogAnalysis:
-    return analyse_catalog(
+    import sys
+
+    analysis = analyse_catalog(
         _worker_state["config"], lang, _worker_state["template"], _worker_state["skip"]
     )
+    spelling = sys.modules.get("workflow.checks.spelling")
+    if spelling is not None:  # a forked worker ends without atexit: save the new verdicts
+        spelling.save_verdicts()
+    return analysis
 
 
 def _fork_context():
