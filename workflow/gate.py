@@ -222,6 +222,8 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
     from concurrent.futures import ProcessPoolExecutor
 
     context = _fork_context()
+    if context is not None:  # imported once here, inherited by every forked worker
+        import workflow.checks  # noqa: F401
     _worker_state.update(config=config, template=template, skip=frozenset(skip))
     spawn_args = (str(config.source_file or config.root), frozenset(skip))
     with ProcessPoolExecutor(
