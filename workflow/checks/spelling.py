@@ -68,6 +68,7 @@ class _Dictionary:
         self.dict = None  # enchant.Dict, opened on the first unknown word
         self.known: dict[str, bool] = {}
         self.good: set[str] = set()  # the words of self.known that are spelt right
+        self.bad: set[str] = set()  # and those that are not
         self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
         self.dirty = 0
         self.lock = threading.Lock()
@@ -77,6 +78,7 @@ class _Dictionary:
                 if data.get("dictionary") == identity:
                     self.known = {w: bool(v) for w, v in data.get("words", {}).items()}
                     self.good = {w for w, v in self.known.items() if v}
+                    self.bad = {w for w, v in self.known.items() if not v}
             except (OSError, ValueError, AttributeError):
                 pass
             _OPEN.append(self)
@@ -94,8 +96,7 @@ class _Dictionary:
             if len(self.known) < _CACHE_MAX:
                 self.known[word] = ok
                 self.dirty += 1
-            if ok:
-                self.good.add(word)
+            (self.good if ok else self.bad).add(word)
         return ok
 
     def unknown(self, words: list[str]) -> set[str]:
@@ -103,9 +104,10 @@ class _Dictionary:
         known good; a verdict for each word left)."""
         rest = set(words)
         rest -= self.good
-        if rest:
+        new = rest - self.bad
+        if new:  # words without a verdict yet
             check = self.check
-            rest = {w for w in rest if not check(w)}
+            rest -= {w for w in new if check(w)}
         return rest
 
     def _merge_saved(self) -> None:
