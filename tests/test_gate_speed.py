@@ -295,3 +295,17 @@ def test_warm_gate_reads_the_countries_findings_from_the_cache(tmp_path, monkeyp
     path.write_text(text, encoding="utf-8")  # the file changed: read again
     again = render(run_gate(cfg, ["fr", "es", "pt"], []), "text", cfg.root)
     assert parsed == ["fr"] and "control-chars" not in again
+
+
+def test_gate_workers_after_the_detector_ran_in_this_process(tmp_path, monkeypatch):
+    """A library caller that already ran lingua gets spawned workers: lingua's native
+    thread pool does not survive a fork (a forked worker waited forever)."""
+    from workflow.checks.language import detector
+    from workflow.gate import _fork_context, run_gate
+
+    detector(frozenset({"fr", "es", "en"})).detect_languages_in_parallel_of(["un texte", "x"])
+    assert _fork_context() is None
+    monkeypatch.setenv("LETTERFLOW_CACHE_DIR", str(tmp_path / "cache"))
+    cfg = _gate_project(tmp_path)
+    report = run_gate(cfg, ["fr", "es", "pt"], [], use_cache=False, jobs=2)
+    assert sorted(report.stats) == ["es", "fr", "pt"]
