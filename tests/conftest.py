@@ -65,8 +65,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_server(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 30) -> None:
-    """Wait until *proc* accepts connections on *port*; fail with its log if it exits."""
+def wait_for_server(proc: subprocess.Popen, port: int, log_path: Path | None = None,
+                    timeout: float = 30) -> None:
+    """Wait until *proc* accepts connections on *port*; fail with its log (*log_path*) or its
+    exit code if it exits first."""
     import socket
     import time
 
@@ -77,7 +79,8 @@ def wait_for_server(proc: subprocess.Popen, port: int, log_path: Path, timeout: 
                 return
         except OSError:
             if proc.poll() is not None:
-                raise AssertionError(Path(log_path).read_text(errors="replace")) from None
+                log = Path(log_path).read_text(errors="replace") if log_path else ""
+                raise AssertionError(log or f"the server exited with {proc.returncode}") from None
             time.sleep(0.1)
     raise AssertionError(f"server on port {port} did not start within {timeout:.0f} s")
 

@@ -48,7 +48,8 @@ def test_non_plural_message_has_no_plural_findings():
     ("lang", "nplurals", "ok"),
     [
         ("fr", 3, True),
-        ("fr", 2, True),  # CLDR (Babel) and GNU gettext's older value
+        ("fr", 2, False),  # GNU gettext's older value: only with a reason (below)
+        ("es", 2, False),
         ("fr", 1, False),
         ("ru", 3, True),
         ("ru", 2, False),
@@ -65,6 +66,18 @@ def test_plural_forms_header(lang, nplurals, ok):
     if not ok:
         assert found[0].severity == "error" and found[0].context == "" and found[0].line == 1
         assert f"nplurals={nplurals}" in found[0].message
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "pt", "it", "ca"])
+def test_gnu_two_forms_pass_with_a_declared_reason(lang):
+    """CLDR has one, many, other there; GNU's nplurals=2 needs the catalogue's reason."""
+    from workflow.checks.plurals import REASON_HEADER
+
+    (f,) = [f for f in findings(catalog(lang, [], nplurals=2)) if f.check_id == "plurals"]
+    assert f"nplurals=2, {lang} needs 3 (CLDR) (GNU gettext's older value" in f.message
+    reason = {REASON_HEADER: "two forms: the letter never counts in millions"}
+    assert [f for f in findings(catalog(lang, [], nplurals=2, headers=reason))
+            if f.check_id == "plurals"] == []
 
 
 def test_empty_plural_form_in_a_draft_is_still_reported():

@@ -156,7 +156,7 @@ IGNORING_PO = r"""msgid ""
 msgstr ""
 "Language: fr\n"
 "Content-Type: text/plain; charset=UTF-8\n"
-"Plural-Forms: nplurals=2; plural=(n > 1);\n"
+"Plural-Forms: nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;\n"
 "X-Letterflow-Ignore: end-punctuation\n"
 
 #, fuzzy, letterflow-ignore: length, letterflow-ignore: brackets

@@ -28,6 +28,14 @@ def base(tmp_path_factory) -> Path:
                         empty=())
 
 
+@pytest.fixture
+def root(base: Path, tmp_path: Path) -> Path:
+    """A copy of the base project of its own for one test."""
+    root = tmp_path / "p"
+    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+    return root
+
+
 def export(root: Path, csv_text: str, crash: str | None = None) -> subprocess.CompletedProcess:
     (root / "r.csv").write_text(csv_text, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -60,9 +68,7 @@ def temps(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if ".letterflow-" in p.name)
 
 
-def test_a_removed_recipient_loses_their_old_letter(base: Path, tmp_path: Path):
-    root = tmp_path / "p"
-    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+def test_a_removed_recipient_loses_their_old_letter(root: Path):
     assert export(root, OLD).returncode == 0
     assert listing(root / "dist") == {"FR-fr-anne.docx", "KR-ko-kim.docx", "FR-fr-bruno.docx"}
     proc = export(root, NEW)
@@ -71,9 +77,7 @@ def test_a_removed_recipient_loses_their_old_letter(base: Path, tmp_path: Path):
     assert temps(root) == []
 
 
-def test_a_folder_that_is_not_an_export_is_never_replaced(base: Path, tmp_path: Path):
-    root = tmp_path / "p"
-    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+def test_a_folder_that_is_not_an_export_is_never_replaced(root: Path):
     (root / "dist").mkdir()
     (root / "dist" / "thesis.odt").write_text("mine")
     proc = export(root, NEW)
@@ -83,9 +87,7 @@ def test_a_folder_that_is_not_an_export_is_never_replaced(base: Path, tmp_path: 
 
 @pytest.mark.parametrize("point", ["export.render:1", "export.render:2", "export.manifest",
                                    "export.zip", "export.move", "export.swap"])
-def test_killed_at_every_step_out_is_one_whole_run(base: Path, tmp_path: Path, point: str):
-    root = tmp_path / "p"
-    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+def test_killed_at_every_step_out_is_one_whole_run(root: Path, point: str):
     assert export(root, OLD).returncode == 0
     old = snapshot(root / "dist")
     proc = export(root, NEW, crash=point)
@@ -102,9 +104,7 @@ def test_killed_at_every_step_out_is_one_whole_run(base: Path, tmp_path: Path, p
     assert temps(root) == []
 
 
-def test_a_first_run_killed_leaves_no_out_and_no_litter(base: Path, tmp_path: Path):
-    root = tmp_path / "p"
-    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+def test_a_first_run_killed_leaves_no_out_and_no_litter(root: Path):
     assert export(root, NEW, crash="export.zip").returncode == -signal.SIGKILL
     assert not (root / "dist").exists()
     assert export(root, NEW).returncode == 0

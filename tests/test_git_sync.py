@@ -158,7 +158,7 @@ def test_concurrent_day(world, server_app):
                                    "fr", ctx)
         assert last.user == f"{POEDIT[0]} <{POEDIT[1]}>" and last.git_commit == poedit_sha
     # the export manifest's "approved by" names both people
-    from workflow.export.run import approval_info
+    from workflow.export.statuses import approval_info
 
     info = approval_info(cfg, "fr", after)
     assert set(info["by"]) == {"tr_fr", f"{POEDIT[0]} <{POEDIT[1]}>"}
@@ -273,17 +273,23 @@ def test_killed_server_commits_on_next_start(world):
         proc.wait(30)
 
 
+def _approve_and_commit(app, world) -> tuple[object, str]:
+    """tr_fr approves icnk-2012/place and the git thread commits it (and tries to push).
+    Returns (tr_fr's client, the commit)."""
+    fr = app.test_client()
+    api_login(fr, "tr_fr")
+    assert approve(fr, "fr", "icnk-2012/place").status_code == 200
+    assert app.extensions["letterflow_git"].flush(push=True)
+    return fr, git(world.server, "rev-parse", "HEAD").strip()
+
+
 def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
     world = make_world(web_template, tmp_path / "w", push_delay=0)
     away = world.remote.with_name("remote-away.git")
     world.remote.rename(away)  # the remote is unreachable
     app = app_for(world.server)
     try:
-        fr = app.test_client()
-        api_login(fr, "tr_fr")
-        assert approve(fr, "fr", "icnk-2012/place").status_code == 200
-        assert app.extensions["letterflow_git"].flush(push=True)
-        head = git(world.server, "rev-parse", "HEAD").strip()
+        fr, head = _approve_and_commit(app, world)
         assert git(world.server, "log", "-1", "--format=%an", head).strip() == "tr_fr"
 
         coord = _coordinator(app)
@@ -292,6 +298,10 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert re.search(r'id="unpushed">1<', page), page
         assert "Push failed" in coord.get("/").get_data(as_text=True)  # on every page
         assert "git-banner" not in fr.get("/").get_data(as_text=True)  # coordinators only
+        ko = coord.get("/export", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+        assert "올리기(push) 실패: " in ko and "Push failed" not in ko  # the banner in Korean
+        assert "로컬 커밋은 그대로 남아 있습니다." in ko and "지금 동기화(pull, rebase, push)" in ko
+        assert re.search(r'아직 올리지\(push\) 않은 커밋 <span id="unpushed">1</span>개', ko)
 
         res = run_cli("--project", str(world.server), "sync")
         assert res.returncode == 1 and "FAILED" in res.stdout, res.stdout + res.stderr
@@ -304,6 +314,10 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert git(world.remote, "rev-parse", "translations").strip() == head
         page = coord.get("/export").get_data(as_text=True)
         assert "git-banner" not in page and re.search(r'id="unpushed">0<', page)
+        # French plural rules: 0 takes the singular (CLDR "one"), English the plural
+        assert '<span id="unpushed">0</span> commits not pushed yet.' in page
+        fr_page = coord.get("/export", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert '<span id="unpushed">0</span> commit pas encore poussé.' in fr_page
     finally:
         app.extensions["letterflow_git"].stop()
         if away.exists() and not world.remote.exists():
@@ -507,11 +521,7 @@ def test_failed_push_is_retried(web_template, tmp_path, monkeypatch):
     world.remote.rename(away)
     app = app_for(world.server)
     try:
-        fr = app.test_client()
-        api_login(fr, "tr_fr")
-        assert approve(fr, "fr", "icnk-2012/place").status_code == 200
-        assert app.extensions["letterflow_git"].flush(push=True)
-        head = git(world.server, "rev-parse", "HEAD").strip()
+        _fr, head = _approve_and_commit(app, world)
         away.rename(world.remote)  # back: the worker pushes on its own
         deadline = time.time() + 20
         while time.time() < deadline:

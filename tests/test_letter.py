@@ -138,9 +138,9 @@ def test_typed_dates_and_numbers_are_data_formatted_per_locale():
     letter = parse_letter(text, "x.txt")
     block = letter.block("a")
     assert block.placeholders == ("date:2014-12-05", "date:2013-03", "number:12500", "country")
-    from workflow.export.model import _fill
+    from workflow.export.message_text import fill_placeholders
 
-    fr = _fill(block.text, {"country": "France", "__locale__": "fr_FR"}, "x/a", "fr")
+    fr = fill_placeholders(block.text, {"country": "France", "__locale__": "fr_FR"}, "x/a", "fr")
     assert fr == "On 5 décembre 2014 and in mars 2013, 12\u202f500 people fled to France."
     us = build_model(letter, None, Recipient(row=1, country="US", language="en"))
     assert us.paragraphs[-1].text == (

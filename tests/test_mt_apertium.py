@@ -208,7 +208,7 @@ def test_batch_keeps_paragraph_boundaries_in_one_process(proj):
 
 def test_back_translation(proj):
     root, cfg, log = proj
-    from workflow.mt.drafting import back_translate
+    from workflow.mt.backtranslate import back_translate
 
     es = back_translate(cfg, "es", "Estimado Ministro de {country}:")
     assert es is not None and es.route == "spa-eng" and es.engine == "apertium"

@@ -14,8 +14,9 @@ from tests.conftest import REPO
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.errors import MTError
 from workflow.mt import get_translator
+from workflow.mt.backtranslate import back_translate
 from workflow.mt.base import Translator
-from workflow.mt.drafting import DAMAGED_FLAG, back_translate, draft_catalogs, open_cache
+from workflow.mt.drafting import DAMAGED_FLAG, draft_catalogs, open_cache
 
 
 class ScriptedEngine(Translator):
@@ -126,6 +127,18 @@ def test_back_translate_with_pseudo(config):
     bt = back_translate(config, "fr", ["⟦Déár {country}⟧", "⟦Hí⟧"], translator=t)
     assert bt.strings == ("Dear {country}", "Hi") and bt.route == "fr-en"
     assert bt.note == "back-translation: pseudo fr-en"
+
+
+def test_drafts_and_back_translation_with_the_cache_off(config):
+    """``[tool.letterflow.mt] cache = false``: the engine runs without a cache (nothing to
+    close afterwards) and the drafts are written as with one."""
+    config.mt["cache"] = False
+    assert open_cache(config) is None
+    report = draft_catalogs(config, ["fr"], "pseudo")
+    assert report.languages["fr"].drafted == len(load_catalog(config.catalog("fr")).active())
+    assert report.languages["fr"].cached == 0
+    bt = back_translate(config, "fr", "⟦Hí⟧", provider="pseudo")
+    assert bt.strings == ("Hi",) and not bt.cached
 
 
 def _cli(project_dir, *args):

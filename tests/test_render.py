@@ -191,20 +191,15 @@ def test_drafts_are_marked_unapproved(tmp_path):
     assert {p.context for p in m2.unapproved} == {"test-letter/closing", "test-letter/place"}
 
 
-def test_control_character_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize(("context", "text", "error"), [
+    ("test-letter/closing", "Merci\x07.", r"fr test-letter/closing: control character U\+0007"),
+    ("test-letter/cc", "cc : {pays}", r"unknown placeholder \{pays\}"),
+], ids=["control_character", "unknown_placeholder"])
+def test_a_broken_approved_translation_is_a_clear_error(tmp_path, context, text, error):
     root = make_project(tmp_path / "p", approved=("fr",), empty=())
     cfg = load_config(root)
-    apply_changes(cfg.catalog("fr"), [Change("test-letter/closing", ["Merci\x07."], fuzzy=False)])
-    with pytest.raises(ExportError, match=r"fr test-letter/closing: control character U\+0007"):
-        build_model(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
-                    Recipient(row=2, country="FR", language="fr"))
-
-
-def test_unknown_placeholder_is_a_clear_error(tmp_path):
-    root = make_project(tmp_path / "p", approved=("fr",), empty=())
-    cfg = load_config(root)
-    apply_changes(cfg.catalog("fr"), [Change("test-letter/cc", ["cc : {pays}"], fuzzy=False)])
-    with pytest.raises(ExportError, match=r"unknown placeholder \{pays\}"):
+    apply_changes(cfg.catalog("fr"), [Change(context, [text], fuzzy=False)])
+    with pytest.raises(ExportError, match=error):
         build_model(load_letter(cfg.letters[0]), load_catalog(cfg.catalog("fr"), "fr"),
                     Recipient(row=2, country="FR", language="fr"))
 

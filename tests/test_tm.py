@@ -342,7 +342,8 @@ def test_route_to_an_online_engine_with_terms_enforced(tmp_path):
 
 
 def test_export_prints_protected_text_without_the_mark():
-    from workflow.export.model import _fill
+    from workflow.export.message_text import fill_placeholders
 
-    assert _fill("Selon <dnt>Human Rights Watch</dnt>, {country}.", {"country": "la France"},
-                 "a/b", "fr") == "Selon Human Rights Watch, la France."
+    assert fill_placeholders("Selon <dnt>Human Rights Watch</dnt>, {country}.",
+                             {"country": "la France"}, "a/b", "fr"
+                             ) == "Selon Human Rights Watch, la France."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,7 @@ import time
 import pytest
 import requests
 from click.testing import CliRunner
+from conftest import free_port, wait_for_server
 
 from web.cli import is_loopback
 from workflow import db, users
@@ -75,28 +75,11 @@ def test_loopback_detection():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_port(port: int, timeout: float = 20) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
-
-
 def test_serve_first_run_message_and_waitress(tmp_path):
     from conftest import write_project
 
     root = write_project(tmp_path / "fresh", languages=("fr",))
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(root), "serve", "--port",
          str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -111,7 +94,7 @@ def test_serve_first_run_message_and_waitress(tmp_path):
         out = "".join(lines)
         assert "No accounts yet" in out and "letterflow user add" in out
         assert f"http://127.0.0.1:{port}/" in out
-        _wait_port(port)
+        wait_for_server(proc, port, timeout=20)
         r = requests.get(f"http://127.0.0.1:{port}/login", timeout=10)
         assert r.status_code == 200 and "No accounts exist yet" in r.text
         assert r.headers["Server"] == "letterflow"  # waitress ident, not the dev server
@@ -126,7 +109,7 @@ def test_serve_demo_prints_account(tmp_path):
 
     root = write_project(tmp_path / "demo", languages=("fr", "es"),
                          extra='[mt]\nprovider = "pseudo"\n')
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow.cli", "--project", str(root), "serve", "--demo",
          "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -137,7 +120,7 @@ def test_serve_demo_prints_account(tmp_path):
             out += proc.stdout.readline()
         assert "Demo translator account: user 'demo', password '" in out
         password = out.split("password '")[1].split("'")[0]
-        _wait_port(port)
+        wait_for_server(proc, port, timeout=20)
         s = requests.Session()
         token = s.get(f"http://127.0.0.1:{port}/api/session", timeout=10).json()["csrf_token"]
         r = s.post(f"http://127.0.0.1:{port}/api/login", json={"name": "demo",

@@ -97,10 +97,6 @@ def test_server_killed_at_a_chosen_step(web_project: Path, point: str):
     _restart_and_check(web_project, before)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known race, open in issue 10: about one run in three, after a random kill an audit row "
-    "claims a concurrent writer's text ('Texte d5 relu.') while the file holds the other's "
-    "('Texte i5 relu.'); the assertion is kept so that the bug stays visible"))
 def test_server_killed_at_random_during_bursts(web_project: Path):
     """The reported case: rounds of approval bursts, each ended by kill -9 at a random
     moment (the old code left approved text with no audit row in 10 of 12 rounds)."""

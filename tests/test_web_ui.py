@@ -99,7 +99,7 @@ def test_back_translation_of_the_typed_text(fr, monkeypatch):
         seen.append(list(texts))
         return type("R", (), {"strings": tuple(t.upper() for t in texts)})()
 
-    monkeypatch.setattr("workflow.mt.drafting.back_translate", fake)
+    monkeypatch.setattr("workflow.mt.backtranslate.back_translate", fake)
     r = fr.post("/api/l/fr/backtranslate", json={"context": CTX, "strings": ["tapé ici"]})
     assert r.status_code == 200 and r.json["back_translation"] == ["TAPÉ ICI"]
     assert seen[-1] == ["tapé ici"]
@@ -175,7 +175,7 @@ def test_export_page_summary_dry_run_and_dates(client):
                                      "allow_drafts": "1", "dry_run": "1"},
                     content_type="multipart/form-data")
     html = r.get_data(as_text=True)
-    assert r.status_code == 200 and "2 letter(s)" in html
+    assert r.status_code == 200 and "2 letters, plus manifest.json" in html
     assert re.search(r"FR-fr[^<]*\.docx", html) and "marked draft" in html
 
 

@@ -112,8 +112,6 @@ def create_app(
 ) -> Flask:
     """Build the app for a letterflow project (a ``workflow.config.Config``, or the
     project found from *project_dir* / ``$LETTERFLOW_PROJECT`` / the current folder)."""
-    from flask_wtf.csrf import CSRFProtect
-
     from workflow.config import load_config
     from workflow.errors import ConfigError
 
@@ -141,7 +139,7 @@ def create_app(
     _reconcile_audit(app.extensions["letterflow"])
     _bound_lock_waits(app)
 
-    CSRFProtect(app)
+    security.MaskedCSRFProtect(app)  # reads the per-response masked tokens (BREACH)
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
@@ -152,6 +150,9 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(suggest.bp)
+    from . import uilang
+
+    app.register_blueprint(uilang.bp)  # the login page's interface language links
     from . import gitsync
 
     gitsync.init_app(app, config)  # commits, push, pull ([tool.letterflow.git])

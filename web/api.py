@@ -33,7 +33,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from workflow import audit
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import N_, InvalidInput, NotFound
 
 from . import service
 from .auth import attempt_login, end_login, require_coordinator
@@ -113,7 +113,7 @@ def entry(lang: str, context: str) -> Any:
     cat = svc.catalog(lang)
     msg = cat.get(context)
     if msg is None:
-        raise NotFound("No such entry in this catalogue.")
+        raise NotFound(N_("No such entry in this catalogue."))
     return jsonify({
         "language": lang, "entry": message_dict(msg),
         "findings": [finding_dict(f) for f in svc.check(cat, msg)],
@@ -131,10 +131,11 @@ def write(lang: str, context: str) -> Any:
     version = data.get("version")
     if action in ("save", "approve") and not isinstance(strings, list):
         if current_user.can_edit(lang):
-            raise InvalidInput("send the translation as \"strings\": [...]")
+            raise InvalidInput(N_("send the translation as %(field)s"),
+                               params={"field": '"strings": [...]'})
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
                                 or not 0 < version < 2**53):
-        raise InvalidInput("version must be a history row id")
+        raise InvalidInput(N_("version must be a history row id"))
     outcome = service.perform(
         current_user, lang, context, str(action),
         strings if isinstance(strings, list) else None,
@@ -159,7 +160,7 @@ def backtranslate(lang: str) -> Any:
         context = request.args.get("context", "")
     msg = services().catalog(lang).get(context)
     if msg is None:
-        raise NotFound("No such entry in this catalogue.")
+        raise NotFound(N_("No such entry in this catalogue."))
     texts, err = back_translate_message(lang, msg, typed)
     if err:
         return jsonify({"ok": False, "error": err}), 502

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
@@ -103,8 +104,9 @@ def attempt_login(name: str, password: str) -> SessionUser | None:
     wait, reserved = ratelimit.reserve(conn, limits)
     if wait:
         log.warning("login throttled for %r from %s", name, _client())
-        raise TooManyRequests(f"Too many failed logins. Try again in {wait} seconds.",
-                              retry_after=wait)
+        raise TooManyRequests(ngettext("Too many failed logins. Try again in %(num)s second.",
+                                       "Too many failed logins. Try again in %(num)s seconds.",
+                                       wait), retry_after=wait)
     user = users.authenticate(conn, name, password or "")
     if user is None:
         ratelimit.failed(conn, reserved)
@@ -168,4 +170,4 @@ def logout() -> Any:
 
 def require_coordinator() -> None:
     if not current_user.is_coordinator:
-        abort(403, description="Only coordinators can see this page.")
+        abort(403, description=gettext("Only coordinators can see this page."))

@@ -25,7 +25,7 @@ def back_translate_message(lang: str, message: Any, typed: list[str] | None = No
     svc = services()
     cfg = svc.config
     engine = svc.app.config.get("BACKTRANSLATE_ENGINE") or (cfg.mt or {}).get("provider")
-    from workflow.mt.drafting import back_translate
+    from workflow.mt.backtranslate import back_translate
 
     try:
         result = back_translate(cfg, lang, texts, provider=engine)

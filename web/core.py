@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from werkzeug.routing import BaseConverter, ValidationError
 
 from workflow import db
-from workflow.errors import NotFound
+from workflow.errors import N_, NotFound
 
 log = logging.getLogger("letterflow.web")
 
@@ -123,10 +123,11 @@ class Services:
 
         path = self.catalog_path(lang)
         if path is None:
-            raise NotFound(f"{lang} has no catalogue in this project.")
+            raise NotFound(N_("%(lang)s has no catalogue in this project."), params={"lang": lang})
         key = self._stat_key(path)
         if key is None:
-            raise NotFound(f"There is no catalogue for {lang} yet (run `letterflow update`).")
+            raise NotFound(N_("There is no catalogue for %(lang)s yet (run %(cmd)s)."),
+                               params={"lang": lang, "cmd": "`letterflow update`"})
         if not fresh:
             hit = self._cache.get(lang)
             if hit is not None and hit.key == key:
@@ -191,7 +192,7 @@ class Services:
         a catalogue locked by another process never holds every server thread."""
         path = self.catalog_path(lang)
         if path is None:
-            raise NotFound(f"{lang} has no catalogue in this project.")
+            raise NotFound(N_("%(lang)s has no catalogue in this project."), params={"lang": lang})
         timeout = float(self.app.config.get("LOCK_TIMEOUT", 3.0))
         return self.writer(lang).submit(self, lang, path, change, timeout=timeout)
 

@@ -10,6 +10,11 @@
 Views raise nothing of their own for these cases: the review rules (and the catalogue
 store) raise, :func:`init_app`'s handler answers. The editor form is the one place that
 catches some of them itself, to show the page again with the user's text and the error.
+
+The user reads the error in the interface language: a review error carries its English
+template (``exc.msgid``, marked with ``workflow.errors.N_`` and extracted into the ``ui``
+domain) and its ``params``; :func:`localized` translates the template, then fills it.
+``str(exc)`` stays English for the CLI and the logs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from flask import Flask
 
 from workflow.errors import (
+    N_,
     ApprovalRefused,
     Busy,
     Conflict,
@@ -36,9 +42,36 @@ HTTP_STATUS: dict[type[ReviewError], int] = {
     ApprovalRefused: 422,
     Busy: 503,
 }
-TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-          413: "Request Entity Too Large", 422: "Unprocessable Entity",
-          503: "Service Unavailable", 500: "Internal Server Error"}
+#: The titles of the error page, translated when shown (``status_title``).
+TITLES = {400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"),
+          404: N_("Not Found"), 405: N_("Method Not Allowed"), 409: N_("Conflict"),
+          413: N_("Request Entity Too Large"), 422: N_("Unprocessable Entity"),
+          429: N_("Too Many Requests"), 503: N_("Service Unavailable"),
+          500: N_("Internal Server Error")}
+
+
+def localized(exc: ReviewError) -> str:
+    """*exc*'s message in the interface language (English when the ``ui`` catalogue has
+    no translation of its template, or outside a request)."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    msgid = getattr(exc, "msgid", None) or str(exc)
+    params = getattr(exc, "params", None) or {}
+    if not has_request_context():
+        return str(exc)
+    try:
+        return gettext(msgid, **params)
+    except (KeyError, ValueError, TypeError):  # a translation with a broken placeholder
+        return str(exc)
+
+
+def status_title(code: int, default: str = "Error") -> str:
+    """The error page's title for *code* in the interface language."""
+    from flask_babel import gettext
+
+    title = TITLES.get(code)
+    return gettext(title) if title else default
 
 
 def http_status(exc: ReviewError) -> int:
@@ -59,12 +92,15 @@ def review_error_response(exc: ReviewError) -> Any:
 
     code = http_status(exc)
     outcome = getattr(exc, "outcome", None)
+    message = localized(exc)
     if outcome is not None and wants_json():
         from .service import outcome_json
 
-        resp = jsonify(outcome_json(outcome))
+        data = outcome_json(outcome)
+        data["error"] = message
+        resp = jsonify(data)
     else:
-        resp = error_response(code, TITLES.get(code, "Error"), str(exc))
+        resp = error_response(code, status_title(code), message)
     resp.status_code = code
     if isinstance(exc, Busy):
         resp.headers["Retry-After"] = str(getattr(exc, "retry_after", 1) or 1)

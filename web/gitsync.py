@@ -1,6 +1,8 @@
 """The web side of git (workflow.vcs): start the server's git thread, tell it about
 write batches, show its state to coordinators (a banner on every page while a pull or
-push fails, a panel on the export page) and the coordinator's "Sync now" button."""
+push fails, a panel on the export page) and the coordinator's "Sync now" button.
+What the web writes is in the interface language; what git and the sync report say
+(``workflow.vcs``) stays as written, in English."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, redirect, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from .auth import require_coordinator
@@ -43,6 +46,17 @@ def notify(app: Flask, lang: str) -> None:
         w.notify(lang)
 
 
+def problems(status: Any) -> list[str]:
+    """The banner's lines for a ``workflow.vcs.state.Status``, in the interface language
+    (git's own message stays as git wrote it)."""
+    out = []
+    if status.pull_error:
+        out.append(gettext("Pull failed: %(error)s", error=status.pull_error))
+    if status.push_error:
+        out.append(gettext("Push failed: %(error)s", error=status.push_error))
+    return out
+
+
 def _banner() -> dict[str, Any]:
     w = worker()
     if w is None or not getattr(current_user, "is_authenticated", False) \
@@ -51,10 +65,11 @@ def _banner() -> dict[str, Any]:
     from workflow.vcs import state
 
     try:
-        return {"git_problems": state.status(services().conn).problems()}
+        return {"git_problems": problems(state.status(services().conn))}
     except Exception:  # noqa: BLE001 - a banner must never break a page
         log.exception("git status")
-        return {"git_problems": ["The git status cannot be read; see the server log."]}
+        return {"git_problems": [gettext("The git status cannot be read; see the server "
+                                         "log.")]}
 
 
 def panel() -> dict[str, Any] | None:
@@ -74,7 +89,8 @@ def sync_now() -> Any:
     require_coordinator()
     w = worker()
     if w is None:
-        session["git_report"] = {"ok": False, "lines": ["git is not enabled for this project"]}
+        session["git_report"] = {"ok": False,
+                                 "lines": [gettext("git is not enabled for this project")]}
         return redirect(url_for("export.page"))
     report = w.sync_now(services().conn)
     log.info("sync by %s: %s", current_user.name, "; ".join(report.lines))

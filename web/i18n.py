@@ -26,6 +26,10 @@ bp = Blueprint("i18n", __name__)
 DOMAIN = "ui"
 #: The code's own language: no catalogue.
 SOURCE = "en"
+#: What ``pybabel extract -F web/translations/babel.cfg`` reads (from the repository root):
+#: the web's templates and Python, and the core's review error texts (marked with
+#: ``workflow.errors.N_``; the web translates them in ``web.errors.localized``).
+EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review")
 PREFS_DDL = """
 CREATE TABLE IF NOT EXISTS web_prefs (
     user_id     INTEGER PRIMARY KEY,
@@ -102,12 +106,16 @@ def user_language(user_id: int) -> str | None:
 
 
 def select_locale() -> str:
-    """The user's setting, then Accept-Language, then English."""
+    """The user's setting, then the login page's choice (a cookie), then Accept-Language,
+    then English."""
     if current_user and getattr(current_user, "is_authenticated", False):
         chosen = user_language(current_user.user.id)
         if chosen:
             return chosen
-    return request.accept_languages.best_match(available()) or SOURCE
+    from .uilang import cookie_language
+
+    return (cookie_language() or request.accept_languages.best_match(available())
+            or SOURCE)
 
 
 def get_locale_name() -> str:
@@ -177,6 +185,8 @@ def init_app(app: Flask, var_dir: Path) -> None:
         return [(code, Locale.parse(code).get_display_name(code) or code)
                 for code in available()]
 
+    from .js_plurals import js_plural
+
     app.jinja_env.globals.update(ui_languages=ui_languages, ui_lang=get_locale_name,
-                                 ui_dir=ui_direction)
+                                 ui_dir=ui_direction, js_plural=js_plural)
     app.register_blueprint(bp)

@@ -21,11 +21,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workflow import audit
-from workflow.errors import ApprovalRefused, Conflict, InvalidInput, NotFound
+from workflow.errors import N_, ApprovalRefused, Conflict, InvalidInput, NotFound
 
 from . import service
 from .core import services
-from .errors import http_status
+from .errors import http_status, localized
 from .i18n import get_locale_name
 from .i18n import language_name as ui_language_name
 from .security import csrf_token, fingerprint
@@ -147,7 +147,7 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
     cat = svc.catalog(lang)
     msg = cat.get(context)
     if msg is None or msg.obsolete:
-        raise NotFound("No such entry in this catalogue.")
+        raise NotFound(N_("No such entry in this catalogue."))
     if outcome is not None:
         msg = outcome.message
     findings, glossary, qa_error = _qa(cat, msg, outcome)
@@ -156,7 +156,7 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
     history = audit.history(svc.conn, lang, context)
     diff = word_diff(msg.previous_source, msg.source) if msg.previous_source else None
     from .plurals import plural_labels
-    from .suggest import suggestions_url
+    from .suggest import suggestions_url, top_suggestions
 
     both = msg.source + " " + (msg.source_plural or "")
     chips = list(dict.fromkeys([m.group(0) for m in PLACEHOLDER_RE.finditer(both)]
@@ -176,6 +176,7 @@ def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,
         entries=[(m, qa_kind(found.get(m.context, []))) for m in cat.active()],
         winner=winner(lang, context) if conflict else None,
         suggest_url=suggestions_url(lang, msg.context), notes=comment_notes(msg),
+        suggestions=top_suggestions(lang, msg),
         max_len=svc.app.config["MAX_TRANSLATION_LENGTH"])
     return body, status
 
@@ -205,7 +206,7 @@ def editor(lang: str, context: str) -> Any:
         cat = services().catalog(lang)
         msg = cat.get(context)
         if msg is None:
-            raise NotFound("No such entry in this catalogue.")
+            raise NotFound(N_("No such entry in this catalogue."))
         back, back_error = back_translate_message(lang, msg)
     return _editor(lang, context, back=back, back_error=back_error)
 
@@ -230,7 +231,7 @@ def act(lang: str, context: str) -> Any:
         require_view(lang)
         msg = services().catalog(lang).get(context)
         if msg is None:
-            raise NotFound("No such entry in this catalogue.")
+            raise NotFound(N_("No such entry in this catalogue."))
         back, back_error = back_translate_message(lang, msg, strings)
         return _editor(lang, context, typed=strings, back=back, back_error=back_error)
     go_next = action == "approve_next"
@@ -249,12 +250,13 @@ def act(lang: str, context: str) -> Any:
                                   request.form.get("revision"), version=version,
                                   which=which or "after")
     except InvalidInput as exc:
-        return _editor(lang, context, status=http_status(exc), error=str(exc), typed=strings)
+        return _editor(lang, context, status=http_status(exc), error=localized(exc),
+                       typed=strings)
     except (Conflict, ApprovalRefused) as exc:
         refused = exc.outcome
         typed = refused.yours if refused.yours is not None else strings
         return _editor(lang, context, status=http_status(exc), outcome=refused,
-                       error=refused.error, typed=typed)
+                       error=localized(exc), typed=typed)
     done = "unchanged" if getattr(outcome, "unchanged", False) else outcome.action
     if go_next:
         from flask import flash

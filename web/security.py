@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 CSP = (
@@ -106,6 +108,67 @@ def csrf_token() -> str:
     return token
 
 
+# -- BREACH: the CSRF token is masked per response ---------------------------------------
+# A compressed page that carries a secret and reflects what the request sent (the queue's
+# ?q=) leaks the secret through its compressed size (BREACH). Each HTML answer therefore
+# carries the token XORed with a fresh random pad (as Django does): the secret is never
+# the same bytes twice, while pages stay compressed (and the queue's page cache keyed on
+# the real token keeps working: the mask is applied to the finished body).
+
+MASK_PREFIX = "m1."
+
+
+def mask_token(token: str) -> str:
+    """*token* XOR a fresh random pad: ``m1.`` + base64url(pad + masked)."""
+    raw = token.encode("ascii")
+    pad = secrets.token_bytes(len(raw))
+    masked = (int.from_bytes(raw, "big") ^ int.from_bytes(pad, "big")).to_bytes(len(raw), "big")
+    return MASK_PREFIX + base64.urlsafe_b64encode(pad + masked).decode("ascii").rstrip("=")
+
+
+def unmask_token(value: str | None) -> str | None:
+    """The token behind a masked value; an unmasked value is returned as it is (scripts that
+    read it from ``/api/session``), a malformed masked one as ``""`` (fails the check)."""
+    if not value or not value.startswith(MASK_PREFIX):
+        return value
+    body = value[len(MASK_PREFIX):]
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except ValueError:
+        return ""
+    half = len(data) // 2
+    if not half or len(data) != 2 * half:
+        return ""
+    pad, masked = data[:half], data[half:]
+    raw = (int.from_bytes(pad, "big") ^ int.from_bytes(masked, "big")).to_bytes(half, "big")
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        return ""
+
+
+class MaskedCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF check, reading masked tokens (form field or X-CSRFToken header)."""
+
+    def _get_csrf_token(self) -> str | None:  # type: ignore[override]
+        return unmask_token(super()._get_csrf_token())
+
+
+def _mask_csrf(resp: Response) -> Response:
+    """Replace the request's CSRF token in an HTML body by one fresh mask (before the
+    response is compressed: this runs before Flask-Compress's after_request)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(field)
+    if (not token or resp.direct_passthrough or resp.is_streamed
+            or resp.mimetype != "text/html"):
+        return resp
+    body = resp.get_data()
+    masked = body.replace(token.encode("ascii"), mask_token(token).encode("ascii"))
+    if masked is not body:  # one pass; the same object when the token is not there
+        resp.set_data(masked)
+    return resp
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -157,6 +220,7 @@ def init_app(app: Flask) -> None:
         "text/html", "text/css", "text/javascript", "application/javascript",
         "application/json"])
     Compress(app)  # gzip / brotli for HTML, CSS, JS and JSON (not the streamed .zip)
+    app.after_request(_mask_csrf)  # registered later, so it runs before compression
     app.after_request(_static_caching)
     app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
         app.wsgi_app, int(app.config.get("HSTS_SECONDS") or 0))
@@ -181,7 +245,9 @@ def init_app(app: Flask) -> None:
         desc = e.description or ""
         if code == 413:
             desc = (f"The request is too large (limit {app.config['MAX_CONTENT_LENGTH']} bytes).")
-        resp = error_response(code, e.name, desc)
+        from .errors import status_title
+
+        resp = error_response(code, status_title(code, e.name), desc)
         if code == 429 and getattr(e, "retry_after", None):
             resp.headers["Retry-After"] = str(e.retry_after)  # type: ignore[attr-defined]
         if code == 405 and e.get_response().headers.get("Allow"):

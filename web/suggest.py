@@ -96,3 +96,37 @@ def suggestions_url(lang: str, context: str) -> str:
 
     endpoint = _tm_endpoint(current_app) or "suggest.mt_suggestions"
     return url_for(endpoint, lang=lang, context=context)
+
+
+#: Suggestions rendered into the editor page itself (Alt+1 … Alt+9 use them).
+TOP = 9
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    score = item.get("score")
+    meta = item.get("provenance") or (
+        (item.get("origin") or "") + (f" · {score}%" if score is not None else ""))
+    return {"target": item.get("target") or "", "forms": list(item.get("forms") or []),
+            "scope": item.get("scope") or "message", "meta": meta}
+
+
+def top_suggestions(lang: str, message: Any) -> list[dict[str, Any]]:
+    """The first TOP suggestions for *message*, for the page itself (no JavaScript needed):
+    the translation memory's and the cached MT of every usable engine when this server has
+    the TM endpoint, else the cached MT; the same lists, in the same order, as the JSON
+    endpoints give the page's JS. Nothing is sent to an MT service. Never fails the page:
+    a suggestion that cannot be computed is simply not shown (and logged)."""
+    from flask import current_app
+
+    try:
+        if _tm_endpoint(current_app):
+            from workflow.tm.suggest import suggestions as core_suggestions
+
+            data = core_suggestions(services().config, lang, message)
+            items = [*data.get("memory", []), *data.get("mt", [])]
+        else:
+            items = cached_mt(lang, message)
+    except Exception:
+        current_app.logger.exception("suggestions for %s/%s", lang, message.context)
+        return []
+    return [_shown(i) for i in items[:TOP] if i.get("target")]

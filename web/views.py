@@ -10,7 +10,7 @@ from typing import Any
 from flask_login import current_user
 
 from workflow import review
-from workflow.errors import Forbidden, NotFound
+from workflow.errors import N_, Forbidden, NotFound
 from workflow.review import STATES, provenance
 
 from .core import services
@@ -23,7 +23,7 @@ __all__ = ["QA_FILTERS", "STATES", "comment_notes", "finding_dict", "grouped_fin
 def require_view(lang: str) -> None:
     """Forbidden (403) unless the logged-in user works on *lang* (coordinators see all)."""
     if not current_user.can_edit(lang):
-        raise Forbidden(f"You do not work on {lang}.")
+        raise Forbidden(N_("You do not work on %(lang)s."), params={"lang": lang})
 
 
 def require_catalog(lang: str) -> None:
@@ -31,7 +31,7 @@ def require_catalog(lang: str) -> None:
     locales/, no symlink on the way): every route that reads a catalogue, even indirectly
     through the core (preview, export), passes this guard."""
     if services().catalog_path(lang) is None:
-        raise NotFound(f"There is no catalogue for {lang}.")
+        raise NotFound(N_("There is no catalogue for %(lang)s."), params={"lang": lang})
 
 
 def visible_languages() -> list[str]:

@@ -7,7 +7,11 @@ A change to a catalogue is recorded in three steps:
 2. the catalogue is written (lock, temp file, fsync, ``os.replace``);
 3. :func:`complete` turns the intent into its ``audit`` row (with the revision written)
    and deletes it, in one SQLite transaction; :func:`abandon` deletes an intent whose
-   change was not made (a conflict, a skipped draft, a refused write).
+   change was not made (a conflict, a skipped draft, a refused write). Rows follow the
+   order of the writes: when another writer of the same entry overlapped (its intent
+   pending, or its row recorded since this intent was stored), the row is settled under
+   the catalogue's lock from what the file holds (:mod:`workflow.audit_order`), so a
+   writer whose thread completes late never claims a text a later write replaced.
 
 A process killed between 1 and 3 leaves an intent behind. :func:`reconcile` settles it
 from what the file really holds, under the file's lock: if the entry holds the intended
@@ -33,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import audit
-from .db import ensure_schema
+from .db import ensure_columns, ensure_schema
 
 log = logging.getLogger("letterflow.audit")
 
@@ -51,12 +55,15 @@ CREATE TABLE IF NOT EXISTS audit_intent (
     before_fuzzy    INTEGER NOT NULL DEFAULT 0,
     after_fuzzy     INTEGER NOT NULL DEFAULT 0,
     base_revision   TEXT,
-    note            TEXT
+    note            TEXT,
+    audit_mark      INTEGER
 );
 CREATE INDEX IF NOT EXISTS audit_intent_language ON audit_intent (language, id);
+CREATE INDEX IF NOT EXISTS audit_intent_entry ON audit_intent (language, context, id);
 """
 
 RECOVERED = "recorded after an interrupted write"
+REPLACED = "written, then replaced by a concurrent change"
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,12 @@ def _alive(token: str) -> bool:
 
 def _schema(conn: sqlite3.Connection) -> None:
     audit._schema(conn)
-    ensure_schema(conn, "audit_intent", DDL)
+    ensure_schema(conn, "audit_intent", DDL, migrate=_migrate)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    # audit_mark: the audit trail's last row id when the intent was stored (older files: NULL)
+    ensure_columns(conn, "audit_intent", {"audit_mark": "INTEGER"})
 
 
 class _Txn:
@@ -134,14 +146,15 @@ def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
     _schema(conn)
     at, me, ids = audit.now(), owner(), []
     with _Txn(conn):
+        mark = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
         for i in intents:
             cur = conn.execute(
                 "INSERT INTO audit_intent (owner, at, user, language, context, action, before,"
-                " after, before_fuzzy, after_fuzzy, base_revision, note)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " after, before_fuzzy, after_fuzzy, base_revision, note, audit_mark)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
                  _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
-                 i.note))
+                 i.note, mark))
             ids.append(int(cur.lastrowid))
     return ids
 
@@ -151,23 +164,42 @@ def _dump(strings: Iterable[str]) -> str:
 
 
 def complete(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]],
-             drop: Iterable[int] = ()) -> list[int]:
+             drop: Iterable[int] = (), path: str | Path | None = None) -> list[int]:
     """Turn the intents *done* ((intent id, revision written)) into audit rows and delete
-    them and the intents *drop* (changes not made), in one transaction; the audit ids."""
+    them and the intents *drop* (changes not made); the audit ids.
+
+    Rows must follow the order of the writes: the newest change row of an entry is what
+    its file holds. A writer's thread may reach this after a later writer of the same
+    entry already has (the web UI's group commit wakes them in any order). So an intent
+    that no other writer of its entry overlapped (no other pending intent of the entry, no
+    row of the entry since it was stored) is recorded at once, in one transaction; the
+    others are settled by
+    :func:`workflow.audit_order.promote_overlapped` under the catalogue's lock at *path*,
+    from what the file holds."""
     done, drop = list(done), list(drop)
     if not done and not drop:
         return []
+    from .audit_order import overlapped, promote_overlapped
+
     _schema(conn)
     out: list[int] = []
+    late: list[tuple[int, str | None]] = []
     with _Txn(conn):
         for intent_id, revision in done:
             row = conn.execute("SELECT * FROM audit_intent WHERE id = ?",
                                (intent_id,)).fetchone()
             if row is None:  # already settled by a reconcile
                 continue
+            if overlapped(conn, row):
+                late.append((intent_id, revision))
+                continue
             out.append(_record(conn, row, revision, row["note"], at=None))
-        ids = [i for i, _ in done] + drop
-        conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(ids))})", ids)
+            conn.execute("DELETE FROM audit_intent WHERE id = ?", (intent_id,))
+        if drop:
+            conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(drop))})",
+                         drop)
+    if late:
+        out += promote_overlapped(conn, late, path)
     return out
 
 
@@ -177,10 +209,11 @@ def abandon(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 
 
 def _record(conn: sqlite3.Connection, row: sqlite3.Row, revision: str | None,
-            note: str | None, at: str | None) -> int:
+            note: str | None, at: str | None, action: str | None = None) -> int:
     return audit.record(
         conn, user=row["user"], language=row["language"], context=row["context"],
-        action=row["action"], before=json.loads(row["before"]), after=json.loads(row["after"]),
+        action=action or row["action"], before=json.loads(row["before"]),
+        after=json.loads(row["after"]),
         before_fuzzy=bool(row["before_fuzzy"]), after_fuzzy=bool(row["after_fuzzy"]),
         base_revision=row["base_revision"], revision=revision, note=note, at=at)
 
@@ -303,6 +336,6 @@ def apply_audited(conn: sqlite3.Connection | None, user: str, language: str, pat
             done.append((intent_id, msg.revision))
         else:
             drop.append(intent_id)
-    complete(conn, done, drop)
+    complete(conn, done, drop, path=path)
     crash_point("audit.completed")
     return result

@@ -85,6 +85,9 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, project: str | None) -> None:
     """letterflow: advocacy letters -> gettext catalogues -> MT drafts -> review -> .docx."""
+    from .fileio import announce_lock_waits
+
+    announce_lock_waits()  # a wait for a catalogue's lock says so after a second
     ctx.ensure_object(dict)
     ctx.obj["project"] = project
 

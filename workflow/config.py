@@ -90,6 +90,15 @@ class Config:
             raise ConfigError(f"{code!r} is not a language code")
         return code
 
+    @property
+    def template_limits(self) -> tuple[int, int]:
+        """(largest part, whole package) in bytes, inflated, that a Word template, appendix
+        or Word letter may hold: ``[tool.letterflow.export] template_max_part_mb`` (32)
+        and ``template_max_total_mb`` (128), checked when the configuration is loaded."""
+        mb = 1024 * 1024
+        return (int(self.export.get(TEMPLATE_PART_KEY, TEMPLATE_MAX_PART_MB) * mb),
+                int(self.export.get(TEMPLATE_TOTAL_KEY, TEMPLATE_MAX_TOTAL_MB) * mb))
+
     def parse_languages(self, spec: str | None) -> list[str]:
         """Turn "fr,de" (or None = all configured) into a checked list."""
         if not spec:
@@ -140,6 +149,20 @@ def load_config(project_dir: str | Path | None = None) -> Config:
     return config_from_table(table or {}, path.parent, source_file=path)
 
 
+#: Template limits ([tool.letterflow.export]): MB a part, and all parts, may inflate to.
+TEMPLATE_PART_KEY, TEMPLATE_TOTAL_KEY = "template_max_part_mb", "template_max_total_mb"
+TEMPLATE_MAX_PART_MB, TEMPLATE_MAX_TOTAL_MB = 32, 128
+
+
+def _check_template_limits(export: dict, where: str) -> None:
+    for key in (TEMPLATE_PART_KEY, TEMPLATE_TOTAL_KEY):
+        value = export.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not 0 < value <= 1024 * 1024):
+            raise ConfigError(f"{where}: [tool.letterflow.export] {key} must be a number of "
+                              f"megabytes above 0 (got {value!r})")
+
+
 #: The keys [tool.letterflow] may hold.
 _KNOWN_KEYS = frozenset(
     {
@@ -174,6 +197,7 @@ def config_from_table(table: dict, root: Path, source_file: Path | None = None) 
         raise ConfigError(f"{where}: extracted_by must be \"letterflow\" or \"pybabel\"")
     if not letters and extracted_by == "letterflow":
         raise ConfigError(f"{where}: [tool.letterflow] letters lists no letter file")
+    _check_template_limits(dict(table.get("export", {})), where)
     return Config(
         root=root,
         source_language=source,

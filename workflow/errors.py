@@ -7,6 +7,15 @@ instead of showing a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+
+def N_(message: str) -> str:
+    """Mark *message* as a UI text without translating it (the core never imports Flask):
+    ``pybabel extract`` (``web.i18n.EXTRACT_FROM``) puts it into ``locales/ui.pot``, and the
+    web translates it when it shows the error (``web.errors.localized``)."""
+    return message
+
 
 class LetterflowError(Exception):
     """Base class of every error letterflow raises on purpose."""
@@ -102,10 +111,17 @@ class ReviewError(LetterflowError):
     Raised by :mod:`workflow.review`; a front end maps each subclass to its answer (the web
     UI: 400/413, 403, 404, 409, 422, 503). ``outcome`` carries the entry as it is now when
     the caller should show it (a conflict, a refused approval).
+
+    ``message`` is a stable English template (marked with :func:`N_`) and ``params`` fill
+    its ``%(name)s`` slots: ``str(exc)`` is the English text (the CLI), ``msgid`` and
+    ``params`` let a front end show it in the user's language.
     """
 
-    def __init__(self, message: str, outcome: object = None):
-        super().__init__(message)
+    def __init__(self, message: str, outcome: object = None, *,
+                 params: Mapping[str, object] | None = None):
+        self.msgid = message
+        self.params = dict(params or {})
+        super().__init__(message % self.params if self.params else message)
         self.outcome = outcome
 
 
@@ -120,8 +136,9 @@ class NotFound(ReviewError):
 class InvalidInput(ReviewError):
     """Input the user must fix; ``too_large`` when it is over a size limit (HTTP 413)."""
 
-    def __init__(self, message: str, too_large: bool = False, outcome: object = None):
-        super().__init__(message, outcome)
+    def __init__(self, message: str, too_large: bool = False, outcome: object = None, *,
+                 params: Mapping[str, object] | None = None):
+        super().__init__(message, outcome, params=params)
         self.too_large = too_large
 
     @property
@@ -142,6 +159,7 @@ class Busy(ReviewError):
     """The catalogue could not be written now (lock or file system); try again in
     ``retry_after`` seconds."""
 
-    def __init__(self, message: str, outcome: object = None, retry_after: int = 1):
-        super().__init__(message, outcome)
+    def __init__(self, message: str, outcome: object = None, retry_after: int = 1, *,
+                 params: Mapping[str, object] | None = None):
+        super().__init__(message, outcome, params=params)
         self.retry_after = retry_after

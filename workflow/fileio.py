@@ -2,7 +2,8 @@
 
 - :func:`locked`: an exclusive advisory lock on ``<path>.lock`` (across processes), waited
   for at most :func:`lock_timeout` seconds (30 s; the web UI sets a few with
-  :func:`lock_wait`), then :class:`~workflow.errors.LockTimeout`;
+  :func:`lock_wait`), then :class:`~workflow.errors.LockTimeout`; the CLI
+  (:func:`announce_lock_waits`) says on stderr when such a wait passes a second;
 - :func:`write_atomic`: temp file in the same folder, fsync, ``os.replace``, fsync the folder;
 - :func:`sweep_temp_files`: remove the temp files a killed writer left behind;
 - :func:`fsync_path`, :func:`fsync_dir`: flush a file or a folder entry to disk.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -68,12 +70,49 @@ def reset_lock_wait(token) -> None:
     _lock_timeout.reset(token)
 
 
+#: A lock wait longer than this (seconds) is announced on stderr (the CLI, see below).
+NOTICE_AFTER = 1.0
+_announce = False
+
+
+def announce_lock_waits(on: bool = True) -> None:
+    """Say on stderr, once per wait, when a lock wait passes :data:`NOTICE_AFTER` seconds.
+    The ``letterflow`` command turns it on; a wait bounded by :func:`lock_wait` (the web
+    UI's requests) is never announced."""
+    global _announce
+    _announce = on
+
+
+def lock_holder(fd: int) -> int | None:
+    """The pid of the process holding the flock on the open lock file *fd*, if the kernel
+    says (``/proc/locks``, Linux); else None."""
+    try:
+        st = os.fstat(fd)
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    want = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5] == want:
+            return int(parts[4]) if parts[4].isdigit() and parts[4] != "0" else None
+    return None
+
+
+def wait_message(path: str | Path, pid: int | None, timeout: float) -> str:
+    """The one line said while waiting for *path*'s lock."""
+    who = f" (pid {pid})" if pid else ""
+    return f"waiting for {path}, locked by another process{who}… up to {timeout:g} s"
+
+
 def _acquire(fd: int, path: Path, timeout: float) -> None:
     """flock with a deadline: LockTimeout when another process holds it that long."""
     from .errors import LockTimeout
 
     start = time.monotonic()
     delay = 0.005
+    notice = _announce and _lock_timeout.get() is None
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -82,6 +121,9 @@ def _acquire(fd: int, path: Path, timeout: float) -> None:
             waited = time.monotonic() - start
             if waited >= timeout:
                 raise LockTimeout(str(path), waited) from None
+            if notice and waited >= NOTICE_AFTER:
+                notice = False
+                print(wait_message(path, lock_holder(fd), timeout), file=sys.stderr, flush=True)
             time.sleep(min(delay, max(timeout - waited, 0.001)))
             delay = min(delay * 2, 0.2)
 

@@ -1,5 +1,9 @@
 """Parse a letter source file into blocks. Pure: no catalogue, no I/O but reading the file.
 
+This module holds the model (:class:`Letter`, :class:`Block`, the roles) and the front matter;
+the body's blocks are read by :mod:`workflow.source.textblocks`, a Word letter by
+:mod:`workflow.source.docx_source`.
+
 The format (documented in docs/letter-format.md)::
 
     +++
@@ -73,8 +77,6 @@ ROLES: dict[str, str] = {
 #: Roles that carry no translatable text (their content is data).
 DATA_ROLES = frozenset({"date", "signatories"})
 
-_HEADER = re.compile(r"^\[(?P<role>[a-z][a-z0-9_-]*)(?:\s+(?P<id>[a-z0-9][a-z0-9_-]*))?\]\s*$")
-_PLURAL_LINE = re.compile(r"^(one|other):\s?(.*)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -156,22 +158,28 @@ class Letter:
 
 
 def load_letter(path: str | Path) -> Letter:
+    """The letter in the file at *path*: a Word letter (``.docx``) or the text format."""
     path = Path(path)
+    raw = read_letter_file(path)
     if path.suffix.lower() == ".docx":
-        from .source.docx_source import load_docx_letter
+        from .source.docx_source import parse_docx_letter
 
-        return load_docx_letter(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LetterError("letter file not found", str(path)) from None
-    except OSError as exc:
-        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
+        return parse_docx_letter(raw, path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LetterError(f"not UTF-8 (byte {exc.start})", str(path)) from None
     return parse_letter(text, path)
+
+
+def read_letter_file(path: Path) -> bytes:
+    """The bytes of a letter file; LetterError (one line) if it is missing or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LetterError("letter file not found", str(path)) from None
+    except OSError as exc:
+        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
 
 
 def _front_matter(lines: list[str], where: str) -> tuple[dict, int]:
@@ -214,22 +222,25 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     meta, body_start = _front_matter(lines, where)
+    letter = _letter_from_meta(meta, where, Path(path))
+    from .source.textblocks import read_blocks
 
+    seen_ids = read_blocks(letter, lines[body_start:], body_start + 1, where)
+    from .letter_meta import add_front_matter_messages
+
+    add_front_matter_messages(letter, meta, where, seen_ids)
+    return letter
+
+
+def _letter_from_meta(meta: dict, where: str, path: Path) -> Letter:
+    """The front matter's letter, checked, without its blocks yet."""
     letter_id = meta.get("id") or Path(where).stem
     if not isinstance(letter_id, str) or not _ID.match(letter_id):
         raise LetterError(
             f"front matter id {letter_id!r} must be lower-case letters, digits, -", where, 2
         )
-    date = meta.get("date")
-    if isinstance(date, str):
-        try:
-            date = _dt.date.fromisoformat(date)
-        except ValueError:
-            raise LetterError(f"date {date!r} is not an ISO date (YYYY-MM-DD)", where, 2) from None
-    if not isinstance(date, _dt.date) or isinstance(date, _dt.datetime):
-        raise LetterError("front matter needs date = YYYY-MM-DD", where, 2)
+    date = _date_of(meta, where)
     extra = _extra_roles(meta, where)
-    roles = {**ROLES, **extra}
     placeholders = {str(k): str(v) for k, v in (meta.get("placeholders") or {}).items()}
     placeholders.setdefault("date", "the letter's date, written in the reader's locale")
     fields = dict(meta.get("fields") or {})
@@ -242,172 +253,41 @@ def parse_letter(text: str, path: str | Path = "<letter>") -> Letter:
         raise LetterError(
             f"plural placeholder {{{plural_placeholder}}} is not in [placeholders]", where, 2
         )
-
     register = meta.get("register", "")
     if register not in REGISTERS:
         raise LetterError(f"register {register!r} must be \"formal\" or \"informal\"", where, 2)
-    letter = Letter(
+    return Letter(
         id=letter_id,
         register=register,
         title=str(meta.get("title", letter_id)),
         language=str(meta.get("language", "en")),
         date=date,
-        path=Path(path),
+        path=path,
         fields=fields,
         placeholders=placeholders,
         plural_field=plural_field,
         plural_placeholder=plural_placeholder,
-        roles=roles,
+        roles={**ROLES, **extra},
         forms=_forms_from(meta, where),
     )
 
-    # Split the body into (header line, role, id, [(lineno, text)...]) blocks.
-    raw_blocks: list[tuple[int, str, str | None, list[tuple[int, str]]]] = []
-    current: list | None = None
-    for idx in range(body_start, len(lines)):
-        lineno = idx + 1
-        line = lines[idx].rstrip()
-        if not line.strip():
-            if current is not None and current[3]:
-                current = None  # a blank line ends a block that has text
-            continue
-        m = _HEADER.match(line)
-        if m:
-            role = m.group("role")
-            if role not in roles:
-                known = ", ".join(sorted(roles))
-                raise LetterError(
-                    f"unknown role [{role}] (known roles: {known}; a letter may declare "
-                    "extra_roles in its front matter)",
-                    where,
-                    lineno,
-                )
-            current = [lineno, role, m.group("id"), []]
-            raw_blocks.append(current)  # type: ignore[arg-type]
-            continue
-        if current is None and line.lstrip().startswith("["):
-            raise LetterError(
-                f"malformed block header {line.strip()!r} (expected [role] or [role id])",
-                where,
-                lineno,
-            )
-        if current is None:
-            raise LetterError(
-                "text outside a block: start each block with a [role] line", where, lineno
-            )
-        current[3].append((lineno, line.strip()))
 
-    if not raw_blocks:
-        raise LetterError("the letter has no blocks", where)
-
-    role_counts: dict[str, int] = {}
-    for _, role, _, _ in raw_blocks:
-        role_counts[role] = role_counts.get(role, 0) + 1
-    seen_ids: dict[str, int] = {}
-    role_pos: dict[str, int] = {}
-    from .source.textblocks import expand, footnote_labels_of, make_blocks
-
-    labels = footnote_labels_of(raw_blocks)
-    specs: list[dict] = []
-    for header_line, role, block_id, content in raw_blocks:
-        role_pos[role] = role_pos.get(role, 0) + 1
-        if block_id is None:
-            if role_pos[role] > 1 or (role_counts[role] > 1 and role == "body"):
-                raise LetterError(
-                    f"[{role}] appears more than once: give it an id, e.g. [{role} my-id]",
-                    where,
-                    header_line,
-                )
-            block_id = role
-        if block_id in seen_ids:
-            raise LetterError(
-                f"block id {block_id!r} is already used at line {seen_ids[block_id]}",
-                where,
-                header_line,
-            )
-        seen_ids[block_id] = header_line
-        if any("{" in t or "}" in t for _, t in content):
-            check_braces([(ln, _without_plural_key(t)) for ln, t in content],
-                         placeholders, where)
-        text, text_plural = _block_text(role, content, where, header_line)
-        names: list[str] = []
-        for t in (text, text_plural):
-            if t is not None:
-                for n in placeholders_in(t, path=where, line=header_line):
-                    if n not in placeholders and ":" not in n:
-                        raise LetterError(
-                            f"placeholder {{{n}}} is not declared in [placeholders]",
-                            where,
-                            header_line,
-                        )
-                    if n not in names:
-                        names.append(n)
-        if text_plural is not None and plural_placeholder and plural_placeholder not in names:
-            raise LetterError(
-                f"plural block must use the {{{plural_placeholder}}} placeholder",
-                where,
-                header_line,
-            )
-        specs.extend(expand(block_id, role, text, text_plural, content, names, labels,
-                             where, header_line))
-    make_blocks(letter, specs)
-    from .letter_meta import add_front_matter_messages
-
-    add_front_matter_messages(letter, meta, where, seen_ids)
-    return letter
+def _date_of(meta: dict, where: str) -> _dt.date:
+    date = meta.get("date")
+    if isinstance(date, str):
+        try:
+            date = _dt.date.fromisoformat(date)
+        except ValueError:
+            raise LetterError(f"date {date!r} is not an ISO date (YYYY-MM-DD)", where, 2) from None
+    if not isinstance(date, _dt.date) or isinstance(date, _dt.datetime):
+        raise LetterError("front matter needs date = YYYY-MM-DD", where, 2)
+    return date
 
 
 def _forms_from(meta: dict, where: str) -> dict[str, str]:
     from .letter_meta import forms_of_address
 
     return forms_of_address(meta, where)
-
-
-def _without_plural_key(line: str) -> str:
-    """A line of a plural block without its ``one:``/``other:`` key (for column numbers the
-    key is replaced by spaces)."""
-    m = _PLURAL_LINE.match(line)
-    return " " * m.start(2) + m.group(2) if m else line
-
-
-def _block_text(
-    role: str, content: list[tuple[int, str]], where: str, header_line: int
-) -> tuple[str, str | None]:
-    if role == "signatories":
-        if not content:
-            raise LetterError("[signatories] block is empty", where, header_line)
-        return "\n".join(_clean(t, where, ln) for ln, t in content), None
-    if role in DATA_ROLES:
-        if content:
-            raise LetterError(
-                f"[{role}] holds no text: its value comes from the front matter",
-                where,
-                content[0][0],
-            )
-        return "", None
-    if not content:
-        raise LetterError(f"[{role}] block is empty", where, header_line)
-    plural_lines = [(ln, _PLURAL_LINE.match(t)) for ln, t in content]
-    if any(m for _, m in plural_lines):
-        forms: dict[str, str] = {}
-        key = None
-        for ln, t in content:
-            m = _PLURAL_LINE.match(t)
-            if m:
-                key = m.group(1)
-                if key in forms:
-                    raise LetterError(f"plural form {key}: given twice", where, ln)
-                forms[key] = m.group(2).strip()
-            elif key is None:
-                raise LetterError("a plural block starts with 'one:'", where, ln)
-            else:
-                forms[key] += " " + t
-        if set(forms) != {"one", "other"}:
-            raise LetterError(
-                "a plural block needs both 'one:' and 'other:' lines", where, header_line
-            )
-        return _clean(forms["one"], where, header_line), _clean(forms["other"], where, header_line)
-    return _clean(" ".join(t for _, t in content), where, header_line), None
 
 
 def _clean(text: str, where: str, line: int) -> str:

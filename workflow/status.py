@@ -1,7 +1,7 @@
 """One catalogue assessment: is this catalogue complete and clean?
 
 :func:`assess` is the one answer used by the CI gate (``gate.analyse_catalog``), the
-export gate (``export.run.language_status``) and the review UI's progress numbers
+export gate (``export.statuses.language_status``) and the review UI's progress numbers
 (``web.service.language_summary``):
 
 - **counts** by state (approved, draft, untranslated, obsolete, total, percent);

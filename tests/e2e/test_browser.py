@@ -5,56 +5,20 @@ Also: Alt+Down / Ctrl+S, no CSP violation, and the same flow with JavaScript off
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import playwright.sync_api as playwright  # a declared test dependency
 import pytest
-from conftest import free_port, wait_for_server
-from tool_support import need
+
+from .conftest import approved, fill_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def server(web_project: Path, tmp_path: Path):
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (a pipe could fill up and stall the server)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workflow.cli", "--project", str(web_project), "serve",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
-    wait_for_server(proc, port, log_path)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
-
-
-@pytest.fixture
-def browser():
-    chromium = need("chromium")  # Debian's /usr/bin/chromium, never a downloaded browser
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
 
 
 def _login(page, base):
     page.goto(base + "/")
     assert "/login" in page.url
-    page.fill("input[name=name]", "tr_fr")
-    page.fill("input[name=password]", "pw-tr-fr-1234")
+    fill_login(page, "tr_fr")
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
-
-
-def _approved(page) -> int:
-    return int(page.get_attribute(".progress[data-lang=fr]", "data-approved"))
 
 
 def test_review_flow_in_chromium(server, browser, tmp_path):
@@ -63,7 +27,7 @@ def test_review_flow_in_chromium(server, browser, tmp_path):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     _login(page, server)
-    assert _approved(page) == 0
+    assert approved(page) == 0
 
     # open the French queue, then the "place" entry
     page.click("#lang-fr h2 a")
@@ -83,7 +47,7 @@ def test_review_flow_in_chromium(server, browser, tmp_path):
     ta.fill("Séoul, République de Corée")
     ta.press("Control+Enter")
     page.wait_for_url("**/l/fr/e/icnk-2012/salutation")
-    assert _approved(page) == 1
+    assert approved(page) == 1
     assert page.locator(".progress[data-lang=fr] .n-approved").inner_text() == "1"
     width = float(page.get_attribute(".progress[data-lang=fr] .seg-approved", "width"))
     assert width > 0
@@ -108,7 +72,7 @@ def test_review_flow_in_chromium(server, browser, tmp_path):
 
     # the queue shows the moved progress bar
     page.goto(server + "/l/fr/")
-    assert _approved(page) == 1
+    assert approved(page) == 1
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
     assert (tmp_path / "queue.png").stat().st_size > 1000
 
@@ -130,7 +94,7 @@ def test_works_without_javascript(server, browser, tmp_path):
     page.fill("#t0", "Séoul, République de Corée")
     page.click("button[value=approve_next]")
     page.wait_for_url("**/l/fr/e/icnk-2012/salutation")
-    assert _approved(page) == 1
+    assert approved(page) == 1
     page.goto(server + "/l/fr/e/icnk-2012/sender")
     page.fill("#t0", "{cuont} transfuge")
     page.click("button[value=approve]")

@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import playwright.sync_api as playwright  # a declared test dependency
 import pytest
+from conftest import WEB_USERS
+
+from .conftest import approved, fill_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Debian chromium is missing at /usr/bin/chromium")
-    pytest.skip("Debian chromium is not installed at /usr/bin/chromium",
-                allow_module_level=True)
-import playwright.sync_api as playwright  # noqa: E402
-from conftest import WEB_USERS, free_port, wait_for_server  # noqa: E402
 
 SHOTS = Path(os.environ.get("LETTERFLOW_SHOTS", "")) if os.environ.get("LETTERFLOW_SHOTS") \
     else None
@@ -37,39 +27,11 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def server(web_project: Path, tmp_path: Path):
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workflow.cli", "--project", str(web_project), "serve",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
-    wait_for_server(proc, port, log_path)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def _login(page, base, name="tr_fr"):
     page.goto(base + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", WEB_USERS[name][0])
+    fill_login(page, name)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(base + "/")
-
-
-def _approved(page) -> int:
-    return int(page.get_attribute(".progress[data-lang=fr]", "data-approved"))
 
 
 def test_a_days_review_by_keyboard_only(server, browser):
@@ -143,7 +105,7 @@ def test_a_days_review_by_keyboard_only(server, browser):
         assert seen <= 26, "more approvals than entries"
     assert seen == 26
     page.wait_for_url(server + "/l/fr/")
-    assert _approved(page) == 26
+    assert approved(page) == 26
     assert not problems, problems
 
 
@@ -202,6 +164,18 @@ def test_every_page_fits_390_px(server, browser):
         width, view = _overflow(page)
         _shot(page, "390" + re.sub(r"\W+", "-", url))
         assert width <= view, (url, width, view)
+    # the history tables are cards here: no horizontal scroll inside their own box either
+    for url in ("/history", "/l/fr/e/icnk-2012/place"):
+        page.goto(server + url)
+        boxes = page.evaluate("""Array.from(document.querySelectorAll(
+            'table.history-table, #history-body table')).map(t => {
+              const box = t.closest('.scroll-x') || t;
+              return [box.scrollWidth, box.clientWidth, t.scrollWidth, t.clientWidth,
+                      getComputedStyle(t).display]; })""")
+        assert boxes, url
+        for outer, outer_view, inner, inner_view, display in boxes:
+            assert outer <= outer_view and inner <= inner_view, (url, boxes)
+            assert display == "block", (url, boxes)  # cards, not a table
     # a badge's message is reachable by touch: tap it, the reason shows
     page.goto(server + "/l/fr/?qa=1")
     badge = page.locator("details.qa-badge summary").first
@@ -252,7 +226,8 @@ def test_arabic_ui_right_to_left(server, browser):
     panel = page.locator("aside.side-panel").bounding_box()
     work = page.locator(".work").bounding_box()
     assert panel["x"] < work["x"]  # the side panel is on the left in RTL
-    assert page.locator("button[value=approve_next]").inner_text() == "وافق والتالي"
+    # the reviewed ui.po: Arabic buttons are verbal nouns (masdar), not imperatives
+    assert page.locator("button[value=approve_next]").inner_text() == "موافقة والتالي"
     _shot(page, "ar-editor")
     page.set_viewport_size({"width": 390, "height": 844})
     for url in ("/", "/l/fr/", "/l/fr/e/icnk-2012/sender"):
@@ -280,13 +255,33 @@ def test_export_page_keeps_the_file_clears_errors_and_shows_success(server, brow
     page.check("input[name=allow_drafts]")
     page.click("button[name=dry_run]")
     page.wait_for_selector("#dry-run:not([hidden])")
-    assert "2 letter(s)" in page.inner_text("#dry-run")
+    assert "2 letters, plus manifest.json" in page.inner_text("#dry-run")
     assert page.locator("#export-error").is_hidden()  # the stale error is gone
     with page.expect_download() as dl:
         page.click("button.primary")
     assert dl.value.suggested_filename == "letters.zip"
-    playwright.expect(page.locator("#export-status")).to_contain_text("2 letter(s)")
+    playwright.expect(page.locator("#export-status")).to_contain_text(
+        "letters.zip with 2 letters was downloaded")
     assert page.locator("#export-error").is_hidden()
+    ctx.close()
+
+
+def test_export_success_message_uses_the_arabic_plural(server, browser, tmp_path):
+    """The count comes from the response; the browser picks the form by CLDR category
+    (Intl.PluralRules): Arabic has a dual, which English does not."""
+    csv = tmp_path / "recipients.csv"
+    csv.write_text("country,language\nFR,fr\nBE,fr\n", encoding="utf-8")
+    ctx = browser.new_context(accept_downloads=True, locale="ar")
+    page = ctx.new_page()
+    _login(page, server, "coord")
+    page.goto(server + "/export")
+    page.set_input_files("input[name=recipients]", str(csv))
+    page.check("input[name=allow_drafts]")
+    with page.expect_download() as dl:
+        page.click("button.primary")
+    assert dl.value.suggested_filename == "letters.zip"
+    playwright.expect(page.locator("#export-status")).to_contain_text(
+        "تم: نُزّل letters.zip وفيه رسالتان (2).")
     ctx.close()
 
 
@@ -309,3 +304,51 @@ def test_next_error_and_entry_list_by_keyboard(server, browser):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/l/fr/e/icnk-2012/signature-place")
+
+
+def test_export_without_javascript_keeps_the_chosen_file(server, browser, tmp_path):
+    csv = tmp_path / "ministers.csv"
+    csv.write_text("country,language,name\nFR,fr,Anne\nBE,fr,Marc\n", encoding="utf-8")
+    ctx = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = ctx.new_page()
+    _login(page, server, "coord")
+    page.goto(server + "/export")
+    page.set_input_files("input[name=recipients]", str(csv))
+    page.click("button.primary")  # a real form post: the page is rendered again
+    assert "Export blocked" in page.inner_text("#export-error")
+    assert "Using ministers.csv (2 rows)." in page.inner_text("#kept-file")
+    # nothing chosen again: the kept file is used for the dry run and the download
+    page.check("input[name=allow_drafts]")
+    page.click("button[name=dry_run]")
+    assert page.locator("#dry-run tbody tr").count() == 2
+    assert "Using ministers.csv (2 rows)." in page.inner_text("#kept-file")
+    assert page.is_checked("input[name=allow_drafts]")
+    with page.expect_download() as dl:
+        page.click("button.primary")
+    assert dl.value.suggested_filename == "letters.zip"
+    # the editor's suggestions are in the page itself
+    page.goto(server + "/l/fr/e/icnk-2012/place")
+    assert page.locator("#suggestions li.suggestion").count() >= 1
+    assert page.locator("#suggestions li.suggestion .s-text").first.is_visible()
+    ctx.close()
+
+
+def test_login_page_language_chooser_by_keyboard(server, browser):
+    ctx = browser.new_context(locale="fr-FR")
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # from the user name field, Tab reaches the language links
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('hreflang')") == "ko":
+            break
+    else:
+        raise AssertionError("the Korean link is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "로그인"
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.goto(server + "/login")  # kept (a cookie) over the browser's French
+    assert page.locator("h1").inner_text() == "로그인"
+    ctx.close()

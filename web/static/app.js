@@ -8,10 +8,21 @@
   "use strict";
 
   var T = {};
-  function t(key, args) {
-    var s = T[key] || key;
+  function fill(s, args) {
     Object.keys(args || {}).forEach(function (k) { s = s.split("%(" + k + ")s").join(args[k]); });
     return s;
+  }
+
+  function t(key, args) { return fill(T[key] || key, args); }
+
+  // a counted message: T[key] holds one text per CLDR plural category (web/js_plurals.py),
+  // the page's language picks the category of n; "%(n)s" becomes n
+  function tn(key, n) {
+    var forms = T[key] || {}, category = "other";
+    try {
+      category = new Intl.PluralRules(document.documentElement.lang).select(Number(n));
+    } catch (e) { category = "other"; }
+    return fill(forms[category] || forms.other || key, {n: n});
   }
 
   function csrfToken() {
@@ -342,6 +353,20 @@
 
     function loadSuggestions() {
       var list = document.getElementById("suggestions");
+      if (list && list.dataset.loaded === "1") {
+        // rendered by the server (the page works without JS): read them, wire the buttons
+        suggestions = Array.prototype.map.call(list.querySelectorAll("li.suggestion"), function (li, i) {
+          var forms = [];
+          try { forms = JSON.parse(li.dataset.forms || "[]"); } catch (e) { forms = []; }
+          var btn = li.querySelector("button.s-insert");
+          if (btn) {
+            btn.hidden = false;
+            btn.addEventListener("click", function () { useSuggestion(i + 1); });
+          }
+          return {target: li.dataset.target || "", forms: forms, scope: li.dataset.scope};
+        });
+        return;
+      }
       if (!list || !form.dataset.suggest) { return; }
       fetch(form.dataset.suggest, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : {suggestions: []}; })
@@ -468,7 +493,9 @@
               document.body.appendChild(a);
               a.click();
               a.remove();
-              setText(status, t("export_done", {n: n}));
+              var skipped = resp.headers.get("X-Letterflow-Skipped") || "0";
+              setText(status, tn("export_done", n) + (skipped !== "0"
+                ? " " + tn("export_skipped", skipped) : ""));
             });
           }
           return resp.text().then(function (html) {

@@ -9,7 +9,9 @@ from typing import Any
 from workflow.checks.base import ERROR, Check, Unit
 
 #: GNU gettext's older Plural-Forms for languages where CLDR (and Babel) later added a
-#: "many" form; catalogues made by msginit still carry these and are not wrong.
+#: "many" form (one, many, other). Catalogues made by msginit still carry these; like any
+#: other count than CLDR's, they pass only with a reason (REASON_HEADER): the export picks
+#: forms by CLDR's categories.
 GETTEXT_NPLURALS = {"fr": 2, "es": 2, "pt": 2, "it": 2, "ca": 2, "pt_BR": 2, "pt_PT": 2}
 #: A catalogue that needs another nplurals than CLDR's says why in this header.
 REASON_HEADER = "X-Letterflow-Plural-Forms-Reason"
@@ -17,19 +19,28 @@ REASON_HEADER = "X-Letterflow-Plural-Forms-Reason"
 
 @lru_cache(maxsize=128)
 def expected_nplurals(language: str) -> frozenset[int]:
-    """Accepted nplurals for *language*: CLDR's (via Babel) and GNU gettext's."""
+    """Accepted nplurals for *language* without a declared reason: CLDR's (via Babel)."""
     from babel.messages.plurals import get_plural  # Babel is light; only loaded when needed
 
-    accepted = set()
     try:
-        accepted.add(get_plural(language).num_plurals)
+        return frozenset({get_plural(language).num_plurals})
     except (ValueError, LookupError):
         return frozenset()
-    base = language.split("_")[0]
-    for key in (language, base):
-        if key in GETTEXT_NPLURALS:
-            accepted.add(GETTEXT_NPLURALS[key])
-    return frozenset(accepted)
+
+
+def _gnu_value(language: str, n: int) -> bool:
+    return any(GETTEXT_NPLURALS.get(key) == n for key in (language, language.split("_")[0]))
+
+
+def _categories(language: str) -> str:
+    from babel import Locale
+
+    try:
+        tags = Locale.parse(language).plural_form.tags | {"other"}
+    except (ValueError, LookupError):
+        return ""
+    order = ("zero", "one", "two", "few", "many", "other")
+    return ", ".join(t for t in order if t in tags)
 
 
 class PluralFormsCheck(Check):
@@ -37,8 +48,9 @@ class PluralFormsCheck(Check):
 
     A plural message needs exactly nplurals translated forms (from the catalogue's
     Plural-Forms header) and none may be empty once the message is translated. The
-    header's nplurals must suit the language (CLDR via Babel, or GNU gettext's value),
-    unless the catalogue gives its reason in an X-Letterflow-Plural-Forms-Reason header.
+    header's nplurals must be CLDR's count for the language (via Babel), unless the
+    catalogue gives its reason in an X-Letterflow-Plural-Forms-Reason header (GNU
+    gettext's older nplurals=2 for fr, es, pt, it and ca included).
     The rule must parse, give a form between 0 and nplurals-1 for every n from 0 to
     10,000, and pick CLDR's form for the letter's own numbers (179 in Russian: "many").
     """
@@ -73,5 +85,7 @@ class PluralFormsCheck(Check):
         reason = (getattr(catalog, "headers", None) or {}).get(REASON_HEADER, "").strip()
         if accepted and n not in accepted and not reason:
             want = " or ".join(str(x) for x in sorted(accepted))
-            yield (f"Plural-Forms header has nplurals={n}, {language} needs {want} (CLDR); "
+            gnu = (f" (GNU gettext's older value; CLDR's categories: {_categories(language)})"
+                   if _gnu_value(language, n) else "")
+            yield (f"Plural-Forms header has nplurals={n}, {language} needs {want} (CLDR){gnu}; "
                    f"if this is on purpose, say why in an {REASON_HEADER} header")

@@ -77,13 +77,14 @@ def update(ctx: click.Context, langs: str | None, no_extract: bool, jobs: int, f
 
     msgmerge semantics: a message whose source changed becomes fuzzy, keeps its old
     translation and records the previous source (#|); removed messages become
-    obsolete (#~), never deleted.
+    obsolete (#~), never deleted. A template made by pybabel (``extracted_by =
+    "pybabel"``, the review UI's domain) is not re-extracted from letters here.
     """
     from ..extract import extract_template
 
     cfg = get_config(ctx)
     languages = cfg.parse_languages(langs)
-    if not no_extract:
+    if not no_extract and cfg.extracted_by == "letterflow":
         extract_template(cfg)
     if jobs <= 0:
         big = cfg.template.exists() and cfg.template.stat().st_size > 1_000_000

@@ -55,19 +55,21 @@ def export(ctx: click.Context, recipients: Path, out: Path | None, allow_drafts:
     cfg = get_config(ctx)
     if out is None:
         out = cfg.root / cfg.export.get("out", "dist")
+    if dry_run:
+        _dry_run(ctx, cfg, recipients, fmt, letter=letter, allow_drafts=allow_drafts,
+                 allow_unattributed=allow_unattributed, skip_blocked=skip_blocked,
+                 template=template, appendix=appendix)
+        return
     try:
         plan = plan_export(cfg, recipients, letter=letter, allow_drafts=allow_drafts,
                            template=template, appendix=appendix,
                            allow_unattributed=allow_unattributed,
-                           skip_blocked=skip_blocked or dry_run, pdf=pdf and not dry_run)
+                           skip_blocked=skip_blocked, pdf=pdf)
     except GateClosed as exc:
         _report_blocked(exc, fmt)
         ctx.exit(1)
         return
 
-    if dry_run:
-        _dry_run(ctx, plan, recipients, fmt, skip_blocked)
-        return
     if fmt == "text":
         click.echo(f"Read {plan.rows_read} recipient row(s) from {recipients}; "
                    f"{len(plan.recipients)} letter(s) to write")
@@ -152,23 +154,22 @@ def _unreviewed(result) -> None:
         click.echo(f"  {pdfs} PDF(s) written next to the .docx files")
 
 
-def _dry_run(ctx: click.Context, plan, recipients: Path, fmt: str, skip_blocked: bool) -> None:
-    """Print what the run would write; exit 1 if it would be blocked (no --skip-blocked)."""
-    from ..export.dryrun import dry_run, text_lines
+def _dry_run(ctx: click.Context, cfg, recipients: Path, fmt: str, **options) -> None:
+    """Print what the run would write (:func:`~workflow.export.dryrun.dry_run_report`, the
+    same document the web export page renders); exit 1 if it would be blocked (no
+    --skip-blocked)."""
+    from ..export.dryrun import dry_run_report, text_lines
 
-    rows = dry_run(plan)
-    letters = sum(1 for r in rows if r["file"])
-    blocked = len(rows) - letters
+    report = dry_run_report(cfg, recipients, **options)
     if fmt == "json":
-        click.echo(json.dumps({"dry_run": True, "rows_read": plan.rows_read, "letters": letters,
-                               "blocked": blocked, "recipients": rows},
-                              indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(f"Dry run: read {plan.rows_read} recipient row(s) from {recipients}; "
-                   f"{letters} letter(s) would be written, {blocked} blocked; nothing written")
-        for line in text_lines(rows):
+        click.echo(f"Dry run: read {report['rows_read']} recipient row(s) from {recipients}; "
+                   f"{report['letters']} letter(s) would be written, {report['blocked']} "
+                   "blocked; nothing written")
+        for line in text_lines(report["recipients"]):
             click.echo(f"  {line}")
-    if blocked and not skip_blocked:
+    if report["would_block"]:
         ctx.exit(1)
 
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExportError
 from .countries import DOMAIN, FORMS, OVERRIDE_COLUMN, catalog_path, context, seed_entries
+
+if TYPE_CHECKING:
+    from .recipients import Recipient
 
 
 def seed_catalog(config, language: str, countries: Iterable[str]) -> tuple[Path, int]:
@@ -112,3 +116,27 @@ def country_gate(config, letter, recipients: list, statuses: dict) -> None:
             if (r.language, line) not in seen:
                 seen.add((r.language, line))
                 status.blocking.append(f"{line} ({DOMAIN}.po)")
+
+
+#: recipients-file columns that override a country phrase (not placeholders of their own)
+COUNTRY_COLUMNS = frozenset(OVERRIDE_COLUMN.values())
+
+
+def country_slots(countries, recipient: Recipient, cldr_name: str
+                  ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """A letter's country phrases (:mod:`.model`): (placeholder -> phrase, placeholder -> why
+    not approved, slot -> CSV override). *countries* ``...``: no catalogue asked for, CLDR's
+    name in every slot."""
+    overrides = overrides_of(recipient.fields)
+    if countries is ...:
+        phrases = {FORMS[f]: overrides.get(f, cldr_name) for f in FORMS}
+        return phrases, {}, overrides
+    phrases, unapproved = country_phrases(countries, recipient.country, FORMS, overrides)
+    pending: dict[str, str] = {}
+    for line in unapproved:
+        form = line.split(":", 1)[0].rsplit("/", 1)[1]
+        pending[FORMS[form]] = line
+    phrases.setdefault("country", cldr_name)  # no catalogue entry: CLDR's name, as a draft
+    for name in FORMS.values():
+        phrases.setdefault(name, phrases["country"])
+    return phrases, pending, overrides

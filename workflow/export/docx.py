@@ -1,7 +1,8 @@
 """Localised :class:`~workflow.export.model.LetterModel` -> .docx bytes.
 
-The only module importing python-docx besides :mod:`workflow.export.oxml` (which holds every
-raw-XML detail). Import it lazily: ``letterflow check`` must not load python-docx.
+With :mod:`.docx_styles` (the role styles, built-in look and draft banner), :mod:`.oxml` and
+:mod:`.oxml_page` (every raw-XML detail), the only modules importing python-docx. Import it
+lazily: ``letterflow check`` must not load python-docx.
 
 A :class:`DocxWriter` prepares its package once (the template or python-docx's default
 template, the role styles, the optional "DRAFT — not reviewed" header and the optional
@@ -27,19 +28,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Cm, Pt
 
 from ..errors import ExportError
 from ..textrules import DRAFT_BANNER as DRAFT_HEADER
 from ..textrules import UNREVIEWED_MARK as _MARK
 from ..textrules import UNTRANSLATED_MARK as _UNTRANSLATED
 from . import oxml as ox
+from . import oxml_page as oxp
 from . import zipstore
 from .digits import numbering_system
+from .docx_limits import check_package
+from .docx_styles import ROLE_STYLES, add_draft_header, builtin_look, ensure_styles
 from .model import LetterModel
 from .page import (
     _BODY_SIZE,
@@ -57,37 +59,8 @@ UNREVIEWED_MARK = _MARK + " "
 UNTRANSLATED_MARK = _UNTRANSLATED + " "
 MARKER_LANG = "en-US"  # the draft marks are English notes for the coordinator
 
-#: role -> (style name, built-in formatting)
-ROLE_STYLES: dict[str, str] = {
-    "sender": "Letter Sender",
-    "place": "Letter Place",
-    "date": "Letter Date",
-    "recipient": "Letter Recipient",
-    "address": "Letter Address",
-    "reference": "Letter Reference",
-    "subject": "Letter Subject",
-    "salutation": "Letter Salutation",
-    "body": "Letter Body",
-    "closing": "Letter Closing",
-    "signature": "Letter Signature",
-    "cc": "Letter Cc",
-    "postscript": "Letter Postscript",
-    "enclosure": "Letter Enclosure",
-    "signatories-heading": "Letter Signatories Heading",
-    "signatory": "Letter Signatory",
-    # the text format's structure (built-in Word styles where the template has them)
-    "title": "Title",
-    "heading": "Heading 1",
-    "dateline": "Letter Dateline",
-    "bulleted-item": "List Bullet",
-    "numbered-item": "List Number",
-    "signatories": "Letter Signatories",
-    "footnote": "Letter Footnote",
-}
-_TIGHT = {"sender", "place", "recipient", "address"}
-
-
-def _read_docx(path: Path | None, what: str) -> bytes | None:
+def _read_docx(path: Path | None, what: str, limits: tuple[int, int] | None = None
+               ) -> bytes | None:
     if path is None:
         return None
     path = Path(path)
@@ -95,48 +68,12 @@ def _read_docx(path: Path | None, what: str) -> bytes | None:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{what} {path}: cannot read ({exc.strerror})") from None
-    check_package(data, f"{what} {path}")
+    check_package(data, f"{what} {path}", limits)
     try:
         docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExportError(f"{what} {path}: not a Word .docx file ({exc})") from None
     return data
-
-
-#: Largest part (inflated) and whole package a template or appendix may hold: a letterhead
-#: is a few hundred KB; these limits stop a small file that inflates to gigabytes.
-MAX_PART_BYTES = 32 * 1024 * 1024
-MAX_PACKAGE_BYTES = 128 * 1024 * 1024
-
-
-def check_package(data: bytes, what: str) -> None:
-    """Refuse a .docx whose parts are too large (from the sizes the zip declares, before
-    anything is inflated) or whose XML is malformed: ExportError, one line."""
-    from lxml import etree
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            total = 0
-            for info in infos:
-                total += info.file_size
-                if info.file_size > MAX_PART_BYTES:
-                    raise ExportError(
-                        f"{what}: part {info.filename} inflates to {info.file_size:,} bytes, "
-                        f"over the {MAX_PART_BYTES // 2**20} MB limit; refused unread")
-            if total > MAX_PACKAGE_BYTES:
-                raise ExportError(f"{what}: its parts inflate to {total:,} bytes, over the "
-                                  f"{MAX_PACKAGE_BYTES // 2**20} MB limit; refused unread")
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    try:
-                        etree.fromstring(z.read(info), parser)
-                    except etree.XMLSyntaxError as exc:
-                        raise ExportError(f"{what}: malformed XML in {info.filename} "
-                                          f"({' '.join(str(exc).split())})") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise ExportError(f"{what}: not a Word .docx file ({exc})") from None
 
 
 @dataclass
@@ -154,12 +91,12 @@ class DocxWriter:
     """Renders letter models to .docx bytes. Thread-safe (one letter at a time)."""
 
     def __init__(self, template: Path | None = None, appendix: Path | None = None,
-                 page: dict | None = None) -> None:
+                 page: dict | None = None, limits: tuple[int, int] | None = None) -> None:
         self.page = PageOptions.from_config(page)
         self.template = Path(template) if template else None
         self.appendix = Path(appendix) if appendix else None
-        self._template = _read_docx(self.template, "template")
-        self._appendix = _read_docx(self.appendix, "appendix")
+        self._template = _read_docx(self.template, "template", limits)
+        self._appendix = _read_docx(self.appendix, "appendix", limits)
         self._bases: dict[tuple, _Base] = {}
         self._lock = threading.Lock()
 
@@ -196,13 +133,13 @@ class DocxWriter:
         doc = docx.Document(io.BytesIO(self._template)) if self._template else docx.Document()
         ox.take_body(doc)  # the template's own body text is replaced by the letter
         if not self._template:
-            _builtin_look(doc)
-        style_ids = _ensure_styles(doc)
+            builtin_look(doc)
+        style_ids = ensure_styles(doc)
         if draft:
-            _add_draft_header(doc)
+            add_draft_header(doc, DRAFT_HEADER, MARKER_LANG)
         if footer and self.page.page_numbers:
             _add_page_numbers(doc, footer)
-        ox.set_auto_hyphenation(doc.settings.element, self.page.hyphenate)
+        oxp.set_auto_hyphenation(doc.settings.element, self.page.hyphenate)
         if not self.page.justify:
             doc.styles[ROLE_STYLES["body"]].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         appendix: list = []
@@ -230,25 +167,8 @@ class DocxWriter:
     def _fill_body(self, base: _Base, model: LetterModel) -> None:
         doc = base.doc
         ox.take_body(doc)
-        rtl = model.direction == "rtl"
-        style = ox.RunStyle(
-            lang=model.lang_tag,
-            east_asia_font=model.fonts.east_asia,
-            complex_font=model.fonts.complex,
-            east_asia_lang=model.lang_tag if model.east_asian else None,
-            bidi_lang=model.lang_tag if model.complex_script else None,
-            rtl=rtl,
-        )
-        rpr = ox.run_properties(style)
-        rpr_draft = ox.run_properties(style, highlight="yellow")
-        mark_rpr = ox.run_properties(
-            ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
-        )
-        cs_sizes = complex_sizes(model, style)  # w:szCs on every run of Arabic script
+        runs = _Runs(model, base.footnotes, justify=self.page.justify)
         tail = _closing_start(model)
-        body_align = "justify" if self.page.justify else "right"
-        notes = ox.Footnotes(base.footnotes, model.paragraphs, rpr)  # this letter's only
-        other = _OtherLanguage(model)  # untranslated paragraphs: the source language
         for i, para in enumerate(model.paragraphs):
             if para.role == "footnote" and para.tags is not None and para.context:
                 continue  # written where it is referenced (unreferenced ones: see below)
@@ -257,46 +177,21 @@ class DocxWriter:
             ox.set_style_id(p, style_id)
             finish_paragraph(p, model, i, tail)
             if para.language is not None:  # the source text: its own direction and tags
-                direction = other.direction(para.language)
-                if direction != model.direction:
-                    ox.set_paragraph_direction(p, direction, "justify" if para.role == "body"
-                                               else "start")
-                elif rtl:
-                    ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body"
-                                               else "right")
-                ox.apply_run(p.add_run(UNTRANSLATED_MARK), mark_rpr)
-                (ox.add_tagged(p._p, para.text, para.tags, other.rpr(para.language), notes)
-                 if para.tags else ox.apply_run(p.add_run(para.text), other.rpr(para.language)))
-                continue
-            if rtl:
-                ox.set_paragraph_direction(p, "rtl", body_align if para.role == "body" else "right")
-            plain, drafted = cs_sizes.get(_ROLE_SIZES.get(para.role, _BODY_SIZE), (rpr, rpr_draft))
-            if not para.approved:
-                ox.apply_run(p.add_run(UNREVIEWED_MARK), mark_rpr)
-            run_rpr = plain if para.approved else drafted
-            if para.tags:
-                ox.add_tagged(p._p, para.text, para.tags, run_rpr, notes)
+                runs.source_paragraph(p, para)
             else:
-                ox.apply_run(p.add_run(para.text), run_rpr)
+                runs.letter_paragraph(p, para)
         for para in model.paragraphs:  # a footnote nothing refers to is not lost
-            if para.role == "footnote" and para.context.split("/", 1)[1] not in notes.used:
+            if para.role == "footnote" and para.context.split("/", 1)[1] not in runs.notes.used:
                 p = doc.add_paragraph()
                 ox.set_style_id(p, base.style_ids["footnote"])
-                ox.add_tagged(p._p, para.text, para.tags, rpr, None)
+                ox.add_tagged(p._p, para.text, para.tags, runs.plain, None)
         if model.signatories:
-            _page_break(doc, rpr)
-            add_signatories(doc, base.style_ids, model, rpr)
+            _page_break(doc, runs.plain)
+            add_signatories(doc, base.style_ids, model, runs.plain)
         if base.appendix:
-            brk = doc.add_paragraph()
-            brk.add_run().add_break(WD_BREAK.PAGE)
-            ox.apply_run(brk.runs[0], rpr)
+            _page_break(doc, runs.plain)
             ox.append_body(doc, base.appendix)
-        section = doc.sections[-1]
-        ox.set_page_number_format(section, ox.PAGE_NUMBER_FORMATS.get(
-            numbering_system(model.locale), "decimal"))
-        width, height = ox.page_size_twips(model.paper)
-        section.page_width = width * 635  # twips -> EMU
-        section.page_height = height * 635
+        _set_page(doc.sections[-1], model)
 
     def _core_properties(self, base: _Base, model: LetterModel, now: _dt.datetime) -> None:
         props = base.doc.core_properties
@@ -315,6 +210,73 @@ class DocxWriter:
 
 def _partname(part) -> str:
     return str(part.partname).lstrip("/")
+
+
+def _set_page(section, model: LetterModel) -> None:
+    """Page numbers in the locale's digits, and the paper size of the recipient's country."""
+    oxp.set_page_number_format(section, oxp.PAGE_NUMBER_FORMATS.get(
+        numbering_system(model.locale), "decimal"))
+    width, height = ox.page_size_twips(model.paper)
+    section.page_width = width * 635  # twips -> EMU
+    section.page_height = height * 635
+
+
+class _Runs:
+    """The run properties of one letter's paragraphs, and how each kind of paragraph gets
+    its runs: the letter's own text (marked when not reviewed) or the source text of an
+    untranslated paragraph (marked, in the source language)."""
+
+    def __init__(self, model: LetterModel, footnotes_part, *, justify: bool) -> None:
+        self.model = model
+        self.rtl = model.direction == "rtl"
+        style = ox.RunStyle(
+            lang=model.lang_tag,
+            east_asia_font=model.fonts.east_asia,
+            complex_font=model.fonts.complex,
+            east_asia_lang=model.lang_tag if model.east_asian else None,
+            bidi_lang=model.lang_tag if model.complex_script else None,
+            rtl=self.rtl,
+        )
+        self.plain = ox.run_properties(style)
+        self.draft = ox.run_properties(style, highlight="yellow")
+        self.mark = ox.run_properties(
+            ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000", highlight="yellow"
+        )
+        self.sizes = complex_sizes(model, style)  # w:szCs on every run of Arabic script
+        self.body_align = "justify" if justify else "right"
+        self.other = _OtherLanguage(model)  # untranslated paragraphs: the source language
+        # this letter's footnotes only (the part is shared by every letter of the writer)
+        self.notes = ox.Footnotes(footnotes_part, model.paragraphs, self.plain)
+
+    def letter_paragraph(self, p, para) -> None:
+        if self.rtl:
+            ox.set_paragraph_direction(p, "rtl", self.body_align if para.role == "body"
+                                       else "right")
+        plain, drafted = self.sizes.get(_ROLE_SIZES.get(para.role, _BODY_SIZE),
+                                        (self.plain, self.draft))
+        if not para.approved:
+            ox.apply_run(p.add_run(UNREVIEWED_MARK), self.mark)
+        run_rpr = plain if para.approved else drafted
+        if para.tags:
+            ox.add_tagged(p._p, para.text, para.tags, run_rpr, self.notes)
+        else:
+            ox.apply_run(p.add_run(para.text), run_rpr)
+
+    def source_paragraph(self, p, para) -> None:
+        direction = self.other.direction(para.language)
+        if direction != self.model.direction:
+            ox.set_paragraph_direction(p, direction, "justify" if para.role == "body"
+                                       else "start")
+        elif self.rtl:
+            ox.set_paragraph_direction(p, "rtl", "justify" if para.role == "body" else "right")
+        ox.apply_run(p.add_run(UNTRANSLATED_MARK), self.mark)
+        rpr = self.other.rpr(para.language)
+        if para.tags:
+            ox.add_tagged(p._p, para.text, para.tags, rpr, self.notes)
+        else:
+            ox.apply_run(p.add_run(para.text), rpr)
+
+
 class _OtherLanguage:
     """Run properties for paragraphs in another language than the letter's (the source
     text of an untranslated paragraph): its own w:lang, fonts and direction, so Arabic
@@ -367,78 +329,3 @@ def _core_part(doc):
     """
     doc.core_properties  # noqa: B018 -- creates the part if the template has none
     return doc.part.package.part_related_by(RT.CORE_PROPERTIES)
-
-
-def _builtin_look(doc) -> None:
-    normal = doc.styles["Normal"]
-    normal.font.name = "Noto Serif"
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
-    ox.set_style_complex_size(normal.element, 11)
-    normal.paragraph_format.widow_control = True
-    for section in doc.sections:
-        section.top_margin = section.bottom_margin = Cm(2.5)
-        section.left_margin = section.right_margin = Cm(2.5)
-
-
-def _ensure_styles(doc) -> dict[str, str]:
-    styles = doc.styles
-    normal = styles["Normal"]
-    ids: dict[str, str] = {}
-    for role, name in ROLE_STYLES.items():
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = normal
-            style.quick_style = True
-            fmt = style.paragraph_format
-            if role == "body":
-                fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-                fmt.space_after = Pt(8)
-            elif role in _TIGHT:
-                fmt.space_after = Pt(0)
-            elif role in ("salutation", "closing"):
-                fmt.space_before = Pt(12)
-                fmt.space_after = Pt(12)
-            elif role == "date":
-                fmt.space_before = Pt(12)
-            elif role == "signature":
-                fmt.space_before = Pt(18)
-                fmt.space_after = Pt(0)
-            elif role == "signatories-heading":
-                fmt.space_after = Pt(12)
-                style.font.bold = True
-            elif role == "signatory":
-                fmt.space_after = Pt(0)
-            elif role == "cc":
-                fmt.space_before = Pt(24)
-                style.font.size = Pt(9)
-                ox.set_style_complex_size(style.element, 9)
-        style.paragraph_format.widow_control = True
-        ids[role] = style.style_id
-    return ids
-
-
-def _add_draft_header(doc) -> None:
-    """Put the draft banner at the top of every header a page can show."""
-    mark = ox.run_properties(ox.RunStyle(lang=MARKER_LANG), bold=True, color="C00000")
-    odd_even = doc.settings.odd_and_even_pages_header_footer
-    for section in doc.sections:
-        headers = [section.header]
-        if section.different_first_page_header_footer:
-            headers.append(section.first_page_header)
-        if odd_even:
-            headers.append(section.even_page_header)
-        for header in headers:
-            header.is_linked_to_previous = False
-            paragraphs = header.paragraphs
-            if paragraphs and not paragraphs[0].text.strip() and not paragraphs[0].runs:
-                p = paragraphs[0]
-            elif paragraphs:
-                p = paragraphs[0].insert_paragraph_before()
-            else:
-                p = header.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(DRAFT_HEADER)
-            ox.apply_run(run, mark)

@@ -29,6 +29,7 @@ from ..source import docx_source as ds
 from ..source import markup
 from . import zipstore
 from .docx import DRAFT_HEADER, MARKER_LANG, UNREVIEWED_MARK
+from .docx_limits import check_sizes
 from .model import LetterModel
 from .oxml import _AFTER_BIDI
 
@@ -48,12 +49,17 @@ _KEEP_IN_PARAGRAPH = {w("pPr"), w("bookmarkStart"), w("bookmarkEnd")}
 class DocxTemplateWriter:
     """Renders a model of a Word-source letter into a copy of that Word document."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, limits: tuple[int, int] | None = None) -> None:
         self.source = Path(source)
         try:
             self._data = self.source.read_bytes()
         except OSError as exc:
             raise ExportError(f"letter {source}: cannot read ({exc.strerror})") from None
+        try:  # the template limits, before any part is inflated
+            with zipfile.ZipFile(io.BytesIO(self._data)) as z:
+                check_sizes(z.infolist(), f"letter {source}", limits)
+        except zipfile.BadZipFile:
+            pass  # read_package says so, as the gate does
         self._parts = ds.read_package(self._data, str(source))
         letter = ds.parse_docx_letter(self._data, self.source)
         self._by_anchor = {b.anchor: b for b in letter.messages}

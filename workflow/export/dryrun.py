@@ -4,6 +4,9 @@ For every recipient: the file, the language, the state of the letter (approved, 
 with untranslated paragraphs, a source-language fallback, or blocked and why), the count
 of paragraphs per state and who approved its messages. The letters are localised (the
 same model the .docx is made from) but not rendered, and no file or folder is created.
+
+:func:`dry_run_report` is the one dry run: ``letterflow export --dry-run`` prints it (text or
+JSON) and the web export page renders it, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -50,6 +53,32 @@ def dry_run(plan: Any) -> list[dict[str, Any]]:
                      "state": "blocked", "reason": skipped.reason})
     rows.sort(key=lambda item: item["row"])
     return rows
+
+
+def dry_run_report(config: Any, recipients: Any, *, letter: Any = None,
+                   allow_drafts: bool = False, allow_unattributed: bool = False,
+                   skip_blocked: bool = False, template: Any = None,
+                   appendix: Any = None) -> dict[str, Any]:
+    """What an export of *recipients* (a path, or parsed :class:`~.recipients.Recipient`
+    rows) with these options would write: ``--dry-run --format json``'s document.
+
+    Every recipient is listed, the blocked ones too (with their reason); ``would_block``
+    says that a real run without *skip_blocked* would write nothing. Raises what
+    :func:`~.run.plan_export` raises for bad input (unreadable file, no recipients, every
+    recipient blocked)."""
+    from .run import plan_export
+
+    plan = plan_export(config, recipients, letter=letter, allow_drafts=allow_drafts,
+                       template=template, appendix=appendix,
+                       allow_unattributed=allow_unattributed, skip_blocked=True, pdf=False)
+    rows = dry_run(plan)
+    letters = sum(1 for r in rows if r["file"])
+    blocked = len(rows) - letters
+    return {"dry_run": True, "rows_read": plan.rows_read, "letters": letters,
+            "blocked": blocked, "would_block": bool(blocked) and not skip_blocked,
+            "options": {"allow_drafts": allow_drafts, "allow_unattributed": allow_unattributed,
+                        "skip_blocked": skip_blocked},
+            "recipients": rows}
 
 
 def count_text(counts: dict[str, int]) -> str:

@@ -4,19 +4,18 @@ The model is what both renderers draw (:mod:`.docx` for the .docx, :mod:`.html` 
 preview), so the preview and the document cannot drift apart. Every localised field comes from
 CLDR through Babel: the country name (``Locale(lang).territories``), the date
 (``format_date(format="long")``), the count (``format_decimal``) and its plural form (the
-catalogue's own ``Plural-Forms``), the text direction and the paper size.
+catalogue's own ``Plural-Forms``), the text direction and the paper size. Each message's
+text (translation or source, placeholders filled) is :mod:`.message_text`'s; the country
+phrases come from :mod:`.country_catalog`.
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 
 from ..errors import ExportError
-from ..textrules import XML_ILLEGAL as _XML_ILLEGAL
-from ..textrules import plural_function as _compile_plural
 from .cldr import (
     COMPLEX_SCRIPTS,
     EAST_ASIAN_SCRIPTS,
@@ -27,9 +26,9 @@ from .cldr import (
     paper_size,
     script_of,
 )
+from .country_catalog import COUNTRY_COLUMNS, country_slots
+from .message_text import fill_placeholders, plural_rule, translation
 from .recipients import Recipient
-
-_COUNTRY_COLUMNS = frozenset({"country_name", "country_of", "country_to"})
 
 
 @dataclass(frozen=True)
@@ -103,24 +102,6 @@ class LetterModel:
         return self.script in COMPLEX_SCRIPTS
 
 
-@lru_cache(maxsize=256)
-def plural_function(plural_expr: str) -> Callable[[int], int]:
-    """The catalogue's ``Plural-Forms`` expression as a Python function (gettext's parser)."""
-    try:
-        return _compile_plural(plural_expr)
-    except (ValueError, SyntaxError) as exc:
-        raise ExportError(f"invalid Plural-Forms expression {plural_expr!r}: {exc}") from None
-
-
-@lru_cache(maxsize=64)
-def _source_plural_expr(language: str) -> str:
-    from babel import Locale
-    from babel.plural import to_gettext
-
-    expr = to_gettext(Locale.parse(language).plural_form)
-    return expr.split("plural=", 1)[1].rstrip(";").strip()
-
-
 def build_model(
     letter,
     catalog,
@@ -146,9 +127,9 @@ def build_model(
     language, locale_id, loc, country_name = _locale_of(catalog, recipient, source_language)
     date_text = localised_date(letter.date, locale_id)
     count, subst = _substitutions(letter, recipient, locale_id, country_name, values, date_text)
-    phrases, pending, overridden = _country_slots(countries, recipient, country_name)
+    phrases, pending, overridden = country_slots(countries, recipient, country_name)
     subst.update(phrases)
-    plural_of, nplurals = _plural_rule(catalog, source_language)
+    plural_of, nplurals = plural_rule(catalog, source_language)
     text_of = partial(_localised_text, catalog=catalog, count=count, plural_of=plural_of,
                       nplurals=nplurals, subst=subst, language=language, flagged=flagged,
                       pending=pending, source_language=source_language)
@@ -197,13 +178,6 @@ def _locale_of(catalog, recipient: Recipient, source_language: str):
     return language, format_locale(language, recipient.country), loc, country_name
 
 
-def _plural_rule(catalog, source_language: str) -> tuple[Callable[[int], int], int]:
-    """(plural form of a count, number of forms): the catalogue's, else the source's."""
-    if catalog is not None:
-        return plural_function(catalog.plural_expr), catalog.nplurals
-    return plural_function(_source_plural_expr(source_language)), 2
-
-
 def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: str,
                    values: Mapping[str, object] | None,
                    date_text: str = "") -> tuple[int | None, dict[str, str]]:
@@ -229,7 +203,7 @@ def _substitutions(letter, recipient: Recipient, locale_id: str, country_name: s
         else:
             subst.setdefault(key, str(value))
     subst.update({k: v for k, v in recipient.fields.items()
-                  if v and k not in _COUNTRY_COLUMNS})
+                  if v and k not in COUNTRY_COLUMNS})
     subst.update({
         "country": country_name, "name": recipient.name, "title": recipient.title,
         "email": recipient.email,
@@ -273,7 +247,7 @@ def _paragraphs(letter, recipient: Recipient, date_text: str,
 
 def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, language,
                     flagged, pending, source_language) -> Paragraph:
-    text, state = _translation(block, catalog, count, plural_of, nplurals)
+    text, state = translation(block, catalog, count, plural_of, nplurals)
     if block.context in flagged and state == "approved":
         state = "flagged"
     if state in ("approved", "source") and any("{" + n + "}" in text for n in pending):
@@ -282,38 +256,17 @@ def _localised_text(block, *, catalog, count, plural_of, nplurals, subst, langua
         from ..source.markup import escape
 
         subst = {k: escape(v) for k, v in subst.items()}
-    text = _fill(text, subst, block.context, language)
+    text = fill_placeholders(text, subst, block.context, language)
     other = source_language if state == "untranslated" and language != source_language else None
     return Paragraph(block.role, text, state in ("approved", "source"), block.context, state,
                      other, getattr(block, "tags", ()))
-
-
-def _country_slots(countries, recipient: Recipient, cldr_name: str
-                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(placeholder -> phrase, placeholder -> why not approved, slot -> CSV override)."""
-    from .countries import FORMS
-    from .country_catalog import country_phrases, overrides_of
-
-    overrides = overrides_of(recipient.fields)
-    if countries is ...:
-        phrases = {FORMS[f]: overrides.get(f, cldr_name) for f in FORMS}
-        return phrases, {}, overrides
-    phrases, unapproved = country_phrases(countries, recipient.country, FORMS, overrides)
-    pending: dict[str, str] = {}
-    for line in unapproved:
-        form = line.split(":", 1)[0].rsplit("/", 1)[1]
-        pending[FORMS[form]] = line
-    phrases.setdefault("country", cldr_name)  # no catalogue entry: CLDR's name, as a draft
-    for name in FORMS.values():
-        phrases.setdefault(name, phrases["country"])
-    return phrases, pending, overrides
 
 
 def localised_date(date, locale_id: str) -> str:
     """CLDR's long date in the locale's default numbering system (Arabic-Indic digits for
     ar_EG / ar_SA). (Korean "2012년 10월 31일" is right as CLDR writes it; the stray spaces
     seen in rendered letters came from Word's East Asian autospace, which the .docx turns
-    off: :func:`workflow.export.oxml.no_autospace`.)"""
+    off: :func:`workflow.export.oxml_page.no_autospace`.)"""
     from babel.dates import format_date
 
     from .digits import localise_digits
@@ -350,81 +303,3 @@ def _recipient_paragraphs(recipient: Recipient) -> list[Paragraph]:
     if recipient.fields.get("reference"):  # the recipients file's reference number
         out.append(Paragraph("reference", recipient.fields["reference"], True, None, "data"))
     return out
-
-
-def _translation(block, catalog, count, plural_of, nplurals) -> tuple[str, str]:
-    """(text, state) of *block*: the approved translation, a draft, or the source text."""
-    forms = [block.text] if block.text_plural is None else [block.text, block.text_plural]
-    if catalog is None:
-        index = min(plural_of(count or 0), 1) if len(forms) > 1 else 0
-        return forms[index], "source"
-    message = catalog.get(block.context)
-    if message is None or message.obsolete:
-        index = (0 if count == 1 else 1) if len(forms) > 1 else 0
-        return forms[index], "untranslated"
-    state = message.state
-    strings = list(message.strings)
-    if block.text_plural is not None:
-        index = plural_of(count if count is not None else 0)
-        if not 0 <= index < max(nplurals, 1):
-            raise ExportError(f"{block.context}: plural index {index} out of range")
-        text = strings[index] if index < len(strings) else ""
-    else:
-        text = strings[0] if strings else ""
-    if not text.strip():
-        src_index = (0 if count == 1 else 1) if len(forms) > 1 else 0
-        return forms[src_index], "untranslated"
-    return text, ("approved" if state == "approved" else "draft")
-
-
-def _fill(text: str, subst: Mapping[str, str], context: str, language: str) -> str:
-    bad = _XML_ILLEGAL.search(text)
-    if bad:
-        raise ExportError(
-            f"{language} {context}: control character U+{ord(bad.group()):04X} cannot go into a "
-            "document (the QA check 'control characters' reports it; fix the translation)"
-        )
-    if "<dnt>" in text:  # the do-not-translate mark is not printed
-        from ..mt.protect import strip_marks
-
-        text = strip_marks(text)
-    if "{" not in text and "}" not in text:
-        return text
-    out: list[str] = []
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise ExportError(f"{language} {context}: broken placeholder braces ({exc})") from None
-    for literal, name, spec, conv in parsed:
-        out.append(literal)
-        if name is None:
-            continue
-        if spec and not conv and name in ("date", "number"):
-            out.append(_typed(name, spec, context, language, subst))
-            continue
-        if spec or conv or name not in subst:
-            raise ExportError(
-                f"{language} {context}: unknown placeholder {{{name}}} "
-                f"(known: {', '.join('{' + k + '}' for k in sorted(subst) if k != '__locale__')})"
-            )
-        out.append(subst[name])
-    return "".join(out)
-
-
-def _typed(name: str, spec: str, context: str, language: str, subst: Mapping[str, str]) -> str:
-    """``{date:2014-12-05}`` / ``{date:2013-03}`` / ``{number:12500}`` written by CLDR."""
-    import datetime as _dt
-
-    from babel.dates import format_date, format_skeleton
-    from babel.numbers import format_decimal
-
-    from ..letter import typed_value
-
-    locale = subst.get("__locale__", language)
-    if not typed_value(name, spec):
-        raise ExportError(f"{language} {context}: {{{name}:{spec}}} is not a valid {name}")
-    if name == "number":
-        return format_decimal(float(spec) if "." in spec else int(spec), locale=locale)
-    if len(spec) == 7:
-        return format_skeleton("yMMMM", _dt.date.fromisoformat(spec + "-01"), locale=locale)
-    return format_date(_dt.date.fromisoformat(spec), format="long", locale=locale)

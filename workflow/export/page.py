@@ -2,7 +2,7 @@
 
 ``[tool.letterflow.export.page]`` -> :class:`PageOptions`; the footer's "PAGE / NUMPAGES";
 which paragraphs are kept on one page (closing, signature block, cc); the complex-script
-run sizes. Used by :mod:`.docx`; the raw XML is in :mod:`.oxml`.
+run sizes. Used by :mod:`.docx`; the raw XML is in :mod:`.oxml` and :mod:`.oxml_page`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import ExportError
 from . import oxml as ox
+from . import oxml_page as oxp
 from .model import LetterModel
 
 
@@ -77,16 +78,16 @@ def _add_page_numbers(doc, key: tuple) -> None:
         paragraphs = footer.paragraphs
         p = paragraphs[0] if paragraphs and not paragraphs[0].text.strip() else \
             footer.add_paragraph()
-        ox.page_number_paragraph(p, rpr, rtl=rtl)
+        oxp.page_number_paragraph(p, rpr, rtl=rtl)
 
 
 def finish_paragraph(p, model: LetterModel, i: int, tail: int | None) -> None:
     """East Asian autospace off (CJK letters); from the closing on, keep-lines and
     keep-with-next (the last paragraph only keep-lines)."""
     if model.east_asian:
-        ox.no_autospace(p)
+        oxp.no_autospace(p)
     if tail is not None and i >= tail:
-        ox.keep_together(p, with_next=i < len(model.paragraphs) - 1)
+        oxp.keep_together(p, with_next=i < len(model.paragraphs) - 1)
 
 
 def complex_sizes(model: LetterModel, style) -> dict:

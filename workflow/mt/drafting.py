@@ -1,4 +1,4 @@
-"""Fill untranslated messages with machine drafts, safely and resumably; back-translation.
+"""Fill untranslated messages with machine drafts, safely and resumably.
 
 * Only ``untranslated`` messages are drafted (``Change.only_states={"untranslated"}`` plus
   the revision the draft was based on), so approved or human-edited entries are never
@@ -17,13 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from ..catalogs import Change, Message, catalog_path, load_catalog
 from ..errors import MTError
 from ..textrules import MT_DAMAGED_FLAG as DAMAGED_FLAG
 from . import get_translator
 from .base import Outcome, Translator
+from .report import DraftReport, LanguageReport
 from .terms import Drafted, TermShield, shield_for, shielded
 
 NOTE_PREFIX = "machine translation:"
@@ -31,59 +31,6 @@ NOTE_PREFIX = "machine translation:"
 #: progress(done, total, language): called once before any work (done=0) and after each
 #: batch written to a catalogue.
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class LanguageReport:
-    language: str
-    drafted: int = 0  # written from a fresh engine result
-    cached: int = 0  # written from the cache / translation memory (no engine call)
-    failed: int = 0  # the engine failed on the item; left untranslated
-    skipped: int = 0  # already approved or drafted (reviewed or edited): not touched
-    damaged: int = 0  # written but flagged letterflow-mt-damaged (counted in drafted/cached)
-    tm: int = 0  # written from an exact translation-memory match (before any engine)
-    errors: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "drafted": self.drafted, "cached": self.cached, "failed": self.failed, "tm": self.tm,
-            "skipped": self.skipped, "damaged": self.damaged, "errors": list(self.errors),
-        }
-
-
-@dataclass
-class DraftReport:
-    provider: str
-    languages: dict[str, LanguageReport] = field(default_factory=dict)
-    engine_calls: int = 0
-    seconds: float = 0.0
-    unsupported: list[str] = field(default_factory=list)  # languages the engine cannot reach
-    routes: dict[str, str] = field(default_factory=dict)  # language -> engine that drafted it
-    reasons: dict[str, str] = field(default_factory=dict)  # language -> why no engine did
-
-    def total(self, attr: str) -> int:
-        return sum(getattr(r, attr) for r in self.languages.values())
-
-    @property
-    def failed(self) -> int:
-        return self.total("failed")
-
-    def as_dict(self) -> dict:
-        return {
-            "provider": self.provider,
-            "drafted": self.total("drafted"),
-            "cached": self.total("cached"),
-            "failed": self.total("failed"),
-            "skipped": self.total("skipped"),
-            "damaged": self.total("damaged"),
-            "tm": self.total("tm"),
-            "engine_calls": self.engine_calls,
-            "seconds": round(self.seconds, 3),
-            "languages": {k: v.as_dict() for k, v in self.languages.items()},
-            "unsupported": list(self.unsupported),
-            "routes": dict(self.routes),
-            "reasons": dict(self.reasons),
-        }
 
 
 def open_cache(config: object):
@@ -122,8 +69,10 @@ def _chunks(items: list, size: int | None) -> list[list]:
 
 
 @contextmanager
-def _engine(config, provider: str, translator: Translator | None) -> Iterator[Translator]:
-    """The given translator, or one for *provider* with its own cache (closed after)."""
+def open_engine(config, provider: str | None, translator: Translator | None
+                ) -> Iterator[Translator]:
+    """The given translator, or one for *provider* with its own cache (closed after; none
+    when ``[tool.letterflow.mt] cache = false``)."""
     if translator is not None:
         yield translator
         return
@@ -131,7 +80,8 @@ def _engine(config, provider: str, translator: Translator | None) -> Iterator[Tr
     try:
         yield get_translator(provider, config, cache=cache)
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
 
 
 def draft_catalogs(
@@ -155,7 +105,7 @@ def draft_catalogs(
     langs = [config.check_language(lang) for lang in langs]  # type: ignore[attr-defined]
     source = config.source_language  # type: ignore[attr-defined]
     shield = shield or shield_for(config)
-    with _engine(config, provider, translator) as engine:
+    with open_engine(config, provider, translator) as engine:
         return _draft(config, langs, explicit, source, engine, progress, batch_size, audit,
                       shield)
 
@@ -173,20 +123,7 @@ def _draft(
         reachable = {t for s, t in translator.supported_pairs() if s == source}
         report.unsupported = [lang for lang in langs if lang not in reachable]
         langs = [lang for lang in langs if lang in reachable]
-    plan: list[tuple[str, object, list[Message]]] = []
-    for lang in langs:
-        path = catalog_path(config, lang)
-        catalog = load_catalog(path, lang)
-        rep = report.languages.setdefault(lang, LanguageReport(lang))
-        todo: list[Message] = []
-        for m in catalog.active():
-            if m.state == "untranslated" and m.source:
-                todo.append(m)
-            elif m.state != "untranslated":
-                rep.skipped += 1
-        if todo:
-            translator.route(source, lang)  # unsupported pair: fail before any work
-        plan.append((lang, catalog, todo))
+    plan = _plan(config, langs, source, translator, report)
     if audit:
         _resume_audit(config, [lang for lang, _, _ in plan])
     total = sum(len(todo) for _, _, todo in plan)
@@ -195,61 +132,7 @@ def _draft(
     extras = _pivot_extras(translator, source, plan, size, shield)
     # pivot languages first, so their single batch also fills the cache for the others
     plan.sort(key=lambda item: item[0] not in extras)
-
-    state = {"conn": None, "done": 0}
-
-    def write(lang: str, catalog, batch: list[Message], outcomes: list[Outcome]) -> None:
-        rep = report.languages[lang]
-        changes: list[Change] = []
-        kinds: dict[str, tuple[bool, bool]] = {}  # context -> (cached, damaged)
-        pos = 0
-        for m in batch:
-            n = 2 if m.source_plural is not None else 1
-            outs = outcomes[pos : pos + n]
-            pos += n
-            failed = [o for o in outs if o.error is not None or not o.text]
-            if failed:
-                rep.failed += 1
-                err = failed[0].error or MTError("empty result", translator.name, source, lang,
-                                                 m.source)
-                rep.errors.append(f"{m.context}: {err}")
-                continue
-            merged = Drafted(
-                text=outs[0].text,
-                cached=all(o.cached for o in outs),
-                damaged=tuple(dict.fromkeys(d for o in outs for d in o.damaged)),
-                route=outs[0].route,
-                enforced=tuple(dict.fromkeys(e for o in outs for e in getattr(o, "enforced", ()))),
-            )
-            strings = _forms(outs[0].text or "", outs[1].text if n == 2 else None,
-                             catalog.nplurals)
-            changes.append(Change(
-                context=m.context,
-                strings=strings,
-                fuzzy=True,
-                note=provenance(translator, merged),
-                add_flags=frozenset({DAMAGED_FLAG}) if merged.damaged else frozenset(),
-                base_revision=m.revision,
-                only_states=frozenset({"untranslated"}),
-            ))
-            kinds[m.context] = (merged.cached, bool(merged.damaged))
-        if changes:
-            if audit and state["conn"] is None:
-                state["conn"] = _audit_conn(config)
-            conn = state["conn"] if audit else None
-            result = _apply_audited(conn, translator, lang, catalog.path, changes)
-            for ctx in result.applied:
-                cached, damaged = kinds[ctx]
-                if cached:
-                    rep.cached += 1
-                else:
-                    rep.drafted += 1
-                if damaged:
-                    rep.damaged += 1
-            rep.skipped += len(result.skipped) + len(result.conflicts)
-        state["done"] += len(batch)
-        if progress:
-            progress(state["done"], total, lang)
+    write = _BatchWriter(config, translator, source, report, audit, progress, total)
 
     def translate(lang: str, batch: list[Message]) -> list[Outcome]:
         # the other languages' first leg to this (pivot) language rides along
@@ -262,34 +145,137 @@ def _draft(
                 for batch in _chunks(todo, size):
                     write(lang, catalog, batch, translate(lang, batch))
         else:
-            # One batch per language: run the language pairs side by side (direct pairs
-            # first, then the pivoted ones, whose first leg is in the cache by then), and
-            # write each catalogue from this thread as its batch completes.
-            from concurrent.futures import ThreadPoolExecutor, as_completed
-
-            direct = translator.direct_pairs()
-            stages = [[p for p in plan if (source, p[0]) in direct],
-                      [p for p in plan if (source, p[0]) not in direct]]
-            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mt-draft") as ex:
-                for stage in stages:
-                    futures = {
-                        ex.submit(translate, lang, todo): (lang, catalog, todo)
-                        for lang, catalog, todo in stage if todo
-                    }
-                    try:
-                        for fut in as_completed(futures):
-                            lang, catalog, todo = futures[fut]
-                            write(lang, catalog, todo, fut.result())
-                    except BaseException:
-                        for fut in futures:
-                            fut.cancel()
-                        raise
+            _run_side_by_side(plan, translate, write, jobs, translator.direct_pairs(), source)
     finally:
         report.engine_calls = translator.calls - calls_before
         report.seconds = time.perf_counter() - start
-        if state["conn"] is not None:
-            state["conn"].close()
+        write.close()
     return report
+
+
+def _plan(config, langs: list[str], source: str, translator: Translator,
+          report: DraftReport) -> list[tuple[str, object, list[Message]]]:
+    """(language, catalogue, untranslated messages) per language; the others are counted as
+    skipped. An unsupported pair fails here, before any work."""
+    plan: list[tuple[str, object, list[Message]]] = []
+    for lang in langs:
+        catalog = load_catalog(catalog_path(config, lang), lang)
+        rep = report.languages.setdefault(lang, LanguageReport(lang))
+        todo: list[Message] = []
+        for m in catalog.active():
+            if m.state == "untranslated" and m.source:
+                todo.append(m)
+            elif m.state != "untranslated":
+                rep.skipped += 1
+        if todo:
+            translator.route(source, lang)  # unsupported pair: fail before any work
+        plan.append((lang, catalog, todo))
+    return plan
+
+
+def _run_side_by_side(plan: list, translate, write, jobs: int, direct: set, source: str) -> None:
+    """One batch per language: run the language pairs side by side (direct pairs first, then
+    the pivoted ones, whose first leg is in the cache by then), and write each catalogue from
+    this thread as its batch completes."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    stages = [[p for p in plan if (source, p[0]) in direct],
+              [p for p in plan if (source, p[0]) not in direct]]
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="mt-draft") as ex:
+        for stage in stages:
+            futures = {
+                ex.submit(translate, lang, todo): (lang, catalog, todo)
+                for lang, catalog, todo in stage if todo
+            }
+            try:
+                for fut in as_completed(futures):
+                    lang, catalog, todo = futures[fut]
+                    write(lang, catalog, todo, fut.result())
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+
+
+class _BatchWriter:
+    """Writes one batch of engine outcomes to its catalogue as fuzzy drafts (with audit
+    intents), counts them in the report and reports progress."""
+
+    def __init__(self, config, translator: Translator, source: str, report: DraftReport,
+                 audit: bool, progress: Progress | None, total: int) -> None:
+        self.config, self.translator, self.source = config, translator, source
+        self.report, self.audit, self.progress, self.total = report, audit, progress, total
+        self.conn = None
+        self.done = 0
+
+    def __call__(self, lang: str, catalog, batch: list[Message],
+                 outcomes: list[Outcome]) -> None:
+        rep = self.report.languages[lang]
+        changes, kinds = self._changes(rep, lang, catalog, batch, outcomes)
+        if changes:
+            if self.audit and self.conn is None:
+                self.conn = _audit_conn(self.config)
+            conn = self.conn if self.audit else None
+            result = _apply_audited(conn, self.translator, lang, catalog.path, changes)
+            for ctx in result.applied:
+                cached, damaged = kinds[ctx]
+                if cached:
+                    rep.cached += 1
+                else:
+                    rep.drafted += 1
+                if damaged:
+                    rep.damaged += 1
+            rep.skipped += len(result.skipped) + len(result.conflicts)
+        self.done += len(batch)
+        if self.progress:
+            self.progress(self.done, self.total, lang)
+
+    def _changes(self, rep: LanguageReport, lang: str, catalog, batch: list[Message],
+                 outcomes: list[Outcome]) -> tuple[list[Change], dict[str, tuple[bool, bool]]]:
+        """The drafts of *batch* as changes, and context -> (cached, damaged); a failed
+        message is counted and left untranslated."""
+        changes: list[Change] = []
+        kinds: dict[str, tuple[bool, bool]] = {}
+        pos = 0
+        for m in batch:
+            n = 2 if m.source_plural is not None else 1
+            outs = outcomes[pos : pos + n]
+            pos += n
+            failed = [o for o in outs if o.error is not None or not o.text]
+            if failed:
+                rep.failed += 1
+                err = failed[0].error or MTError("empty result", self.translator.name,
+                                                 self.source, lang, m.source)
+                rep.errors.append(f"{m.context}: {err}")
+                continue
+            merged = _merged(outs)
+            changes.append(Change(
+                context=m.context,
+                strings=_forms(outs[0].text or "", outs[1].text if n == 2 else None,
+                               catalog.nplurals),
+                fuzzy=True,
+                note=provenance(self.translator, merged),
+                add_flags=frozenset({DAMAGED_FLAG}) if merged.damaged else frozenset(),
+                base_revision=m.revision,
+                only_states=frozenset({"untranslated"}),
+            ))
+            kinds[m.context] = (merged.cached, bool(merged.damaged))
+        return changes, kinds
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def _merged(outs: list[Outcome]) -> Drafted:
+    """One message's outcomes (two for a plural) as one draft."""
+    return Drafted(
+        text=outs[0].text,
+        cached=all(o.cached for o in outs),
+        damaged=tuple(dict.fromkeys(d for o in outs for d in o.damaged)),
+        route=outs[0].route,
+        enforced=tuple(dict.fromkeys(e for o in outs for e in getattr(o, "enforced", ()))),
+    )
 
 
 def _jobs(config: object, translator: Translator, size: int | None) -> int:
@@ -365,53 +351,3 @@ def _apply_audited(conn, translator: Translator, lang: str, path, changes: list[
     from .. import audit_intents
 
     return audit_intents.apply_audited(conn, f"mt:{translator.name}", lang, path, changes)
-
-
-# --------------------------------------------------------------------------- back-translation
-
-
-@dataclass(frozen=True)
-class BackTranslation:
-    text: str  # the back-translated text (first form for plurals)
-    strings: tuple[str, ...]  # one per input string
-    engine: str
-    route: str
-    cached: bool
-    damaged: bool
-
-    @property
-    def note(self) -> str:
-        return f"back-translation: {self.engine} {self.route}"
-
-
-def back_translate(
-    config: object,
-    language: str,
-    text: str | Sequence[str],
-    *,
-    provider: str | None = None,
-    translator: Translator | None = None,
-) -> BackTranslation | None:
-    """Translate a draft or approved *text* of *language* back into the source language.
-
-    Returns None if the engine offers no pair (direct or via the pivot table) for it.
-    Results go through the same cache as drafts."""
-    strings = [text] if isinstance(text, str) else list(text)
-    source = config.source_language  # type: ignore[attr-defined]
-    with _engine(config, provider, translator) as translator:
-        try:
-            translator.route(language, source)
-        except MTError:
-            return None
-        outcomes = translator.translate_each(strings, language, source)
-    for o in outcomes:
-        if o.error is not None:
-            raise o.error
-    return BackTranslation(
-        text=outcomes[0].text or "",
-        strings=tuple(o.text or "" for o in outcomes),
-        engine=translator.name,
-        route=outcomes[0].route,
-        cached=all(o.cached for o in outcomes),
-        damaged=any(o.damaged for o in outcomes),
-    )

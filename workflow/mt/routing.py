@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ConfigError, MTError
 from .base import MTUnavailable, Translator
-from .drafting import DraftReport, LanguageReport, Progress, draft_catalogs, open_cache
+from .drafting import Progress, draft_catalogs, open_cache
+from .report import DraftReport, LanguageReport
 from .terms import shield_for
 
 ROUTES_KEY = "routes"

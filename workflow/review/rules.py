@@ -28,6 +28,7 @@ from .. import audit
 from .. import audit_intents as intents
 from ..crashpoint import crash_point
 from ..errors import (
+    N_,
     ApprovalRefused,
     Busy,
     CatalogError,
@@ -78,21 +79,21 @@ def clean_strings(raw: Any, nforms: int, max_length: int = MAX_TRANSLATION_LENGT
     """Validate submitted translations: right number of forms, text only, no control
     characters, at most *max_length* characters each. CRLF from browsers becomes LF."""
     if not isinstance(raw, list) or len(raw) != nforms:
-        raise InvalidInput(f"expected {nforms} translation form(s), got "
-                           f"{len(raw) if isinstance(raw, list) else 'none'}")
+        raise InvalidInput(N_("expected %(n)s translation form(s), got %(got)s"), params={
+            "n": nforms, "got": len(raw) if isinstance(raw, list) else "none"})
     out: list[str] = []
     for i, s in enumerate(raw):
         if not isinstance(s, str):
-            raise InvalidInput(f"translation form {i} must be text")
+            raise InvalidInput(N_("translation form %(i)s must be text"), params={"i": i})
         s = s.replace("\r\n", "\n").replace("\r", "\n")
         if len(s) > max_length:
             raise InvalidInput(
-                f"translation too long: {len(s)} characters, the limit is {max_length}",
-                too_large=True)
+                N_("translation too long: %(n)s characters, the limit is %(limit)s"),
+                too_large=True, params={"n": len(s), "limit": max_length})
         bad = _CONTROL.search(s)
         if bad:
-            raise InvalidInput(
-                f"translation contains a control character (U+{ord(bad.group()):04X})")
+            raise InvalidInput(N_("translation contains a control character (%(char)s)"),
+                               params={"char": f"U+{ord(bad.group()):04X}"})
         out.append(s)
     return out
 
@@ -112,7 +113,7 @@ def find_message(store: CatalogStore, lang: str, context: str, *,
     if (msg is None or msg.obsolete) and not fresh:
         return find_message(store, lang, context, fresh=True)  # re-read the file
     if msg is None or msg.obsolete:
-        raise NotFound("No such entry in this catalogue.")
+        raise NotFound(N_("No such entry in this catalogue."))
     return cat, msg
 
 
@@ -126,7 +127,7 @@ def deny(store: CatalogStore, user: Any, lang: str, context: str,
                      note=f"{action} refused: no permission for {lang}")
     except Exception:  # never let logging hide the refusal
         log.exception("could not audit a denied write")
-    raise Forbidden(f"You may not edit {lang}.")
+    raise Forbidden(N_("You may not edit %(lang)s."), params={"lang": lang})
 
 
 @dataclass
@@ -144,12 +145,12 @@ def _plan(store: CatalogStore, user: Any, msg: Any, lang: str, context: str, act
     if action == "revert":
         row = audit.get(store.conn, version) if version is not None else None
         if row is None or row.language != lang or row.context != context:
-            raise InvalidInput("no such version in this entry's history")
+            raise InvalidInput(N_("no such version in this entry's history"))
         if which not in ("after", "before"):
-            raise InvalidInput("a version is the text before or after a change")
+            raise InvalidInput(N_("a version is the text before or after a change"))
         target = list(row.after if which == "after" else row.before)
         if len(target) != nforms:
-            raise InvalidInput("that version has a different number of plural forms")
+            raise InvalidInput(N_("that version has a different number of plural forms"))
         note = f"reverted by {user.name} to version {row.id}" + (
             " (before)" if which == "before" else "")
         return _Plan(target, True, note)
@@ -180,9 +181,10 @@ def perform(
         deny(store, user, lang, context,
              [s for s in strings or [] if isinstance(s, str)][:4], action)
     if action not in ACTIONS:
-        raise InvalidInput(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+        raise InvalidInput(N_("unknown action %(action)s (one of %(actions)s)"),
+                           params={"action": repr(action), "actions": ", ".join(ACTIONS)})
     if not base_revision or not isinstance(base_revision, str) or len(base_revision) > 64:
-        raise InvalidInput("missing the revision the edit is based on (base_revision)")
+        raise InvalidInput(N_("missing the revision the edit is based on (base_revision)"))
     cat, msg = find_message(store, lang, context)
     if msg.revision != base_revision:
         cat, msg = find_message(store, lang, context, fresh=True)  # a cache may be behind
@@ -220,23 +222,24 @@ def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, 
     """Approve after QA; refuse on an empty text, QA errors, or QA that cannot run."""
     new = plan.strings
     if not any(s.strip() for s in new):
-        raise ApprovalRefused("An empty translation cannot be approved.", Outcome(
-            "approve", lang, context, msg, result="refused",
-            error="An empty translation cannot be approved."))
+        empty = N_("An empty translation cannot be approved.")
+        raise ApprovalRefused(empty, Outcome("approve", lang, context, msg, result="refused",
+                                             error=empty))
     edited = tuple(new) != tuple(msg.strings)
     flags = msg.flags - {MT_DAMAGED} if edited else msg.flags  # a person edited MT output
     candidate = dataclasses.replace(msg, strings=tuple(new), fuzzy=False, flags=flags)
     try:
         findings = store.check(cat, candidate)
-        reason = None
+        reason, params = None, {}
     except Exception as exc:  # QA must run before an approval: fail closed
         log.exception("QA could not run for %s/%s", lang, context)
         findings = []
-        reason = (f"Approval refused: the QA checks could not run "
-                  f"({type(exc).__name__}: {exc}).")
+        reason = N_("Approval refused: the QA checks could not run (%(error)s).")
+        params = {"error": f"{type(exc).__name__}: {exc}"}
     errs = errors_of(findings)
     if errs:
-        reason = "Approval refused: " + "; ".join(f"{f.check_id}: {f.message}" for f in errs)
+        reason = N_("Approval refused: %(findings)s")
+        params = {"findings": "; ".join(f"{f.check_id}: {f.message}" for f in errs)}
     if reason is None:
         return _write(store, user, lang, context, msg, "approve", plan, base_revision,
                       findings=findings)
@@ -246,7 +249,8 @@ def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, 
                       _Plan(new, True, f"edited by {user.name}"), base_revision)
         msg, saved = kept.message, True
     raise ApprovalRefused(reason, Outcome("approve", lang, context, msg, result="refused",
-                                          error=reason, findings=findings, saved_draft=saved))
+                                          error=reason % params, findings=findings,
+                                          saved_draft=saved), params=params)
 
 
 def _submit(store: CatalogStore, lang: str, context: str, change: Any) -> tuple[str, Any]:
@@ -254,16 +258,17 @@ def _submit(store: CatalogStore, lang: str, context: str, change: Any) -> tuple[
         return store.write(lang, change)
     except LockTimeout as exc:
         log.warning("write of %s/%s gave up: %s", lang, context, exc)
-        busy = Busy(f"{lang} is being written by another process; try again in a few "
-                    "seconds", retry_after=max(1, round(exc.waited)))
+        busy = Busy(N_("%(lang)s is being written by another process; try again in a few "
+                       "seconds"), retry_after=max(1, round(exc.waited)), params={"lang": lang})
         busy.lock_timeout = True
         raise busy from None
     except CatalogError as exc:
         log.error("write failed for %s/%s: %s", lang, context, exc)
-        raise InvalidInput(f"could not save: {exc}") from None
+        raise InvalidInput(N_("could not save: %(error)s"), params={"error": str(exc)}) from None
     except OSError as exc:
         log.error("write failed for %s/%s: %s", lang, context, exc)
-        raise Busy(f"could not save now ({exc.strerror or exc}); try again") from None
+        raise Busy(N_("could not save now (%(error)s); try again"),
+                   params={"error": str(exc.strerror or exc)}) from None
 
 
 def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, action: str,
@@ -301,7 +306,7 @@ def _submit_audited(store: CatalogStore, user: Any, lang: str, context: str, act
         raise
     crash_point("audit.written")
     if kind == "applied" and written is not None:
-        rows = intents.complete(conn, [(ids[0], written.revision)])
+        rows = intents.complete(conn, [(ids[0], written.revision)], path=path)
     else:
         intents.abandon(conn, ids)
         rows = []
@@ -334,7 +339,7 @@ def _write(store: CatalogStore, user: Any, lang: str, context: str, msg: Any, ac
     if kind == "conflict":
         _conflict(store, user, lang, context, action, new, fuzzy, base_revision, written)
     if kind != "applied" or written is None:
-        raise NotFound("No such entry in this catalogue.")
+        raise NotFound(N_("No such entry in this catalogue."))
     qa_error = None
     if findings is None or tuple(written.strings) != tuple(new) or written.fuzzy:
         try:  # live QA on save
@@ -358,7 +363,7 @@ def _conflict(store: CatalogStore, user: Any, lang: str, context: str, action: s
         base_revision=base_revision, revision=None,
         note=f"{action} lost to a newer change; text kept here")
     on_disk = store.catalog(lang).get(context) or current
-    error = ("Someone changed this entry after you opened it. "
-             "Both texts are shown; yours is kept in the history.")
+    error = N_("Someone changed this entry after you opened it. "
+               "Both texts are shown; yours is kept in the history.")
     raise Conflict(error, Outcome(action, lang, context, on_disk, result="conflict",
                                   yours=list(new), audit_id=row, error=error))

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import LetterflowError, NotFound
+from ..errors import N_, LetterflowError, NotFound
 
 
 class CatalogStore(Protocol):
@@ -68,9 +68,10 @@ def catalog_file(config: Any, lang: str) -> Path:
     """:func:`catalog_path`, or NotFound if there is none or the file does not exist."""
     path = catalog_path(config, lang)
     if path is None:
-        raise NotFound(f"{lang} has no catalogue in this project.")
+        raise NotFound(N_("%(lang)s has no catalogue in this project."), params={"lang": lang})
     if not path.is_file():
-        raise NotFound(f"There is no catalogue for {lang} yet (run `letterflow update`).")
+        raise NotFound(N_("There is no catalogue for %(lang)s yet (run %(cmd)s)."),
+                           params={"lang": lang, "cmd": "`letterflow update`"})
     return path
 
 

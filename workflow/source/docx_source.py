@@ -106,17 +106,6 @@ def paragraph_role(kind: str, p, parts: DocxParts) -> tuple[str, list[str]]:
     return role, notes
 
 
-def load_docx_letter(path: str | Path) -> Letter:
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LetterError("letter file not found", str(path)) from None
-    except OSError as exc:
-        raise LetterError(f"cannot read letter file: {exc.strerror}", str(path)) from None
-    return parse_docx_letter(data, path)
-
-
 def _letter_id(path: Path) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     return slug or "letter"

@@ -27,7 +27,7 @@ def open_memory(config: object) -> Memory:
 def fill_from_memory(config: object, langs: Sequence[str], report=None) -> int:
     """Write exact memory matches into *langs*; returns how many entries were filled.
 
-    *report* (a :class:`workflow.mt.drafting.DraftReport`) gets per-language ``tm`` counts."""
+    *report* (a :class:`workflow.mt.report.DraftReport`) gets per-language ``tm`` counts."""
     from .sync import sync_catalogs
 
     memory = open_memory(config)
@@ -38,7 +38,7 @@ def fill_from_memory(config: object, langs: Sequence[str], report=None) -> int:
             n = _fill_language(config, memory, lang)
             filled += n
             if report is not None and n:
-                from ..mt.drafting import LanguageReport
+                from ..mt.report import LanguageReport
 
                 report.languages.setdefault(lang, LanguageReport(lang)).tm += n
     finally:

@@ -1,0 +1,253 @@
+"""Two writers of one entry whose audit rows are completed out of order (issue 10, the race
+behind the random-kill burst test): real SQLite, real files, real review rules.
+
+In the web UI, a request's audit intent is promoted by the request's own thread after the
+group-commit writer has replaced the file, so request A (written first) may reach
+``audit_intents.complete`` after request B (written second, on A's revision) already has.
+The audit row appended last then claimed A's text while the file held B's. Each test below
+makes that interleaving happen deterministically and checks the invariant of
+``test_audit_crash.assert_agree``: the newest change row of every entry is what the file
+holds, every change has a row, and no intent is left pending.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_audit_crash import _snapshot, assert_agree
+
+from workflow import audit, audit_intents
+from workflow.catalogs import Change, apply_changes, load_catalog
+from workflow.config import load_config
+from workflow.review import FileStore, perform
+
+
+class _User:
+    def __init__(self, name: str):
+        self.name = name
+
+    def can_edit(self, lang: str) -> bool:
+        return True
+
+
+def _plain(config) -> str:
+    cat = load_catalog(config.catalog("fr"))
+    return next(m.context for m in cat.active()
+                if not m.plural and not any(c.isdigit() or c in "{<[" for c in m.source))
+
+
+class _LateStore(FileStore):
+    """A FileStore whose first write returns only after another reviewer's whole request
+    (intent, write, audit row) for the same entry has run: the first writer's thread is
+    scheduled late, as under load in the web UI's group commit."""
+
+    def __init__(self, config, meanwhile):
+        super().__init__(config)
+        self.meanwhile = meanwhile
+        self.writes = 0
+
+    def write(self, lang, change):
+        out = super().write(lang, change)
+        self.writes += 1
+        if self.writes == 1:
+            self.meanwhile(self, out[1])
+        return out
+
+
+def test_first_writer_completing_last_does_not_claim_the_entry(project_dir: Path):
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    ctx = _plain(config)
+    start = load_catalog(config.catalog("fr")).get(ctx)
+
+    def bob(store, written):  # on alice's revision: written after hers, completed first
+        perform(store, _User("bob"), "fr", ctx, "approve", ["Texte I relu."], written.revision)
+
+    store = _LateStore(config, bob)
+    perform(store, _User("alice"), "fr", ctx, "approve", ["Texte D relu."], start.revision)
+
+    assert load_catalog(config.catalog("fr")).get(ctx).strings == ("Texte I relu.",)
+    assert assert_agree(config, "fr", before) == 1
+    rows = audit.history(store.conn, "fr", ctx)
+    assert [(r.user, r.action, r.after) for r in rows] == [
+        ("bob", "approve", ("Texte I relu.",)),
+        ("alice", "conflict", ("Texte D relu.",)),  # her text is kept, not claimed current
+    ]
+    assert "replaced" in rows[1].note
+    assert audit.last_approval(store.conn, "fr", ctx).user == "bob"
+
+
+def _begin(conn, lang, ctx, user, before, after, base):
+    return audit_intents.begin(conn, [audit_intents.Intent(
+        user=user, language=lang, context=ctx, action="approve", before=before,
+        after=after, base_revision=base)])[0]
+
+
+def _write(path, ctx, text, base):
+    kind, msg = apply_changes(path, [Change(context=ctx, strings=[text], fuzzy=False,
+                                            base_revision=base)]).outcomes[0]
+    assert kind == "applied"
+    return msg
+
+
+def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
+    """A, then B on A's revision, then A's text again on B's: the same text twice (the
+    burst test reuses texts), completed in an order that differs from the writes'."""
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    store = FileStore(config)
+    conn = store.conn
+    r0 = load_catalog(path).get(ctx)
+    a = ("Texte D relu.",)
+    b = ("Texte I relu.",)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
+    m1 = _write(path, ctx, a[0], r0.revision)
+    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
+    m2 = _write(path, ctx, b[0], m1.revision)
+    i3 = _begin(conn, "fr", ctx, "carol", b, a, m2.revision)
+    m3 = _write(path, ctx, a[0], m2.revision)
+    # the file's writer (carol) first, then alice, then bob (whose text was replaced)
+    audit_intents.complete(conn, [(i3, m3.revision)], path=path)
+    audit_intents.complete(conn, [(i1, m1.revision)], path=path)
+    audit_intents.complete(conn, [(i2, m2.revision)], path=path)
+    assert assert_agree(config, "fr", before) == 1
+    latest = [r for r in audit.history(conn, "fr", ctx) if r.action in audit.CHANGE_ACTIONS]
+    assert latest[-1].after == a
+    assert {r.user for r in audit.history(conn, "fr", ctx)} == {"alice", "bob", "carol"}
+
+
+def test_middle_writer_completing_last(project_dir: Path):
+    """A, B, A again: alice and carol complete, bob (whose text the file no longer
+    holds, and whose successor is recorded) completes last."""
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    conn = FileStore(config).conn
+    r0 = load_catalog(path).get(ctx)
+    a, b = ("Texte D relu.",), ("Texte I relu.",)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
+    m1 = _write(path, ctx, a[0], r0.revision)
+    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
+    m2 = _write(path, ctx, b[0], m1.revision)
+    i3 = _begin(conn, "fr", ctx, "carol", b, a, m2.revision)
+    m3 = _write(path, ctx, a[0], m2.revision)
+    audit_intents.complete(conn, [(i1, m1.revision)], path=path)
+    audit_intents.complete(conn, [(i3, m3.revision)], path=path)
+    audit_intents.complete(conn, [(i2, m2.revision)], path=path)
+    assert assert_agree(config, "fr", before) == 1
+
+
+def test_uncontended_completion_is_recorded_as_before(project_dir: Path):
+    """One writer, nothing concurrent: the row is a plain change row (no file read)."""
+    config = load_config(project_dir)
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    conn = FileStore(config).conn
+    r0 = load_catalog(path).get(ctx)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, ("Un texte.",), r0.revision)
+    m1 = _write(path, ctx, "Un texte.", r0.revision)
+    path.unlink()  # the uncontended path never reads the file
+    (row_id,) = audit_intents.complete(conn, [(i1, m1.revision)], path=path)
+    row = audit.get(conn, row_id)
+    assert (row.action, row.after, row.revision, row.note) == (
+        "approve", ("Un texte.",), m1.revision, None)
+    assert audit_intents.pending(conn) == []
+
+
+def test_killed_first_writer_is_settled_against_the_newer_row(project_dir: Path):
+    """Alice's write, then bob's on her revision; bob's row is recorded, alice's process
+    dies before completing: the reconcile at the next start must not claim her text."""
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    conn = FileStore(config).conn
+    r0 = load_catalog(path).get(ctx)
+    a, b = ("Texte D relu.",), ("Texte I relu.",)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
+    m1 = _write(path, ctx, a[0], r0.revision)
+    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
+    m2 = _write(path, ctx, b[0], m1.revision)
+    audit_intents.complete(conn, [(i2, m2.revision)], path=path)
+    out = audit_intents.reconcile(conn, "fr", path, [i1])
+    assert (out.recorded, out.dropped) == (0, 1)
+    assert assert_agree(config, "fr", before) == 1
+
+
+def test_without_the_file_the_later_write_is_told_by_its_base_revision(project_dir: Path):
+    """No path (a caller that cannot name the file) or its lock not free in time: the
+    first writer's row still does not become the newest, because the recorded second
+    write was based on the revision the first one wrote."""
+    config = load_config(project_dir)
+    before = _snapshot(config.catalog("fr"))
+    path = config.catalog("fr")
+    ctx = _plain(config)
+    conn = FileStore(config).conn
+    r0 = load_catalog(path).get(ctx)
+    a, b = ("Texte D relu.",), ("Texte I relu.",)
+    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
+    m1 = _write(path, ctx, a[0], r0.revision)
+    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
+    m2 = _write(path, ctx, b[0], m1.revision)
+    audit_intents.complete(conn, [(i2, m2.revision)])
+    audit_intents.complete(conn, [(i1, m1.revision)])
+    assert assert_agree(config, "fr", before) == 1
+    assert [r.action for r in audit.history(conn, "fr", ctx)] == ["approve", "conflict"]
+
+
+def test_web_group_commit_first_writer_completing_last(app, web_project: Path, monkeypatch):
+    """The same interleaving through the review server's real write path (Flask app,
+    per-catalogue group commit, web cache): request A's write lands, request B reads the
+    new revision and writes on top of it, and A's thread reaches ``complete`` only after
+    B's row is recorded (as when A's thread loses the GIL and SQLite's busy wait). Only
+    the timing is arranged; every write, intent and row is the real one."""
+    import threading
+
+    from conftest import WEB_USERS
+
+    ctx = "icnk-2012/meeting"
+    before = _snapshot(web_project / "locales" / "fr" / "LC_MESSAGES" / "letter.po")
+    a_written, b_done = threading.Event(), threading.Event()
+    real = audit_intents.complete
+
+    def complete(conn, done, drop=(), **kw):
+        rows = [conn.execute("SELECT after FROM audit_intent WHERE id = ?", (i,)).fetchone()
+                for i, _ in done]
+        mine = [r["after"] for r in rows if r is not None]
+        if '["Texte D relu."]' in mine:  # A: its file write is done; finish after B
+            a_written.set()
+            assert b_done.wait(20)
+            return real(conn, done, drop, **kw)
+        try:
+            return real(conn, done, drop, **kw)
+        finally:
+            if '["Texte I relu."]' in mine:
+                b_done.set()
+
+    monkeypatch.setattr(audit_intents, "complete", complete)
+
+    def client():
+        c = app.test_client()
+        r = c.post("/api/login", json={"name": "tr_fr", "password": WEB_USERS["tr_fr"][0]})
+        assert r.status_code == 200
+        return c
+
+    def save(c, text):
+        rev = c.get(f"/api/l/fr/entries/{ctx}").json["entry"]["revision"]
+        return c.post(f"/api/l/fr/entries/{ctx}", json={
+            "action": "save", "strings": [text], "base_revision": rev})
+
+    ca, cb = client(), client()
+    answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("a", save(ca, "Texte D relu.")))
+    first.start()
+    assert a_written.wait(20)
+    answers["b"] = save(cb, "Texte I relu.")  # on A's revision, from the web cache
+    first.join(30)
+    assert answers["a"].status_code == 200 and answers["b"].status_code == 200
+    config = load_config(web_project)
+    assert load_catalog(config.catalog("fr")).get(ctx).strings == ("Texte I relu.",)
+    assert assert_agree(config, "fr", before) >= 1
