@@ -36,11 +36,12 @@ DICTIONARIES = {
     "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
-_SKIP_SPANS = re.compile(r"\{[^{}]*\}|<[^<>]*>|&\w+;|https?://\S+|\S+@\S+")
+_SKIP_SPANS = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|<[^<>]*>|&\w+;|https?://\S+|\S+@\S+")
 #: A text without any of these has no protected span and nothing for _SKIP_SPANS (the
 #: characters every pattern of both needs: "<dnt>", UN symbols and URLs "/", e-mail "@",
-#: footnotes "[" or a superscript digit, "www.", placeholders "{", markup "<", entities "&").
-_MAYBE_SPECIAL = re.compile(r"[{<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.")
+#: footnotes "[" or a superscript digit, "www.", placeholders "{" or "%(", markup "<",
+#: entities "&").
+_MAYBE_SPECIAL = re.compile(r"[{<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.|%\(")
 _CACHE_MAX = 200_000
 
 
