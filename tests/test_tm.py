@@ -238,6 +238,11 @@ def test_checks_with_real_hunspell_dictionaries():
         "not in the fr_FR dictionary: 'auspicios'"]
     assert problems("spelling", "Hello Maria", "Bonjour Maria", lang="fr", **cache) == []
     assert problems("spelling", "Seoul {count}", "Séoul {count}", lang="fr", **cache) == []
+    # the UI's %(name)s placeholders are not words of the language either
+    assert problems("spelling", "%(num)s letters for %(filename)s",
+                    "%(num)s lettres pour %(filename)s", lang="fr", **cache) == []
+    assert problems("leftover", "%(num)s letters for %(filename)s",
+                    "%(num)s lettres pour %(filename)s", lang="fr", **cache) == []
     assert problems("leftover", "179 defectors from North Korea",
                     "179 defectors de la Corée du Nord", lang="fr", **cache) == [
         "source words left in: 'defectors'"]

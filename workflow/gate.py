@@ -112,16 +112,28 @@ def _worker_init(project: str, skip: frozenset[str]) -> None:
 
 
 def _worker_analyse(lang: str) -> CatalogAnalysis:
-    return analyse_catalog(
+    import sys
+
+    analysis = analyse_catalog(
         _worker_state["config"], lang, _worker_state["template"], _worker_state["skip"]
     )
+    spelling = sys.modules.get("workflow.checks.spelling")
+    if spelling is not None:  # a forked worker ends without atexit: save the new verdicts
+        spelling.save_verdicts()
+    return analysis
 
 
 def _fork_context():
     """The "fork" start method where the platform has it: workers start at once with the
-    parent's modules, configuration and parsed template (no re-import, no re-parse)."""
+    parent's modules, configuration and parsed template (no re-import, no re-parse).
+    Not once lingua is loaded in this process (a library caller that already ran the
+    detector): its native thread pool does not survive a fork, and a forked worker that
+    reads a text with it waits forever. Such a caller gets spawned workers."""
     import multiprocessing
+    import sys
 
+    if "lingua" in sys.modules:
+        return None
     try:
         return multiprocessing.get_context("fork")
     except ValueError:
@@ -216,11 +228,15 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
     from concurrent.futures import ProcessPoolExecutor
 
     context = _fork_context()
+    if context is not None:  # imported once here, inherited by every forked worker
+        import workflow.checks  # noqa: F401
     _worker_state.update(config=config, template=template, skip=frozenset(skip))
     spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    import multiprocessing
+
     with ProcessPoolExecutor(
         jobs,
-        mp_context=context,
+        mp_context=context if context is not None else multiprocessing.get_context("spawn"),
         initializer=None if context is not None else _worker_init,
         initargs=() if context is not None else spawn_args,
     ) as pool:
@@ -298,7 +314,7 @@ def run_gate(
         _add_language(report, config, lang, lang in required, analyses.get(lang))
     from .gate_countries import check_countries
 
-    check_countries(config, languages, report.findings.append)
+    check_countries(config, languages, report.findings.append, fingerprint)
     return report
 
 

@@ -54,7 +54,7 @@ def _cache_get(config, key: str, kind: type):
 def _cache_put(config, key: str, value) -> None:
     import pickle
 
-    from .catalogs import write_atomic
+    from .fileio import write_atomic
 
     try:
         write_atomic(_cache_dir(config) / f"{key}.pickle", pickle.dumps(value))

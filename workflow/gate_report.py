@@ -3,9 +3,8 @@ junit or GitHub annotations. Imported only once the gate has run."""
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 from .gate import ERROR, GateReport
@@ -14,6 +13,12 @@ from .gate import ERROR, GateReport
 def _rel(path: str, root: Path) -> str:
     if not path:
         return ""
+    return _relpath(path, str(root))
+
+
+@lru_cache(maxsize=4096)
+def _relpath(path: str, root: str) -> str:
+    """os.path.relpath once per path (a report names the same few files many times)."""
     try:
         return os.path.relpath(path, root)
     except ValueError:
@@ -51,6 +56,8 @@ def _json(report: GateReport, findings: list, root: Path) -> str:
         "warnings": len(report.findings) - len(report.errors),
         "findings": [{**asdict_any(f), "path": _rel(f.path, root)} for f in findings],
     }
+    import json
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -70,6 +77,8 @@ def _github(report: GateReport, findings: list, root: Path, show_warnings: bool)
 
 
 def asdict_any(f) -> dict:
+    from dataclasses import asdict
+
     try:
         return asdict(f)
     except TypeError:

@@ -209,6 +209,11 @@ class Check(ABC):
     def check(self, unit: Unit) -> Iterable[str | Problem]:
         """One-line problem descriptions for one message (a list; a generator also works)."""
 
+    def applies(self, language: str, config: Any = None) -> bool:
+        """Whether :meth:`check` can find anything in *language* (a whole-catalogue run
+        leaves out the checks that cannot: no dictionary, no word list). True by default."""
+        return True
+
     def finish(self, deferred: list) -> Iterable[tuple[Any, str | Problem]]:
         """(message, problem) pairs for the work :meth:`check` deferred during a whole-
         catalogue run (``unit.cache["deferred"][self.id]``): one batch instead of one call

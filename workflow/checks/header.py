@@ -91,12 +91,12 @@ def category_problems(catalog: Any, language: str, numbers: tuple[int, ...]) -> 
 
 @lru_cache(maxsize=16)
 def _letter_numbers(paths: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
-    from workflow.letter import load_letter
+    from workflow.checks.letter_facts import letter_facts
 
     out: list[int] = []
     for path, _mtime in paths:
         try:
-            n = load_letter(path).plural_count
+            n = letter_facts(path).plural_count
         except Exception:  # noqa: BLE001 -- a bad letter is the gate's "letter" finding
             continue
         if n is not None:

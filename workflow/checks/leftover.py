@@ -6,33 +6,25 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.spelling import _WORD, dictionary_for, exempt_text
+from workflow.checks.spelling import exempt_words, source_words, unit_dictionary
 
 _MIN = 3
 
 
-def _source_words(unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
-    """(casefolded words of the source, names: words capitalised inside a sentence)."""
+def _source_words(unit: Unit) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(casefolded words of the source, names: words capitalised inside a sentence, the
+    words that could be left over: neither names nor shorter than the minimum)."""
     return _words_and_names(unit.sources())
 
 
-@lru_cache(maxsize=4096)
-def _words_and_names(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """:func:`_source_words` of these source texts (the same for every check of a message,
-    and for every save of it)."""
-    words: set[str] = set()
-    names: set[str] = set()
-    for s in sources:
-        for m in _WORD.finditer(s):
-            w = m.group(0)
-            words.add(w.casefold())
-            if w[0].isupper():
-                i = m.start() - 1
-                while i >= 0 and s[i].isspace():
-                    i -= 1
-                if i >= 0 and s[i] not in ".!?:;":
-                    names.add(w.casefold())
-    return frozenset(words), frozenset(names)
+@lru_cache(maxsize=65536)
+def _words_and_names(
+    sources: tuple[str, ...],
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    words, names = source_words(sources)
+    # a leftover is a word of the text whose casefolded form is one of these
+    candidates = frozenset(w for w in words - names if len(w) >= _MIN)
+    return words, names, candidates
 
 
 def leftovers(unit: Unit, text: str) -> list[str]:
@@ -40,12 +32,14 @@ def leftovers(unit: Unit, text: str) -> list[str]:
 
     With a Hunspell dictionary for the language one such word is enough; without one, a
     run needs two words in a row (shared words like "total" are then tolerated)."""
-    words, names = _source_words(unit)
-    dictionary = dictionary_for(unit.language, unit.config)
+    words, names, candidates = _source_words(unit)
+    _clean, found = exempt_words(unit, text)
+    if candidates.isdisjoint(map(str.casefold, found)):
+        return []  # no word of the text is a source word (one C-level pass)
+    dictionary = unit_dictionary(unit)
     runs: list[str] = []
     run: list[str] = []
-    for m in _WORD.finditer(exempt_text(unit, text)):
-        w = m.group(0)
+    for w in found:
         key = w.casefold()
         copied = (len(w) >= _MIN and key in words and key not in names and not w.isupper()
                   and (dictionary is None or not dictionary.check(w)))
@@ -60,6 +54,9 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     if dictionary is None:
         runs = [r for r in runs if " " in r]
     return list(dict.fromkeys(runs))
+
+
+_NON_WORD = re.compile(r"\W")
 
 
 class SourceLeftoverCheck(Check):
@@ -79,9 +76,9 @@ class SourceLeftoverCheck(Check):
         out: list[str] = []
         total = len(unit.strings)
         for i, _source, text in unit.forms():
-            if re.sub(r"\W", "", text) == re.sub(r"\W", "", _source):
-                continue  # an untranslated copy is the "untranslated" check's
             found = leftovers(unit, text)
+            if found and _NON_WORD.sub("", text) == _NON_WORD.sub("", _source):
+                continue  # an untranslated copy is the "untranslated" check's
             if found:
                 shown = ", ".join(repr(r) for r in found[:6])
                 out.append(f"{unit.where(i, total)}source words left in: {shown}")

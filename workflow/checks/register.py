@@ -35,15 +35,15 @@ def _pattern(language: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=64)
 def _registers(letters: tuple[tuple[str, int], ...]) -> dict[str, str]:
-    from workflow.letter import load_letter
+    from workflow.checks.letter_facts import letter_facts
 
     out: dict[str, str] = {}
     for path, _mtime in letters:
         try:
-            letter = load_letter(path)
+            facts = letter_facts(path)
         except Exception:  # noqa: BLE001 -- a broken letter is extraction's error to report
             continue
-        out[letter.id] = letter.register
+        out[facts.id] = facts.register
     return out
 
 
@@ -71,11 +71,20 @@ class RegisterCheck(Check):
     id = "register"
     severity = ERROR
 
+    def applies(self, language: str, config: object = None) -> bool:
+        return _pattern(language) is not None
+
     def check(self, unit: Unit) -> list[Problem]:
         pattern = _pattern(unit.language)
         if pattern is None:
             return []
-        register = letter_register(unit.config, unit.message.context)
+        run = unit.cache.get("run")
+        letter_id = unit.message.context.split("/", 1)[0]
+        register = run.get(("register", letter_id)) if run is not None else None
+        if register is None:  # once per letter in a whole-catalogue run
+            register = letter_register(unit.config, unit.message.context)
+            if run is not None:
+                run[("register", letter_id)] = register
         if register == "informal":
             return []
         severity = ERROR if register == "formal" else WARNING

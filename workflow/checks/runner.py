@@ -89,7 +89,11 @@ def run_checks(
         messages = [message]
     # whole-catalogue runs let checks defer costly work to one batch (Check.finish)
     deferred: dict[str, list] = {}
-    shared = {"glossary": glossary, "deferred": deferred if message is None else None}
+    # "run": a scratch dict every message of this run shares (per-run memos of checks)
+    shared = {"glossary": glossary, "deferred": deferred if message is None else None,
+              "run": {}}
+    if message is None:  # what cannot find anything in this language is not asked
+        checks = [c for c in checks if c.applies(catalog.language, config)]
     run = _Run(catalog, config, checks, shared, findings)
     for msg in messages:
         if not msg.obsolete and any(msg.strings):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: The letter format's inline do-not-translate mark.
 DNT_OPEN, DNT_CLOSE = "<dnt>", "</dnt>"
@@ -43,9 +44,10 @@ _BUILTIN = re.compile(
     re.VERBOSE,
 )
 _UN_SHAPE = re.compile(r"/.*\d|\d.*/")  # a symbol has a slash and a number
-#: A character every built-in pattern needs (a slash, an @, www., a bracket, a
-#: superscript): most texts have none, and then _BUILTIN need not scan them.
-_MAYBE_BUILTIN = re.compile(r"[/@\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.")
+#: What every built-in pattern needs: "<dnt>" a "<", a UN symbol or a URL a "/" (or
+#: "www."), an e-mail an "@", a footnote mark a "[" or a superscript digit. A text without
+#: any has no built-in span (one cheap search instead of the patterns' lookbehinds).
+_MAYBE_BUILTIN = re.compile(r"[</@\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.")
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,9 @@ class Span:
 
 def builtin_spans(text: str) -> list[Span]:
     """UN symbols, URLs, e-mails, footnote marks and <dnt> spans of *text*."""
-    spans = ([Span(m.start(), m.end(), m.group(0), "dnt") for m in _DNT.finditer(text)]
-             if DNT_OPEN in text else [])
     if _MAYBE_BUILTIN.search(text) is None:
-        return spans
+        return []
+    spans = [Span(m.start(), m.end(), m.group(0), "dnt") for m in _DNT.finditer(text)]
     for m in _BUILTIN.finditer(text):
         kind = {"un": "un-symbol", "url": "url", "email": "email", "note": "footnote"}[
             m.lastgroup or "url"
@@ -76,6 +77,8 @@ def name_spans(text: str, names: list[str]) -> list[Span]:
     """Exact (case-sensitive, whole-word) occurrences of do-not-translate *names*."""
     spans: list[Span] = []
     for name in sorted(set(names), key=len, reverse=True):
+        if name not in text:
+            continue
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
             spans.append(Span(m.start(), m.end(), m.group(0), "name"))
     return _disjoint(spans)
@@ -84,6 +87,13 @@ def name_spans(text: str, names: list[str]) -> list[Span]:
 def protected_spans(text: str, names: list[str] | tuple[str, ...] = ()) -> list[Span]:
     """Every protected span of a source text, in order, never overlapping."""
     return _disjoint(builtin_spans(text) + name_spans(text, list(names)))
+
+
+@lru_cache(maxsize=65536)
+def _source_spans(source: str, names: tuple[str, ...]) -> tuple[Span, ...]:
+    """protected_spans of a source text, once per source (the QA check asks for every
+    language)."""
+    return tuple(protected_spans(source, names))
 
 
 def _disjoint(spans: list[Span]) -> list[Span]:
@@ -108,7 +118,7 @@ def missing_in(source: str, translation: str,
     """Protected spans of *source* that *translation* does not contain as often, verbatim."""
     missing: list[Span] = []
     counted: dict[str, int] = {}
-    for span in protected_spans(source, names):
+    for span in _source_spans(source, tuple(names)):
         counted[span.text] = counted.get(span.text, 0) + 1
         if translation.count(span.text) < counted[span.text]:
             missing.append(span)
