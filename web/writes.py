@@ -4,14 +4,16 @@ Saves to one ``.po`` file serialise on its lock, and every write costs a seriali
 a validating parse, two fsyncs and two SQLite transactions (the audit intents before the
 write, the audit rows after). So concurrent requests for the same catalogue queue their
 :class:`~workflow.catalogs.Change` (with its audit intent) here, and one of them (the
-writer) writes all queued changes in ONE ``review.batch.write_batch``: one transaction
-for every intent, one ``catalogs.apply_changes`` (lock, re-read, apply in order,
-validate, temp file, fsync, ``os.replace``), one transaction for every audit row. Each
-change keeps its own base revision and gets its own outcome (``ApplyResult.outcomes``)
-and audit row: applied (with the revision it produced), or a conflict with the entry as
-the changes before it left it, exactly as if the requests had been written one after
-another. Requests that arrive while a batch is being written form the next batch. Other
-server processes are serialised by the file lock, as before.
+writer) writes all queued changes with the steps of ``review.batch``: one transaction for
+every intent, one ``catalogs.apply_changes`` (lock, re-read, apply in order, validate, temp
+file, fsync, ``os.replace``); then it hands the queue to the next batch and records its
+batch's audit rows in one transaction (``audit_intents.complete``, which puts rows in the
+order of the writes when writers of one entry overlap) while the next batch is written.
+Each change keeps its own base revision and gets its own outcome
+(``ApplyResult.outcomes``) and audit row: applied (with the revision it produced), or a
+conflict with the entry as the changes before it left it, exactly as if the requests had
+been written one after another. Requests that arrive while a batch is being written form
+the next batch. Other server processes are serialised by the file lock, as before.
 
 A batch that fails as a whole (say one change makes the file invalid, or cannot be
 encoded) is retried one change at a time, so one bad change cannot fail the others.

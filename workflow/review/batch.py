@@ -1,8 +1,10 @@
 """Several review changes to one catalogue in one audited write.
 
-:func:`write_batch` is the three steps of :mod:`workflow.audit_intents` for a group of
-changes, so that concurrent saves (the web UI's write queue, ``web/writes.py``) share one
-of each step instead of paying them one by one:
+:func:`write_batch` (or :func:`begin_items`, the write, :func:`finish_items`, as the web
+UI's write queue and ``FileStore`` use them) is the three steps of
+:mod:`workflow.audit_intents` for a group of changes, so that concurrent saves (the web
+UI's write queue, ``web/writes.py``) share one of each step instead of paying them one by
+one (the queue records a batch's rows while the next batch is written):
 
 1. the intents of every change of the batch, committed in ONE SQLite transaction, before
    the file is touched;
