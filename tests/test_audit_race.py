@@ -1,22 +1,25 @@
 """Two writers of one entry whose audit rows are completed out of order (issue 10, the race
 behind the random-kill burst test): real SQLite, real files, real review rules.
 
-In the web UI, a request's audit intent is promoted by the request's own thread after the
-group-commit writer has replaced the file, so request A (written first) may reach
-``audit_intents.complete`` after request B (written second, on A's revision) already has.
-The audit row appended last then claimed A's text while the file held B's. Each test below
-makes that interleaving happen deterministically and checks the invariant of
+In the web UI, a request's audit intent was promoted by the request's own thread after the
+group-commit writer had replaced the file and released its lock, so request A (written
+first) could reach ``audit_intents.complete`` after request B (written second, on A's
+revision) already had. The audit row appended last then claimed A's text while the file
+held B's. Review writes now record their rows under the file's lock (the first test); the
+overlap promotion of ``audit_order`` stays for any writer that completes late, and the
+other tests make such interleavings happen deterministically, checking the invariant of
 ``test_audit_crash.assert_agree``: the newest change row of every entry is what the file
 holds, every change has a row, and no intent is left pending.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from test_audit_crash import _snapshot, assert_agree
 
-from workflow import audit, audit_intents
+from workflow import audit, audit_intents, db
 from workflow.catalogs import Change, apply_changes, load_catalog
 from workflow.config import load_config
 from workflow.review import FileStore, perform
@@ -36,44 +39,46 @@ def _plain(config) -> str:
                 if not m.plural and not any(c.isdigit() or c in "{<[" for c in m.source))
 
 
-class _LateStore(FileStore):
-    """A FileStore whose first write returns only after another reviewer's whole request
-    (intent, write, audit row) for the same entry has run: the first writer's thread is
-    scheduled late, as under load in the web UI's group commit."""
+def test_rows_are_recorded_before_the_file_lock_is_released(project_dir: Path, monkeypatch):
+    """The reported race, made to happen: right after alice's write replaced the file, and
+    before her audit row is recorded, bob's whole approval (on her revision) is started in
+    another thread. Her row must be recorded before bob can write (he waits for the file's
+    lock), so the rows follow the writes and each keeps its own action. On the old write
+    path (rows recorded after the lock was released) bob wrote and recorded first, and
+    alice's late row claimed a text the file no longer held."""
+    from workflow.review import batch
 
-    def __init__(self, config, meanwhile):
-        super().__init__(config)
-        self.meanwhile = meanwhile
-        self.writes = 0
-
-    def write(self, lang, change):
-        out = super().write(lang, change)
-        self.writes += 1
-        if self.writes == 1:
-            self.meanwhile(self, out[1])
-        return out
-
-
-def test_first_writer_completing_last_does_not_claim_the_entry(project_dir: Path):
     config = load_config(project_dir)
     before = _snapshot(config.catalog("fr"))
     ctx = _plain(config)
     start = load_catalog(config.catalog("fr")).get(ctx)
+    real = batch.finish_items
+    seen: dict = {}
 
-    def bob(store, written):  # on alice's revision: written after hers, completed first
-        perform(store, _User("bob"), "fr", ctx, "approve", ["Texte I relu."], written.revision)
+    def bob(revision):
+        perform(FileStore(config), _User("bob"), "fr", ctx, "approve", ["Texte I relu."],
+                revision)
 
-    store = _LateStore(config, bob)
+    def alice_recorded_late(conn, path, items, ids):
+        if "bob" not in seen:  # alice's write is in the file; her row is not yet recorded
+            seen["bob"] = threading.Thread(target=bob, args=(items[0].message.revision,))
+            seen["bob"].start()
+            seen["bob"].join(timeout=1.0)
+            seen["bob waited"] = seen["bob"].is_alive()
+        real(conn, path, items, ids)
+
+    monkeypatch.setattr(batch, "finish_items", alice_recorded_late)
+    store = FileStore(config)
     perform(store, _User("alice"), "fr", ctx, "approve", ["Texte D relu."], start.revision)
-
+    seen["bob"].join(timeout=60)
+    assert seen["bob waited"], "bob wrote while alice's row was not yet recorded"
     assert load_catalog(config.catalog("fr")).get(ctx).strings == ("Texte I relu.",)
     assert assert_agree(config, "fr", before) == 1
     rows = audit.history(store.conn, "fr", ctx)
     assert [(r.user, r.action, r.after) for r in rows] == [
+        ("alice", "approve", ("Texte D relu.",)),
         ("bob", "approve", ("Texte I relu.",)),
-        ("alice", "conflict", ("Texte D relu.",)),  # her text is kept, not claimed current
     ]
-    assert "replaced" in rows[1].note
     assert audit.last_approval(store.conn, "fr", ctx).user == "bob"
 
 
@@ -200,26 +205,26 @@ def test_without_the_file_the_later_write_is_told_by_its_base_revision(project_d
 
 def test_web_group_commit_first_writer_completing_last(app, web_project: Path, monkeypatch):
     """The same interleaving through the review server's real write path (Flask app,
-    per-catalogue group commit, web cache): request A's write lands, request B reads the
-    new revision and writes on top of it, and A's thread reaches ``complete`` only after
-    B's row is recorded (as when A's thread loses the GIL and SQLite's busy wait). Only
-    the timing is arranged; every write, intent and row is the real one."""
-    import threading
-
+    per-catalogue group commit, web cache): request A's write lands and A's thread is
+    held before its row is recorded (as when it loses the GIL and SQLite's busy wait),
+    while request B saves the same entry. B must not get its write and row in before A's
+    row (it did on the old write path, where A's row then claimed a text the file no longer
+    held). Only the timing is arranged; every write, intent and row is the real one."""
     from conftest import WEB_USERS
 
     ctx = "icnk-2012/meeting"
     before = _snapshot(web_project / "locales" / "fr" / "LC_MESSAGES" / "letter.po")
     a_written, b_done = threading.Event(), threading.Event()
     real = audit_intents.complete
+    seen = {}
 
     def complete(conn, done, drop=(), **kw):
         rows = [conn.execute("SELECT after FROM audit_intent WHERE id = ?", (i,)).fetchone()
                 for i, _ in done]
         mine = [r["after"] for r in rows if r is not None]
-        if '["Texte D relu."]' in mine:  # A: its file write is done; finish after B
+        if '["Texte D relu."]' in mine:  # A: its file write is done; B is given 1.5 s
             a_written.set()
-            assert b_done.wait(20)
+            seen["b before a"] = b_done.wait(1.5)
             return real(conn, done, drop, **kw)
         try:
             return real(conn, done, drop, **kw)
@@ -245,9 +250,20 @@ def test_web_group_commit_first_writer_completing_last(app, web_project: Path, m
     first = threading.Thread(target=lambda: answers.setdefault("a", save(ca, "Texte D relu.")))
     first.start()
     assert a_written.wait(20)
-    answers["b"] = save(cb, "Texte I relu.")  # on A's revision, from the web cache
+    second = threading.Thread(target=lambda: answers.setdefault("b", save(cb, "Texte I relu.")))
+    second.start()
     first.join(30)
-    assert answers["a"].status_code == 200 and answers["b"].status_code == 200
+    second.join(30)
+    assert seen["b before a"] is False, "B wrote and recorded while A's row was pending"
+    assert answers["a"].status_code == 200
+    assert answers["b"].status_code in (200, 409)  # 409: B read the revision A replaced
     config = load_config(web_project)
-    assert load_catalog(config.catalog("fr")).get(ctx).strings == ("Texte I relu.",)
+    holds = ("Texte I relu.",) if answers["b"].status_code == 200 else ("Texte D relu.",)
+    assert load_catalog(config.catalog("fr")).get(ctx).strings == holds
     assert assert_agree(config, "fr", before) >= 1
+    conn = db.connect(config.database)
+    try:
+        rows = [r for r in audit.history(conn, "fr", ctx) if r.user == "tr_fr"]
+    finally:
+        conn.close()
+    assert rows[0].action == "save" and rows[0].after == ("Texte D relu.",)

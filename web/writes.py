@@ -6,9 +6,9 @@ write, the audit rows after). So concurrent requests for the same catalogue queu
 :class:`~workflow.catalogs.Change` (with its audit intent) here, and one of them (the
 writer) writes all queued changes with the steps of ``review.batch``: one transaction for
 every intent, one ``catalogs.apply_changes`` (lock, re-read, apply in order, validate, temp
-file, fsync, ``os.replace``); then it hands the queue to the next batch and records its
-batch's audit rows in one transaction (``audit_intents.complete``, which puts rows in the
-order of the writes when writers of one entry overlap) while the next batch is written.
+file, fsync, ``os.replace``) and, still under the file's lock, the batch's audit rows in
+one transaction (``audit_intents.complete``), so that the rows follow the order of the
+writes across threads and processes; then it hands the queue to the next batch.
 Each change keeps its own base revision and gets its own outcome
 (``ApplyResult.outcomes``) and audit row: applied (with the revision it produced), or a
 conflict with the entry as the changes before it left it, exactly as if the requests had
@@ -111,18 +111,17 @@ class WriteQueue:
         return me
 
     def _write(self, svc: Any, lang: str, path: Any, timeout: float) -> None:
-        """Write every queued change as one batch, hand the turn on, then record the
-        batch's audit rows (while the next batch is written) and answer its requests."""
+        """Write every queued change as one batch (its audit rows recorded under the
+        file's lock), hand the turn on, and answer the batch's requests."""
         from workflow.fileio import lock_wait
 
         with self._lock:
             batch, self._waiting = self._waiting, []
             self._turn = None
         wait = 0.0 if time.monotonic() < self._blocked_until else timeout
-        finish = None
         try:
             with lock_wait(wait):
-                finish = _write_batch(svc, lang, path, batch)
+                _write_batch(svc, lang, path, batch)
         except BaseException as exc:  # noqa: BLE001 (handed to every request of the batch)
             if isinstance(exc, LockTimeout):
                 self._blocked_until = time.monotonic() + timeout
@@ -138,27 +137,25 @@ class WriteQueue:
                 self._batch_done.notify_all()
             if turn is not None:
                 turn.wake.set()
-            try:
-                if finish is not None:
-                    finish()
-            finally:
-                for p in batch:
-                    p.done = True
-                    p.wake.set()
+            for p in batch:
+                p.done = True
+                p.wake.set()
 
 
-def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> Any:
-    """Steps 1 and 2 of ``review.batch`` for *batch* (intents, file); returns step 3 (the
-    audit rows) as a callable, or None if there is nothing left to do."""
+def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
+    """The three steps of ``review.batch`` for *batch* (intents, file, audit rows under the
+    file's lock); fills each request's outcome, audit id or error."""
     from workflow.catalogs import apply_changes
-    from workflow.review.batch import Item, begin_items, fail_items, finish_items
+    from workflow.review.batch import Item, begin_items, fail_items, rows_under_lock
 
     items = [Item(p.change, p.intent) for p in batch]
     conn = svc.conn if any(p.intent is not None for p in batch) else None
     try:
         ids = begin_items(conn, lang, path, items)
         try:
-            result = apply_changes(path, [it.change for it in items])
+            # step 3, the audit rows, runs under the file's lock (review.batch)
+            result = apply_changes(path, [it.change for it in items],
+                                   under_lock=rows_under_lock(conn, items, ids))
         except BaseException as exc:
             fail_items(conn, lang, path, ids, exc)
             raise
@@ -168,30 +165,19 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> Any:
         # (fail_items has settled the batch's intents from what the file holds)
         if len(batch) == 1:
             batch[0].error = exc
-            return None
+            return
         for p in batch:  # find the change that fails; the others are written
-            finish = _write_batch(svc, lang, path, [p])
-            if finish is not None:
-                finish()
-        return None
+            _write_batch(svc, lang, path, [p])
+        return
     svc.install_catalog(lang, result.file_key, result.catalog)
     for p, it, (kind, message) in zip(batch, items, result.outcomes, strict=True):
         it.kind, it.message = kind, message
         p.kind, p.message = kind, message
+        p.audit_id = it.audit_id
+        if it.error is not None:
+            p.error = it.error
     app = getattr(svc, "app", None)
     if result.catalog is not None and app is not None:  # written: a git commit (gitsync)
         from .gitsync import notify
 
         notify(app, lang)
-
-    def finish() -> None:
-        try:
-            finish_items(conn, path, items, ids)
-        except BaseException as exc:  # noqa: BLE001 - the rows are reconciled later
-            for p in batch:
-                p.error = exc
-            raise
-        for p, it in zip(batch, items, strict=True):
-            p.audit_id = it.audit_id
-
-    return finish

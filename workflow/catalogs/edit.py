@@ -9,7 +9,7 @@ file that cannot be parsed is never rewritten. The parsed file is kept in memory
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -194,8 +194,14 @@ def apply_changes(
     *,
     raise_on_conflict: bool = False,
     touch_revision_date: bool = True,
+    under_lock: Callable[[ApplyResult], None] | None = None,
 ) -> ApplyResult:
     """Apply *changes* to the catalogue at *path* atomically under its lock.
+
+    *under_lock*, if given, is called with the result (its outcomes known) before the lock
+    is released, whether the file was replaced or not: the audit rows of a review write are
+    recorded there, so that the rows of one catalogue follow the order of its writes
+    across threads and processes.
 
     Entries that are not changed keep their exact bytes. A change whose
     ``base_revision`` is stale is a conflict: it is reported (or raised) and the
@@ -214,6 +220,8 @@ def apply_changes(
         store, catalog, units = _open_store(path, data)
         if not _apply_all(changes, catalog, units, result, raise_on_conflict):
             _keep_store(path, data, store, catalog, units)
+            if under_lock is not None:
+                under_lock(result)
             return result
         if touch_revision_date:
             set_header_field(store, "PO-Revision-Date", now_header())
@@ -228,6 +236,8 @@ def apply_changes(
         except OSError:
             pass
         _keep_store(path, out, store, written, units)
+        if under_lock is not None:
+            under_lock(result)
     result.catalog = written
     # the messages of this call, with their line numbers in the file as written
     for i, (kind, msg) in enumerate(result.outcomes):

@@ -1,17 +1,19 @@
 """Several review changes to one catalogue in one audited write.
 
-:func:`write_batch` (or :func:`begin_items`, the write, :func:`finish_items`, as the web
-UI's write queue and ``FileStore`` use them) is the three steps of
-:mod:`workflow.audit_intents` for a group of changes, so that concurrent saves (the web
-UI's write queue, ``web/writes.py``) share one of each step instead of paying them one by
-one (the queue records a batch's rows while the next batch is written):
+:func:`write_batch` (or :func:`begin_items`, the write with :func:`rows_under_lock`, as
+the web UI's write queue uses them) is the three steps of :mod:`workflow.audit_intents`
+for a group of changes, so that concurrent saves (the web UI's write queue,
+``web/writes.py``) share one of each step instead of paying them one by one:
 
 1. the intents of every change of the batch, committed in ONE SQLite transaction, before
    the file is touched;
 2. ONE ``catalogs.apply_changes``: lock, re-read, apply in order (each change keeps its own
    base revision and outcome), validate, temp file, fsync, ``os.replace``;
 3. ONE transaction that turns the intents of the applied changes into audit rows and
-   deletes the others (conflicts, missing entries).
+   deletes the others (conflicts, missing entries), still under the catalogue's lock
+   (``apply_changes(under_lock=...)``, :func:`rows_under_lock`): the rows of one catalogue
+   are then recorded in the order of its writes, across threads and processes, and a
+   write that returned 200 keeps its own action (approve, save) in its row.
 
 The guarantees are those of one change: every intent is durable before the replace, every
 audit row is written after it, and a kill at any point leaves intents that
@@ -43,6 +45,7 @@ class Item:
     kind: str | None = None      # "applied", "conflict", "skipped", "missing"
     message: Any = None          # as in ApplyResult.outcomes
     audit_id: int | None = None  # the audit row of an applied change
+    error: BaseException | None = None  # recording its row failed (the write was made)
 
 
 def _settle_stale(conn: Any, lang: str, path: Path) -> None:
@@ -76,14 +79,31 @@ def write_batch(conn: Any, lang: str, path: Path, items: list[Item]) -> Any:
 
     ids = begin_items(conn, lang, path, items)
     try:
-        result = catalogs.apply_changes(path, [it.change for it in items])
+        result = catalogs.apply_changes(path, [it.change for it in items],
+                                        under_lock=rows_under_lock(conn, items, ids))
     except BaseException as exc:
         fail_items(conn, lang, path, ids, exc)
         raise
-    for it, (kind, message) in zip(items, result.outcomes, strict=True):
-        it.kind, it.message = kind, message
-    finish_items(conn, path, items, ids)
     return result
+
+
+def rows_under_lock(conn: Any, items: list[Item], ids: list[int]) -> Any:
+    """The ``under_lock`` callback of ``catalogs.apply_changes`` for *items*: fills each
+    item's outcome, then records the audit rows (step 3) while the catalogue's lock is
+    still held, so that no other writer of the file can come between the write and its
+    rows (the file is the arbiter, so no path is given: nothing to re-read)."""
+
+    def record(result: Any) -> None:
+        for it, (kind, message) in zip(items, result.outcomes, strict=True):
+            it.kind, it.message = kind, message
+        try:
+            finish_items(conn, None, items, ids)
+        except Exception as exc:  # noqa: BLE001 - the file is written: its intents stay
+            log.exception("could not record the audit rows of a write (reconciled later)")
+            for it in items:  # pending, and the next reconcile records them from the file
+                it.error = exc
+
+    return record
 
 
 def begin_items(conn: Any, lang: str, path: Path, items: list[Item]) -> list[int]:
@@ -109,7 +129,7 @@ def fail_items(conn: Any, lang: str, path: Path, ids: list[int], exc: BaseExcept
         settle_failed(conn, lang, path, ids)
 
 
-def finish_items(conn: Any, path: Path, items: list[Item], ids: list[int]) -> None:
+def finish_items(conn: Any, path: Path | None, items: list[Item], ids: list[int]) -> None:
     """Step 3, once the items' outcomes are known: audit rows for the applied ones (in the
     order of the writes), the other intents dropped, in one transaction."""
     audited = [it for it in items if it.intent is not None]

@@ -108,18 +108,13 @@ class FileStore:
         return result.outcomes[0]
 
     def write_audited(self, lang: str, change: Any, intent: Any) -> tuple[str, Any, int | None]:
-        """The three steps of ``review.batch`` around :meth:`write`."""
-        from .batch import Item, begin_items, fail_items, finish_items
+        """One audited write: ``review.batch.write_batch`` of this one change."""
+        from .batch import Item, write_batch
 
-        path = catalog_file(self.config, lang)
         item = Item(change, intent)
-        ids = begin_items(self.conn, lang, path, [item])
-        try:
-            item.kind, item.message = self.write(lang, change)
-        except BaseException as exc:
-            fail_items(self.conn, lang, path, ids, exc)
-            raise
-        finish_items(self.conn, path, [item], ids)
+        write_batch(self.conn, lang, catalog_file(self.config, lang), [item])
+        if item.error is not None:
+            raise item.error
         return item.kind or "missing", item.message, item.audit_id
 
     def check(self, catalog: Any, message: Any = None) -> list:
