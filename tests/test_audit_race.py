@@ -95,6 +95,19 @@ def _write(path, ctx, text, base):
     return msg
 
 
+def _a_b_a(conn, path, ctx, r0):
+    """alice writes A, bob B on her revision, carol A again on his, each with an intent
+    that is not yet completed: [(intent id, message written)] in the order of the writes."""
+    a, b = ("Texte D relu.",), ("Texte I relu.",)
+    out, before, base = [], r0.strings, r0.revision
+    for user, text in (("alice", a), ("bob", b), ("carol", a)):
+        i = _begin(conn, "fr", ctx, user, before, text, base)
+        m = _write(path, ctx, text[0], base)
+        out.append((i, m))
+        before, base = text, m.revision
+    return out
+
+
 def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
     """A, then B on A's revision, then A's text again on B's: the same text twice (the
     burst test reuses texts), completed in an order that differs from the writes'."""
@@ -106,13 +119,7 @@ def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
     conn = store.conn
     r0 = load_catalog(path).get(ctx)
     a = ("Texte D relu.",)
-    b = ("Texte I relu.",)
-    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
-    m1 = _write(path, ctx, a[0], r0.revision)
-    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
-    m2 = _write(path, ctx, b[0], m1.revision)
-    i3 = _begin(conn, "fr", ctx, "carol", b, a, m2.revision)
-    m3 = _write(path, ctx, a[0], m2.revision)
+    (i1, m1), (i2, m2), (i3, m3) = _a_b_a(conn, path, ctx, r0)
     # the file's writer (carol) first, then alice, then bob (whose text was replaced)
     audit_intents.complete(conn, [(i3, m3.revision)], path=path)
     audit_intents.complete(conn, [(i1, m1.revision)], path=path)
@@ -132,13 +139,7 @@ def test_middle_writer_completing_last(project_dir: Path):
     ctx = _plain(config)
     conn = FileStore(config).conn
     r0 = load_catalog(path).get(ctx)
-    a, b = ("Texte D relu.",), ("Texte I relu.",)
-    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
-    m1 = _write(path, ctx, a[0], r0.revision)
-    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
-    m2 = _write(path, ctx, b[0], m1.revision)
-    i3 = _begin(conn, "fr", ctx, "carol", b, a, m2.revision)
-    m3 = _write(path, ctx, a[0], m2.revision)
+    (i1, m1), (i2, m2), (i3, m3) = _a_b_a(conn, path, ctx, r0)
     audit_intents.complete(conn, [(i1, m1.revision)], path=path)
     audit_intents.complete(conn, [(i3, m3.revision)], path=path)
     audit_intents.complete(conn, [(i2, m2.revision)], path=path)
