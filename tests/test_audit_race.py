@@ -95,12 +95,13 @@ def _write(path, ctx, text, base):
     return msg
 
 
-def _a_b_a(conn, path, ctx, r0):
-    """alice writes A, bob B on her revision, carol A again on his, each with an intent
-    that is not yet completed: [(intent id, message written)] in the order of the writes."""
+def _a_b_a(conn, path, ctx, r0, writers=3):
+    """alice writes A, bob B on her revision, carol A again on his (the first *writers* of
+    them), each with an intent that is not yet completed: [(intent id, message written)]
+    in the order of the writes."""
     a, b = ("Texte D relu.",), ("Texte I relu.",)
     out, before, base = [], r0.strings, r0.revision
-    for user, text in (("alice", a), ("bob", b), ("carol", a)):
+    for user, text in (("alice", a), ("bob", b), ("carol", a))[:writers]:
         i = _begin(conn, "fr", ctx, user, before, text, base)
         m = _write(path, ctx, text[0], base)
         out.append((i, m))
@@ -172,11 +173,7 @@ def test_killed_first_writer_is_settled_against_the_newer_row(project_dir: Path)
     ctx = _plain(config)
     conn = FileStore(config).conn
     r0 = load_catalog(path).get(ctx)
-    a, b = ("Texte D relu.",), ("Texte I relu.",)
-    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
-    m1 = _write(path, ctx, a[0], r0.revision)
-    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
-    m2 = _write(path, ctx, b[0], m1.revision)
+    (i1, m1), (i2, m2) = _a_b_a(conn, path, ctx, r0, writers=2)
     audit_intents.complete(conn, [(i2, m2.revision)], path=path)
     out = audit_intents.reconcile(conn, "fr", path, [i1])
     assert (out.recorded, out.dropped) == (0, 1)
@@ -193,11 +190,7 @@ def test_without_the_file_the_later_write_is_told_by_its_base_revision(project_d
     ctx = _plain(config)
     conn = FileStore(config).conn
     r0 = load_catalog(path).get(ctx)
-    a, b = ("Texte D relu.",), ("Texte I relu.",)
-    i1 = _begin(conn, "fr", ctx, "alice", r0.strings, a, r0.revision)
-    m1 = _write(path, ctx, a[0], r0.revision)
-    i2 = _begin(conn, "fr", ctx, "bob", a, b, m1.revision)
-    m2 = _write(path, ctx, b[0], m1.revision)
+    (i1, m1), (i2, m2) = _a_b_a(conn, path, ctx, r0, writers=2)
     audit_intents.complete(conn, [(i2, m2.revision)])
     audit_intents.complete(conn, [(i1, m1.revision)])
     assert assert_agree(config, "fr", before) == 1
