@@ -39,7 +39,15 @@ from . import service
 from .auth import attempt_login, end_login, require_coordinator
 from .core import services
 from .service import outcome_json
-from .views import STATES, finding_dict, message_dict, queue, require_view, visible_languages
+from .views import (
+    STATES,
+    finding_dict,
+    message_dict,
+    queue,
+    require_entry,
+    require_view,
+    visible_languages,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -108,12 +116,8 @@ def entries(lang: str) -> Any:
 @bp.get("/l/<lang:lang>/entries/<path:context>")
 @login_required
 def entry(lang: str, context: str) -> Any:
-    require_view(lang)
+    cat, msg = require_entry(lang, context)
     svc = services()
-    cat = svc.catalog(lang)
-    msg = cat.get(context)
-    if msg is None:
-        raise NotFound(N_("No such entry in this catalogue."))
     return jsonify({
         "language": lang, "entry": message_dict(msg),
         "findings": [finding_dict(f) for f in svc.check(cat, msg)],
@@ -172,14 +176,11 @@ def backtranslate(lang: str) -> Any:
 def suggestions(lang: str) -> Any:
     """Translation memory, cached MT of each usable engine (every engine with
     second_opinion=1; results cached like drafts) and glossary hits for one message."""
-    require_view(lang)
     from workflow.errors import LetterflowError
     from workflow.tm.suggest import suggestions as core_suggestions
 
+    _cat, msg = require_entry(lang, request.args.get("context", ""))
     svc = services()
-    msg = svc.catalog(lang).get(request.args.get("context", ""))
-    if msg is None:
-        abort(404, description="No such entry in this catalogue.")
     try:
         data = core_suggestions(svc.config, lang, msg, conn=svc.conn,
                                 second_opinion=request.args.get("second_opinion") == "1")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, jsonify
 from flask_login import login_required
 
 from workflow.errors import LetterflowError
 
 from .core import services
-from .views import require_view
+from .views import require_entry
 
 bp = Blueprint("suggest", __name__, url_prefix="/api")
 
@@ -66,12 +66,8 @@ def cached_mt(lang: str, message: Any) -> list[dict[str, Any]]:
 @bp.get("/l/<lang:lang>/mt-suggestions/<path:context>")
 @login_required
 def mt_suggestions(lang: str, context: str) -> Any:
-    require_view(lang)
+    cat, msg = require_entry(lang, context, obsolete=False)
     svc = services()
-    cat = svc.catalog(lang)
-    msg = cat.get(context)
-    if msg is None or msg.obsolete:
-        abort(404, description="No such entry in this catalogue.")
     return jsonify({"suggestions": cached_mt(lang, msg),
                     "glossary": svc.glossary_terms(cat, msg)})
 

@@ -17,7 +17,8 @@ from .core import services
 
 __all__ = ["QA_FILTERS", "STATES", "comment_notes", "finding_dict", "grouped_findings",
            "message_dict", "neighbours", "next_open", "qa_counts", "qa_kind", "queue",
-           "require_catalog", "require_view", "role_of", "visible_languages", "winner"]
+           "require_catalog", "require_entry", "require_view", "role_of", "visible_languages",
+           "winner"]
 
 
 def require_view(lang: str) -> None:
@@ -32,6 +33,18 @@ def require_catalog(lang: str) -> None:
     through the core (preview, export), passes this guard."""
     if services().catalog_path(lang) is None:
         raise NotFound(N_("There is no catalogue for %(lang)s."), params={"lang": lang})
+
+
+def require_entry(lang: str, context: str, *, obsolete: bool = True) -> tuple[Any, Any]:
+    """(*lang*'s catalogue, its message *context*) for a user who works on *lang* (else
+    403); NotFound (404, localised) if there is no such entry (or it is obsolete, unless
+    *obsolete*)."""
+    require_view(lang)
+    cat = services().catalog(lang)
+    msg = cat.get(context)
+    if msg is None or (msg.obsolete and not obsolete):
+        raise NotFound(N_("No such entry in this catalogue."))
+    return cat, msg
 
 
 def visible_languages() -> list[str]:
