@@ -624,3 +624,19 @@ def test_write_of_a_file_pypo_would_lay_out_differently_reads_it_whole(tmp_path)
         res = apply_changes(po, [Change("icnk-2012/place", [value], fuzzy=False)])
         assert res.catalog == load_catalog(po)
         assert load_catalog(po).get("icnk-2012/place").strings == (value,)
+
+
+def test_sweep_removes_exactly_what_the_temp_pattern_matches(tmp_path):
+    from workflow.fileio import sweep_temp_files, temp_pattern
+
+    po = tmp_path / "fr.po"
+    po.write_text("", encoding="utf-8")
+    names = [".fr.po.abc123.tmp", ".fr.po..tmp", ".fr.po.tmp", "x.fr.po.1.tmp", ".es.po.1.tmp",
+             ".fr.po.1.tmp.bak", ".fr.po.a.b.tmp"]
+    for n in names:
+        (tmp_path / n).write_text("", encoding="utf-8")
+    expected = set(tmp_path.glob(temp_pattern(po)))
+    assert {p.name for p in expected} == {".fr.po.abc123.tmp", ".fr.po..tmp", ".fr.po.a.b.tmp"}
+    assert set(sweep_temp_files(po)) == expected
+    assert {p.name for p in tmp_path.iterdir()} == {"fr.po", *(set(names) - {
+        p.name for p in expected})}
