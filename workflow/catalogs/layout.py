@@ -45,6 +45,11 @@ def _moved(msg: Message, line: int) -> Message:
     return out
 
 
+def _one_block(chunk: bytes) -> bool:
+    """Whether *chunk*, followed by the separator, is exactly one of the reader's blocks."""
+    return chunk.endswith(b"\n") and b"\n\n" not in chunk
+
+
 def _starts(chunks: list[bytes]) -> list[int]:
     """The 1-based line at which each chunk starts in the joined file."""
     out, line = [], 1
@@ -76,6 +81,8 @@ class Layout:
             chunks = unit_chunks(store)
         if chunks is None or _SEP.join(chunks) != data:
             return None
+        if not all(_one_block(c) for c in chunks):
+            return None  # the reader's blocks would not be the units
         units = store.units
         first = 1 if units and units[0].isheader() else 0
         messages = catalog.messages
@@ -101,8 +108,8 @@ class Layout:
         chunks = list(self.chunks)
         for i in positions:
             chunk = store.units[i]._getoutput().encode("utf-8")
-            if not chunk.endswith(b"\n") or b"\n\n" in chunk:
-                return None  # not one block: the reader would split it differently
+            if not _one_block(chunk):
+                return None  # the reader would split it differently
             chunks[i] = chunk
         old = self.catalog
         messages = list(old.messages)
