@@ -100,8 +100,31 @@ def _secret_key(config: Any) -> str:
             tmp.unlink()
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
-        raise RuntimeError(f"{path} holds no usable secret key; delete it")
+        from workflow.errors import ConfigError
+
+        raise ConfigError(f"{path} holds no usable secret key; delete it")
     return key
+
+
+def _web_overrides(config: Any) -> dict[str, Any]:
+    """[tool.letterflow.web] as Flask settings (e.g. login_window -> LOGIN_WINDOW)."""
+    from workflow.errors import ConfigError
+
+    out = {}
+    for key, value in (getattr(config, "web", None) or {}).items():
+        if "SECRET" in key.upper():
+            raise ConfigError("[tool.letterflow.web] must not hold secrets: set "
+                              "LETTERFLOW_SECRET_KEY in the environment instead")
+        out[key.upper()] = value
+    return out
+
+
+def check_config(config: Any) -> None:
+    """What create_app() refuses in a project's settings, checked without building an app
+    (``letterflow serve`` runs it before forking its server processes); it also makes the
+    shared ``var/secret_key`` once."""
+    _web_overrides(config)
+    _secret_key(config)
 
 
 def create_app(
@@ -113,7 +136,6 @@ def create_app(
     """Build the app for a letterflow project (a ``workflow.config.Config``, or the
     project found from *project_dir* / ``$LETTERFLOW_PROJECT`` / the current folder)."""
     from workflow.config import load_config
-    from workflow.errors import ConfigError
 
     from . import api, auth, errors, export, history, i18n, review, security, suggest
     from .core import LangConverter, Services
@@ -123,12 +145,7 @@ def create_app(
         config = load_config(project_dir)
     app = Flask(__name__)
     app.config.update(DEFAULTS, SECRET_KEY=_secret_key(config))
-    web_table = getattr(config, "web", None) or {}
-    for key, value in web_table.items():  # [tool.letterflow.web] overrides, e.g. login_window
-        if "SECRET" in key.upper():
-            raise ConfigError("[tool.letterflow.web] must not hold secrets: set "
-                              "LETTERFLOW_SECRET_KEY in the environment instead")
-        app.config[key.upper()] = value
+    app.config.update(_web_overrides(config))
     if test_config:
         app.config.update(test_config)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]

@@ -33,38 +33,102 @@ def is_loopback(host: str) -> bool:
               help="Address to listen on. Anything but loopback needs HTTPS in front.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads of the waitress server.")
+              help="Worker threads of each waitress server process.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Server processes sharing the port (one is bound by Python's GIL to one "
+                   "core). Default: the CPUs, at most 4. 1: no fork. A git-enabled project "
+                   "runs 1.")
 @click.option("--demo", is_flag=True,
               help="First run: create the catalogues and machine drafts if there are none "
                    "yet, and a demo translator account for every language (password printed).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, demo: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int | None,
+          demo: bool) -> None:
     """Run the review web UI with the waitress production server."""
-    from waitress import serve as waitress_serve
-
-    from web import create_app
+    from workflow.vcs.settings import git_settings
 
     config = get_config(ctx)
     loopback = is_loopback(host)
+    git = git_settings(config)
+    if processes is None:
+        from .prefork import default_processes
+
+        processes = 1 if git.enabled else default_processes()
+    elif processes > 1 and git.enabled:
+        click.echo(f"Serving with 1 process, not {processes}: exactly one process may run "
+                   "the git sync of a git-enabled project.")
+        processes = 1
     if demo:
         _prepare_demo(ctx, config)
-    app = create_app(config, test_config={"SESSION_COOKIE_SECURE": not loopback})
-    _first_run_notes(config, demo)
-    git = app.extensions.get("letterflow_git")
-    if git is not None:  # [tool.letterflow.git] enabled
-        s = git.settings
-        push = f"after {s.push_delay:g} s" if s.push else "off"
-        pull = f"every {s.pull_interval:g} s" if s.pull_interval else "on demand"
-        click.echo(f"Git: committing review changes; {s.remote}/{s.branch}, "
+    test_config = {"SESSION_COOKIE_SECURE": not loopback}
+    if processes == 1:  # everything in this process, as before --processes existed
+        from web import create_app
+
+        app = create_app(config, test_config=test_config)
+        _first_run_notes(config, demo)
+        _announce(git, host, port, loopback, 1)
+        _serve_here(app, host, port, threads)
+    else:
+        _serve_forked(config, test_config, host, port, threads, processes, demo, git)
+
+
+def _serve_here(app: Any, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
+                   clear_untrusted_proxy_headers=True, _quiet=True)
+
+
+def _serve_forked(config: Any, test_config: dict[str, Any], host: str, port: int,
+                  threads: int, processes: int, demo: bool, git: Any) -> None:
+    """Validate, bind once, print, then fork *processes* children (web/prefork.py); each
+    builds its own app after the fork."""
+    from workflow.errors import LetterflowError
+
+    from . import check_config
+    from .prefork import StartupFailed, Supervisor, bind
+
+    check_config(config)
+    sock = bind(host, port)  # an address in use: one Error line (workflow.cli), no fork
+    try:
+        _first_run_notes(config, demo)
+        _announce(git, host, port, is_loopback(host), processes)
+
+        def make_app() -> Any:
+            from web import create_app
+            from workflow.crashpoint import crash_point
+
+            crash_point("serve.start")  # the tests' child that dies at start-up
+
+            return create_app(config, test_config=test_config)
+
+        supervisor = Supervisor(sock, make_app, processes, dict(
+            threads=threads, ident="letterflow", clear_untrusted_proxy_headers=True,
+            _quiet=True))
+        try:
+            code = supervisor.run()
+        except StartupFailed as exc:
+            raise LetterflowError(str(exc)) from None
+    finally:
+        sock.close()
+    sys.exit(code)
+
+
+def _announce(git: Any, host: str, port: int, loopback: bool,
+              processes: int) -> None:
+    if git.enabled:  # [tool.letterflow.git] enabled
+        push = f"after {git.push_delay:g} s" if git.push else "off"
+        pull = f"every {git.pull_interval:g} s" if git.pull_interval else "on demand"
+        click.echo(f"Git: committing review changes; {git.remote}/{git.branch}, "
                    f"push {push}, pull {pull}.")
     if not loopback:
         click.echo("Warning: listening beyond loopback; session cookies are Secure, so put "
                    "an HTTPS proxy in front.", err=True)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving letterflow review on http://{shown}:{port}/  (Ctrl+C to stop)")
+    procs = "1 process" if processes == 1 else f"{processes} processes"
+    click.echo(f"Serving letterflow review on http://{shown}:{port}/  ({procs}; "
+               "Ctrl+C to stop)")
     sys.stdout.flush()
-    waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
 
 
 def _first_run_notes(config: Any, demo: bool) -> None:
