@@ -89,7 +89,10 @@ def _start_time(pid: int) -> str | None:
             stat = fh.read().decode("ascii", "replace")
     except OSError:
         return None
-    return stat.rsplit(")", 1)[-1].split()[19]
+    fields = stat.rsplit(")", 1)[-1].split()
+    if fields[0] in ("Z", "X"):  # exited, not reaped yet (e.g. an orphaned server
+        return None              # process nobody reaps): it will never complete an intent
+    return fields[19]
 
 
 _OWNER: str | None = None

@@ -8,7 +8,8 @@ process. Unset (always, outside the tests) it costs one dictionary lookup.
 Points: ``audit.intent`` (intent durable, file not written), ``catalog.replace`` (temp
 file written and synced, not yet renamed), ``audit.written`` (file replaced, audit row not
 completed), ``audit.completed``; the export's ``export.render``, ``export.move``,
-``export.manifest``, ``export.zip``, ``export.swap``.
+``export.manifest``, ``export.zip``, ``export.swap``; ``serve.start`` (a forked server
+process before it builds its app).
 """
 
 from __future__ import annotations

@@ -107,25 +107,64 @@ def wait_message(path: str | Path, pid: int | None, timeout: float) -> str:
 
 
 def _acquire(fd: int, path: Path, timeout: float) -> None:
-    """flock with a deadline: LockTimeout when another process holds it that long."""
+    """flock with a deadline: LockTimeout when another process holds it that long.
+
+    A held lock is waited for in the kernel (a helper thread's blocking ``flock`` on a
+    duplicate of *fd*), so the waiter wakes the moment the holder lets go. Polling with
+    growing sleeps lost, again and again, to a holder that takes the lock back within
+    milliseconds (another server process writing its next batch): waits of a second."""
     from .errors import LockTimeout
 
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
     start = time.monotonic()
-    delay = 0.005
-    notice = _announce and _lock_timeout.get() is None
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    waiter = _KernelWait(fd)
+    if _announce and _lock_timeout.get() is None and timeout > NOTICE_AFTER:
+        if waiter.wait(NOTICE_AFTER, final=False):
             return
-        except BlockingIOError:
-            waited = time.monotonic() - start
-            if waited >= timeout:
-                raise LockTimeout(str(path), waited) from None
-            if notice and waited >= NOTICE_AFTER:
-                notice = False
-                print(wait_message(path, lock_holder(fd), timeout), file=sys.stderr, flush=True)
-            time.sleep(min(delay, max(timeout - waited, 0.001)))
-            delay = min(delay * 2, 0.2)
+        print(wait_message(path, lock_holder(fd), timeout), file=sys.stderr, flush=True)
+    if not waiter.wait(max(timeout - (time.monotonic() - start), 0.0)):
+        raise LockTimeout(str(path), time.monotonic() - start)
+
+
+class _KernelWait:
+    """A blocking ``flock`` in a daemon thread; an abandoned wait lets go of what it gets."""
+
+    def __init__(self, fd: int):
+        import threading
+
+        self._fd = os.dup(fd)  # the same open file: the lock it gets is *fd*'s
+        self._state = threading.Lock()
+        self._got = threading.Event()
+        self._abandoned = False
+        threading.Thread(target=self._run, name="letterflow-flock", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(self._fd)
+            return
+        with self._state:
+            if self._abandoned:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            else:
+                self._got.set()
+        os.close(self._fd)
+
+    def wait(self, seconds: float, final: bool = True) -> bool:
+        """True once the lock is held; False after *seconds* (a final wait is then given
+        up: the thread lets go of the lock when it gets it)."""
+        if self._got.wait(seconds):
+            return True
+        with self._state:
+            if self._got.is_set():
+                return True
+            self._abandoned = final
+            return False
 
 
 @contextmanager
