@@ -1,7 +1,11 @@
 """Benchmark: the review UI under load, against a minimal Flask app as the ceiling.
 
-Every app runs in its own process under waitress (same thread count) on 127.0.0.1 and is
-driven by ``wrk`` side by side in one run, 20 connections for 20 s each:
+Every app runs as its own server under waitress (same thread count) on 127.0.0.1 and is
+driven by ``wrk`` side by side in one run, 20 connections for 20 s each. ``letterflow serve``
+runs with its default process count (``--processes``: the CPUs, at most 4; printed), and the
+minimal app with the same count through the same prefork code; the CPU per request sums the
+server process and every process it forked. A ``--baseline`` checkout without
+``serve --processes`` runs with 1 process, and the output says so.
 
 1. GET the French queue page (logged in: session cookie, catalogue + QA findings, template)
    vs GET a minimal Flask page returning a short string;
@@ -25,7 +29,7 @@ Aims (issue 14), each printed as MET / NOT MET: queue page within 2x the minimal
 with a 100,000-unit memory (one connection).
 
 Run: python bench/bench_web.py [--duration 20] [--connections 20] [--threads 8]
-     [--baseline DIR] [--tm-units 100000] [--only queue,approve,suggest]
+     [--processes N] [--baseline DIR] [--tm-units 100000] [--only queue,approve,suggest]
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,44 +48,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from web_procs import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    minimal_app,
+    serve_minimal,
+    supports_processes,
+    wait_port,
+)
+
 LANGS = ("fr", "es", "de", "it")
 PASSWORD = "bench-password-1"
-
-
-def minimal_app():
-    from flask import Flask, jsonify, request
-
-    app = Flask("minimal")
-
-    @app.get("/")
-    def index():
-        return "Hello, minimal Flask page."
-
-    @app.post("/write")
-    def write():
-        data = request.get_json(silent=True) or {}
-        return jsonify({"ok": True, "revision": "000000000000", "n": len(data)})
-
-    return app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise SystemExit(f"server exited with {proc.returncode}") from None
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def build_project(tmp: Path) -> Path:
@@ -129,21 +105,21 @@ def add_memory(root: Path, units: int) -> None:
         mem.close()
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Server:
     """One letterflow server (this checkout's code, or *code*'s) on its own project copy."""
 
-    def __init__(self, name: str, code: Path, root: Path, threads: int, log: Path):
+    def __init__(self, name: str, code: Path, root: Path, threads: int, processes: int,
+                 log: Path):
         self.name, self.root, self.port = name, root, free_port()
         env = {**os.environ, "PYTHONPATH": str(code)}
+        # a checkout from before `serve --processes` serves in one process
+        able = supports_processes(code)
+        self.processes = processes if able else 1
+        procs = ["--processes", str(processes)] if able else []
         self._log = open(log, "wb")  # noqa: SIM115 - a full stderr pipe would stall it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "workflow.cli", "--project", str(root), "serve",
-             "--port", str(self.port), "--threads", str(threads)],
+             "--port", str(self.port), "--threads", str(threads), *procs],
             cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=self._log)
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -198,10 +174,6 @@ class Server:
             e["rev"] = self.session.get(self.url + e["url"]).json()["entry"]["revision"]
         return approve_script(self.tmp / f"{self.name}-{name}.lua", self.entries, self.csrf,
                               self.cookie)
-
-    def cpu(self) -> float:
-        """CPU seconds the server process has used (user + system)."""
-        return cpu_seconds(self.proc.pid)
 
     def audit_rows(self) -> int:
         from workflow import audit, db
@@ -343,7 +315,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--connections", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads per server")
+    ap.add_argument("--threads", type=int, default=8,
+                    help="waitress threads per server process")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="server processes (default: letterflow serve's default)")
     ap.add_argument("--baseline", type=Path, metavar="DIR",
                     help="a checkout of another revision, run side by side")
     ap.add_argument("--tm-units", type=int, default=100_000,
@@ -354,11 +329,12 @@ def main() -> None:
     ap.add_argument("--serve-minimal", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.only = set(args.only.split(","))
-    if args.serve_minimal:
-        from waitress import serve
+    if args.processes is None:
+        from web.prefork import default_processes
 
-        serve(minimal_app(), host="127.0.0.1", port=args.serve_minimal, threads=args.threads,
-              _quiet=True)
+        args.processes = default_processes()
+    if args.serve_minimal:
+        serve_minimal(minimal_app, args.serve_minimal, args.threads, args.processes)
         return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt install wrk)")
@@ -375,24 +351,32 @@ def main() -> None:
             add_memory(root, args.tm_units)
             print(f"translation memory: {args.tm_units:,} units in "
                   f"{time.perf_counter() - t0:.0f} s", flush=True)
-        servers.append(Server("this", REPO, root, args.threads, tmp / "this.log"))
+        servers.append(Server("this", REPO, root, args.threads, args.processes,
+                              tmp / "this.log"))
         if args.baseline:
             base_root = tmp / "proj-baseline"
             shutil.copytree(root, base_root)
             servers.append(Server("baseline", args.baseline.resolve(), base_root,
-                                  args.threads, tmp / "baseline.log"))
+                                  args.threads, args.processes, tmp / "baseline.log"))
         mini_port = free_port()
         mini_log = open(tmp / "minimal.log", "wb")  # noqa: SIM115
         mini_proc = subprocess.Popen(
             [sys.executable, __file__, "--serve-minimal", str(mini_port), "--threads",
-             str(args.threads)], stdout=subprocess.DEVNULL, stderr=mini_log)
+             str(args.threads), "--processes", str(args.processes)],
+            stdout=subprocess.DEVNULL, stderr=mini_log)
         for s in servers:
             s.start(args, tmp)
         wait_port(mini_port, mini_proc)
+        procs = ", ".join(f"{s.name} {s.processes}" for s in servers)
         print(f"letterflow review UI ({', '.join(s.name for s in servers)}) vs minimal "
-              f"Flask, waitress {args.threads} threads each, wrk {args.connections} "
-              f"connections x {args.duration} s, 127.0.0.1, {os.cpu_count()} CPUs; "
+              f"Flask, waitress {args.threads} threads per process, server processes: "
+              f"{procs}, minimal {args.processes}; wrk {args.connections} connections x "
+              f"{args.duration} s, 127.0.0.1, {os.cpu_count()} CPUs; "
               f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+        for s in servers:
+            if s.processes == 1 and args.processes > 1:
+                print(f"  {s.name}: this checkout has no `serve --processes`; it runs with "
+                      "1 process", flush=True)
         results = run_cases(servers, f"http://127.0.0.1:{mini_port}", mini_proc.pid, args,
                             tmp)
         report(servers, results, args)
