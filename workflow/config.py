@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,38 +110,79 @@ class Config:
         return out
 
 
-def _find_config_file(start: Path) -> Path | None:
+def _find_config_file(start: Path, memo: bool = False) -> tuple[Path, dict | None] | None:
+    """(the configuration file, its parsed TOML if it had to be parsed to know) from
+    *start* upward."""
     for folder in [start, *start.parents]:
         lf = folder / "letterflow.toml"
         if lf.is_file():
-            return lf
+            return lf, None
         pp = folder / "pyproject.toml"
         if pp.is_file():
             try:
-                data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                data = _parse_toml(pp, memo)
+            except (_InvalidToml, UnicodeDecodeError):
                 continue
             if "letterflow" in data.get("tool", {}):
-                return pp
+                return pp, data
     return None
 
 
-def load_config(project_dir: str | Path | None = None) -> Config:
-    """Find and load the configuration (``--project``, ``$LETTERFLOW_PROJECT``, or cwd upward)."""
+class _InvalidToml(ValueError):
+    """tomllib's TOMLDecodeError, without importing tomllib to name it."""
+
+
+def _parse_toml(path: Path, memo: bool = False) -> dict:
+    """The TOML table of *path* (read as ``Path.read_text(encoding="utf-8")`` reads it).
+    With *memo* (``letterflow check``), an unchanged file is taken from the stat memo of
+    its project's cache folder (``workflow/statmemo.py``): no read, no tomllib."""
+    from .statmemo import memo_for, read_with_stats
+
+    memo_file = memo_for(os.environ.get("LETTERFLOW_CACHE_DIR")
+                         or path.parent / ".letterflow-cache") if memo else None
+    if memo_file is not None:
+        hit = memo_file.get("toml", str(path), os.stat(path))
+        if hit is not None:
+            return hit
+    import tomllib
+
+    raw, before, after = read_with_stats(str(path))
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _InvalidToml(str(exc)) from None
+    if memo_file is not None and _plain(data):
+        memo_file.put("toml", str(path), before, after, data)
+    return data
+
+
+def _plain(value) -> bool:
+    """Only strings, numbers, booleans, lists and tables (what the memo can hold: a TOML
+    date or time is read again each time)."""
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return isinstance(value, str | int | float | bool)
+
+
+def load_config(project_dir: str | Path | None = None, *, memo: bool = False) -> Config:
+    """Find and load the configuration (``--project``, ``$LETTERFLOW_PROJECT``, or cwd upward).
+    *memo*: reuse the parsed file of an earlier run while it is unchanged (``check``)."""
     start = Path(project_dir or os.environ.get("LETTERFLOW_PROJECT") or Path.cwd()).resolve()
-    if start.is_file():
-        path: Path | None = start
-    else:
-        path = _find_config_file(start)
-    if path is None:
+    found = (start, None) if start.is_file() else _find_config_file(start, memo)
+    if found is None:
         raise ConfigError(
             f"no letterflow project found in {start} or above "
             "(need pyproject.toml with [tool.letterflow], or letterflow.toml)"
         )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    path, data = found
+    if data is None:
+        try:
+            data = _parse_toml(path, memo)
+        except _InvalidToml as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("letterflow") if path.name == "pyproject.toml" else data
     if path.name == "letterflow.toml" and "tool" in data and "letterflow" in data["tool"]:
         table = data["tool"]["letterflow"]

@@ -283,7 +283,7 @@ def run_gate(
         path = config.catalog(lang)
         if not path.exists():
             continue
-        keys[lang] = _cache_key(fingerprint, path, lang) if use_cache else None
+        keys[lang] = _cache_key(fingerprint, path, lang, config) if use_cache else None
         cached = _cache_get(config, keys[lang], CatalogAnalysis) if keys[lang] else None
         if cached is not None:
             analyses[lang] = cached

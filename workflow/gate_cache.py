@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .statmemo import memo_for, sha256_of
+
 
 def _fingerprint(config) -> str:
     import hashlib
@@ -13,31 +15,50 @@ def _fingerprint(config) -> str:
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    code = Path(__file__).resolve().parent
-    for p in sorted([*code.glob("*.py"), *code.glob("checks/*.py"), *code.glob("catalogs/*.py")]):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    code = os.path.dirname(os.path.realpath(__file__))
+    for name in sorted(_code_files(code)):
+        st = os.stat(os.path.join(code, name))
+        h.update(f"{os.path.basename(name)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    memo = memo_for(_cache_root(config))
     for p in [config.template, config.glossary, config.source_file, *config.letters]:
-        if p and Path(p).exists():
-            h.update(Path(p).read_bytes())
+        if p and os.path.exists(p):  # the bytes' digest (memoised under the file's stat)
+            h.update(sha256_of(memo, str(p)).encode())
     return h.hexdigest()
 
 
+def _code_files(code: str) -> list[str]:
+    """letterflow's own modules that the cached results depend on: workflow/*.py,
+    checks/*.py, catalogs/*.py (relative names)."""
+    out = []
+    for sub in ("", "checks", "catalogs"):
+        try:
+            with os.scandir(os.path.join(code, sub)) as it:
+                out += [os.path.join(sub, e.name) for e in it
+                        if e.name.endswith(".py") and not e.name.startswith(".")]
+        except FileNotFoundError:
+            pass
+    return out
+
+
+def _cache_root(config) -> Path:
+    return Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
+
+
 def _cache_dir(config) -> Path:
-    return (
-        Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
-        / "check"
-    )
+    return _cache_root(config) / "check"
 
 
-def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
+def _cache_key(fingerprint: str, path: Path, lang: str, config=None) -> str | None:
+    """The cache key of one catalogue: the fingerprint, the language and the file's bytes
+    (their digest, memoised under the file's stat in *config*'s cache folder)."""
     import hashlib
 
+    memo = memo_for(_cache_root(config)) if config is not None else None
     try:
-        data = path.read_bytes()
+        digest = sha256_of(memo, str(path))
     except OSError:
         return None
-    return hashlib.sha256(fingerprint.encode() + lang.encode() + b"\0" + data).hexdigest()
+    return hashlib.sha256(f"{fingerprint}{lang}\0{digest}".encode()).hexdigest()
 
 
 def _cache_get(config, key: str, kind: type):
