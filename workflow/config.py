@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
+from .records import Record, factory
 
 #: What a language code may look like before it is ever used in a path.
 _LOCALE_ID = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
@@ -22,24 +22,31 @@ def is_locale_id(code: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _cldr_files() -> frozenset[str]:
-    """Locale ids with a file in Babel's CLDR data (found without importing Babel, which
-    would cost every ``letterflow check`` ~10 ms)."""
+def _cldr_data() -> str | None:
+    """Babel's CLDR data folder, found without importing Babel (which would cost every
+    ``letterflow check`` ~10 ms)."""
     import importlib.util
 
     spec = importlib.util.find_spec("babel")
     for folder in (spec and spec.submodule_search_locations) or ():
-        data = Path(folder) / "locale-data"
-        if data.is_dir():
-            return frozenset(n[:-4] for n in os.listdir(data) if n.endswith(".dat"))
-    return frozenset()
+        data = os.path.join(folder, "locale-data")
+        if os.path.isdir(data):
+            return data
+    return None
+
+
+def _cldr_has(code: str) -> bool:
+    """Babel's CLDR data has a file for the locale id *code* (already checked by
+    :func:`is_locale_id`, so it is a plain file name)."""
+    data = _cldr_data()
+    return data is not None and os.path.exists(os.path.join(data, f"{code}.dat"))
 
 
 def validate_locale(code: str) -> str:
     """Return *code* if it is a plain gettext locale id that CLDR knows; else ConfigError."""
     if not isinstance(code, str) or not is_locale_id(code):
         raise ConfigError(f"{code!r} is not a locale id (expected e.g. fr, pt_BR, zh_Hant)")
-    if code in _cldr_files():  # CLDR has a data file for it: no need to load Babel
+    if _cldr_has(code):  # CLDR has a data file for it: no need to load Babel
         return code
     from babel import Locale, UnknownLocaleError
 
@@ -50,21 +57,20 @@ def validate_locale(code: str) -> str:
     return code
 
 
-@dataclass
-class Config:
+class Config(Record):
     root: Path
     source_language: str = "en"
-    languages: list[str] = field(default_factory=list)
-    letters: list[Path] = field(default_factory=list)
+    languages: list[str] = factory(list)
+    letters: list[Path] = factory(list)
     domain: str = "letter"
-    required: list[str] = field(default_factory=list)
+    required: list[str] = factory(list)
     locales_dir: Path = Path("locales")
     database: Path = Path("var/letterflow.sqlite3")
     glossary: Path = Path("locales/glossary.tbx")
-    mt: dict = field(default_factory=dict)
-    export: dict = field(default_factory=dict)
-    web: dict = field(default_factory=dict)
-    git: dict = field(default_factory=dict)
+    mt: dict = factory(dict)
+    export: dict = factory(dict)
+    web: dict = factory(dict)
+    git: dict = factory(dict)
     source_file: Path | None = None
     #: "letterflow": the template is extracted from the letters (the gate compares them);
     #: "pybabel": another extractor made it (the review UI's own "ui" domain), no letters.
