@@ -84,3 +84,28 @@ def test_config_from_the_memo_follows_an_edit(tmp_path, monkeypatch, no_racy_win
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text.replace('"fr", "de"', '"de", "fr"'), encoding="utf-8")
     assert load_config(root, memo=True).languages == ["de", "fr"]
+
+
+def test_warm_gate_sees_a_catalogue_edit_that_kept_its_mtime(tmp_path, monkeypatch,
+                                                             no_racy_window):
+    from workflow.catalogs import read_template_store, update_catalog
+    from workflow.extract import extract_template
+    from workflow.gate import run_gate
+
+    monkeypatch.setenv("LETTERFLOW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(statmemo, "_memos", {})
+    root = write_project(tmp_path / "p", languages=("fr",))
+    cfg = load_config(root, memo=True)
+    extract_template(cfg)
+    update_catalog(read_template_store(cfg.template), cfg.catalog("fr"), "fr", cfg.domain)
+    first = run_gate(cfg, ["fr"], [])
+    assert run_gate(cfg, ["fr"], []).stats == first.stats  # warm, from the cache
+    po = cfg.catalog("fr")
+    st = os.stat(po)
+    text = po.read_text(encoding="utf-8")
+    head, sep, tail = text.partition('msgstr ""\n\n')
+    assert sep and "msgctxt" in head  # the first real entry's empty translation
+    po.write_text(head + 'msgstr "Salut"\n\n' + tail, encoding="utf-8")
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))  # the old mtime put back
+    after = run_gate(cfg, ["fr"], [])
+    assert after.stats["fr"]["approved"] == first.stats["fr"]["approved"] + 1

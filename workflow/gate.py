@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from .errors import CatalogError, LetterflowError
-from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint
+from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint, _template_key
 from .records import Record, factory
 
 ERROR, WARNING = "error", "warning"
@@ -196,10 +196,8 @@ def _cached_template_findings(
 ) -> list[GateFinding]:
     """The template findings of an earlier run with the same fingerprint (which covers the
     template, the letters, the configuration and letterflow's code), or None."""
-    import hashlib
-
     where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
-    key = hashlib.sha256(f"template\0{fingerprint}\0{where}".encode()).hexdigest()
+    key = _template_key(config, f"template\0{fingerprint}\0{where}")
     found = _cache_get(config, key, list)
     if found is None:
         _, found = _template_findings(config, tpath, template)

@@ -10,20 +10,18 @@ from .statmemo import memo_for, sha256_of
 
 
 def _fingerprint(config) -> str:
-    import hashlib
-
     from . import __version__
 
-    h = hashlib.sha256(__version__.encode())
+    parts = [__version__]
     code = os.path.dirname(os.path.realpath(__file__))
     for name in sorted(_code_files(code)):
         st = os.stat(os.path.join(code, name))
-        h.update(f"{os.path.basename(name)}:{st.st_size}:{st.st_mtime_ns}".encode())
+        parts.append(f"{os.path.basename(name)}:{st.st_size}:{st.st_mtime_ns}")
     memo = memo_for(_cache_root(config))
     for p in [config.template, config.glossary, config.source_file, *config.letters]:
         if p and os.path.exists(p):  # the bytes' digest (memoised under the file's stat)
-            h.update(sha256_of(memo, str(p)).encode())
-    return h.hexdigest()
+            parts.append(sha256_of(memo, str(p)))
+    return memo.sha256_text("fingerprint", "\0".join(parts))
 
 
 def _code_files(code: str) -> list[str]:
@@ -51,14 +49,26 @@ def _cache_dir(config) -> Path:
 def _cache_key(fingerprint: str, path: Path, lang: str, config=None) -> str | None:
     """The cache key of one catalogue: the fingerprint, the language and the file's bytes
     (their digest, memoised under the file's stat in *config*'s cache folder)."""
-    import hashlib
-
     memo = memo_for(_cache_root(config)) if config is not None else None
     try:
         digest = sha256_of(memo, str(path))
     except OSError:
         return None
-    return hashlib.sha256(f"{fingerprint}{lang}\0{digest}".encode()).hexdigest()
+    return _text_key(memo, f"{lang}\0{path}", f"{fingerprint}{lang}\0{digest}")
+
+
+def _text_key(memo, slot: str, text: str) -> str:
+    """The hex SHA-256 of *text* (through *memo*, which remembers it per *slot*)."""
+    if memo is not None:
+        return memo.sha256_text(slot, text)
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _template_key(config, text: str) -> str:
+    """The key of the template-against-letter verdict (*text*: what it depends on)."""
+    return _text_key(memo_for(_cache_root(config)), "template", text)
 
 
 def _cache_get(config, key: str, kind: type):

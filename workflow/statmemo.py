@@ -9,6 +9,9 @@ fool it), and it is recorded only for a file whose mtime and ctime are more than
 read: a file changed again within the filesystem's timestamp granularity can never match
 a stale entry. A file that is too fresh is simply read again next time.
 
+It also remembers the last SHA-256 of a few texts (the gate's fingerprint and keys), so
+that a warm run does not import ``hashlib`` at all.
+
 One memo file per cache folder (``<cache>/check/stat-memo``, marshal: no import cost),
 loaded on first use, written once at exit if it changed. A damaged or missing memo is an
 empty one; a read-only folder runs without it."""
@@ -66,11 +69,28 @@ class StatMemo:
             return
         if entries.get((kind, path)) != (key, value):
             entries[(kind, path)] = (key, value)
-            if not self.dirty:
-                import atexit
+            self._dirty()
 
-                atexit.register(self.save)
-            self.dirty = True
+    def sha256_text(self, slot: str, text: str) -> str:
+        """The hex SHA-256 of *text*, remembered for the last text asked for under *slot*
+        (a pure function: the memo only spares a warm run the import of hashlib)."""
+        entries = self._load()
+        hit = entries.get(("text", slot))
+        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == text:
+            return hit[1]
+        import hashlib
+
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        entries[("text", slot)] = (text, digest)
+        self._dirty()
+        return digest
+
+    def _dirty(self) -> None:
+        if not self.dirty:
+            import atexit
+
+            atexit.register(self.save)
+        self.dirty = True
 
     def save(self) -> None:
         """Write the memo (atomically) if it changed; quietly nothing on a read-only disk."""
