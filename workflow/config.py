@@ -83,7 +83,11 @@ class Config(Record):
     def catalog(self, lang: str) -> Path:
         """Path of the catalogue of *lang*; the code is validated first, never used raw."""
         lang = self.check_language(lang)
-        return self.locales_dir / lang / "LC_MESSAGES" / f"{self.domain}.po"
+        key = (lang, self.locales_dir, self.domain)
+        known = self.__dict__.setdefault("_catalog_paths", {})  # the gate asks many times
+        if key not in known:
+            known[key] = self.locales_dir / lang / "LC_MESSAGES" / f"{self.domain}.po"
+        return known[key]
 
     def check_language(self, code: str) -> str:
         """Accept only a configured language code (which config loading checked against CLDR)."""

@@ -12,11 +12,7 @@ from .statmemo import memo_for, sha256_of
 def _fingerprint(config) -> str:
     from . import __version__
 
-    parts = [__version__]
-    code = os.path.dirname(os.path.realpath(__file__))
-    for name in sorted(_code_files(code)):
-        st = os.stat(os.path.join(code, name))
-        parts.append(f"{os.path.basename(name)}:{st.st_size}:{st.st_mtime_ns}")
+    parts = [__version__, *_code_stamps(os.path.dirname(os.path.realpath(__file__)))]
     memo = memo_for(_cache_root(config))
     for p in [config.template, config.glossary, config.source_file, *config.letters]:
         if p and os.path.exists(p):  # the bytes' digest (memoised under the file's stat)
@@ -24,26 +20,36 @@ def _fingerprint(config) -> str:
     return memo.sha256_text("fingerprint", "\0".join(parts))
 
 
-def _code_files(code: str) -> list[str]:
-    """letterflow's own modules that the cached results depend on: workflow/*.py,
-    checks/*.py, catalogs/*.py (relative names)."""
-    out = []
+def _code_stamps(code: str) -> list[str]:
+    """"name:size:mtime" of letterflow's own modules that the cached results depend on
+    (workflow/*.py, checks/*.py, catalogs/*.py), in the order of their relative paths."""
+    found = []
     for sub in ("", "checks", "catalogs"):
         try:
             with os.scandir(os.path.join(code, sub)) as it:
-                out += [os.path.join(sub, e.name) for e in it
-                        if e.name.endswith(".py") and not e.name.startswith(".")]
+                for entry in it:
+                    if entry.name.endswith(".py"):
+                        st = entry.stat()
+                        found.append((sub, entry.name,
+                                      f"{entry.name}:{st.st_size}:{st.st_mtime_ns}"))
         except FileNotFoundError:
             pass
-    return out
+    return [stamp for _, _, stamp in sorted(found)]
 
 
-def _cache_root(config) -> Path:
-    return Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
+def _cache_root(config) -> str:
+    """``$LETTERFLOW_CACHE_DIR``, else the project's ``.letterflow-cache`` (a string: a warm
+    run asks for it some sixty times, and pathlib would be most of its cost)."""
+    return os.environ.get("LETTERFLOW_CACHE_DIR") or os.path.join(
+        os.fspath(config.root), ".letterflow-cache")
 
 
 def _cache_dir(config) -> Path:
-    return _cache_root(config) / "check"
+    return Path(_cache_root(config), "check")
+
+
+def _cache_file(config, key: str) -> str:
+    return os.path.join(_cache_root(config), "check", f"{key}.pickle")
 
 
 def _cache_key(fingerprint: str, path: Path, lang: str, config=None) -> str | None:
@@ -75,7 +81,7 @@ def _cache_get(config, key: str, kind: type):
     import pickle
 
     try:
-        with open(_cache_dir(config) / f"{key}.pickle", "rb") as fh:
+        with open(_cache_file(config, key), "rb") as fh:
             value = pickle.load(fh)
         return value if isinstance(value, kind) else None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
@@ -88,6 +94,6 @@ def _cache_put(config, key: str, value) -> None:
     from .fileio import write_atomic
 
     try:
-        write_atomic(_cache_dir(config) / f"{key}.pickle", pickle.dumps(value))
+        write_atomic(_cache_file(config, key), pickle.dumps(value))
     except OSError:
         pass  # a read-only checkout simply runs without the cache
