@@ -53,7 +53,7 @@ class Opt:
         if self.kind == "path":
             try:
                 os.stat(raw)
-            except (OSError, ValueError):
+            except OSError:
                 return raw
             if not os.access(raw, os.R_OK):
                 raise NotPlain
