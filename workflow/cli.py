@@ -1,5 +1,8 @@
 """The ``letterflow`` command. Commands are imported lazily from their own modules, so
-``letterflow check`` pays for neither Flask nor python-docx nor the MT clients."""
+``letterflow check`` pays for neither Flask nor python-docx nor the MT clients. The console
+script (``workflow/console.py``) runs a plain ``check`` command line without click, from the
+same option declarations (``commands/check_run.py``), and hands everything else to
+:data:`main`."""
 
 from __future__ import annotations
 

@@ -153,7 +153,7 @@ def _parse_toml(path: Path, memo: bool = False) -> dict:
     if memo_file is not None:
         hit = memo_file.get("toml", str(path), os.stat(path))
         if hit is not None:
-            return hit
+            return _copy(hit)
     import tomllib
 
     raw, before, after = read_with_stats(str(path))
@@ -163,8 +163,15 @@ def _parse_toml(path: Path, memo: bool = False) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise _InvalidToml(str(exc)) from None
     if memo_file is not None and _plain(data):
-        memo_file.put("toml", str(path), before, after, data)
+        memo_file.put("toml", str(path), before, after, _copy(data))
     return data
+
+
+def _copy(table: dict) -> dict:
+    """A deep copy (the memo's table is never shared with a configuration)."""
+    import marshal
+
+    return marshal.loads(marshal.dumps(table))
 
 
 def _plain(value) -> bool:
