@@ -57,6 +57,13 @@ def analyse_catalog(
     config, lang: str, template, skip: frozenset[str] = frozenset()
 ) -> CatalogAnalysis:
     """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
+    from .gcpause import paused_gc
+
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return _analyse(config, lang, template, skip)
+
+
+def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalysis:
     from .catalogs import load_catalog
     from .status import assess
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import CatalogError
+from ..gcpause import paused_gc
 from .model import Message, new_message
 
 _QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
@@ -374,7 +375,8 @@ def _message(e: _Entry, ctx: str, msgid: str, strings: tuple[str, ...]) -> Messa
 
 def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
     """Parse PO *text* strictly. Returns (header fields, messages in file order)."""
-    return PoReader(path).parse(text)
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return PoReader(path).parse(text)
 
 
 def validate_syntax(text: str, path: str) -> None:

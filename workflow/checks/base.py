@@ -50,6 +50,24 @@ class Finding:
         }
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_finding(
+    language: str, context: str, check_id: str, severity: str, message: str, path: str,
+    line: int,
+) -> Finding:
+    """``Finding(...)`` (every field, in order) without the frozen dataclass's one
+    ``object.__setattr__`` per field: a whole-catalogue run makes thousands."""
+    finding = _new(Finding)
+    _set(finding, "__dict__", {
+        "language": language, "context": context, "check_id": check_id,
+        "severity": severity, "message": message, "path": path, "line": line,
+    })
+    return finding
+
+
 @dataclass(frozen=True)
 class Problem:
     """What a check yields when one problem needs a severity other than the check's own."""
@@ -213,6 +231,15 @@ class Check(ABC):
         """Whether :meth:`check` can find anything in *language* (a whole-catalogue run
         leaves out the checks that cannot: no dictionary, no word list). True by default."""
         return True
+
+    def candidates(self, batch: Any) -> Iterable[int] | None:
+        """Which messages of a run :meth:`check` must see: indices into ``batch.units``
+        (a :class:`workflow.checks.batch.Batch`), or None for all (the default). Asked
+        once per run, before this check's first :meth:`check` call, so it is also the
+        place for per-catalogue preparation (``batch.shared["run"]`` is the run's memo).
+        It must be conservative: a message left out is one :meth:`check` finds nothing
+        in. ``trigger`` and ``plural_only`` still apply on top of it."""
+        return None
 
     def finish(self, deferred: list) -> Iterable[tuple[Any, str | Problem]]:
         """(message, problem) pairs for the work :meth:`check` deferred during a whole-

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from workflow.checks.base import ERROR, Check, Unit
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the do-not-translate *names*, anywhere (a superset of their spans)."""
+    return re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)))
 
 
 class ProtectedTextCheck(Check):
@@ -16,6 +25,20 @@ class ProtectedTextCheck(Check):
 
     id = "protected"
     severity = ERROR
+
+    def candidates(self, batch) -> set[int] | None:
+        # only a source with a protected span can lose one: the cheap test of every
+        # built-in pattern, or a do-not-translate name, over every source at once
+        from workflow.mt.protect import _MAYBE_BUILTIN
+
+        glossary = batch.shared.get("glossary")
+        names = glossary.dnt_names() if glossary is not None else ()
+        if "" in names:
+            return None
+        found = batch.source_hits(_MAYBE_BUILTIN)
+        if names:
+            found |= batch.source_hits(_names_pattern(names))
+        return found
 
     def check(self, unit: Unit) -> list[str]:
         from workflow.mt.protect import missing_in
