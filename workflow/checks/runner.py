@@ -11,7 +11,6 @@ from workflow.checks.base import (
     IGNORE_HEADER,
     Finding,
     Problem,
-    Unit,
     entry_ignores,
     new_finding,
     parse_ignore,
@@ -96,9 +95,8 @@ def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -
     if message is None:  # what cannot find anything in this language is not asked
         checks = [c for c in checks if c.applies(catalog.language, config)]
     language = catalog.language
-    units = [Unit(m, catalog, language, config, dict(shared))
-             for m in messages if not m.obsolete and any(m.strings)]
-    batch = Batch(units, language, config, shared)
+    batch = Batch(messages, catalog, language, config, shared)
+    units = batch.units
     results = _run(checks, batch)
     results.sort(key=itemgetter(0, 1))  # message by message, in check order, as the file reads
     path = str(getattr(catalog, "path", ""))
@@ -133,6 +131,7 @@ def _run(checks: list, batch: Batch) -> list[tuple[int, int, Any, list]]:
     check at a time (what each must see worked out once, for the whole run)."""
     units = batch.units
     ignores = {i: ids for i, u in enumerate(units) if u.flags and (ids := entry_ignores(u.flags))}
+    batch.add_triggers([c.trigger for c in checks if c.trigger])  # one pass for them all
     copied: set[int] = set()  # messages the untranslated check found copied
     results: list[tuple[int, int, Any, list]] = []
     for pos, check in enumerate(checks):
