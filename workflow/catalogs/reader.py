@@ -37,6 +37,7 @@ _FAST_ENTRY = re.compile(
     r"msgid (?P<i>" + _STRS + r")\n"
     r"msgstr (?P<s>" + _STRS + r")\n?"
 )
+_NO_FLAGS: frozenset[str] = frozenset()
 _AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 _ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
 _ESCAPES = {
@@ -159,18 +160,17 @@ class PoReader:
     def _fast_entry(self, m: re.Match, block: str, lineno: int) -> None:
         """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
         line gives, without a Python step per line."""
-        msgid = _strings(m.group("i"))
-        strings = (_strings(m.group("s")),)
-        line = lineno + block.count("\n", 0, m.start("i"))
-        ctx = m.group("x")
+        t, a, loc, f, ctx, i, s = m.groups()
+        msgid = _strings(i)
+        strings = (_strings(s),)
+        line = lineno + block.count("\n", 0, m.start(6))
         has_ctx = ctx is not None
         ctx = _strings(ctx) if has_ctx else ""
         if not self._keep(ctx, msgid, has_ctx, False, strings, line):
             return
-        t, a, loc, f = m.group("t", "a", "l", "f")
         flags = frozenset(
             x for x in (y.strip() for y in f.replace("\n#,", ",")[2:].split(",")) if x
-        ) if f else frozenset()
+        ) if f else _NO_FLAGS
         self.messages.append(
             new_message(
                 ctx, msgid, None, strings, "fuzzy" in flags, False, flags,
