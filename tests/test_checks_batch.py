@@ -66,6 +66,9 @@ def _table_messages() -> dict[str, list]:
         ("line\x7f", ("ligne \x7f",)), ("{n} day", ("{n} jour", "{n} jours")),
         ("{count} letter", ("", "{count} lettres")), ("179 letters", ("178 lettres",)),
         ("<b>bold</b>", ("<b>gras",)), ("bell\x07", ("cloche\x07",)), ("same", ("same",)),
+        ("Pay 1,500 now", ("Payer 1.500",)), ("In 2012 179 states", ("En 2012 179 États",)),
+        ("179 states", ("١٧٩ États",)), ("{0} has 3", ("{0} a 4",)), ("5 and 5", ("5 et 6",)),
+        ("<g1>5</g1> days", ("<g1>6</g1> jours",)), ("1.5 or 2", ("2 ou 1,5",)),
         ("Thank you", ("Merci ",)), (" Thank you", ("Merci",)), ("Short", ("Un texte bien plus "
                                                                        "long que la source",)),
     ]

@@ -104,15 +104,16 @@ def assess(
     differences from it; *letter*: also report its translatable blocks that are missing."""
     from .catalogs import Stats
 
-    states = [(m, m.state) for m in catalog.messages]  # each message's state, once
-    stats = Stats(**dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0))
+    counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)
     not_approved, approved = [], set()
-    for m, state in states:
-        setattr(stats, state, getattr(stats, state) + 1)
+    for m in catalog.messages:
+        state = m.state
+        counts[state] += 1
         if state == "approved":
             approved.add(m.context)
         elif state != "obsolete":
             not_approved.append((m.context, state, m.line))
+    stats = Stats(**counts)
     status = CatalogStatus(
         language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
         not_approved=not_approved, approved_contexts=approved,

@@ -161,11 +161,15 @@ class PoReader:
         """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
         line gives, without a Python step per line."""
         t, a, loc, f, ctx, i, s = m.groups()
-        msgid = _strings(i)
-        strings = (_strings(s),)
+        # (_strings, inlined for the common case: no escapes)
+        msgid = i[1:-1].replace('"\n"', "") if "\\" not in i else _strings(i)
+        strings = (s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s),)
         line = lineno + block.count("\n", 0, m.start(6))
         has_ctx = ctx is not None
-        ctx = _strings(ctx) if has_ctx else ""
+        if has_ctx:
+            ctx = ctx[1:-1].replace('"\n"', "") if "\\" not in ctx else _strings(ctx)
+        else:
+            ctx = ""
         if not self._keep(ctx, msgid, has_ctx, False, strings, line):
             return
         flags = frozenset(
