@@ -69,6 +69,9 @@ def _table_messages() -> dict[str, list]:
         ("Pay 1,500 now", ("Payer 1.500",)), ("In 2012 179 states", ("En 2012 179 États",)),
         ("179 states", ("١٧٩ États",)), ("{0} has 3", ("{0} a 4",)), ("5 and 5", ("5 et 6",)),
         ("<g1>5</g1> days", ("<g1>6</g1> jours",)), ("1.5 or 2", ("2 ou 1,5",)),
+        ("{} and {}", ("{} et {{}}",)), ("{a}{b}", ("{b}{a}",)), ("{a:d}", ("{a}",)),
+        ("50% of {n}", ("50 % de {n}",)), ("%s and %d", ("%d et %s",)), ("[[1]] x", ("x [[1]]",)),
+        ("{n} x", ("{m} x",)),
         ("Thank you", ("Merci ",)), (" Thank you", ("Merci",)), ("Short", ("Un texte bien plus "
                                                                        "long que la source",)),
     ]
@@ -118,3 +121,12 @@ def test_a_screen_that_fails_costs_time_never_a_finding(monkeypatch):
     found = run_checks(cat, skip=frozenset({"wrong-language"}))
     assert [f.check_id for f in found] == ["whitespace"]
     assert Unit(m, cat, "fr").source == "Thank you."
+
+
+def test_an_mt_damaged_entry_is_reported_whatever_its_text():
+    from workflow.textrules import MT_DAMAGED_FLAG
+
+    m = msg("{n} letters", "{n} lettres", flags=(MT_DAMAGED_FLAG,))
+    found = run_checks(catalog("fr", [m]), skip=frozenset({"wrong-language"}))
+    assert [f.check_id for f in found] == ["placeholders"]
+    assert MT_DAMAGED_FLAG in found[0].message
