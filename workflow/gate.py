@@ -309,16 +309,21 @@ def run_gate(
         else:
             report.findings.extend(_template_findings(config, tpath, template)[1])
 
-    if todo:
-        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip, template_step))
-        for lang in todo:
-            if keys.get(lang):
-                _cache_put(config, keys[lang], analyses[lang])
-    else:
-        template_step()
-    # 3. Completeness and the draft rule, per language.
-    for lang in languages:
-        _add_language(report, config, lang, lang in required, analyses.get(lang))
+    from .gcpause import paused_gc
+
+    with paused_gc():  # the workers' findings arrive here by the thousand: see gcpause
+        if todo:
+            analyses.update(
+                _analyse_all(config, todo, template, jobs, progress, skip, template_step)
+            )
+            for lang in todo:
+                if keys.get(lang):
+                    _cache_put(config, keys[lang], analyses[lang])
+        else:
+            template_step()
+        # 3. Completeness and the draft rule, per language.
+        for lang in languages:
+            _add_language(report, config, lang, lang in required, analyses.get(lang))
     from .gate_countries import check_countries
 
     check_countries(config, languages, report.findings.append, fingerprint)
