@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import CatalogError, LetterflowError
 from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint
+from .gcpause import paused_gc
 
 ERROR, WARNING = "error", "warning"
 
@@ -57,8 +58,6 @@ def analyse_catalog(
     config, lang: str, template, skip: frozenset[str] = frozenset()
 ) -> CatalogAnalysis:
     """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
-    from .gcpause import paused_gc
-
     with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
         return _analyse(config, lang, template, skip)
 
@@ -309,13 +308,10 @@ def run_gate(
         else:
             report.findings.extend(_template_findings(config, tpath, template)[1])
 
-    from .gcpause import paused_gc
-
     with paused_gc():  # the workers' findings arrive here by the thousand: see gcpause
         if todo:
-            analyses.update(
-                _analyse_all(config, todo, template, jobs, progress, skip, template_step)
-            )
+            done = _analyse_all(config, todo, template, jobs, progress, skip, template_step)
+            analyses.update(done)
             for lang in todo:
                 if keys.get(lang):
                     _cache_put(config, keys[lang], analyses[lang])
