@@ -102,6 +102,14 @@ def assess(
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
     else the checks run here with *config* (minus *skip*). *template*: also report
     differences from it; *letter*: also report its translatable blocks that are missing."""
+    from .gcpause import paused_gc
+
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return _assess(catalog, findings, config, skip, template, letter)
+
+
+def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], template: Any,
+            letter: Any) -> CatalogStatus:
     from .catalogs import Stats
 
     counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)

@@ -50,24 +50,6 @@ class Finding:
         }
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def new_finding(
-    language: str, context: str, check_id: str, severity: str, message: str, path: str,
-    line: int,
-) -> Finding:
-    """``Finding(...)`` (every field, in order) without the frozen dataclass's one
-    ``object.__setattr__`` per field: a whole-catalogue run makes thousands."""
-    finding = _new(Finding)
-    _set(finding, "__dict__", {
-        "language": language, "context": context, "check_id": check_id,
-        "severity": severity, "message": message, "path": path, "line": line,
-    })
-    return finding
-
-
 @dataclass(frozen=True)
 class Problem:
     """What a check yields when one problem needs a severity other than the check's own."""

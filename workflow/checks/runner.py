@@ -12,7 +12,6 @@ from workflow.checks.base import (
     Finding,
     Problem,
     entry_ignores,
-    new_finding,
     parse_ignore,
 )
 from workflow.checks.batch import Batch
@@ -21,6 +20,7 @@ from workflow.checks.registry import registry
 from workflow.gcpause import paused_gc
 
 UNTRANSLATED = "untranslated"
+_new, _set = object.__new__, object.__setattr__
 
 
 def catalog_ignores(catalog: Any) -> frozenset[str]:
@@ -156,15 +156,21 @@ def _run(checks: list, batch: Batch) -> list[tuple[int, int, Any, list]]:
 def _found(
     check: Any, problems: list, language: str, context: str, path: str, line: int
 ) -> list[Finding]:
-    """The findings of *problems* (one-line messages, the check's severity by default)."""
+    """The findings of *problems* (one-line messages, the check's severity by default),
+    made without the frozen dataclass's ``object.__setattr__`` per field: thousands per run."""
     out = []
+    check_id = check.id
     for problem in problems:
         if problem.__class__ is Problem:
             text, severity = problem.message, problem.severity
         else:
             text, severity = problem, check.severity
-        out.append(new_finding(language, context, check.id, severity, " ".join(text.split()),
-                               path, line))
+        finding = _new(Finding)
+        _set(finding, "__dict__", {
+            "language": language, "context": context, "check_id": check_id,
+            "severity": severity, "message": " ".join(text.split()), "path": path, "line": line,
+        })
+        out.append(finding)
     return out
 
 
