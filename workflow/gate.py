@@ -238,22 +238,27 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
         import workflow.checks  # noqa: F401
     _worker_state.update(config=config, template=template, skip=frozenset(skip))
     spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    import gc
     import multiprocessing
 
-    with ProcessPoolExecutor(
-        jobs,
-        mp_context=context if context is not None else multiprocessing.get_context("spawn"),
-        initializer=None if context is not None else _worker_init,
-        initargs=() if context is not None else spawn_args,
-    ) as pool:
-        order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
-        futures = [pool.submit(_worker_analyse, lang) for lang in order]
-        meanwhile()
-        for lang, future in zip(order, futures, strict=True):
-            analyses[lang] = future.result()
-            if progress:
-                progress(lang)
-    _worker_state.clear()
+    gc.freeze()  # forked workers never walk (nor copy, page by page) what they inherit
+    try:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=context if context is not None else multiprocessing.get_context("spawn"),
+            initializer=None if context is not None else _worker_init,
+            initargs=() if context is not None else spawn_args,
+        ) as pool:
+            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+            futures = [pool.submit(_worker_analyse, lang) for lang in order]
+            meanwhile()
+            for lang, future in zip(order, futures, strict=True):
+                analyses[lang] = future.result()
+                if progress:
+                    progress(lang)
+    finally:
+        gc.unfreeze()
+        _worker_state.clear()
     return analyses
 
 
