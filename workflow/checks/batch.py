@@ -208,7 +208,7 @@ _SOURCE_HITS: dict = {}
 
 
 def _keep(key: tuple, value: Any) -> Any:
-    if len(_SOURCE_HITS) >= 64:
+    if len(_SOURCE_HITS) >= 16:  # (each key holds a catalogue's joined sources)
         _SOURCE_HITS.clear()
     _SOURCE_HITS[key] = value
     return value
