@@ -130,3 +130,24 @@ def test_an_mt_damaged_entry_is_reported_whatever_its_text():
     found = run_checks(catalog("fr", [m]), skip=frozenset({"wrong-language"}))
     assert [f.check_id for f in found] == ["placeholders"]
     assert MT_DAMAGED_FLAG in found[0].message
+
+
+def test_paused_gc_nests_and_restores():
+    import gc
+
+    from workflow.gcpause import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause did not turn it on
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
