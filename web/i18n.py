@@ -21,6 +21,8 @@ from typing import Any
 from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from .uilang import COOKIE
+
 log = logging.getLogger("letterflow.web")
 bp = Blueprint("i18n", __name__)
 DOMAIN = "ui"
@@ -105,17 +107,32 @@ def user_language(user_id: int) -> str | None:
     return value
 
 
+#: The language chosen from (chooser cookie, Accept-Language header): the header is parsed
+#: and matched once per distinct value, not on every request.
+_browser_choice: dict[tuple[str | None, str | None], str] = {}
+
+
 def select_locale() -> str:
     """The user's setting, then the login page's choice (a cookie), then Accept-Language,
     then English."""
-    if current_user and getattr(current_user, "is_authenticated", False):
-        chosen = user_language(current_user.user.id)
+    user = current_user._get_current_object()
+    if getattr(user, "is_authenticated", False):
+        chosen = user_language(user.user.id)
         if chosen:
             return chosen
-    from .uilang import cookie_language
+    cookies = request.cookies
+    key = (cookies[COOKIE] if COOKIE in cookies else None,
+           request.environ.get("HTTP_ACCEPT_LANGUAGE"))
+    hit = _browser_choice.get(key)
+    if hit is None:
+        from .uilang import cookie_language
 
-    return (cookie_language() or request.accept_languages.best_match(available())
-            or SOURCE)
+        hit = (cookie_language() or request.accept_languages.best_match(available())
+               or SOURCE)
+        if len(_browser_choice) > 1000:  # headers are the client's: keep it bounded
+            _browser_choice.clear()
+        _browser_choice[key] = hit
+    return hit
 
 
 def get_locale_name() -> str:

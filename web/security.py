@@ -153,6 +153,13 @@ class MaskedCSRFProtect(CSRFProtect):
     def _get_csrf_token(self) -> str | None:  # type: ignore[override]
         return unmask_token(super()._get_csrf_token())
 
+    def protect(self, apply_exemptions: bool = False) -> None:
+        # Flask-WTF looks up the view's exemptions before the method: a GET (nothing to
+        # check) answers at once here, everything else goes through the full check.
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        super().protect(apply_exemptions)
+
 
 def _mask_csrf(resp: Response) -> Response:
     """Replace the request's CSRF token in an HTML body by one fresh mask (before the

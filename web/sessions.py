@@ -63,6 +63,24 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
             self._seen[val] = (int(signed.timestamp()), _copy(data))
         return self.session_class(data)
 
+    def save_session(self, app: Any, session: Any, response: Any) -> None:
+        """Flask's save_session, without its cookie settings and ``Vary`` parsing when
+        there is nothing to write (a session that was only read: every page view)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                vary_cookie(response.headers)
+            return
+        super().save_session(app, session, response)
+
+
+def vary_cookie(headers: Any) -> None:
+    """``Vary: Cookie`` added to *headers* (what ``response.vary.add("Cookie")`` writes)."""
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Cookie"
+    elif "cookie" not in (v.strip().lower() for v in vary.split(",")):
+        headers["Vary"] = f"{vary}, Cookie"
+
 
 # -- server-side login records: a session ends on logout, not when its cookie expires ----------
 LOGINS_DDL = """
