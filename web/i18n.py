@@ -120,9 +120,12 @@ def select_locale() -> str:
         chosen = user_language(user.user.id)
         if chosen:
             return chosen
-    cookies = request.cookies
-    key = (cookies[COOKIE] if COOKIE in cookies else None,
-           request.environ.get("HTTP_ACCEPT_LANGUAGE"))
+    environ = request.environ
+    chooser = None
+    if COOKIE in environ.get("HTTP_COOKIE", ""):  # parse the cookies only if it may be there
+        cookies = request.cookies
+        chooser = cookies[COOKIE] if COOKIE in cookies else None
+    key = (chooser, environ.get("HTTP_ACCEPT_LANGUAGE"))
     hit = _browser_choice.get(key)
     if hit is None:
         from .uilang import cookie_language

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -40,9 +40,9 @@ def _arg(args: Any, name: str) -> str:
 
 def _filters() -> tuple[str | None, str, str]:
     """(state, qa, q) of the request, anything unknown ignored."""
-    args = request.args
-    if not args:
+    if not request.environ.get("QUERY_STRING"):  # the plain list: nothing to parse
         return None, "", ""
+    args = request.args
     state = _arg(args, "state") or None
     if state not in STATES:
         state = None
@@ -68,12 +68,12 @@ def _body(lang: str, entry: Any, key: tuple, state: str | None, qa: str, q: str)
     return body
 
 
-def _git_banner_key(user: Any) -> tuple:
+def _git_banner_key(app: Any, user: Any) -> tuple:
     """What the coordinator's git banner shows (``web.gitsync``), part of the page's key;
     () when git is off or the user does not see the banner."""
     from .gitsync import worker
 
-    if worker() is None or not user.is_coordinator:
+    if worker(app) is None or not user.is_coordinator:
         return ()
     from .gitsync import _banner
 
@@ -84,7 +84,8 @@ def queue_page(lang: str) -> Any:
     """The queue page of *lang* for the logged-in user (403 unless they work on it)."""
     require_view(lang)
     state, qa, q = _filters()
-    entry = services().cached(lang)
+    svc = services()
+    entry = svc.cached(lang)
     ui = get_locale_name()
     key = ("queue", request.script_root, state, qa, q, ui)
     body = _body(lang, entry, key, state, qa, q)
@@ -92,11 +93,11 @@ def queue_page(lang: str) -> Any:
     # The whole page also depends on who asks (the header), their CSRF token, the URL
     # (the language form's "next") and the git banner.
     page_key = ("page", key, request.full_path, user.get_id(), user.name, user.role,
-                user.is_coordinator, csrf_token(), _git_banner_key(user))
+                user.is_coordinator, csrf_token(), _git_banner_key(svc.app, user))
     flashed = "_flashes" in session  # a one-time message: this page is not kept
     page = None if flashed else entry.pages.get(page_key)
     if page is None:
         page = render_template("queue.html", lang=lang, body=body).encode("utf-8")
         if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
             entry.pages[page_key] = page
-    return current_app.response_class(page, mimetype="text/html")
+    return svc.app.response_class(page, mimetype="text/html")

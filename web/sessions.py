@@ -36,11 +36,31 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
         self._seen: dict[str, tuple[int, dict[str, Any]]] = {}  # cookie -> (signed at, data)
         self._keys: tuple[Any, ...] | None = None
         self._lock = threading.Lock()
+        # (cookie name, the request's whole Cookie header) -> that cookie's value: most
+        # requests then parse no cookies at all
+        self._headers: dict[tuple[str, str], str | None] = {}
+
+    def _cookie(self, app: Any, request: Any) -> str | None:
+        """The session cookie's value (werkzeug's parse, once per distinct header)."""
+        name = self.get_cookie_name(app)
+        header = request.environ.get("HTTP_COOKIE")
+        if not header:
+            return None
+        try:
+            return self._headers[name, header]
+        except KeyError:
+            pass
+        cookies = request.cookies
+        val = cookies[name] if name in cookies else None
+        if len(self._headers) >= MAX_REMEMBERED:
+            self._headers = {}
+        self._headers[name, header] = val
+        return val
 
     def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
         if not app.secret_key:
             return None
-        val = request.cookies.get(self.get_cookie_name(app))
+        val = self._cookie(app, request)
         if not val:
             return self.session_class()
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
