@@ -1,0 +1,101 @@
+"""The queue page's per-request shortcuts (web/queue.py, sessions.py, auth.py, i18n.py,
+security.py, the App class): each gives the same answer as the work it saves."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import web_login
+
+
+def _next_field(html: str) -> str:
+    return re.search(r'<input type="hidden" name="next" value="([^"]*)">', html).group(1)
+
+
+def test_kept_page_follows_the_url_it_answers(client):
+    """The page kept for one URL is not served for another (the language form's "next")."""
+    web_login(client, "tr_fr")
+    assert _next_field(client.get("/l/fr/").get_data(as_text=True)) == "/l/fr/"
+    first = client.get("/l/fr/?page=1").get_data(as_text=True)
+    again = client.get("/l/fr/?page=2").get_data(as_text=True)
+    assert _next_field(first) == "/l/fr/?page=1" and _next_field(again) == "/l/fr/?page=2"
+    drafts = client.get("/l/fr/?state=draft").get_data(as_text=True)
+    assert _next_field(drafts) == "/l/fr/?state=draft"
+    assert 'value="draft" selected' in drafts
+
+
+def test_page_views_send_no_cookie_but_vary_on_it(client):
+    """A page view that only reads the session writes no cookie, and says that the answer
+    depends on the cookie (and on Accept-Encoding)."""
+    web_login(client, "tr_fr")
+    client.get("/l/fr/")  # the first page after logging in stores the session's CSRF token
+    for _ in range(2):
+        r = client.get("/l/fr/")
+        assert r.status_code == 200 and "Set-Cookie" not in r.headers
+        vary = {v.strip() for v in r.headers["Vary"].split(",")}
+        assert {"Cookie", "Accept-Encoding"} <= vary
+        assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert int(r.headers["Content-Length"]) == len(r.get_data())
+
+
+def test_session_protection_still_notices_another_client(app):
+    """Flask-Login's "basic" protection: the same cookie from another User-Agent marks the
+    session as not fresh (a new cookie is sent); the same client again does not."""
+    from flask_login.signals import session_protected
+
+    seen = []
+    session_protected.connect(lambda sender, **kw: seen.append(sender), app, weak=False)
+    c = app.test_client()
+    c.environ_base["HTTP_USER_AGENT"] = "browser-one"
+    web_login(c, "tr_fr")
+    c.get("/l/fr/")  # the first page after logging in stores the session's CSRF token
+    r = c.get("/l/fr/")
+    assert r.status_code == 200 and not seen and "Set-Cookie" not in r.headers
+    r = c.get("/l/fr/", headers={"User-Agent": "browser-two"})
+    assert r.status_code == 200 and len(seen) == 1 and "Set-Cookie" in r.headers
+    r = c.get("/l/fr/", environ_base={"REMOTE_ADDR": "10.9.8.7",
+                                       "HTTP_USER_AGENT": "browser-one"})
+    assert len(seen) == 2  # another address: noticed as well
+
+
+def test_language_follows_each_requests_headers(client):
+    """The remembered choice per (cookie, Accept-Language) never sticks to a client."""
+    web_login(client, "tr_fr")
+    for _ in range(2):
+        for lang, word in (("ko", "검색"), ("es", "Buscar"), ("en", "Search")):
+            html = client.get("/l/fr/", headers={"Accept-Language": lang}).get_data(
+                as_text=True)
+            assert word in html, lang
+    client.get("/ui-language?set=ko")  # the chooser's cookie wins over Accept-Language
+    assert "검색" in client.get("/l/fr/", headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
+    client.get("/ui-language?set=")
+    assert "Buscar" in client.get("/l/fr/", headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
+
+
+def test_a_get_needs_no_token_but_a_post_still_does(csrf_app):
+    c = csrf_app.test_client()
+    assert c.get("/login").status_code == 200
+    r = c.post("/login", data={"name": "tr_fr", "password": "x"})
+    assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
+
+
+def test_ensure_sync_is_remembered_and_bounded(app):
+    def hook() -> None:
+        return None
+
+    assert app.ensure_sync(hook) is hook and hook in app._sync
+    app._sync.clear()
+    for n in range(app.MAX_SYNC + 5):
+        app.ensure_sync(lambda n=n: n)
+    assert len(app._sync) == app.MAX_SYNC
+
+    class Unhashable:
+        __hash__ = None
+
+        def __call__(self) -> int:
+            return 1
+
+    f = Unhashable()
+    assert app.ensure_sync(f) is f
