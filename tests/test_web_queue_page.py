@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import web_login
+from conftest import WEB_USERS, web_login
 
 
 def _next_field(html: str) -> str:
@@ -99,3 +99,30 @@ def test_ensure_sync_is_remembered_and_bounded(app):
 
     f = Unhashable()
     assert app.ensure_sync(f) is f
+
+
+def test_kept_page_carries_only_masked_tokens(csrf_app):
+    """The kept page is stored split where the CSRF token goes: every answer has the token
+    masked afresh at every place, never the token itself (BREACH), gzip or not."""
+    import gzip
+
+    from web.security import MASK_PREFIX, unmask_token
+
+    c = csrf_app.test_client()
+    html = c.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    assert c.post("/login", data={"name": "coord", "password": WEB_USERS["coord"][0],
+                                  "csrf_token": token}).status_code == 302
+    seen = set()
+    for gz in (False, True, False, True):
+        r = c.get("/l/fr/", headers={"Accept-Encoding": "gzip"} if gz else {})
+        html = (gzip.decompress(r.data) if gz else r.data).decode()
+        found = re.findall(r'(?:name="csrf_token" value|name="csrf-token" content)="([^"]+)"',
+                           html)
+        assert len(found) == 3 and len(set(found)) == 1  # meta tag, language, log out
+        masked = found[0]
+        assert masked.startswith(MASK_PREFIX) and masked not in seen
+        seen.add(masked)
+        real = unmask_token(masked)
+        assert real and real not in html
+    assert len({unmask_token(t) for t in seen}) == 1

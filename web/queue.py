@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import service
 from .core import services
 from .i18n import get_locale_name
-from .security import csrf_token
+from .security import csrf_token, masked_html
 from .views import QA_FILTERS, STATES, qa_counts, queue, require_view
 
 #: Rendered queue pages kept per version of a catalogue (per filter and user session).
@@ -92,12 +92,14 @@ def queue_page(lang: str) -> Any:
     user = current_user._get_current_object()
     # The whole page also depends on who asks (the header), their CSRF token, the URL
     # (the language form's "next") and the git banner.
+    token = csrf_token()
     page_key = ("page", key, request.full_path, user.get_id(), user.name, user.role,
-                user.is_coordinator, csrf_token(), _git_banner_key(svc.app, user))
+                user.is_coordinator, token, _git_banner_key(svc.app, user))
     flashed = "_flashes" in session  # a one-time message: this page is not kept
-    page = None if flashed else entry.pages.get(page_key)
-    if page is None:
-        page = render_template("queue.html", lang=lang, body=body).encode("utf-8")
+    parts = None if flashed else entry.pages.get(page_key)
+    if parts is None:
+        html = render_template("queue.html", lang=lang, body=body).encode("utf-8")
+        parts = tuple(html.split(token.encode("ascii")))  # where the masked token goes
         if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
-            entry.pages[page_key] = page
-    return svc.app.response_class(page, mimetype="text/html")
+            entry.pages[page_key] = parts
+    return masked_html(parts, token)
