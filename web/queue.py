@@ -7,9 +7,9 @@ drops them all:
 1. the list itself (``_queue_body.html``), per filter, UI language and script root;
 2. the whole page around it, per request URL and per what the page shows of who asks: the
    user (name, role, coordinator links), the session's CSRF token, the coordinator's git
-   banner. It is kept as UTF-8 bytes: answering a reload costs no rendering and no
-   encoding. The CSRF token in it is masked afresh for every answer
-   (``web.security._mask_csrf``, BREACH).
+   banner. It is kept as UTF-8 bytes split where the CSRF token goes: answering a reload
+   costs no rendering, no encoding and no search, and the token is masked afresh for
+   every answer (``web.security.masked_html``, BREACH).
 
 Searches (``?q=``) and pages carrying a one-time flash message are rendered but never kept.
 """
@@ -28,7 +28,7 @@ from .i18n import get_locale_name
 from .security import csrf_token, masked_html
 from .views import QA_FILTERS, STATES, qa_counts, queue, require_view
 
-#: Rendered queue pages kept per version of a catalogue (per filter and user session).
+#: Rendered pages kept per version of a catalogue (per filter, URL and user session).
 MAX_CACHED_PAGES = 256
 
 
@@ -99,7 +99,8 @@ def queue_page(lang: str) -> Any:
     parts = None if flashed else entry.pages.get(page_key)
     if parts is None:
         html = render_template("queue.html", lang=lang, body=body).encode("utf-8")
-        parts = tuple(html.split(token.encode("ascii")))  # where the masked token goes
+        # split where the token goes (each answer masks it afresh)
+        parts = tuple(html.split(token.encode("ascii"))) if token else (html,)
         if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
             entry.pages[page_key] = parts
     return masked_html(parts, token)
