@@ -112,10 +112,11 @@ def user_language(user_id: int) -> str | None:
 _browser_choice: dict[tuple[str | None, str | None], str] = {}
 
 
-def select_locale() -> str:
+def select_locale(user: Any = None) -> str:
     """The user's setting, then the login page's choice (a cookie), then Accept-Language,
-    then English."""
-    user = current_user._get_current_object()
+    then English. *user*: the request's user when the caller has it at hand."""
+    if user is None:
+        user = current_user._get_current_object()
     if getattr(user, "is_authenticated", False):
         chosen = user_language(user.user.id)
         if chosen:
@@ -138,14 +139,14 @@ def select_locale() -> str:
     return hit
 
 
-def get_locale_name() -> str:
+def get_locale_name(user: Any = None) -> str:
     """The interface language of this request (``select_locale``, once per request:
     cheaper than Flask-Babel's ``get_locale``, which also parses a Locale object)."""
     from flask import g
 
     name = g.get("_ui_locale")
     if name is None:
-        name = g._ui_locale = select_locale()
+        name = g._ui_locale = select_locale(user)
     return name
 
 

@@ -82,14 +82,13 @@ def _git_banner_key(app: Any, user: Any) -> tuple:
 
 def queue_page(lang: str) -> Any:
     """The queue page of *lang* for the logged-in user (403 unless they work on it)."""
-    require_view(lang)
+    user = current_user._get_current_object()
+    require_view(lang, user)
     state, qa, q = _filters()
     svc = services()
     entry = svc.cached(lang)
-    ui = get_locale_name()
-    key = ("queue", request.script_root, state, qa, q, ui)
+    key = ("queue", request.script_root, state, qa, q, get_locale_name(user))
     body = _body(lang, entry, key, state, qa, q)
-    user = current_user._get_current_object()
     # The whole page also depends on who asks (the header), their CSRF token, the URL
     # (the language form's "next") and the git banner.
     token = csrf_token()
