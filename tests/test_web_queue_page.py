@@ -16,12 +16,32 @@ def test_kept_page_follows_the_url_it_answers(client):
     """The page kept for one URL is not served for another (the language form's "next")."""
     web_login(client, "tr_fr")
     assert _next_field(client.get("/l/fr/").get_data(as_text=True)) == "/l/fr/"
-    first = client.get("/l/fr/?page=1").get_data(as_text=True)
-    again = client.get("/l/fr/?page=2").get_data(as_text=True)
-    assert _next_field(first) == "/l/fr/?page=1" and _next_field(again) == "/l/fr/?page=2"
+    # the same list (no filter) under two kept URLs, each with its own "next"
+    for _ in range(2):
+        first = client.get("/l/fr/?state=").get_data(as_text=True)
+        again = client.get("/l/fr/?qa=").get_data(as_text=True)
+        assert _next_field(first) == "/l/fr/?state=" and _next_field(again) == "/l/fr/?qa="
     drafts = client.get("/l/fr/?state=draft").get_data(as_text=True)
     assert _next_field(drafts) == "/l/fr/?state=draft"
     assert 'value="draft" selected' in drafts
+
+
+def test_only_plain_filter_urls_are_kept(client, app):
+    """A URL is part of a kept page's key: only short URLs with the filter's own arguments
+    are kept, so made-up query strings cannot fill the cache."""
+    web_login(client, "tr_fr")
+    client.get("/l/fr/")
+    entry = app.extensions["letterflow"].cached("fr")
+
+    def kept() -> set:
+        return {k[2] for k in entry.pages if k[0] == "page"}
+
+    client.get("/l/fr/?state=draft&qa=error")
+    client.get("/l/fr/?q=&state=&qa=1")  # what the filter form sends
+    client.get("/l/fr/?page=2")
+    client.get("/l/fr/?state=draft&x=" + "y" * 600)
+    client.get("/l/fr/?q=Seoul")
+    assert kept() == {"/l/fr/?", "/l/fr/?state=draft&qa=error", "/l/fr/?q=&state=&qa=1"}
 
 
 def test_page_views_send_no_cookie_but_vary_on_it(client):
@@ -126,3 +146,21 @@ def test_kept_page_carries_only_masked_tokens(csrf_app):
         real = unmask_token(masked)
         assert real and real not in html
     assert len({unmask_token(t) for t in seen}) == 1
+
+
+def test_remembered_request_inputs_are_bounded_in_size(client, app):
+    """What is remembered per client-sent header is only remembered for short headers (a
+    client cannot fill the server's memory with long made-up ones); answers stay right."""
+    from web import auth, i18n
+
+    web_login(client, "tr_fr")
+    long_ua, long_lang = "x" * 5000, "ko," + "en;q=0.1," * 200
+    padding = "z" * 5000
+    r = client.get("/l/fr/", headers={"User-Agent": long_ua, "Accept-Language": long_lang,
+                                      "Cookie": f"pad={padding}"})
+    assert r.status_code in (200, 302)
+    assert not [k for k in auth._identifiers if k[2] == long_ua]
+    assert not [k for k in i18n._browser_choice if k[1] == long_lang]
+    assert not [k for k in app.session_interface._headers if padding in k[1]]
+    client.get("/l/fr/", headers={"Accept-Language": "ko"})  # short ones are remembered
+    assert (None, "ko") in i18n._browser_choice

@@ -85,9 +85,11 @@ def session_identifier() -> str:
         from flask_login.utils import _create_identifier
 
         hit = _create_identifier()
-        if len(_identifiers) > 10_000:  # the headers are the client's: keep it bounded
-            _identifiers.clear()
-        _identifiers[key] = hit
+        # the headers are the client's: remembered only if short, and at most 10,000
+        if sum(len(part or "") for part in key) <= 1024:
+            if len(_identifiers) > 10_000:
+                _identifiers.clear()
+            _identifiers[key] = hit
     return hit
 
 

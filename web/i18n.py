@@ -133,9 +133,11 @@ def select_locale(user: Any = None) -> str:
 
         hit = (cookie_language() or request.accept_languages.best_match(available())
                or SOURCE)
-        if len(_browser_choice) > 1000:  # headers are the client's: keep it bounded
-            _browser_choice.clear()
-        _browser_choice[key] = hit
+        # the headers are the client's: remembered only if short, and at most 1,000
+        if len(chooser or "") + len(key[1] or "") <= 512:
+            if len(_browser_choice) > 1000:
+                _browser_choice.clear()
+            _browser_choice[key] = hit
     return hit
 
 

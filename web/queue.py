@@ -52,6 +52,16 @@ def _filters() -> tuple[str | None, str, str]:
     return state, qa, _arg(args, "q").strip()[:200]
 
 
+def _keepable(q: str) -> bool:
+    """Whether this request's page may be kept: not a search (any text would grow the
+    cache), and a short URL with only the filter's own arguments (the URL is in the key)."""
+    if q:
+        return False
+    if not request.environ.get("QUERY_STRING"):
+        return True
+    return len(request.full_path) <= 512 and set(request.args) <= {"state", "qa", "q"}
+
+
 def _body(lang: str, entry: Any, key: tuple, state: str | None, qa: str, q: str) -> Markup:
     """The list for this filter (the part that depends only on the catalogue's version)."""
     body = entry.pages.get(key)
@@ -100,6 +110,6 @@ def queue_page(lang: str) -> Any:
         html = render_template("queue.html", lang=lang, body=body).encode("utf-8")
         # split where the token goes (each answer masks it afresh)
         parts = tuple(html.split(token.encode("ascii"))) if token else (html,)
-        if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
+        if len(entry.pages) < MAX_CACHED_PAGES and not flashed and _keepable(q):
             entry.pages[page_key] = parts
     return masked_html(parts, token)

@@ -19,6 +19,8 @@ from itsdangerous import BadSignature
 
 #: Verified cookies remembered per app (the cache is simply emptied when full).
 MAX_REMEMBERED = 10_000
+#: Longest Cookie header whose session cookie is remembered (longer ones are parsed anew).
+MAX_REMEMBERED_HEADER = 4096
 
 
 def _copy(value: Any) -> Any:
@@ -52,9 +54,10 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
             pass
         cookies = request.cookies
         val = cookies[name] if name in cookies else None
-        if len(self._headers) >= MAX_REMEMBERED:
-            self._headers = {}
-        self._headers[name, header] = val
+        if len(header) <= MAX_REMEMBERED_HEADER:  # the client's: bounded in number and size
+            if len(self._headers) >= MAX_REMEMBERED:
+                self._headers = {}
+            self._headers[name, header] = val
         return val
 
     def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
