@@ -155,13 +155,23 @@ def sweep_temp_files(path: str | Path) -> list[Path]:
     """Remove temp files a killed writer of *path* left behind. Call it only while holding
     :func:`locked` on *path*: then no other writer of that file can be mid-write."""
     path = Path(path)
+    folder = path.parent
+    prefix = f".{path.name}."  # temp_pattern(path), matched without building a glob
+    shortest = len(prefix) + len(".tmp")
     gone = []
-    for tmp in path.parent.glob(temp_pattern(path)):
-        try:
-            tmp.unlink()
-            gone.append(tmp)
-        except OSError:
-            pass
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries]
+    except OSError:
+        return gone
+    for name in names:
+        if len(name) >= shortest and name.startswith(prefix) and name.endswith(".tmp"):
+            tmp = folder / name
+            try:
+                tmp.unlink()
+                gone.append(tmp)
+            except OSError:
+                pass
     return gone
 
 
