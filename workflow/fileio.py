@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -201,6 +200,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 
     The file keeps its permission bits (a new one gets 0644). On any failure the temp
     file is removed and *path* is left as it was."""
+    import tempfile  # not at import: a warm `letterflow check` writes nothing
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
