@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import CatalogError, LetterflowError
 from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint, _template_key
+from .gcpause import paused_gc
 from .records import Record, factory
 
 ERROR, WARNING = "error", "warning"
@@ -54,6 +55,11 @@ def analyse_catalog(
     config, lang: str, template, skip: frozenset[str] = frozenset()
 ) -> CatalogAnalysis:
     """Parse, sync-check and QA-check one catalogue (no knowledge of the required set)."""
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return _analyse(config, lang, template, skip)
+
+
+def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalysis:
     from .catalogs import load_catalog
     from .status import assess
 
@@ -227,22 +233,27 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
         import workflow.checks  # noqa: F401
     _worker_state.update(config=config, template=template, skip=frozenset(skip))
     spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    import gc
     import multiprocessing
 
-    with ProcessPoolExecutor(
-        jobs,
-        mp_context=context if context is not None else multiprocessing.get_context("spawn"),
-        initializer=None if context is not None else _worker_init,
-        initargs=() if context is not None else spawn_args,
-    ) as pool:
-        order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
-        futures = [pool.submit(_worker_analyse, lang) for lang in order]
-        meanwhile()
-        for lang, future in zip(order, futures, strict=True):
-            analyses[lang] = future.result()
-            if progress:
-                progress(lang)
-    _worker_state.clear()
+    gc.freeze()  # forked workers never walk (nor copy, page by page) what they inherit
+    try:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=context if context is not None else multiprocessing.get_context("spawn"),
+            initializer=None if context is not None else _worker_init,
+            initargs=() if context is not None else spawn_args,
+        ) as pool:
+            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+            futures = [pool.submit(_worker_analyse, lang) for lang in order]
+            meanwhile()
+            for lang, future in zip(order, futures, strict=True):
+                analyses[lang] = future.result()
+                if progress:
+                    progress(lang)
+    finally:
+        gc.unfreeze()
+        _worker_state.clear()
     return analyses
 
 
@@ -297,16 +308,18 @@ def run_gate(
         else:
             report.findings.extend(_template_findings(config, tpath, template)[1])
 
-    if todo:
-        analyses.update(_analyse_all(config, todo, template, jobs, progress, skip, template_step))
-        for lang in todo:
-            if keys.get(lang):
-                _cache_put(config, keys[lang], analyses[lang])
-    else:
-        template_step()
-    # 3. Completeness and the draft rule, per language.
-    for lang in languages:
-        _add_language(report, config, lang, lang in required, analyses.get(lang))
+    with paused_gc():  # the workers' findings arrive here by the thousand: see gcpause
+        if todo:
+            done = _analyse_all(config, todo, template, jobs, progress, skip, template_step)
+            analyses.update(done)
+            for lang in todo:
+                if keys.get(lang):
+                    _cache_put(config, keys[lang], analyses[lang])
+        else:
+            template_step()
+        # 3. Completeness and the draft rule, per language.
+        for lang in languages:
+            _add_language(report, config, lang, lang in required, analyses.get(lang))
     from .gate_countries import check_countries
 
     check_countries(config, languages, report.findings.append, fingerprint)

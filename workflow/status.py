@@ -105,17 +105,26 @@ def assess(
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
     else the checks run here with *config* (minus *skip*). *template*: also report
     differences from it; *letter*: also report its translatable blocks that are missing."""
+    from .gcpause import paused_gc
+
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return _assess(catalog, findings, config, skip, template, letter)
+
+
+def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], template: Any,
+            letter: Any) -> CatalogStatus:
     from .catalogs import Stats
 
-    states = [(m, m.state) for m in catalog.messages]  # each message's state, once
-    stats = Stats(**dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0))
+    counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)
     not_approved, approved = [], set()
-    for m, state in states:
-        setattr(stats, state, getattr(stats, state) + 1)
+    for m in catalog.messages:
+        state = m.state
+        counts[state] += 1
         if state == "approved":
             approved.add(m.context)
         elif state != "obsolete":
             not_approved.append((m.context, state, m.line))
+    stats = Stats(**counts)
     status = CatalogStatus(
         language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
         not_approved=not_approved, approved_contexts=approved,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import CatalogError
+from ..gcpause import paused_gc
 from .model import Message, new_message
 
 _QUOTED = r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
@@ -36,6 +37,7 @@ _FAST_ENTRY = re.compile(
     r"msgid (?P<i>" + _STRS + r")\n"
     r"msgstr (?P<s>" + _STRS + r")\n?"
 )
+_NO_FLAGS: frozenset[str] = frozenset()
 _AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 _ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+|.)")
 _ESCAPES = {
@@ -158,18 +160,21 @@ class PoReader:
     def _fast_entry(self, m: re.Match, block: str, lineno: int) -> None:
         """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
         line gives, without a Python step per line."""
-        msgid = _strings(m.group("i"))
-        strings = (_strings(m.group("s")),)
-        line = lineno + block.count("\n", 0, m.start("i"))
-        ctx = m.group("x")
+        t, a, loc, f, ctx, i, s = m.groups()
+        # (_strings, inlined for the common case: no escapes)
+        msgid = i[1:-1].replace('"\n"', "") if "\\" not in i else _strings(i)
+        strings = (s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s),)
+        line = lineno + block.count("\n", 0, m.start(6))
         has_ctx = ctx is not None
-        ctx = _strings(ctx) if has_ctx else ""
+        if has_ctx:
+            ctx = ctx[1:-1].replace('"\n"', "") if "\\" not in ctx else _strings(ctx)
+        else:
+            ctx = ""
         if not self._keep(ctx, msgid, has_ctx, False, strings, line):
             return
-        t, a, loc, f = m.group("t", "a", "l", "f")
         flags = frozenset(
             x for x in (y.strip() for y in f.replace("\n#,", ",")[2:].split(",")) if x
-        ) if f else frozenset()
+        ) if f else _NO_FLAGS
         self.messages.append(
             new_message(
                 ctx, msgid, None, strings, "fuzzy" in flags, False, flags,
@@ -374,7 +379,8 @@ def _message(e: _Entry, ctx: str, msgid: str, strings: tuple[str, ...]) -> Messa
 
 def read_messages(text: str, path: str) -> tuple[dict[str, str], list[Message]]:
     """Parse PO *text* strictly. Returns (header fields, messages in file order)."""
-    return PoReader(path).parse(text)
+    with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
+        return PoReader(path).parse(text)
 
 
 def validate_syntax(text: str, path: str) -> None:

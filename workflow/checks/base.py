@@ -214,6 +214,15 @@ class Check(ABC):
         leaves out the checks that cannot: no dictionary, no word list). True by default."""
         return True
 
+    def candidates(self, batch: Any) -> Iterable[int] | None:
+        """Which messages of a run :meth:`check` must see: indices into ``batch.units``
+        (a :class:`workflow.checks.batch.Batch`), or None for all (the default). Asked
+        once per run, before this check's first :meth:`check` call, so it is also the
+        place for per-catalogue preparation (``batch.shared["run"]`` is the run's memo).
+        It must be conservative: a message left out is one :meth:`check` finds nothing
+        in. ``trigger`` and ``plural_only`` still apply on top of it."""
+        return None
+
     def finish(self, deferred: list) -> Iterable[tuple[Any, str | Problem]]:
         """(message, problem) pairs for the work :meth:`check` deferred during a whole-
         catalogue run (``unit.cache["deferred"][self.id]``): one batch instead of one call

@@ -42,6 +42,8 @@ def unbalanced(text: str) -> set[str]:
     if not _ANY_RE.search(text):
         return set()
     text = strip_placeholders(text)
+    if not _ANY_RE.search(text):  # the brackets were those of placeholders
+        return set()
     depth: dict[str, int] = {}
     bad: set[str] = set()
     quotes = 0

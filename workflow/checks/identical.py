@@ -44,6 +44,11 @@ class UntranslatedCheck(Check):
     id = "untranslated"
     needs_translation = False
 
+    def candidates(self, batch) -> list[int]:
+        # a translation the same as its source, ignoring case and surrounding space
+        return batch.multi + [i for i, s, t in batch.singles
+                              if t.strip().casefold() == s.strip().casefold()]
+
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         total = len(unit.strings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
 
@@ -33,6 +34,14 @@ def tolerance(source_len: int) -> float:
     return 2.0 + 20.0 / math.sqrt(source_len)
 
 
+@lru_cache(maxsize=65536)
+def _measure(source: str) -> tuple[int, float] | None:
+    """(length, tolerance) of a source text, or None: too short to say (once per source
+    text for every language)."""
+    n = len(source.strip())
+    return None if n < MIN_SOURCE_CHARS else (n, tolerance(n))
+
+
 class LengthCheck(Check):
     """Length in proportion to the source.
 
@@ -44,16 +53,28 @@ class LengthCheck(Check):
 
     id = "length"
 
+    def candidates(self, batch) -> list[int]:
+        typical = TYPICAL_RATIO.get(batch.language.split("_")[0], DEFAULT_RATIO)
+        out = list(batch.multi)
+        for i, s, t in batch.singles:
+            measured = _measure(s)
+            if measured is not None:
+                n, tol = measured
+                ratio = len(t.strip()) / n
+                if ratio > typical * tol or ratio < typical / tol:
+                    out.append(i)
+        return out
+
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         typical = TYPICAL_RATIO.get(unit.language.split("_")[0], DEFAULT_RATIO)
         total = len(unit.strings)
         for i, source, text in unit.forms():
-            n = len(source.strip())
-            if n < MIN_SOURCE_CHARS:
+            measured = _measure(source)
+            if measured is None:
                 continue
+            n, tol = measured
             ratio = len(text.strip()) / n
-            tol = tolerance(n)
             if ratio > typical * tol or ratio < typical / tol:
                 kind = "long" if ratio > typical else "short"
                 out.append(

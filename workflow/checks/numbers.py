@@ -77,6 +77,23 @@ def _source_numbers(text: str) -> list[frozenset[Decimal]]:
     return numbers(text) if _DIGIT_RE.search(text) else []
 
 
+#: What numbers() removes before reading (placeholders, printf, masks, tags) starts so.
+_STRIPPED = re.compile(r"[{%\[<]")
+
+
+@lru_cache(maxsize=65536)
+def _plain_numbers(source: str) -> list[str] | None:
+    """The number tokens of a source in order, if numbers() reads them as they stand
+    (nothing stripped) and each as one value; else None."""
+    if _STRIPPED.search(source):
+        return None
+    tokens = NUMBER_RE.findall(source)
+    for token in tokens:
+        if any(len(values) != 1 for values in readings(token)):
+            return None
+    return sorted(tokens)
+
+
 def _show(values: frozenset[Decimal]) -> str:
     return " or ".join(sorted(format(v.normalize(), "f") for v in values))
 
@@ -106,6 +123,19 @@ class NumberCheck(Check):
     id = "numbers"
     severity = ERROR
     trigger = r"\d"
+
+    def candidates(self, batch) -> list[int]:
+        # a translation with the very number tokens of its source, each one value, nothing
+        # to strip: the same numbers, nothing to report
+        todo = batch.triggered(self.trigger)
+        out = [i for i in batch.multi if i in todo]
+        findall = NUMBER_RE.findall
+        for i, s, t in batch.singles:
+            if i in todo:
+                want = _plain_numbers(s)
+                if want is None or _STRIPPED.search(t) or sorted(findall(t)) != want:
+                    out.append(i)
+        return out
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

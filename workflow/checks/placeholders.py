@@ -126,6 +126,19 @@ def _source_side(
     return printf, expected, _count_keys(placeholders(sources[-1], printf))
 
 
+#: The placeholder pattern with the whole match as a group (findall gives each field as
+#: written: "{{" and "{}" apart).
+_WHOLE = re.compile(f"({BRACE_RE.pattern})")
+
+
+@lru_cache(maxsize=65536)
+def _brace_fields(source: str) -> list[tuple[str, str]] | None:
+    """The brace fields of a source as written, sorted; None if it has printf or masks."""
+    if "%" in source or "[[" in source:
+        return None
+    return sorted(_WHOLE.findall(source))
+
+
 def _sequence(text: str, printf: re.Pattern[str] | None) -> str:
     """The unnumbered printf directives of *text* in order ("%s %d"), or "none"."""
     if printf is None:
@@ -154,6 +167,20 @@ class PlaceholderCheck(Check):
     severity = ERROR
     needs_translation = False  # an mt-damaged entry is an error even if copied
     trigger = r"{}%\[\]"  # (the runner also runs it for letterflow-mt-damaged entries)
+
+    def candidates(self, batch) -> list[int]:
+        # the brace fields of the source, as written, and nothing else that could be a
+        # placeholder (printf, masks): what the source expects is what the text has
+        todo = batch.triggered(self.trigger)
+        out = [i for i in batch.multi if i in todo]
+        units = batch.units
+        for i, s, t in batch.singles:
+            if i in todo:
+                want = _brace_fields(s)
+                if (want is None or "%" in t or "[[" in t or sorted(_WHOLE.findall(t)) != want
+                        or MT_DAMAGED_FLAG in units[i].flags):
+                    out.append(i)
+        return out
 
     def check(self, unit: Unit) -> list[str | Problem]:
         out: list[str | Problem] = []

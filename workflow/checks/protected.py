@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from workflow.checks.base import ERROR, Check, Unit
+
+#: What every built-in protected pattern needs (workflow.mt.protect._MAYBE_BUILTIN), as a
+#: character class and a plain string: each found fast in a whole batch of sources.
+_MAYBE_CHAR = re.compile(r"[</@\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
 
 
 class ProtectedTextCheck(Check):
@@ -16,6 +22,18 @@ class ProtectedTextCheck(Check):
 
     id = "protected"
     severity = ERROR
+
+    def candidates(self, batch) -> set[int] | None:
+        # only a source with a protected span can lose one: the cheap test of every
+        # built-in pattern, or a do-not-translate name, over every source at once
+        glossary = batch.shared.get("glossary")
+        names = glossary.dnt_names() if glossary is not None else ()
+        if "" in names:
+            return None
+        found = batch.source_hits(_MAYBE_CHAR) | batch.source_hits("www.")
+        for name in set(names):
+            found |= batch.source_hits(name)
+        return found
 
     def check(self, unit: Unit) -> list[str]:
         from workflow.mt.protect import missing_in

@@ -58,6 +58,12 @@ def _source_mark(text: str) -> str:
     return end_mark(text)[0]
 
 
+#: Last characters end_mark() may look past (French: or read with the space before it;
+#: a "." with the two before it, "...").
+_NOT_PLAIN = frozenset(_SPACE) | frozenset(_CLOSERS)
+_NOT_PLAIN_FR = _NOT_PLAIN | frozenset(_FRENCH_SPACED)
+
+
 def _name(mark: str) -> str:
     return repr(mark) if mark else "no mark"
 
@@ -71,6 +77,16 @@ class EndPunctuationCheck(Check):
     """
 
     id = "end-punctuation"
+
+    def candidates(self, batch) -> list[int]:
+        # the same last character as the source's, one end_mark() reads alone: the same
+        # mark (or none) on both sides, nothing to report
+        special = _NOT_PLAIN_FR if batch.language.split("_")[0] == "fr" else _NOT_PLAIN
+        return batch.multi + [
+            i for i, s, t in batch.singles
+            if t[-1:] != s[-1:] or t[-1:] in special
+            or (t[-1:] == "." and (t[-2:-1] == "." or s[-2:-1] == "."))
+        ]
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

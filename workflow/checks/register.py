@@ -74,6 +74,11 @@ class RegisterCheck(Check):
     def applies(self, language: str, config: object = None) -> bool:
         return _pattern(language) is not None
 
+    def candidates(self, batch) -> set[int] | None:
+        # only a translation with an informal word can be reported: one pass finds them
+        pattern = _pattern(batch.language)
+        return None if pattern is None else batch.text_hits(pattern)
+
     def check(self, unit: Unit) -> list[Problem]:
         pattern = _pattern(unit.language)
         if pattern is None:

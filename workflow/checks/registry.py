@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from workflow.checks.base import Check
 from workflow.checks.brackets import BracketCheck
 from workflow.checks.characters import ControlCharacterCheck
@@ -46,8 +44,3 @@ CHECKS: tuple[type[Check], ...] = (
 #: check id -> Check instance, in run order.
 registry: dict[str, Check] = {cls.id: cls() for cls in CHECKS}
 
-
-def trigger_regex(checks: list[Check]) -> re.Pattern[str] | None:
-    """One character class joining the triggers of *checks* (None if none has one)."""
-    parts = [c.trigger for c in checks if c.trigger]
-    return re.compile("[" + "".join(parts) + "]") if parts else None

@@ -33,6 +33,19 @@ class RepeatedWordCheck(Check):
 
     id = "repeated-word"
 
+    def applies(self, language: str, config: object = None) -> bool:
+        return language.split("_")[0] not in NO_SPACES
+
+    def candidates(self, batch) -> list[int]:
+        # _repeats' own prefilter, for every text at once: two equal neighbours
+        out = list(batch.multi)
+        eq = operator.eq
+        for i, _s, t in batch.singles:
+            low = t.casefold().split()
+            if any(map(eq, low, low[1:])):
+                out.append(i)
+        return out
+
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         lang = unit.language.split("_")[0]

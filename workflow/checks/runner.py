@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from workflow.checks.base import (
     ERROR,
     IGNORE_HEADER,
-    MT_DAMAGED_FLAG,
     Finding,
     Problem,
-    Unit,
     entry_ignores,
     parse_ignore,
 )
+from workflow.checks.batch import Batch
 from workflow.checks.glossary import glossary_for
-from workflow.checks.registry import registry, trigger_regex
+from workflow.checks.registry import registry
+from workflow.gcpause import paused_gc
 
 UNTRANSLATED = "untranslated"
+_new, _set = object.__new__, object.__setattr__
 
 
 def catalog_ignores(catalog: Any) -> frozenset[str]:
@@ -27,14 +28,6 @@ def catalog_ignores(catalog: Any) -> frozenset[str]:
     headers = getattr(catalog, "headers", None) or {}
     values = [v for k, v in headers.items() if k.lower() == IGNORE_HEADER.lower()]
     return parse_ignore(values) if values else frozenset()
-
-
-@lru_cache(maxsize=65536)
-def _source_special(triggered: re.Pattern[str], source: str, source_plural: str | None) -> bool:
-    """Whether the source texts contain a character some triggered check looks at."""
-    if triggered.search(source) is not None:
-        return True
-    return source_plural is not None and triggered.search(source_plural) is not None
 
 
 def _finding(
@@ -72,6 +65,13 @@ def run_checks(
     Raises QAError if the glossary is malformed or lacks a term for a configured language.
     *skip* names checks left out of this run (``letterflow check --skip``).
     """
+    if message is None:  # thousands of acyclic objects: see workflow.gcpause
+        with paused_gc():
+            return _run_checks(catalog, None, config, skip)
+    return _run_checks(catalog, message, config, skip)
+
+
+def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -> list[Finding]:
     skip_all = catalog_ignores(catalog) | frozenset(skip)
     checks = [c for c in registry.values() if c.id not in skip_all]
     glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
@@ -94,86 +94,84 @@ def run_checks(
               "run": {}}
     if message is None:  # what cannot find anything in this language is not asked
         checks = [c for c in checks if c.applies(catalog.language, config)]
-    run = _Run(catalog, config, checks, shared, findings)
-    for msg in messages:
-        if not msg.obsolete and any(msg.strings):
-            run.message(msg)
+    language = catalog.language
+    batch = Batch(messages, catalog, language, config, shared)
+    units = batch.units
+    results = _run(checks, batch)
+    results.sort(key=itemgetter(0, 1))  # message by message, in check order, as the file reads
+    path = str(getattr(catalog, "path", ""))
+    for i, _pos, check, problems in results:
+        msg = units[i].message
+        findings.extend(_found(check, problems, language, msg.context, path, msg.line))
     if deferred:
-        findings += _finish(checks, deferred, run.language, run.path)
+        findings += _finish(checks, deferred, language, path)
     return findings
 
 
-class _Run:
-    """One run_checks pass: the plans worked out once, then one call per message."""
+def _todo(check: Any, batch: Batch) -> Iterable[int]:
+    """The indices of the messages *check* must see, in file order."""
+    chosen: set[int] | None = None
+    if check.plural_only:
+        chosen = set(batch.multi)
+    if check.trigger:
+        hits = batch.triggered(check.trigger)
+        chosen = hits if chosen is None else chosen & hits
+    try:
+        picked = check.candidates(batch)
+    except Exception:  # noqa: BLE001 -- a screen's bug costs time, never a finding
+        picked = None
+    if picked is not None:
+        picked = picked if isinstance(picked, (set, frozenset)) else set(picked)
+        chosen = picked if chosen is None else chosen & picked
+    return range(len(batch.units)) if chosen is None else sorted(chosen)
 
-    def __init__(self, catalog: Any, config: Any, checks: list, shared: dict, out: list):
-        self.catalog, self.config, self.shared, self.out = catalog, config, shared, out
-        self.language, self.path = catalog.language, str(getattr(catalog, "path", ""))
-        self.triggered = trigger_regex(checks)
-        # which checks apply, by (does a trigger character occur?, is it a plural entry?)
-        self.plans = {
-            (special, plural): [
-                (c, c.id, c.needs_translation)
-                for c in checks
-                if (special or not c.trigger) and (plural or not c.plural_only)
-            ]
-            for special in (False, True)
-            for plural in (False, True)
-        }
 
-    def _special(self, msg: Any, strings: tuple[str, ...]) -> bool:
-        """Whether some character-triggered check has work (one regex pass decides)."""
-        triggered = self.triggered
-        if triggered is None:
-            return False
-        if MT_DAMAGED_FLAG in msg.flags or _source_special(
-            triggered, msg.source, msg.source_plural
-        ):
-            return True
-        search = triggered.search
-        for t in strings:
-            if search(t) is not None:
-                return True
-        return False
-
-    def message(self, msg: Any) -> None:
-        strings = msg.strings
-        flags = msg.flags
-        skip = entry_ignores(flags) if flags else None
-        unit = Unit(msg, self.catalog, self.language, self.config, dict(self.shared))
-        plural = msg.source_plural is not None or len(strings) > 1
-        copied = False
-        for check, check_id, needs_translation in self.plans[self._special(msg, strings), plural]:
-            if (copied and needs_translation) or (skip and check_id in skip):
+def _run(checks: list, batch: Batch) -> list[tuple[int, int, Any, list]]:
+    """(message index, check position, check, problems) of every check over *batch*, one
+    check at a time (what each must see worked out once, for the whole run)."""
+    units = batch.units
+    ignores = {i: ids for i, u in enumerate(units) if u.flags and (ids := entry_ignores(u.flags))}
+    batch.add_triggers([c.trigger for c in checks if c.trigger])  # one pass for them all
+    copied: set[int] = set()  # messages the untranslated check found copied
+    results: list[tuple[int, int, Any, list]] = []
+    for pos, check in enumerate(checks):
+        check_id, call = check.id, check.check
+        skip_copied = check.needs_translation and bool(copied)
+        for i in _todo(check, batch):
+            if (skip_copied and i in copied) or (ignores and check_id in ignores.get(i, ())):
                 continue
             try:
-                problems = check.check(unit)
+                problems = call(units[i])
                 if problems and problems.__class__ is not list:
                     problems = list(problems)
             except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
                 problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
             if problems:
-                self._add(msg, check, problems)
+                results.append((i, pos, check, problems))
                 if check_id == UNTRANSLATED:
-                    copied = True
+                    copied.add(i)
+    return results
 
-    def _add(self, msg: Any, check: Any, problems: list) -> None:
-        for problem in problems:
-            if problem.__class__ is Problem:
-                text, severity = problem.message, problem.severity
-            else:
-                text, severity = problem, check.severity
-            self.out.append(
-                Finding(
-                    self.language,
-                    msg.context,
-                    check.id,
-                    severity,
-                    " ".join(text.split()),
-                    self.path,
-                    msg.line,
-                )
-            )
+
+def _found(
+    check: Any, problems: list, language: str, context: str, path: str, line: int
+) -> list[Finding]:
+    """The findings of *problems* (one-line messages, the check's severity by default),
+    made without the frozen dataclass's ``object.__setattr__`` per field: thousands per run."""
+    out = []
+    check_id = check.id
+    for problem in problems:
+        if problem.__class__ is Problem:
+            text, severity = problem.message, problem.severity
+        else:
+            text, severity = problem, check.severity
+        finding = _new(Finding)
+        _set(finding, "__dict__", {
+            "language": language, "context": context, "check_id": check_id,
+            "severity": severity, "message": " ".join(text.split()), "path": path, "line": line,
+        })
+        out.append(finding)
+    return out
 
 
 def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -> list[Finding]:
@@ -187,19 +185,5 @@ def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -
             msg = deferred[check.id][0][0]
             results = [(msg, Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR))]
         for msg, problem in results:
-            if problem.__class__ is Problem:
-                text, severity = problem.message, problem.severity
-            else:
-                text, severity = problem, check.severity
-            out.append(
-                Finding(
-                    language,
-                    msg.context,
-                    check.id,
-                    severity,
-                    " ".join(text.split()),
-                    path,
-                    msg.line,
-                )
-            )
+            out += _found(check, [problem], language, msg.context, path, msg.line)
     return out
