@@ -172,6 +172,8 @@ def test_a_killed_process_is_replaced_and_children_die_with_the_parent(web_proje
     try:
         wait_for_server(proc, port, log)
         kids = _wait_children(proc.pid, 2)
+        for k in kids:  # serving, not still building its app (a death then is a start-up
+            _wait_serving(k)  # failure: retried without a line, stopped after 3 in a row)
         victim = min(kids)
         os.kill(victim, signal.SIGKILL)
         new = _wait_children(proc.pid, 2, not_in={victim})
@@ -191,6 +193,18 @@ def test_a_killed_process_is_replaced_and_children_die_with_the_parent(web_proje
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _wait_serving(pid: int, threads: int = 4) -> None:
+    """Until *pid* runs waitress's worker threads (its app is built)."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        count = int(status.split("Threads:")[1].split()[0])
+        if count > threads:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{pid} does not serve")
 
 
 def _alive(pid: int) -> bool:
