@@ -69,7 +69,8 @@ def bind(host: str, port: int) -> socket.socket:
 class _Child:
     slot: int
     started: float
-    pipe: int  # read end: "ready" or "error <message>"
+    pipe: int  # read end (non-blocking): "ready" or "error <message>"
+    said: bytes = b""
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Supervisor:
                     self.stop()
                     return 0
                 self._reap(old)
+                self._note_ready()
         except BaseException:
             self.stop()
             raise
@@ -117,7 +119,19 @@ class Supervisor:
                 os.close(sibling.pipe)
             _child_main(self.sock, self.make_app, self.serve_kw, write, parent, mask)
         os.close(write)
+        os.set_blocking(read, False)
         self.children[pid] = _Child(slot, time.monotonic(), read)
+
+    def _note_ready(self) -> None:
+        """A child that says "ready" ends a run of start-up failures."""
+        for child in self.children.values():
+            if not child.said.startswith(b"ready"):
+                try:
+                    child.said += os.read(child.pipe, 4096)
+                except BlockingIOError:
+                    continue
+                if child.said.startswith(b"ready"):
+                    self.failures = 0
 
     def _reap(self, mask: Any) -> None:
         while self.children:
@@ -127,7 +141,7 @@ class Supervisor:
             child = self.children.pop(pid, None)
             if child is None:
                 continue
-            said = _read_all(child.pipe)
+            said = child.said + _read_all(child.pipe)
             reason = _exit_reason(status)
             if not said.startswith(b"ready"):
                 self.failures += 1
@@ -176,6 +190,8 @@ def _read_all(fd: int) -> bytes:
     try:
         while chunk := os.read(fd, 4096):
             out += chunk
+    except BlockingIOError:  # a grandchild still holds the write end: what is there
+        pass
     finally:
         os.close(fd)
     return out
