@@ -54,6 +54,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int
         from .prefork import default_processes
 
         processes = 1 if git.enabled else default_processes()
+    elif processes > 1 and not _prefork_supported():
+        from workflow.errors import LetterflowError
+
+        raise LetterflowError("--processes needs fork and sigtimedwait (Linux); "
+                              "use --processes 1 here")
     elif processes > 1 and git.enabled:
         click.echo(f"Serving with 1 process, not {processes}: exactly one process may run "
                    "the git sync of a git-enabled project.")
@@ -70,6 +75,12 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int
         _serve_here(app, host, port, threads)
     else:
         _serve_forked(config, test_config, host, port, threads, processes, demo, git)
+
+
+def _prefork_supported() -> bool:
+    from .prefork import supported
+
+    return supported()
 
 
 def _serve_here(app: Any, host: str, port: int, threads: int) -> None:

@@ -41,10 +41,22 @@ class StartupFailed(Exception):
     """Server processes keep dying before they are ready (the message says why)."""
 
 
+def supported() -> bool:
+    """fork and sigtimedwait (Linux and most Unixes; not macOS or Windows)."""
+    return hasattr(os, "fork") and hasattr(signal, "sigtimedwait")
+
+
 def default_processes() -> int:
-    """The CPUs this process may run on, at most ``MAX_DEFAULT``."""
+    """The CPUs this process may run on, at most ``MAX_DEFAULT``; 1 where this module
+    cannot run (see :func:`supported`)."""
+    if not supported():
+        return 1
     count = getattr(os, "process_cpu_count", None)  # Python 3.13
-    n = count() if count else len(os.sched_getaffinity(0))
+    if count is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        n = len(affinity(0)) if affinity else os.cpu_count()
+    else:
+        n = count()
     return max(1, min(MAX_DEFAULT, n or 1))
 
 
