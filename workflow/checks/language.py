@@ -223,11 +223,15 @@ def _plan(lang: str, configured: tuple[str, ...], source_language: str) -> _Plan
 def _by_script(clean: str, lang: str, minimum: int) -> str | None:
     """"" if the text is too short to judge, a problem if it is mostly in another script,
     None if it is in the language's script (the next stages decide)."""
+    scripts = scripts_of(lang)
+    if scripts == _LATIN and (clean.isascii() or _NON_LATIN_RE.search(clean) is None):
+        # every letter is in the language's script: only their number matters
+        if sum(map(str.isalpha, clean[: 2 * minimum])) >= minimum:
+            return None  # enough letters at the start already
     letters = sum(map(str.isalpha, clean))
     if letters < minimum:
         DETECTOR_COST.skipped_short += 1
         return ""
-    scripts = scripts_of(lang)
     if clean.isascii():  # fast path: every letter is Latin
         own = letters if "latin" in scripts else 0
     elif scripts == _LATIN:  # count the (usually absent) non-Latin letters
@@ -268,6 +272,20 @@ def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
     return ""
 
 
+def _unit_plan(unit: Unit, lang: str) -> _Plan:
+    """_plan for the unit's language and configuration, looked up once per run."""
+    run = unit.cache.get("run")
+    key = ("wrong-language plan", lang)
+    if run is not None and key in run:
+        return run[key]
+    configured = tuple(getattr(unit.config, "languages", None) or ())
+    source_language = getattr(unit.config, "source_language", None) or "en"
+    plan = _plan(lang, configured, source_language)
+    if run is not None:
+        run[key] = plan
+    return plan
+
+
 class WrongLanguageCheck(Check):
     """Translation in the catalogue's language.
 
@@ -288,9 +306,8 @@ class WrongLanguageCheck(Check):
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         lang = unit.language.split("_")[0]
-        configured = tuple(getattr(unit.config, "languages", None) or ())
-        source_language = getattr(unit.config, "source_language", None) or "en"
         minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
+        plan = None
         total = len(unit.strings)
         for i, source, text in unit.forms():
             clean = strip_placeholders(text)
@@ -299,8 +316,8 @@ class WrongLanguageCheck(Check):
                 continue
             where = unit.where(i, total)
             problem = _by_script(clean, lang, minimum)
-            if problem is None:
-                plan = _plan(lang, configured, source_language)
+            if problem is None and plan is None:
+                plan = _unit_plan(unit, lang)
             if problem is None and plan.pool is not None:
                 problem = _by_words(clean, source, lang, plan)
                 if problem is None:
