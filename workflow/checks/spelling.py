@@ -8,9 +8,12 @@ size and date: a run whose words were all seen before opens no dictionary at all
 verdicts depend on the dictionary only, so every project shares them.
 enchant itself loads only when a new word needs a verdict.
 
-Speed (the cold gate reads 300,000 texts): a text's words are checked as a set against the
-words already known good (one C-level set difference), and only the words left over get the
-per-word rules (length, capitals, names, source words). The text with placeholders, markup
+Speed (the cold gate reads 300,000 texts): a text's words (:mod:`workflow.checks.words`,
+read token by token) are checked as a set against the words already known good, and the
+dictionary keeps its bad words sorted by what spelling reports (3 letters or more, not all
+capitals; casefolded or not), so a text's suspects and the source-word exemption are a few
+C-level set operations. Names (capitalised inside a sentence) need no word-by-word walk
+unless a capitalised suspect also begins a sentence. The text with placeholders, markup
 and protected spans blanked (:func:`exempt_text`) is worked out once per text and shared
 with the ``leftover`` check; the source's words are computed once per source text for all
 languages. A gate worker saves its new verdicts after every catalogue
@@ -121,17 +124,6 @@ class _Dictionary:
             else:
                 self.suspect_cased[word] = folded
                 self.suspect_cased_keys.add(word)
-
-    def unknown(self, words: list[str]) -> set[str]:
-        """The words of *words* the dictionary does not know (one set difference for those
-        known good; a verdict for each word left)."""
-        rest = set(words)
-        rest -= self.good
-        new = rest - self.bad
-        if new:  # words without a verdict yet
-            check = self.check
-            rest -= {w for w in new if check(w)}
-        return rest
 
     def suspects(self, words: list[str], from_source: frozenset[str]) -> set[str]:
         """The words of *words* spelling reports: unknown to the dictionary, 3 letters or
