@@ -62,12 +62,15 @@ def _ref_by_script(clean: str, lang: str, minimum: int):
     return f"text is mostly {max(counts, key=counts.__getitem__).title()} script, not {lang} text"
 
 
-@pytest.mark.parametrize("lang", ["fr", "ru", "zh"])
+@pytest.mark.parametrize("lang", ["fr", "ru", "zh", "ar", "ja", "ko", "sr", "el"])
 def test_letters_counted_on_a_prefix_decide_as_the_full_count(lang):
     from workflow.checks.language import MIN_LETTERS, _by_script
 
     rnd = random.Random(5)
-    pieces = ["mot ", "слово ", "字", "12 ", ". ", "², ", "  ", "é", "Ⅻ"]
+    # letters of several scripts, digits and marks inside a script's range (Arabic comma
+    # and digits), spaces of several kinds, numbers that are not letters
+    pieces = ["mot ", "слово ", "字", "12 ", ". ", "², ", "  ", "é", "Ⅻ", "عربي ", "١٢",
+              "، ", "アイ", "한국 ", "αβ ", "\u00a0", "Ѐ", "\t"]
     for _ in range(3000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
         assert _by_script(text, lang, MIN_LETTERS) == _ref_by_script(text, lang, MIN_LETTERS)

@@ -37,6 +37,7 @@ Stages, cheapest first:
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -220,26 +221,41 @@ def _plan(lang: str, configured: tuple[str, ...], source_language: str) -> _Plan
     )
 
 
+#: Each script's letters in maximal runs: the runs' total length is the number of letters
+#: (every pattern of _SCRIPT_RES is one character class), without a string per letter.
+_SCRIPT_RUNS = {name: re.compile(f"(?:{rx.pattern})+") for name, rx in _SCRIPT_RES.items()}
+
+
 def _by_script(clean: str, lang: str, minimum: int) -> str | None:
     """"" if the text is too short to judge, a problem if it is mostly in another script,
-    None if it is in the language's script (the next stages decide)."""
+    None if it is in the language's script (the next stages decide).
+
+    Letters are counted one by one only where that decides: enough of them at the start
+    settles "long enough", and a text whose own-script letters are at least half of its
+    characters other than spaces is in its script whatever the exact count."""
     scripts = scripts_of(lang)
-    if scripts == _LATIN and (clean.isascii() or _NON_LATIN_RE.search(clean) is None):
-        # every letter is in the language's script: only their number matters
-        if sum(map(str.isalpha, clean[: 2 * minimum])) >= minimum:
-            return None  # enough letters at the start already
-    letters = sum(map(str.isalpha, clean))
-    if letters < minimum:
-        DETECTOR_COST.skipped_short += 1
-        return ""
-    if clean.isascii():  # fast path: every letter is Latin
-        own = letters if "latin" in scripts else 0
+    letters = None
+    if sum(map(str.isalpha, clean[: 2 * minimum])) < minimum:  # perhaps too short
+        letters = sum(map(str.isalpha, clean))
+        if letters < minimum:
+            DETECTOR_COST.skipped_short += 1
+            return ""
+    if clean.isascii():  # every letter is Latin
+        if "latin" in scripts:
+            return None
+        own = 0
     elif scripts == _LATIN:  # count the (usually absent) non-Latin letters
-        own = letters
-        if _NON_LATIN_RE.search(clean) is not None:
-            own -= len(_NON_LATIN_RE.findall(clean))
+        if _NON_LATIN_RE.search(clean) is None:
+            return None
+        if letters is None:
+            letters = sum(map(str.isalpha, clean))
+        own = letters - len(_NON_LATIN_RE.findall(clean))
     else:
-        own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in scripts)
+        own = sum(sum(map(len, _SCRIPT_RUNS[s].findall(clean))) for s in scripts)
+        if own * 2 >= len(clean) - clean.count(" "):  # at least as many as the letters
+            return None
+    if letters is None:
+        letters = sum(map(str.isalpha, clean))
     if own * 2 >= letters:
         return None
     DETECTOR_COST.decided_by_script += 1
