@@ -576,3 +576,67 @@ def test_kept_store_is_not_used_when_someone_else_changed_the_file(tmp_path):
     cat = load_catalog(po)
     assert cat.get("icnk-2012/place").strings == ("Séoul (edited)",)
     assert cat.get("icnk-2012/cc").strings == ("cc",)
+
+
+def test_kept_store_writes_only_changed_entries_with_the_whole_file_result(tmp_path, project_dir,
+                                                                          monkeypatch):
+    """After the first write, a write serialises and reads only the entries it changed and
+    the header (catalogs.layout); the bytes are still pypo's whole serialisation and the
+    catalogue returned is what the strict reader gives for the whole file, lines included
+    (changes here add and remove lines: long wrapped texts, two-line notes)."""
+    import random
+
+    import workflow.catalogs as catalogs
+    import workflow.catalogs.edit as edit
+    from workflow.catalogs import parse_catalog, serialize
+    from workflow.config import load_config
+
+    whole = []
+    monkeypatch.setattr(edit, "parse_catalog", lambda *a: whole.append(1) or parse_catalog(*a))
+    cfg = load_config(project_dir)
+    rng = random.Random(11)
+    for src in (GNU, cfg.catalog("fr"), cfg.catalog("ru"), cfg.catalog("ar")):
+        po = tmp_path / "x.po"
+        shutil.copy(src, po)
+        catalogs._stores.pop(str(po), None)
+        writes, whole[:] = 0, []
+        for _ in range(30):
+            res = apply_changes(po, _random_changes(rng, load_catalog(po)))
+            if res.catalog is None:
+                continue
+            writes += 1
+            data = po.read_bytes()
+            assert res.catalog == parse_catalog(data, po), src
+            assert serialize(catalogs._stores[str(po)][1]) == data
+            for kind, msg in res.outcomes:
+                if kind == "applied":
+                    assert msg == res.catalog.get(msg.context)  # with its line in the file
+        assert writes > 10 and len(whole) == 1, src  # only the first write read it all
+
+
+def test_write_of_a_file_pypo_would_lay_out_differently_reads_it_whole(tmp_path):
+    """A file whose bytes are not pypo's layout (here: an extra blank line) is written
+    whole, and the next write, from pypo's layout, is right too."""
+    po = tmp_path / "fr.po"
+    text = GNU.read_text(encoding="utf-8").replace('\n\n#', '\n\n\n#', 1)
+    po.write_text(text, encoding="utf-8")
+    for value in ("Séoul", "Séoul " + "très long " * 20):
+        res = apply_changes(po, [Change("icnk-2012/place", [value], fuzzy=False)])
+        assert res.catalog == load_catalog(po)
+        assert load_catalog(po).get("icnk-2012/place").strings == (value,)
+
+
+def test_sweep_removes_exactly_what_the_temp_pattern_matches(tmp_path):
+    from workflow.fileio import sweep_temp_files, temp_pattern
+
+    po = tmp_path / "fr.po"
+    po.write_text("", encoding="utf-8")
+    names = [".fr.po.abc123.tmp", ".fr.po..tmp", ".fr.po.tmp", "x.fr.po.1.tmp", ".es.po.1.tmp",
+             ".fr.po.1.tmp.bak", ".fr.po.a.b.tmp"]
+    for n in names:
+        (tmp_path / n).write_text("", encoding="utf-8")
+    expected = set(tmp_path.glob(temp_pattern(po)))
+    assert {p.name for p in expected} == {".fr.po.abc123.tmp", ".fr.po..tmp", ".fr.po.a.b.tmp"}
+    assert set(sweep_temp_files(po)) == expected
+    assert {p.name for p in tmp_path.iterdir()} == {"fr.po", *(set(names) - {
+        p.name for p in expected})}

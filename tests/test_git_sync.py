@@ -297,6 +297,7 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert "Push failed" in page and 'class="error git-banner"' in page
         assert re.search(r'id="unpushed">1<', page), page
         assert "Push failed" in coord.get("/").get_data(as_text=True)  # on every page
+        assert "Push failed" in coord.get("/l/fr/").get_data(as_text=True)  # a kept page too
         assert "git-banner" not in fr.get("/").get_data(as_text=True)  # coordinators only
         ko = coord.get("/export", headers={"Accept-Language": "ko"}).get_data(as_text=True)
         assert "올리기(push) 실패: " in ko and "Push failed" not in ko  # the banner in Korean
@@ -314,6 +315,7 @@ def test_dead_remote_is_shown_and_next_sync_pushes(web_template, tmp_path):
         assert git(world.remote, "rev-parse", "translations").strip() == head
         page = coord.get("/export").get_data(as_text=True)
         assert "git-banner" not in page and re.search(r'id="unpushed">0<', page)
+        assert "git-banner" not in coord.get("/l/fr/").get_data(as_text=True)
         # French plural rules: 0 takes the singular (CLDR "one"), English the plural
         assert '<span id="unpushed">0</span> commits not pushed yet.' in page
         fr_page = coord.get("/export", headers={"Accept-Language": "fr"}).get_data(as_text=True)

@@ -3,6 +3,7 @@ and false-positive traps per language), the check's severities, `letterflow glos
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -144,6 +145,29 @@ def test_bad_glossary_gets_a_clear_one_line_error(tmp_path, body, languages, exp
 def test_missing_glossary_file_is_a_clear_error(tmp_path):
     with pytest.raises(QAError, match="cannot read glossary"):
         load_glossary(tmp_path / "nope.tbx")
+
+
+def test_a_language_missing_a_term_is_refused_on_every_load(tmp_path, monkeypatch):
+    """Coverage is checked once per language and version of the file (the review UI loads
+    the glossary once per approval), yet a language without a term is refused every time,
+    and a new version of the file is checked again."""
+    from workflow.checks.glossary_tbx import Glossary
+
+    path = tbx(tmp_path, ENTRY.format(id="rs", req="mandatory", more=FR))
+    calls = []
+    real = Glossary.require
+    monkeypatch.setattr(Glossary, "require", lambda self, langs: calls.append(list(langs))
+                        or real(self, langs))
+    for _ in range(3):
+        load_glossary(path, ["fr"])
+    assert calls == [["fr"]]
+    for _ in range(2):
+        with pytest.raises(QAError, match="no translation for language 'de'"):
+            load_glossary(path, ["fr", "de"])
+    assert calls[1:] == [["de"], ["de"]]
+    os.utime(path, ns=(1, 1))  # another version of the file (here: only its date)
+    load_glossary(path, ["fr"])
+    assert calls[-1] == ["fr"]
 
 
 def test_error_names_the_line_of_the_entry(tmp_path):

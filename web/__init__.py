@@ -57,6 +57,31 @@ DEFAULTS: dict[str, Any] = dict(
 )
 
 
+class App(Flask):
+    """Flask, remembering ``ensure_sync`` per function: Flask asks ``inspect`` whether each
+    hook and the view is a coroutine function on every request (a twentieth of a page)."""
+
+    #: Functions remembered at most (hooks and views; per-request callbacks beyond this
+    #: are simply asked every time).
+    MAX_SYNC = 1000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable
+            return super().ensure_sync(func)
+        done = super().ensure_sync(func)
+        if len(self._sync) < self.MAX_SYNC:
+            self._sync[func] = done
+        return done
+
+
 def _init_login(app: Flask) -> None:
     from flask_login import LoginManager
 
@@ -67,6 +92,7 @@ def _init_login(app: Flask) -> None:
     login.login_message = "Please log in."
     login.login_message_category = "info"
     login.session_protection = "basic"
+    login._session_identifier_generator = auth.session_identifier  # the same, remembered
 
     @login.user_loader
     def _load(session_id: str):  # type: ignore[no-untyped-def]
@@ -121,7 +147,7 @@ def create_app(
 
     if config is None:
         config = load_config(project_dir)
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(DEFAULTS, SECRET_KEY=_secret_key(config))
     web_table = getattr(config, "web", None) or {}
     for key, value in web_table.items():  # [tool.letterflow.web] overrides, e.g. login_window

@@ -70,6 +70,29 @@ def load_user(session_id: str) -> SessionUser | None:
     return wrapped
 
 
+_identifiers: dict[tuple[str | None, str | None, str | None], str] = {}
+
+
+def session_identifier() -> str:
+    """Flask-Login's session-protection identifier (a SHA-512 of the client's address and
+    User-Agent, ``flask_login.utils._create_identifier``), computed once per distinct
+    (X-Forwarded-For, address, User-Agent) rather than on every request."""
+    environ = request.environ
+    key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"),
+           environ.get("HTTP_USER_AGENT"))
+    hit = _identifiers.get(key)
+    if hit is None:
+        from flask_login.utils import _create_identifier
+
+        hit = _create_identifier()
+        # the headers are the client's: remembered only if short, and at most 10,000
+        if sum(len(part or "") for part in key) <= 1024:
+            if len(_identifiers) > 10_000:
+                _identifiers.clear()
+            _identifiers[key] = hit
+    return hit
+
+
 def unauthorized() -> Any:
     if wants_json():
         return error_response(401, "Unauthorized", "Log in first (POST /api/login).")

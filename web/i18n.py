@@ -21,6 +21,8 @@ from typing import Any
 from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from .uilang import COOKIE
+
 log = logging.getLogger("letterflow.web")
 bp = Blueprint("i18n", __name__)
 DOMAIN = "ui"
@@ -105,27 +107,48 @@ def user_language(user_id: int) -> str | None:
     return value
 
 
-def select_locale() -> str:
+#: The language chosen from (chooser cookie, Accept-Language header): the header is parsed
+#: and matched once per distinct value, not on every request.
+_browser_choice: dict[tuple[str | None, str | None], str] = {}
+
+
+def select_locale(user: Any = None) -> str:
     """The user's setting, then the login page's choice (a cookie), then Accept-Language,
-    then English."""
-    if current_user and getattr(current_user, "is_authenticated", False):
-        chosen = user_language(current_user.user.id)
+    then English. *user*: the request's user when the caller has it at hand."""
+    if user is None:
+        user = current_user._get_current_object()
+    if getattr(user, "is_authenticated", False):
+        chosen = user_language(user.user.id)
         if chosen:
             return chosen
-    from .uilang import cookie_language
+    environ = request.environ
+    chooser = None
+    if COOKIE in environ.get("HTTP_COOKIE", ""):  # parse the cookies only if it may be there
+        cookies = request.cookies
+        chooser = cookies[COOKIE] if COOKIE in cookies else None
+    key = (chooser, environ.get("HTTP_ACCEPT_LANGUAGE"))
+    hit = _browser_choice.get(key)
+    if hit is None:
+        from .uilang import cookie_language
 
-    return (cookie_language() or request.accept_languages.best_match(available())
-            or SOURCE)
+        hit = (cookie_language() or request.accept_languages.best_match(available())
+               or SOURCE)
+        # the headers are the client's: remembered only if short, and at most 1,000
+        if len(chooser or "") + len(key[1] or "") <= 512:
+            if len(_browser_choice) > 1000:
+                _browser_choice.clear()
+            _browser_choice[key] = hit
+    return hit
 
 
-def get_locale_name() -> str:
+def get_locale_name(user: Any = None) -> str:
     """The interface language of this request (``select_locale``, once per request:
     cheaper than Flask-Babel's ``get_locale``, which also parses a Locale object)."""
     from flask import g
 
     name = g.get("_ui_locale")
     if name is None:
-        name = g._ui_locale = select_locale()
+        name = g._ui_locale = select_locale(user)
     return name
 
 

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -23,23 +22,18 @@ from markupsafe import Markup
 from workflow import audit
 from workflow.errors import N_, ApprovalRefused, Conflict, InvalidInput, NotFound
 
-from . import service
+from . import queue, service
 from .core import services
 from .errors import http_status, localized
-from .i18n import get_locale_name
 from .i18n import language_name as ui_language_name
-from .security import csrf_token, fingerprint
+from .security import fingerprint
 from .text import PLACEHOLDER_RE, bcp47, direction, highlight_placeholders, word_diff
 from .views import (
-    QA_FILTERS,
-    STATES,
     comment_notes,
     grouped_findings,
     neighbours,
     next_open,
-    qa_counts,
     qa_kind,
-    queue,
     require_catalog,
     require_view,
     role_of,
@@ -54,8 +48,6 @@ log = logging.getLogger("letterflow.web")
 
 
 _urls: dict[str, dict[str, str]] = {}
-#: Rendered queue pages kept per version of a catalogue (per filter and user session).
-MAX_CACHED_PAGES = 256
 
 
 def _page_urls() -> dict[str, str]:
@@ -104,40 +96,7 @@ def dashboard() -> Any:
 @bp.route("/l/<lang:lang>/")
 @login_required
 def queue_page(lang: str) -> Any:
-    require_view(lang)
-    state = request.args.get("state") or None
-    if state not in STATES:
-        state = None
-    qa = request.args.get("qa") or ""
-    if qa not in QA_FILTERS:
-        qa = ""
-    q = (request.args.get("q") or "").strip()[:200]
-    svc = services()
-    entry = svc.cached(lang)
-    key = ("queue", request.script_root, state, qa, q, get_locale_name())
-    body = entry.pages.get(key)
-    if body is None:
-        # The list depends only on this version of the catalogue file: render it once.
-        items = queue(lang, state, qa, q)
-        found = svc.findings_by_context(lang)
-        body = Markup(render_template(
-            "_queue_body.html", lang=lang, items=items, state=state, qa=qa, q=q,
-            findings=found, summary=service.language_summary(lang), states=STATES,
-            counts=qa_counts(items, found)))
-        if not q:  # searches are not kept: any text would grow the cache
-            entry.pages[key] = body
-    # The whole page also depends on who asks (the header) and their CSRF token: kept per
-    # user session for this version of the catalogue, it is not rendered again on reload.
-    user = current_user._get_current_object()
-    page_key = ("page", key, user.get_id(), user.name, user.role, user.is_coordinator,
-                csrf_token())
-    flashed = "_flashes" in session  # a one-time message: this page is not kept
-    page = None if flashed else entry.pages.get(page_key)
-    if page is None:
-        page = render_template("queue.html", lang=lang, body=body)
-        if len(entry.pages) < MAX_CACHED_PAGES and not q and not flashed:
-            entry.pages[page_key] = page
-    return page
+    return queue.queue_page(lang)
 
 
 def _editor(lang: str, context: str, *, status: int = 200, outcome: Any = None,

@@ -153,10 +153,29 @@ class MaskedCSRFProtect(CSRFProtect):
     def _get_csrf_token(self) -> str | None:  # type: ignore[override]
         return unmask_token(super()._get_csrf_token())
 
+    def protect(self, apply_exemptions: bool = False) -> None:
+        # Flask-WTF looks up the view's exemptions before the method: a GET (nothing to
+        # check) answers at once here, everything else goes through the full check.
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        super().protect(apply_exemptions)
+
+
+def masked_html(parts: tuple[bytes, ...], token: str) -> Response:
+    """An HTML answer from a UTF-8 body split on the request's CSRF *token* (a kept page),
+    the token masked afresh where it was: what ``_mask_csrf`` does to a rendered page,
+    without searching and copying the body again."""
+    body = mask_token(token).encode("ascii").join(parts) if len(parts) > 1 else parts[0]
+    resp = current_app.response_class(body, mimetype="text/html")
+    resp.csrf_masked = True  # type: ignore[attr-defined]
+    return resp
+
 
 def _mask_csrf(resp: Response) -> Response:
     """Replace the request's CSRF token in an HTML body by one fresh mask (before the
     response is compressed: this runs before Flask-Compress's after_request)."""
+    if getattr(resp, "csrf_masked", False):  # masked_html did it
+        return resp
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
     if (not token or resp.direct_passthrough or resp.is_streamed

@@ -19,6 +19,8 @@ from itsdangerous import BadSignature
 
 #: Verified cookies remembered per app (the cache is simply emptied when full).
 MAX_REMEMBERED = 10_000
+#: Longest Cookie header whose session cookie is remembered (longer ones are parsed anew).
+MAX_REMEMBERED_HEADER = 4096
 
 
 def _copy(value: Any) -> Any:
@@ -36,11 +38,32 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
         self._seen: dict[str, tuple[int, dict[str, Any]]] = {}  # cookie -> (signed at, data)
         self._keys: tuple[Any, ...] | None = None
         self._lock = threading.Lock()
+        # (cookie name, the request's whole Cookie header) -> that cookie's value: most
+        # requests then parse no cookies at all
+        self._headers: dict[tuple[str, str], str | None] = {}
+
+    def _cookie(self, app: Any, request: Any) -> str | None:
+        """The session cookie's value (werkzeug's parse, once per distinct header)."""
+        name = self.get_cookie_name(app)
+        header = request.environ.get("HTTP_COOKIE")
+        if not header:
+            return None
+        try:
+            return self._headers[name, header]
+        except KeyError:
+            pass
+        cookies = request.cookies
+        val = cookies[name] if name in cookies else None
+        if len(header) <= MAX_REMEMBERED_HEADER:  # the client's: bounded in number and size
+            if len(self._headers) >= MAX_REMEMBERED:
+                self._headers = {}
+            self._headers[name, header] = val
+        return val
 
     def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
         if not app.secret_key:
             return None
-        val = request.cookies.get(self.get_cookie_name(app))
+        val = self._cookie(app, request)
         if not val:
             return self.session_class()
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
@@ -62,6 +85,24 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
                 self._keys = keys
             self._seen[val] = (int(signed.timestamp()), _copy(data))
         return self.session_class(data)
+
+    def save_session(self, app: Any, session: Any, response: Any) -> None:
+        """Flask's save_session, without its cookie settings and ``Vary`` parsing when
+        there is nothing to write (a session that was only read: every page view)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                vary_cookie(response.headers)
+            return
+        super().save_session(app, session, response)
+
+
+def vary_cookie(headers: Any) -> None:
+    """``Vary: Cookie`` added to *headers* (what ``response.vary.add("Cookie")`` writes)."""
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Cookie"
+    elif "cookie" not in (v.strip().lower() for v in vary.split(",")):
+        headers["Vary"] = f"{vary}, Cookie"
 
 
 # -- server-side login records: a session ends on logout, not when its cookie expires ----------

@@ -21,9 +21,10 @@ __all__ = ["QA_FILTERS", "STATES", "comment_notes", "finding_dict", "grouped_fin
            "winner"]
 
 
-def require_view(lang: str) -> None:
-    """Forbidden (403) unless the logged-in user works on *lang* (coordinators see all)."""
-    if not current_user.can_edit(lang):
+def require_view(lang: str, user: Any = None) -> None:
+    """Forbidden (403) unless the logged-in user (or *user*, the same, at hand) works on
+    *lang* (coordinators see all)."""
+    if not (user or current_user).can_edit(lang):
         raise Forbidden(N_("You do not work on %(lang)s."), params={"lang": lang})
 
 

@@ -129,6 +129,21 @@ def record(
 ) -> int:
     """Append one row; returns its id. *at*: when the change happened (default now; a
     change recovered after a crash keeps the time of its intent)."""
+    return record_json(
+        conn, user=user, language=language, context=context, action=action,
+        before=json.dumps(list(before), ensure_ascii=False),
+        after=json.dumps(list(after), ensure_ascii=False), before_fuzzy=before_fuzzy,
+        after_fuzzy=after_fuzzy, base_revision=base_revision, revision=revision, note=note,
+        git_commit=git_commit, at=at)
+
+
+def record_json(conn: sqlite3.Connection, *, user: str, language: str, context: str,
+                action: str, before: str, after: str, before_fuzzy: bool = False,
+                after_fuzzy: bool = False, base_revision: str | None = None,
+                revision: str | None = None, note: str | None = None,
+                git_commit: str | None = None, at: str | None = None) -> int:
+    """:func:`record` with *before* and *after* already as the trail stores them (JSON
+    lists, e.g. from an audit intent's row)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     _schema(conn)
@@ -136,8 +151,7 @@ def record(
         "INSERT INTO audit (at, user, language, context, action, before, after, before_fuzzy,"
         " after_fuzzy, base_revision, revision, note, git_commit)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (at or now(), user, language, context, action,
-         json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
+        (at or now(), user, language, context, action, before, after,
          int(before_fuzzy), int(after_fuzzy), base_revision, revision, note, git_commit),
     )
     return int(cur.lastrowid)

@@ -207,9 +207,9 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
     out: dict[int, int] = {}
     late: list[tuple[int, str | None]] = []
     with _Txn(conn):
+        rows = _intent_rows(conn, [i for i, _ in done])
         for intent_id, revision in done:
-            row = conn.execute("SELECT * FROM audit_intent WHERE id = ?",
-                               (intent_id,)).fetchone()
+            row = rows.get(intent_id)
             if row is None:  # already settled by a reconcile
                 continue
             if overlapped(conn, row):
@@ -229,6 +229,16 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
     return out
 
 
+def _intent_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
+    """The rows of the intents *ids* that are still pending, by id (one query per 500)."""
+    out: dict[int, sqlite3.Row] = {}
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        out.update((r["id"], r) for r in conn.execute(
+            f"SELECT * FROM audit_intent WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
+
+
 def abandon(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Delete intents whose change was not made."""
     complete(conn, (), ids)
@@ -236,10 +246,9 @@ def abandon(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 
 def _record(conn: sqlite3.Connection, row: sqlite3.Row, revision: str | None,
             note: str | None, at: str | None, action: str | None = None) -> int:
-    return audit.record(
+    return audit.record_json(
         conn, user=row["user"], language=row["language"], context=row["context"],
-        action=action or row["action"], before=json.loads(row["before"]),
-        after=json.loads(row["after"]),
+        action=action or row["action"], before=row["before"], after=row["after"],
         before_fuzzy=bool(row["before_fuzzy"]), after_fuzzy=bool(row["after_fuzzy"]),
         base_revision=row["base_revision"], revision=revision, note=note, at=at)
 

@@ -1,5 +1,8 @@
 """The ``letterflow`` command. Commands are imported lazily from their own modules, so
-``letterflow check`` pays for neither Flask nor python-docx nor the MT clients."""
+``letterflow check`` pays for neither Flask nor python-docx nor the MT clients. The console
+script (``workflow/console.py``) runs a plain ``check`` command line without click, from the
+same option declarations (``commands/check_run.py``), and hands everything else to
+:data:`main`."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import sys
 
 import click
 
-from .errors import LetterflowError
+from .commands.check_run import PROJECT
+from .errors import LetterflowError, os_error_line
 
 #: command name -> "module:attribute" inside workflow/.
 COMMANDS: dict[str, str] = {
@@ -40,14 +44,6 @@ def _plugin_commands() -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-def os_error_line(exc: OSError) -> str:
-    """One line for an operating-system error: what failed, on which path."""
-    what = exc.strerror or type(exc).__name__
-    paths = [str(p) for p in (exc.filename, exc.filename2) if p]
-    line = f"{what}: {' -> '.join(paths)}" if paths else f"{what} ({exc})"
-    return " ".join(line.split())
-
-
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *_plugin_commands()})
@@ -74,13 +70,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=True, dir_okay=True),
-    envvar="LETTERFLOW_PROJECT",
-    help="Project folder (default: the nearest folder with [tool.letterflow]).",
-)
+@PROJECT.click_decorator()
 @click.version_option(package_name="letterflow")
 @click.pass_context
 def main(ctx: click.Context, project: str | None) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
+from .records import Record, factory
 
 #: What a language code may look like before it is ever used in a path.
 _LOCALE_ID = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
@@ -23,24 +22,31 @@ def is_locale_id(code: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _cldr_files() -> frozenset[str]:
-    """Locale ids with a file in Babel's CLDR data (found without importing Babel, which
-    would cost every ``letterflow check`` ~10 ms)."""
+def _cldr_data() -> str | None:
+    """Babel's CLDR data folder, found without importing Babel (which would cost every
+    ``letterflow check`` ~10 ms)."""
     import importlib.util
 
     spec = importlib.util.find_spec("babel")
     for folder in (spec and spec.submodule_search_locations) or ():
-        data = Path(folder) / "locale-data"
-        if data.is_dir():
-            return frozenset(n[:-4] for n in os.listdir(data) if n.endswith(".dat"))
-    return frozenset()
+        data = os.path.join(folder, "locale-data")
+        if os.path.isdir(data):
+            return data
+    return None
+
+
+def _cldr_has(code: str) -> bool:
+    """Babel's CLDR data has a file for the locale id *code* (already checked by
+    :func:`is_locale_id`, so it is a plain file name)."""
+    data = _cldr_data()
+    return data is not None and os.path.exists(os.path.join(data, f"{code}.dat"))
 
 
 def validate_locale(code: str) -> str:
     """Return *code* if it is a plain gettext locale id that CLDR knows; else ConfigError."""
     if not isinstance(code, str) or not is_locale_id(code):
         raise ConfigError(f"{code!r} is not a locale id (expected e.g. fr, pt_BR, zh_Hant)")
-    if code in _cldr_files():  # CLDR has a data file for it: no need to load Babel
+    if _cldr_has(code):  # CLDR has a data file for it: no need to load Babel
         return code
     from babel import Locale, UnknownLocaleError
 
@@ -51,21 +57,20 @@ def validate_locale(code: str) -> str:
     return code
 
 
-@dataclass
-class Config:
+class Config(Record):
     root: Path
     source_language: str = "en"
-    languages: list[str] = field(default_factory=list)
-    letters: list[Path] = field(default_factory=list)
+    languages: list[str] = factory(list)
+    letters: list[Path] = factory(list)
     domain: str = "letter"
-    required: list[str] = field(default_factory=list)
+    required: list[str] = factory(list)
     locales_dir: Path = Path("locales")
     database: Path = Path("var/letterflow.sqlite3")
     glossary: Path = Path("locales/glossary.tbx")
-    mt: dict = field(default_factory=dict)
-    export: dict = field(default_factory=dict)
-    web: dict = field(default_factory=dict)
-    git: dict = field(default_factory=dict)
+    mt: dict = factory(dict)
+    export: dict = factory(dict)
+    web: dict = factory(dict)
+    git: dict = factory(dict)
     source_file: Path | None = None
     #: "letterflow": the template is extracted from the letters (the gate compares them);
     #: "pybabel": another extractor made it (the review UI's own "ui" domain), no letters.
@@ -78,7 +83,11 @@ class Config:
     def catalog(self, lang: str) -> Path:
         """Path of the catalogue of *lang*; the code is validated first, never used raw."""
         lang = self.check_language(lang)
-        return self.locales_dir / lang / "LC_MESSAGES" / f"{self.domain}.po"
+        key = (lang, self.locales_dir, self.domain)
+        known = self.__dict__.setdefault("_catalog_paths", {})  # the gate asks many times
+        if key not in known:
+            known[key] = self.locales_dir / lang / "LC_MESSAGES" / f"{self.domain}.po"
+        return known[key]
 
     def check_language(self, code: str) -> str:
         """Accept only a configured language code (which config loading checked against CLDR)."""
@@ -111,38 +120,86 @@ class Config:
         return out
 
 
-def _find_config_file(start: Path) -> Path | None:
+def _find_config_file(start: Path, memo: bool = False) -> tuple[Path, dict | None] | None:
+    """(the configuration file, its parsed TOML if it had to be parsed to know) from
+    *start* upward."""
     for folder in [start, *start.parents]:
         lf = folder / "letterflow.toml"
         if lf.is_file():
-            return lf
+            return lf, None
         pp = folder / "pyproject.toml"
         if pp.is_file():
             try:
-                data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                data = _parse_toml(pp, memo)
+            except (_InvalidToml, UnicodeDecodeError):
                 continue
             if "letterflow" in data.get("tool", {}):
-                return pp
+                return pp, data
     return None
 
 
-def load_config(project_dir: str | Path | None = None) -> Config:
-    """Find and load the configuration (``--project``, ``$LETTERFLOW_PROJECT``, or cwd upward)."""
+class _InvalidToml(ValueError):
+    """tomllib's TOMLDecodeError, without importing tomllib to name it."""
+
+
+def _parse_toml(path: Path, memo: bool = False) -> dict:
+    """The TOML table of *path* (read as ``Path.read_text(encoding="utf-8")`` reads it).
+    With *memo* (``letterflow check``), an unchanged file is taken from the stat memo of
+    its project's cache folder (``workflow/statmemo.py``): no read, no tomllib."""
+    from .statmemo import memo_for, read_with_stats
+
+    memo_file = memo_for(os.environ.get("LETTERFLOW_CACHE_DIR")
+                         or path.parent / ".letterflow-cache") if memo else None
+    if memo_file is not None:
+        hit = memo_file.get("toml", str(path), os.stat(path))
+        if hit is not None:
+            return _copy(hit)
+    import tomllib
+
+    raw, before, after = read_with_stats(str(path))
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _InvalidToml(str(exc)) from None
+    if memo_file is not None and _plain(data):
+        memo_file.put("toml", str(path), before, after, _copy(data))
+    return data
+
+
+def _copy(table: dict) -> dict:
+    """A deep copy (the memo's table is never shared with a configuration)."""
+    import marshal
+
+    return marshal.loads(marshal.dumps(table))
+
+
+def _plain(value) -> bool:
+    """Only strings, numbers, booleans, lists and tables (what the memo can hold: a TOML
+    date or time is read again each time)."""
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return isinstance(value, str | int | float | bool)
+
+
+def load_config(project_dir: str | Path | None = None, *, memo: bool = False) -> Config:
+    """Find and load the configuration (``--project``, ``$LETTERFLOW_PROJECT``, or cwd upward).
+    *memo*: reuse the parsed file of an earlier run while it is unchanged (``check``)."""
     start = Path(project_dir or os.environ.get("LETTERFLOW_PROJECT") or Path.cwd()).resolve()
-    if start.is_file():
-        path: Path | None = start
-    else:
-        path = _find_config_file(start)
-    if path is None:
+    found = (start, None) if start.is_file() else _find_config_file(start, memo)
+    if found is None:
         raise ConfigError(
             f"no letterflow project found in {start} or above "
             "(need pyproject.toml with [tool.letterflow], or letterflow.toml)"
         )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    path, data = found
+    if data is None:
+        try:
+            data = _parse_toml(path, memo)
+        except _InvalidToml as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("letterflow") if path.name == "pyproject.toml" else data
     if path.name == "letterflow.toml" and "tool" in data and "letterflow" in data["tool"]:
         table = data["tool"]["letterflow"]

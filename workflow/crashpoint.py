@@ -14,7 +14,6 @@ completed), ``audit.completed``; the export's ``export.render``, ``export.move``
 from __future__ import annotations
 
 import os
-import signal
 
 ENV = "LETTERFLOW_CRASH_AT"
 _hits: dict[str, int] = {}
@@ -30,4 +29,6 @@ def crash_point(name: str) -> None:
         return
     count = _hits[name] = _hits.get(name, 0) + 1
     if count >= (int(nth) if nth.isdigit() else 1):
+        import signal  # only here: its enums cost every `letterflow check` ~1 ms
+
         os.kill(os.getpid(), signal.SIGKILL)

@@ -17,6 +17,14 @@ def N_(message: str) -> str:
     return message
 
 
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, on which path."""
+    what = exc.strerror or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p]
+    line = f"{what}: {' -> '.join(paths)}" if paths else f"{what} ({exc})"
+    return " ".join(line.split())
+
+
 class LetterflowError(Exception):
     """Base class of every error letterflow raises on purpose."""
 

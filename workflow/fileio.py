@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,13 +154,23 @@ def sweep_temp_files(path: str | Path) -> list[Path]:
     """Remove temp files a killed writer of *path* left behind. Call it only while holding
     :func:`locked` on *path*: then no other writer of that file can be mid-write."""
     path = Path(path)
+    folder = path.parent
+    prefix = f".{path.name}."  # temp_pattern(path), matched without building a glob
+    shortest = len(prefix) + len(".tmp")
     gone = []
-    for tmp in path.parent.glob(temp_pattern(path)):
-        try:
-            tmp.unlink()
-            gone.append(tmp)
-        except OSError:
-            pass
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries]
+    except OSError:
+        return gone
+    for name in names:
+        if len(name) >= shortest and name.startswith(prefix) and name.endswith(".tmp"):
+            tmp = folder / name
+            try:
+                tmp.unlink()
+                gone.append(tmp)
+            except OSError:
+                pass
     return gone
 
 
@@ -191,6 +200,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 
     The file keeps its permission bits (a new one gets 0644). On any failure the temp
     file is removed and *path* is left as it was."""
+    import tempfile  # not at import: a warm `letterflow check` writes nothing
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CatalogError, LetterflowError
-from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint
+from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint, _template_key
+from .records import Record, factory
 
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass
-class GateFinding:
+class GateFinding(Record):
     """A finding of the gate itself (same fields as checks.Finding)."""
 
     language: str
@@ -25,12 +24,11 @@ class GateFinding:
     line: int = 0
 
 
-@dataclass
-class GateReport:
+class GateReport(Record):
     required: list[str]
     languages: list[str]
-    findings: list = field(default_factory=list)
-    stats: dict[str, dict] = field(default_factory=dict)
+    findings: list = factory(list)
+    stats: dict[str, dict] = factory(dict)
 
     @property
     def errors(self) -> list:
@@ -41,16 +39,15 @@ class GateReport:
         return not self.errors
 
 
-@dataclass
-class CatalogAnalysis:
+class CatalogAnalysis(Record):
     """Everything the gate needs from one catalogue; cached by content hash."""
 
     language: str
     path: str
     stats: dict | None = None
-    not_approved: list[tuple[str, str, int]] = field(default_factory=list)  # context, state, line
-    findings: list = field(default_factory=list)  # gate + QA findings, before the required rule
-    approved_contexts: set[str] = field(default_factory=set)  # those among the findings
+    not_approved: list[tuple[str, str, int]] = factory(list)  # context, state, line
+    findings: list = factory(list)  # gate + QA findings, before the required rule
+    approved_contexts: set[str] = factory(set)  # those among the findings
 
 
 def analyse_catalog(
@@ -199,10 +196,8 @@ def _cached_template_findings(
 ) -> list[GateFinding]:
     """The template findings of an earlier run with the same fingerprint (which covers the
     template, the letters, the configuration and letterflow's code), or None."""
-    import hashlib
-
     where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
-    key = hashlib.sha256(f"template\0{fingerprint}\0{where}".encode()).hexdigest()
+    key = _template_key(config, f"template\0{fingerprint}\0{where}")
     found = _cache_get(config, key, list)
     if found is None:
         _, found = _template_findings(config, tpath, template)
@@ -283,7 +278,7 @@ def run_gate(
         path = config.catalog(lang)
         if not path.exists():
             continue
-        keys[lang] = _cache_key(fingerprint, path, lang) if use_cache else None
+        keys[lang] = _cache_key(fingerprint, path, lang, config) if use_cache else None
         cached = _cache_get(config, keys[lang], CatalogAnalysis) if keys[lang] else None
         if cached is not None:
             analyses[lang] = cached

@@ -6,45 +6,82 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .statmemo import memo_for, sha256_of
+
 
 def _fingerprint(config) -> str:
-    import hashlib
-
     from . import __version__
 
-    h = hashlib.sha256(__version__.encode())
-    code = Path(__file__).resolve().parent
-    for p in sorted([*code.glob("*.py"), *code.glob("checks/*.py"), *code.glob("catalogs/*.py")]):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    parts = [__version__, *_code_stamps(os.path.dirname(os.path.realpath(__file__)))]
+    memo = memo_for(_cache_root(config))
     for p in [config.template, config.glossary, config.source_file, *config.letters]:
-        if p and Path(p).exists():
-            h.update(Path(p).read_bytes())
-    return h.hexdigest()
+        if p and os.path.exists(p):  # the bytes' digest (memoised under the file's stat)
+            parts.append(sha256_of(memo, str(p)))
+    return memo.sha256_text("fingerprint", "\0".join(parts))
+
+
+def _code_stamps(code: str) -> list[str]:
+    """"name:size:mtime" of letterflow's own modules that the cached results depend on
+    (workflow/*.py, checks/*.py, catalogs/*.py), in the order of their relative paths."""
+    found = []
+    for sub in ("", "checks", "catalogs"):
+        try:
+            with os.scandir(os.path.join(code, sub)) as it:
+                for entry in it:
+                    if entry.name.endswith(".py"):
+                        st = entry.stat()
+                        found.append((sub, entry.name,
+                                      f"{entry.name}:{st.st_size}:{st.st_mtime_ns}"))
+        except FileNotFoundError:
+            pass
+    return [stamp for _, _, stamp in sorted(found)]
+
+
+def _cache_root(config) -> str:
+    """``$LETTERFLOW_CACHE_DIR``, else the project's ``.letterflow-cache`` (a string: a warm
+    run asks for it some sixty times, and pathlib would be most of its cost)."""
+    return os.environ.get("LETTERFLOW_CACHE_DIR") or os.path.join(
+        os.fspath(config.root), ".letterflow-cache")
 
 
 def _cache_dir(config) -> Path:
-    return (
-        Path(os.environ.get("LETTERFLOW_CACHE_DIR") or Path(config.root) / ".letterflow-cache")
-        / "check"
-    )
+    return Path(_cache_root(config), "check")
 
 
-def _cache_key(fingerprint: str, path: Path, lang: str) -> str | None:
-    import hashlib
+def _cache_file(config, key: str) -> str:
+    return os.path.join(_cache_root(config), "check", f"{key}.pickle")
 
+
+def _cache_key(fingerprint: str, path: Path, lang: str, config=None) -> str | None:
+    """The cache key of one catalogue: the fingerprint, the language and the file's bytes
+    (their digest, memoised under the file's stat in *config*'s cache folder)."""
+    memo = memo_for(_cache_root(config)) if config is not None else None
     try:
-        data = path.read_bytes()
+        digest = sha256_of(memo, str(path))
     except OSError:
         return None
-    return hashlib.sha256(fingerprint.encode() + lang.encode() + b"\0" + data).hexdigest()
+    return _text_key(memo, f"{lang}\0{path}", f"{fingerprint}{lang}\0{digest}")
+
+
+def _text_key(memo, slot: str, text: str) -> str:
+    """The hex SHA-256 of *text* (through *memo*, which remembers it per *slot*)."""
+    if memo is not None:
+        return memo.sha256_text(slot, text)
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _template_key(config, text: str) -> str:
+    """The key of the template-against-letter verdict (*text*: what it depends on)."""
+    return _text_key(memo_for(_cache_root(config)), "template", text)
 
 
 def _cache_get(config, key: str, kind: type):
     import pickle
 
     try:
-        with open(_cache_dir(config) / f"{key}.pickle", "rb") as fh:
+        with open(_cache_file(config, key), "rb") as fh:
             value = pickle.load(fh)
         return value if isinstance(value, kind) else None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
@@ -57,6 +94,6 @@ def _cache_put(config, key: str, value) -> None:
     from .fileio import write_atomic
 
     try:
-        write_atomic(_cache_dir(config) / f"{key}.pickle", pickle.dumps(value))
+        write_atomic(_cache_file(config, key), pickle.dumps(value))
     except OSError:
         pass  # a read-only checkout simply runs without the cache

@@ -19,7 +19,8 @@ def check_countries(config, languages: list[str], add, fingerprint: str = "") ->
         path = catalog_path(config, lang)
         if not path.is_file():
             continue
-        key = _cache_key(fingerprint, path, f"countries\0{lang}") if fingerprint else None
+        key = (_cache_key(fingerprint, path, f"countries\0{lang}", config) if fingerprint
+               else None)
         found = _cache_get(config, key, list) if key else None
         if found is None:
             found = _findings(path, lang)

@@ -3,7 +3,9 @@
 - :mod:`.model`: Message, Stats, Catalog, the states, provenance prefixes, Plural-Forms;
 - :mod:`.reader`: :class:`PoReader`, the fast strict reader, and ``load_catalog``;
 - :mod:`.bridge`: the one translate-toolkit (``pypo``) bridge, the writer;
-- :mod:`.edit`: :func:`apply_changes` (the review UI, MT drafts);
+- :mod:`.edit`: :func:`apply_changes` (the review UI, MT drafts); :mod:`.layout`: the
+  written file as one chunk per entry, so a write re-serialises and re-reads only the
+  entries it changed;
 - :mod:`.merge`: :func:`update_catalog` / :func:`merge_catalog` (msgmerge semantics),
   :func:`catalog_in_sync`.
 

@@ -142,11 +142,12 @@ def now_header() -> str:
     return now.strftime("%Y-%m-%d %H:%M%z")
 
 
-def set_header_field(store: pypo.pofile, name: str, value: str) -> None:
-    """Change one header field in place, keeping the header's other lines as they are."""
+def set_header_field(store: pypo.pofile, name: str, value: str) -> pypo.pounit | None:
+    """Change one header field in place, keeping the header's other lines as they are;
+    the header unit (None if the store has none)."""
     header = store.header()
     if header is None:
-        return
+        return None
     text = str(header.target)
     pattern = re.compile(rf"^{re.escape(name)}:.*$", re.M)
     if pattern.search(text):
@@ -154,6 +155,7 @@ def set_header_field(store: pypo.pofile, name: str, value: str) -> None:
     else:
         text = text + ("" if text.endswith("\n") or not text else "\n") + f"{name}: {value}\n"
     header.target = text
+    return header
 
 
 def read_template_store(path: str | Path) -> pypo.pofile:

@@ -3,7 +3,9 @@
 Every write takes the file's lock, re-reads the file, applies the change, validates the
 new bytes by parsing them again, and writes them atomically (:mod:`workflow.fileio`). A
 file that cannot be parsed is never rewritten. The parsed file is kept in memory
-(:data:`_stores`) for the next write while its bytes are unchanged.
+(:data:`_stores`) for the next write while its bytes are unchanged, with its bytes per
+entry (:class:`.layout.Layout`): a write of a few entries then serialises and validates
+only those entries and the header, not the whole file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..errors import CatalogError, ConflictError
 from ..fileio import locked, sweep_temp_files, write_atomic
 from ..textrules import MT_DAMAGED_FLAG
 from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
+from .layout import Layout, unit_chunks
 from .load import parse_catalog
 from .model import PROVENANCE_PREFIXES, Catalog, Message
 
@@ -118,35 +121,54 @@ def _apply_one(unit: pypo.pounit, change: Change, nplurals: int) -> None:
 # ---------------------------------------------------------------------------
 # The store cache
 
-#: path -> (bytes, pypo store, Catalog) of the last version this process read or wrote
-#: under the file's lock, so that the next write to an unchanged file (same bytes) skips
-#: both parses. An entry is taken out while a writer uses it and only put back once the
-#: file on disk holds exactly its bytes; any failure just drops it.
-_stores: dict[str, tuple[bytes, pypo.pofile, Catalog, dict[str, pypo.pounit]]] = {}
+#: path -> (bytes, pypo store, Catalog, active units by context, Layout or None) of the
+#: last version this process read or wrote under the file's lock, so that the next write
+#: to an unchanged file (same bytes) skips both parses. An entry is taken out while a
+#: writer uses it and only put back once the file on disk holds exactly its bytes; any
+#: failure just drops it.
+_stores: dict[str, tuple[bytes, pypo.pofile, Catalog, dict[str, pypo.pounit],
+                         Layout | None]] = {}
 _STORES_MAX = 64
 
 
 def _open_store(
     path: Path, data: bytes
-) -> tuple[pypo.pofile, Catalog, dict[str, pypo.pounit]]:
-    """The store, catalogue and active units by context of *data* (the file's bytes)."""
+) -> tuple[pypo.pofile, Catalog, dict[str, pypo.pounit], Layout | None]:
+    """The store, catalogue, active units by context and layout (None: not known yet) of
+    *data* (the file's bytes)."""
     hit = _stores.pop(str(path), None)
     if hit is not None and hit[0] == data:
-        return hit[1], hit[2], hit[3]
+        return hit[1], hit[2], hit[3], hit[4]
     store, catalog = parse_store(data, str(path))
     units = {
         (u.getcontext() or ""): u
         for u in store.units
         if not u.isheader() and not u.isobsolete()
     }
-    return store, catalog, units
+    return store, catalog, units, None
 
 
 def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog,
-                units: dict[str, pypo.pounit]) -> None:
+                units: dict[str, pypo.pounit], layout: Layout | None = None) -> None:
     if len(_stores) >= _STORES_MAX:
         _stores.clear()
-    _stores[str(path)] = (data, store, catalog, units)
+    _stores[str(path)] = (data, store, catalog, units, layout)
+
+
+def _new_bytes(store: pypo.pofile, changed: list[pypo.pounit], layout: Layout | None,
+               path: Path) -> tuple[bytes, Catalog, Layout | None]:
+    """The bytes of *store* after *changed* units changed, validated by the strict reader,
+    their Catalog and layout. With the layout of the version before, only the changed
+    units are serialised and read (see :mod:`.layout`); else the whole file."""
+    if layout is not None and len(changed) * 2 <= len(store.units):
+        done = layout.write(store, changed, path)
+        if done is not None:
+            return done
+    chunks = unit_chunks(store)
+    out = b"\n".join(chunks) if chunks is not None else serialize(store)
+    # validate what we are about to write (the strict reader, as for every read)
+    written = parse_catalog(out, path)
+    return out, written, Layout.of(store, out, written, chunks)
 
 
 # ---------------------------------------------------------------------------
@@ -156,11 +178,11 @@ def _keep_store(path: Path, data: bytes, store: pypo.pofile, catalog: Catalog,
 def _apply_all(
     changes: list[Change], catalog: Catalog, units: dict[str, pypo.pounit],
     result: ApplyResult, raise_on_conflict: bool,
-) -> bool:
+) -> list[pypo.pounit]:
     """Apply *changes* in order to the store's *units*, recording each outcome in *result*.
-    Returns whether the store now differs from the file."""
+    Returns the units changed (none: the store is still what the file holds)."""
     now: dict[str, Message] = {}  # entries changed by this call, as they are now
-    changed = False
+    changed: list[pypo.pounit] = []
     for change in changes:
         unit = units.get(change.context)
         if unit is None:
@@ -178,7 +200,7 @@ def _apply_all(
             result.skipped.append(change.context)
             result.outcomes.append(("skipped", current))
             continue
-        changed = True  # from here on the store differs from the file
+        changed.append(unit)  # from here on the store differs from the file
         _apply_one(unit, change, catalog.nplurals)
         new = to_message(unit)
         now[change.context] = new
@@ -217,17 +239,18 @@ def apply_changes(
             data = path.read_bytes()
         except FileNotFoundError:
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
-        store, catalog, units = _open_store(path, data)
-        if not _apply_all(changes, catalog, units, result, raise_on_conflict):
-            _keep_store(path, data, store, catalog, units)
+        store, catalog, units, layout = _open_store(path, data)
+        changed = _apply_all(changes, catalog, units, result, raise_on_conflict)
+        if not changed:
+            _keep_store(path, data, store, catalog, units, layout)
             if under_lock is not None:
                 under_lock(result)
             return result
         if touch_revision_date:
-            set_header_field(store, "PO-Revision-Date", now_header())
-        out = serialize(store)
-        # validate what we are about to write (the strict reader, as for every read)
-        written = parse_catalog(out, path)
+            header = set_header_field(store, "PO-Revision-Date", now_header())
+            if header is not None:
+                changed.append(header)
+        out, written, layout = _new_bytes(store, changed, layout, path)
         sweep_temp_files(path)
         write_atomic(path, out)
         try:
@@ -235,7 +258,7 @@ def apply_changes(
             result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
         except OSError:
             pass
-        _keep_store(path, out, store, written, units)
+        _keep_store(path, out, store, written, units, layout)
         if under_lock is not None:
             under_lock(result)
     result.catalog = written

@@ -13,7 +13,9 @@ working for every name:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,30 +71,44 @@ __all__ = [
     "word_keys",
 ]
 
-_cache: dict[tuple[str, float, int, str], Glossary] = {}
+_cache: dict[tuple[int, int, int, int, str], Glossary] = {}
 
 
 def load_glossary(
     path: str | Path, languages: Iterable[str] = (), *, source_language: str = "en"
 ) -> Glossary:
-    """Read (and cache, by mtime) a TBX glossary; check it covers *languages*.
+    """Read (and cache, by the file's identity, mtime and size) a TBX glossary; check it
+    covers *languages* (once per language and version of the file).
 
     Raises QAError with the file, line, term and language for a malformed file or a
     term with no translation for one of *languages*.
     """
-    path = Path(path)
     try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_mtime, st.st_size, source_language)
+        st = os.stat(path)
+        key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size, source_language)
         glossary = _cache.get(key)
         if glossary is None:
+            path = Path(path)
             glossary = parse_glossary(path, path.read_bytes(), source_language)
             _cache.clear()
             _cache[key] = glossary
     except OSError as exc:
         raise QAError(f"{path}: cannot read glossary ({exc.strerror or exc})") from None
-    glossary.require(languages)
+    # the review UI asks once per approval: a language found covered stays covered for
+    # this version of the file (a missing term raises every time)
+    covered = glossary.__dict__.setdefault("_covered", set())
+    todo = [lang for lang in languages if lang not in covered]
+    if todo:
+        glossary.require(todo)
+        covered.update(todo)
     return glossary
+
+
+@lru_cache(maxsize=256)
+def _beside_locales(catalog_path: str) -> str:
+    """locales/<lang>/LC_MESSAGES/<domain>.po -> locales/glossary.tbx"""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(catalog_path))),
+                        "glossary.tbx")
 
 
 def glossary_for(catalog: Any, config: Any) -> Glossary | None:
@@ -104,12 +120,11 @@ def glossary_for(catalog: Any, config: Any) -> Glossary | None:
         cat_path = getattr(catalog, "path", None)
         if cat_path is None:
             return None
-        # locales/<lang>/LC_MESSAGES/<domain>.po -> locales/glossary.tbx
-        candidate = Path(cat_path).parent.parent.parent / "glossary.tbx"
-        if not candidate.is_file():
+        candidate = _beside_locales(os.fspath(cat_path))
+        if not os.path.isfile(candidate):
             return None
         path = candidate
-    elif not Path(path).is_file():
+    elif not os.path.isfile(path):
         return None
     lang = getattr(catalog, "language", None)
     if lang and lang not in languages:

@@ -11,6 +11,8 @@ import click
 
 from ..cli import get_config
 from ..errors import LetterflowError
+from . import check_run
+from .options import click_options
 
 if TYPE_CHECKING:
     from ..catalogs.merge import UpdateResult
@@ -187,89 +189,18 @@ def status(ctx: click.Context, langs: str | None, fmt: str) -> None:
         )
 
 
-@click.command()
-@click.option(
-    "--require",
-    "require",
-    help='Languages that must be 100%% approved, e.g. "fr,de" (default: [tool.letterflow] '
-    'required; "" for none).',
-)
-@click.option("--lang", "langs", help="Only check these languages (default: all configured).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "junit", "github"]),
-    default="text",
-    show_default=True,
-)
-@click.option("--warnings/--no-warnings", default=True, help="Show warning findings (text/github).")
-@click.option(
-    "--cache/--no-cache",
-    default=True,
-    help="Reuse results for catalogues whose bytes (and the template, letters, glossary, "
-    "config and letterflow itself) are unchanged. Stored in .letterflow-cache/.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=int,
-    default=0,
-    help="Worker processes (default: one per CPU for big projects, else 1).",
-)
-@click.option(
-    "--skip",
-    default="",
-    help="Comma-separated QA check ids to leave out of this run, e.g. wrong-language "
-    "(see `letterflow checks`).",
-)
+@click.command(help=check_run.DOC)
+@click_options(check_run.OPTIONS)
 @click.pass_context
-def check(
-    ctx: click.Context,
-    require: str | None,
-    langs: str | None,
-    fmt: str,
-    warnings: bool,
-    cache: bool,
-    jobs: int,
-    skip: str,
-) -> None:
-    """The CI gate. Exit 1 if a required catalogue is incomplete, any catalogue is stale,
-    malformed or has an error-severity QA finding on an approved message; 0 if all is well."""
-    from ..gate import render, run_gate
-
-    cfg = get_config(ctx)
-    skipped = frozenset(s.strip() for s in skip.split(",") if s.strip())
-    if skipped:  # the check registry loads only when a run needs it
-        from ..checks import registry
-
-        unknown = sorted(skipped - set(registry))
-        if unknown:
-            raise click.UsageError(f"unknown check id(s) for --skip: {', '.join(unknown)}")
-    if require is not None:
-        required = [] if require.strip() in ("", "none") else cfg.parse_languages(require)
-    else:
-        required = list(cfg.required)
-    languages = cfg.parse_languages(langs)
-    for lang in required:
-        if lang not in languages:
-            languages.append(lang)
-    if sys.stderr.isatty() and len(languages) > 3:
-        with click.progressbar(
-            length=len(languages), label="Checking catalogues", file=sys.stderr
-        ) as pbar:
-            report = run_gate(
-                cfg,
-                languages,
-                required,
-                use_cache=cache,
-                jobs=jobs,
-                progress=lambda _lang: pbar.update(1),
-                skip=skipped,
-            )
-    else:
-        report = run_gate(cfg, languages, required, use_cache=cache, jobs=jobs, skip=skipped)
-    click.echo(render(report, fmt, cfg.root, show_warnings=warnings), nl=False)
-    ctx.exit(0 if report.ok else 1)
+def check(ctx: click.Context, **options) -> None:
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    try:
+        text, code = check_run.run(root.obj.get("project"), **options)
+    except check_run.UnknownSkip as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(text, nl=False)
+    ctx.exit(code)
 
 
 __all__ = ["extract", "update", "status", "check", "LetterflowError"]
