@@ -37,6 +37,7 @@ Stages, cheapest first:
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -220,22 +221,41 @@ def _plan(lang: str, configured: tuple[str, ...], source_language: str) -> _Plan
     )
 
 
+#: Each script's letters in maximal runs: the runs' total length is the number of letters
+#: (every pattern of _SCRIPT_RES is one character class), without a string per letter.
+_SCRIPT_RUNS = {name: re.compile(f"(?:{rx.pattern})+") for name, rx in _SCRIPT_RES.items()}
+
+
 def _by_script(clean: str, lang: str, minimum: int) -> str | None:
     """"" if the text is too short to judge, a problem if it is mostly in another script,
-    None if it is in the language's script (the next stages decide)."""
-    letters = sum(map(str.isalpha, clean))
-    if letters < minimum:
-        DETECTOR_COST.skipped_short += 1
-        return ""
+    None if it is in the language's script (the next stages decide).
+
+    Letters are counted one by one only where that decides: enough of them at the start
+    settles "long enough", and a text whose own-script letters are at least half of its
+    characters other than spaces is in its script whatever the exact count."""
     scripts = scripts_of(lang)
-    if clean.isascii():  # fast path: every letter is Latin
-        own = letters if "latin" in scripts else 0
+    letters = None
+    if sum(map(str.isalpha, clean[: 2 * minimum])) < minimum:  # perhaps too short
+        letters = sum(map(str.isalpha, clean))
+        if letters < minimum:
+            DETECTOR_COST.skipped_short += 1
+            return ""
+    if clean.isascii():  # every letter is Latin
+        if "latin" in scripts:
+            return None
+        own = 0
     elif scripts == _LATIN:  # count the (usually absent) non-Latin letters
-        own = letters
-        if _NON_LATIN_RE.search(clean) is not None:
-            own -= len(_NON_LATIN_RE.findall(clean))
+        if _NON_LATIN_RE.search(clean) is None:
+            return None
+        if letters is None:
+            letters = sum(map(str.isalpha, clean))
+        own = letters - len(_NON_LATIN_RE.findall(clean))
     else:
-        own = sum(len(_SCRIPT_RES[s].findall(clean)) for s in scripts)
+        own = sum(sum(map(len, _SCRIPT_RUNS[s].findall(clean))) for s in scripts)
+        if own * 2 >= len(clean) - clean.count(" "):  # at least as many as the letters
+            return None
+    if letters is None:
+        letters = sum(map(str.isalpha, clean))
     if own * 2 >= letters:
         return None
     DETECTOR_COST.decided_by_script += 1
@@ -268,6 +288,20 @@ def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
     return ""
 
 
+def _unit_plan(unit: Unit, lang: str) -> _Plan:
+    """_plan for the unit's language and configuration, looked up once per run."""
+    run = unit.cache.get("run")
+    key = ("wrong-language plan", lang)
+    if run is not None and key in run:
+        return run[key]
+    configured = tuple(getattr(unit.config, "languages", None) or ())
+    source_language = getattr(unit.config, "source_language", None) or "en"
+    plan = _plan(lang, configured, source_language)
+    if run is not None:
+        run[key] = plan
+    return plan
+
+
 class WrongLanguageCheck(Check):
     """Translation in the catalogue's language.
 
@@ -288,9 +322,8 @@ class WrongLanguageCheck(Check):
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         lang = unit.language.split("_")[0]
-        configured = tuple(getattr(unit.config, "languages", None) or ())
-        source_language = getattr(unit.config, "source_language", None) or "en"
         minimum = MIN_LETTERS_CJK if lang in _CJK else MIN_LETTERS
+        plan = None
         total = len(unit.strings)
         for i, source, text in unit.forms():
             clean = strip_placeholders(text)
@@ -299,8 +332,8 @@ class WrongLanguageCheck(Check):
                 continue
             where = unit.where(i, total)
             problem = _by_script(clean, lang, minimum)
-            if problem is None:
-                plan = _plan(lang, configured, source_language)
+            if problem is None and plan is None:
+                plan = _unit_plan(unit, lang)
             if problem is None and plan.pool is not None:
                 problem = _by_words(clean, source, lang, plan)
                 if problem is None:

@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.spelling import exempt_words, source_words, unit_dictionary
+from workflow.checks.spelling import unit_dictionary
+from workflow.checks.words import exempt_words, source_words
 
 _MIN = 3
 
@@ -33,6 +34,14 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     With a Hunspell dictionary for the language one such word is enough; without one, a
     run needs two words in a row (shared words like "total" are then tolerated)."""
     words, names, candidates = _source_words(unit)
+    if not candidates:
+        return []
+    # A word of the exempt text is a piece of *text* without white space, and casefolding
+    # goes character by character: a source word that is not even a piece of the casefolded
+    # text cannot be one of its words (no words, no exempt text needed).
+    folded = text.casefold()
+    if not any(map(folded.__contains__, candidates)):
+        return []
     _clean, found = exempt_words(unit, text)
     if candidates.isdisjoint(map(str.casefold, found)):
         return []  # no word of the text is a source word (one C-level pass)

@@ -8,9 +8,12 @@ size and date: a run whose words were all seen before opens no dictionary at all
 verdicts depend on the dictionary only, so every project shares them.
 enchant itself loads only when a new word needs a verdict.
 
-Speed (the cold gate reads 300,000 texts): a text's words are checked as a set against the
-words already known good (one C-level set difference), and only the words left over get the
-per-word rules (length, capitals, names, source words). The text with placeholders, markup
+Speed (the cold gate reads 300,000 texts): a text's words (:mod:`workflow.checks.words`,
+read token by token) are checked as a set against the words already known good, and the
+dictionary keeps its bad words sorted by what spelling reports (3 letters or more, not all
+capitals; casefolded or not), so a text's suspects and the source-word exemption are a few
+C-level set operations. Names (capitalised inside a sentence) need no word-by-word walk
+unless a capitalised suspect also begins a sentence. The text with placeholders, markup
 and protected spans blanked (:func:`exempt_text`) is worked out once per text and shared
 with the ``leftover`` check; the source's words are computed once per source text for all
 languages. A gate worker saves its new verdicts after every catalogue
@@ -28,6 +31,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from workflow.checks.base import WARNING, Check, Unit
+from workflow.checks.words import _WORD, exempt_text, exempt_words, source_words, words_of
+
+__all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "save_verdicts",
+           "source_words", "suspicious_words", "unit_dictionary", "words_of"]
 
 #: letterflow language -> enchant dictionary tags to try, in order.
 DICTIONARIES = {
@@ -35,14 +42,10 @@ DICTIONARIES = {
     "pt": ("pt_PT", "pt_BR"), "pt_BR": ("pt_BR",), "ca": ("ca", "ca_ES"), "gl": ("gl_ES", "gl"),
     "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
 }
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
-_SKIP_SPANS = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|<[^<>]*>|&\w+;|https?://\S+|\S+@\S+")
-#: A text without any of these has no protected span and nothing for _SKIP_SPANS (the
-#: characters every pattern of both needs: "<dnt>", UN symbols and URLs "/", e-mail "@",
-#: footnotes "[" or a superscript digit, "www.", placeholders "{" or "%(", markup "<",
-#: entities "&").
-_MAYBE_SPECIAL = re.compile(r"[{<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.|%\(")
 _CACHE_MAX = 200_000
+#: A word that begins a sentence after a mark (see _sentence_start: only white space
+#: between it and one of these marks; or the text's start).
+_AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
 
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
@@ -70,6 +73,11 @@ class _Dictionary:
         self.known: dict[str, bool] = {}
         self.good: set[str] = set()  # the words of self.known that are spelt right
         self.bad: set[str] = set()  # and those that are not
+        #: the bad words spelling reports (3 letters or more, not all capitals), split by
+        #: whether casefolding changes them (those map to their casefolded form)
+        self.suspect_folded: set[str] = set()
+        self.suspect_cased: dict[str, str] = {}
+        self.suspect_cased_keys: set[str] = set()
         self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
         self.dirty = 0
         self.lock = threading.Lock()
@@ -80,6 +88,8 @@ class _Dictionary:
                     self.known = {w: bool(v) for w, v in data.get("words", {}).items()}
                     self.good = {w for w, v in self.known.items() if v}
                     self.bad = {w for w, v in self.known.items() if not v}
+                    for w in self.bad:
+                        self._suspect(w)
             except (OSError, ValueError, AttributeError):
                 pass
             _OPEN.append(self)
@@ -97,19 +107,45 @@ class _Dictionary:
             if len(self.known) < _CACHE_MAX:
                 self.known[word] = ok
                 self.dirty += 1
-            (self.good if ok else self.bad).add(word)
+        # every verdict given is in good or bad (one merged from another process's save
+        # by _merge_saved is not yet)
+        if ok:
+            self.good.add(word)
+        elif word not in self.bad:
+            self.bad.add(word)
+            self._suspect(word)
         return ok
 
-    def unknown(self, words: list[str]) -> set[str]:
-        """The words of *words* the dictionary does not know (one set difference for those
-        known good; a verdict for each word left)."""
+    def _suspect(self, word: str) -> None:
+        if len(word) >= 3 and not word.isupper():
+            folded = word.casefold()
+            if folded == word:
+                self.suspect_folded.add(word)
+            else:
+                self.suspect_cased[word] = folded
+                self.suspect_cased_keys.add(word)
+
+    def suspects(self, words: list[str], from_source: frozenset[str]) -> set[str]:
+        """The words of *words* spelling reports: unknown to the dictionary, 3 letters or
+        more, not all capitals, not a (casefolded) word of the source (*from_source*).
+        Set operations in C; a Python step only for unknown words that casefolding
+        changes (capitalised ones, mostly)."""
         rest = set(words)
         rest -= self.good
+        if not rest:
+            return rest
         new = rest - self.bad
         if new:  # words without a verdict yet
             check = self.check
-            rest -= {w for w in new if check(w)}
-        return rest
+            for w in new:
+                check(w)
+        out = rest & self.suspect_folded
+        out -= from_source
+        cased = rest & self.suspect_cased_keys
+        if cased:
+            folds = self.suspect_cased
+            out.update(w for w in cased if folds[w] not in from_source)
+        return out
 
     def _merge_saved(self) -> None:
         try:
@@ -190,25 +226,6 @@ def _dictionary_at(language: str, env: str | None, xdg: str | None,
     return _dictionary(language, _cache_dir(env, xdg, home))
 
 
-def exempt_text(unit: Unit, text: str) -> str:
-    """*text* without placeholders, markup, URLs, protected text and glossary terms."""
-    return exempt_words(unit, text)[0]
-
-
-def exempt_words(unit: Unit, text: str) -> tuple[str, list[str]]:
-    """(:func:`exempt_text`, its words), worked out once per unit and text: the spelling
-    and leftover checks share them."""
-    memo = unit.cache.get("_exempt")
-    if memo is None:
-        memo = unit.cache["_exempt"] = {}
-    key = (text, unit.source, unit.language)
-    found = memo.get(key)
-    if found is None:
-        clean = _exempt(unit, text)
-        found = memo[key] = (clean, _WORD.findall(clean))
-    return found
-
-
 def unit_dictionary(unit: Unit) -> _Dictionary | None:
     """dictionary_for the unit's language, looked up once per whole-catalogue run."""
     run = unit.cache.get("run")
@@ -220,57 +237,29 @@ def unit_dictionary(unit: Unit) -> _Dictionary | None:
     return run[key]
 
 
-def _exempt(unit: Unit, text: str) -> str:
-    glossary = unit.cache.get("glossary")
-    names = glossary.dnt_names() if glossary is not None else ()
-    special = _MAYBE_SPECIAL.search(text) is not None
-    if special or (names and any(n in text for n in names)):
-        from workflow.mt.protect import protected_spans
-
-        for span in protected_spans(text, names):
-            text = text.replace(span.text, " ")
-    if glossary is not None:
-        for concept in glossary.in_source(unit.source):
-            for term in concept.terms.get(unit.language.split("_")[0], ()):
-                text = re.sub(re.escape(term.text), " ", text, flags=re.I)
-    if not special and _MAYBE_SPECIAL.search(text) is None:
-        return text  # nothing _SKIP_SPANS could match
-    return _SKIP_SPANS.sub(" ", text)
-
-
-@lru_cache(maxsize=65536)
-def source_words(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """(the casefolded words of a message's source texts, names: those capitalised inside a
-    sentence), worked out once per source for every language."""
-    words: set[str] = set()
-    names: set[str] = set()
-    for s in sources:
-        for m in _WORD.finditer(s):
-            w = m.group(0)
-            key = w.casefold()
-            words.add(key)
-            if w[0].isupper():
-                i = m.start() - 1
-                while i >= 0 and s[i].isspace():
-                    i -= 1
-                if i >= 0 and s[i] not in ".!?:;":
-                    names.add(key)
-    return frozenset(words), frozenset(names)
-
-
 def suspicious_words(unit: Unit, text: str, dictionary: _Dictionary) -> list[str]:
-    """Words of *text* the dictionary does not know, names and source words aside."""
+    """Words of *text* the dictionary does not know, names and source words aside, each
+    once, in the order of their first occurrence that is not a name."""
     clean, words = exempt_words(unit, text)
-    unknown = dictionary.unknown(words)
+    if not words:
+        return []
+    unknown = dictionary.suspects(words, source_words(unit.sources())[0])
     if not unknown:
         return []
-    from_source = source_words(unit.sources())[0]
-    unknown = {w for w in unknown
-               if len(w) >= 3 and not w.isupper() and w.casefold() not in from_source}
-    if not unknown:
-        return []
-    if not any(w[0].isupper() for w in unknown):  # no name to tell: first occurrences
-        return [w for w in dict.fromkeys(words) if w in unknown]
+    capitals = {w for w in unknown if w[0].isupper()}
+    if capitals:
+        # the first word begins a sentence if only white space is before it
+        first = words[0] in capitals and clean.lstrip().startswith(words[0])
+        if first or not capitals.isdisjoint(_AFTER_MARK.findall(clean)):
+            # a capitalised word begins a sentence somewhere: occurrence by occurrence
+            return _in_order(clean, unknown)
+        unknown -= capitals  # names wherever they occur
+        if not unknown:
+            return []
+    return [w for w in dict.fromkeys(words) if w in unknown]
+
+
+def _in_order(clean: str, unknown: set[str]) -> list[str]:
     out: list[str] = []
     for m in _WORD.finditer(clean):
         word = m.group(0)
@@ -314,7 +303,7 @@ class SpellingCheck(Check):
         for i, _source, text in unit.forms():
             words = suspicious_words(unit, text, dictionary)
             if words:
-                shown = ", ".join(repr(w) for w in words[:8])
+                shown = ", ".join(map(repr, words[:8]))
                 more = f" and {len(words) - 8} more" if len(words) > 8 else ""
                 out.append(f"{unit.where(i, total)}not in the {dictionary.tag} dictionary: "
                            f"{shown}{more}")
