@@ -2,7 +2,7 @@
 
 Every app runs as its own server under waitress (same thread count) on 127.0.0.1 and is
 driven by ``wrk`` side by side in one run, 20 connections for 20 s each. ``letterflow serve``
-runs with its default process count (``--processes``: the CPUs, at most 4; printed), and the
+runs with ``--processes N`` (default 1, as ``letterflow serve``; printed), and the
 minimal app with the same count through the same prefork code; the CPU per request sums the
 server process and every process it forked. A ``--baseline`` checkout without
 ``serve --processes`` runs with 1 process, and the output says so.
@@ -317,8 +317,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=20)
     ap.add_argument("--threads", type=int, default=8,
                     help="waitress threads per server process")
-    ap.add_argument("--processes", type=int, default=None,
-                    help="server processes (default: letterflow serve's default)")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="server processes (default 1, as letterflow serve's default)")
     ap.add_argument("--baseline", type=Path, metavar="DIR",
                     help="a checkout of another revision, run side by side")
     ap.add_argument("--tm-units", type=int, default=100_000,
@@ -329,10 +329,6 @@ def main() -> None:
     ap.add_argument("--serve-minimal", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.only = set(args.only.split(","))
-    if args.processes is None:
-        from web.prefork import default_processes
-
-        args.processes = default_processes()
     if args.serve_minimal:
         serve_minimal(minimal_app, args.serve_minimal, args.threads, args.processes)
         return

@@ -34,15 +34,14 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads of each waitress server process.")
-@click.option("--processes", type=click.IntRange(1, 64), default=None,
-              help="Server processes sharing the port (one is bound by Python's GIL to one "
-                   "core). Default: the CPUs, at most 4. 1: no fork. A git-enabled project "
-                   "runs 1.")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (prefork; one process is bound by "
+                   "Python's GIL to one core). 1: no fork. A git-enabled project runs 1.")
 @click.option("--demo", is_flag=True,
               help="First run: create the catalogues and machine drafts if there are none "
                    "yet, and a demo translator account for every language (password printed).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int | None,
+def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int,
           demo: bool) -> None:
     """Run the review web UI with the waitress production server."""
     from workflow.vcs.settings import git_settings
@@ -50,11 +49,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, processes: int
     config = get_config(ctx)
     loopback = is_loopback(host)
     git = git_settings(config)
-    if processes is None:
-        from .prefork import default_processes
-
-        processes = 1 if git.enabled else default_processes()
-    elif processes > 1 and not _prefork_supported():
+    if processes > 1 and not _prefork_supported():
         from workflow.errors import LetterflowError
 
         raise LetterflowError("--processes needs fork and sigtimedwait (Linux); "
@@ -86,6 +81,9 @@ def _prefork_supported() -> bool:
 def _serve_here(app: Any, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
+    from .serving import tune_for_serving
+
+    tune_for_serving()
     waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
                    clear_untrusted_proxy_headers=True, _quiet=True)
 
@@ -109,9 +107,12 @@ def _serve_forked(config: Any, test_config: dict[str, Any], host: str, port: int
             from web import create_app
             from workflow.crashpoint import crash_point
 
-            crash_point("serve.start")  # the tests' child that dies at start-up
+            from .serving import tune_for_serving
 
-            return create_app(config, test_config=test_config)
+            crash_point("serve.start")  # the tests' child that dies at start-up
+            app = create_app(config, test_config=test_config)
+            tune_for_serving()
+            return app
 
         supervisor = Supervisor(sock, make_app, processes, dict(
             threads=threads, ident="letterflow", clear_untrusted_proxy_headers=True,

@@ -25,8 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Largest default process count (more rarely helps a review team and costs memory).
-MAX_DEFAULT = 4
 #: Children in a row that die before they are ready: the parent gives up.
 STARTUP_FAILURES = 3
 #: Seconds the children get to exit after SIGTERM before SIGKILL.
@@ -44,20 +42,6 @@ class StartupFailed(Exception):
 def supported() -> bool:
     """fork and sigtimedwait (Linux and most Unixes; not macOS or Windows)."""
     return hasattr(os, "fork") and hasattr(signal, "sigtimedwait")
-
-
-def default_processes() -> int:
-    """The CPUs this process may run on, at most ``MAX_DEFAULT``; 1 where this module
-    cannot run (see :func:`supported`)."""
-    if not supported():
-        return 1
-    count = getattr(os, "process_cpu_count", None)  # Python 3.13
-    if count is None:
-        affinity = getattr(os, "sched_getaffinity", None)
-        n = len(affinity(0)) if affinity else os.cpu_count()
-    else:
-        n = count()
-    return max(1, min(MAX_DEFAULT, n or 1))
 
 
 def bind(host: str, port: int) -> socket.socket:
