@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from workflow.checks.words import split_words
+
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         "the and of to in is that for it with as was on are be by this we our you your they "
@@ -219,32 +221,10 @@ def _tally(words: list[str], langs: tuple[str, ...]) -> tuple[dict[str, int], di
     return shares, exclusive
 
 
-#: What can end a token that is all letters ("mot." "mot,"): never a letter or a joiner.
-_TRAILING = frozenset(".,;:!?)]}\"\u00bb\u201d\u2026")
-
-
 def words_of(text: str) -> list[str]:
     """The lower-case words of *text*, as the function-word tests read them:
-    ``_WORD_RE.findall(text.lower())``, faster (a match never spans white space: each
-    white-space separated token is read alone, and a token of letters is one word)."""
-    toks = text.lower().split()
-    if not toks:
-        return toks
-    last = toks[-1]
-    if last[-1] in _TRAILING and last[:-1].isalpha():  # "... a plain sentence."
-        toks[-1] = last[:-1]
-    if all(map(str.isalpha, toks)):
-        return toks
-    out: list[str] = []
-    append, extend, findall = out.append, out.extend, _WORD_RE.findall
-    for tok in toks:
-        if tok.isalpha():
-            append(tok)
-        elif tok[-1] in _TRAILING and tok[:-1].isalpha():
-            append(tok[:-1])
-        else:
-            extend(findall(tok))
-    return out
+    ``_WORD_RE.findall(text.lower())``, faster (:func:`workflow.checks.words.split_words`)."""
+    return split_words(text.lower(), _WORD_RE.findall)
 
 
 def verdict(

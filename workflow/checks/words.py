@@ -55,9 +55,14 @@ _TRAILING = frozenset(".,;:!?)]}\"\u00bb\u201d\u2026")
 
 
 def words_of(text: str) -> list[str]:
-    """``_WORD.findall(text)``, faster: a _WORD match never spans white space, so each
-    white-space separated token is read alone, and a token of letters only (perhaps with
-    one closing punctuation mark) is its own one word."""
+    """``_WORD.findall(text)``, faster (see :func:`split_words`)."""
+    return split_words(text, _WORD.findall)
+
+
+def split_words(text: str, findall) -> list[str]:
+    """``findall(text)`` for a word pattern whose match never spans white space, faster:
+    each white-space separated token is read alone, and a token of letters only (perhaps
+    with one closing punctuation mark) is its own one word."""
     toks = text.split()
     if not toks:
         return toks
@@ -67,7 +72,7 @@ def words_of(text: str) -> list[str]:
     if all(map(str.isalpha, toks)):
         return toks
     out: list[str] = []
-    append, extend, findall = out.append, out.extend, _WORD.findall
+    append, extend = out.append, out.extend
     for tok in toks:
         if tok.isalpha():
             append(tok)
