@@ -109,18 +109,24 @@ def _a_b_a(conn, path, ctx, r0, writers=3):
     return out
 
 
-def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
-    """A, then B on A's revision, then A's text again on B's: the same text twice (the
-    burst test reuses texts), completed in an order that differs from the writes'."""
+def _race(project_dir: Path, writers: int = 3):
+    """The French catalogue's plain entry after :func:`_a_b_a`'s *writers* writes:
+    (config, the project's snapshot before them, path, context, connection, writes)."""
     config = load_config(project_dir)
     before = _snapshot(config.catalog("fr"))
     path = config.catalog("fr")
     ctx = _plain(config)
-    store = FileStore(config)
-    conn = store.conn
-    r0 = load_catalog(path).get(ctx)
+    conn = FileStore(config).conn
+    writes = _a_b_a(conn, path, ctx, load_catalog(path).get(ctx), writers)
+    return config, before, path, ctx, conn, writes
+
+
+def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
+    """A, then B on A's revision, then A's text again on B's: the same text twice (the
+    burst test reuses texts), completed in an order that differs from the writes'."""
+    config, before, path, ctx, conn, writes = _race(project_dir)
     a = ("Texte D relu.",)
-    (i1, m1), (i2, m2), (i3, m3) = _a_b_a(conn, path, ctx, r0)
+    (i1, m1), (i2, m2), (i3, m3) = writes
     # the file's writer (carol) first, then alice, then bob (whose text was replaced)
     audit_intents.complete(conn, [(i3, m3.revision)], path=path)
     audit_intents.complete(conn, [(i1, m1.revision)], path=path)
@@ -134,13 +140,8 @@ def test_a_b_a_written_in_order_completed_in_any_order(project_dir: Path):
 def test_middle_writer_completing_last(project_dir: Path):
     """A, B, A again: alice and carol complete, bob (whose text the file no longer
     holds, and whose successor is recorded) completes last."""
-    config = load_config(project_dir)
-    before = _snapshot(config.catalog("fr"))
-    path = config.catalog("fr")
-    ctx = _plain(config)
-    conn = FileStore(config).conn
-    r0 = load_catalog(path).get(ctx)
-    (i1, m1), (i2, m2), (i3, m3) = _a_b_a(conn, path, ctx, r0)
+    config, before, path, ctx, conn, writes = _race(project_dir)
+    (i1, m1), (i2, m2), (i3, m3) = writes
     audit_intents.complete(conn, [(i1, m1.revision)], path=path)
     audit_intents.complete(conn, [(i3, m3.revision)], path=path)
     audit_intents.complete(conn, [(i2, m2.revision)], path=path)
@@ -167,13 +168,8 @@ def test_uncontended_completion_is_recorded_as_before(project_dir: Path):
 def test_killed_first_writer_is_settled_against_the_newer_row(project_dir: Path):
     """Alice's write, then bob's on her revision; bob's row is recorded, alice's process
     dies before completing: the reconcile at the next start must not claim her text."""
-    config = load_config(project_dir)
-    before = _snapshot(config.catalog("fr"))
-    path = config.catalog("fr")
-    ctx = _plain(config)
-    conn = FileStore(config).conn
-    r0 = load_catalog(path).get(ctx)
-    (i1, m1), (i2, m2) = _a_b_a(conn, path, ctx, r0, writers=2)
+    config, before, path, ctx, conn, writes = _race(project_dir, writers=2)
+    (i1, m1), (i2, m2) = writes
     audit_intents.complete(conn, [(i2, m2.revision)], path=path)
     out = audit_intents.reconcile(conn, "fr", path, [i1])
     assert (out.recorded, out.dropped) == (0, 1)
@@ -184,13 +180,8 @@ def test_without_the_file_the_later_write_is_told_by_its_base_revision(project_d
     """No path (a caller that cannot name the file) or its lock not free in time: the
     first writer's row still does not become the newest, because the recorded second
     write was based on the revision the first one wrote."""
-    config = load_config(project_dir)
-    before = _snapshot(config.catalog("fr"))
-    path = config.catalog("fr")
-    ctx = _plain(config)
-    conn = FileStore(config).conn
-    r0 = load_catalog(path).get(ctx)
-    (i1, m1), (i2, m2) = _a_b_a(conn, path, ctx, r0, writers=2)
+    config, before, path, ctx, conn, writes = _race(project_dir, writers=2)
+    (i1, m1), (i2, m2) = writes
     audit_intents.complete(conn, [(i2, m2.revision)])
     audit_intents.complete(conn, [(i1, m1.revision)])
     assert assert_agree(config, "fr", before) == 1

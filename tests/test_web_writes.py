@@ -64,6 +64,27 @@ def _post(client, ctx, action, text, rev):
     return r.status_code, r.get_json()
 
 
+def _behind_a_held_write(app, calls, first, plan) -> dict[int, tuple[int, dict]]:
+    """POST *first* (its write is held by the ``held`` fixture), then every item of *plan*
+    from its own client while it waits; {0: first's answer, i: plan[i - 1]'s answer}."""
+    clients = [_client(app) for _ in range(len(plan) + 1)]
+    results: dict[int, tuple[int, dict]] = {}
+
+    def run(i, item):
+        results[i] = _post(clients[i], *item)
+
+    blocker = threading.Thread(target=run, args=(0, first))
+    blocker.start()
+    while not calls:  # the first write has started and is held
+        time.sleep(0.005)
+    threads = [threading.Thread(target=run, args=(i + 1, item)) for i, item in enumerate(plan)]
+    for t in threads:
+        t.start()
+    for t in [blocker, *threads]:
+        t.join(60)
+    return results
+
+
 def test_concurrent_saves_are_written_together_and_answered_one_by_one(app, held):
     calls, state = held
     cat = _cat(app)
@@ -74,22 +95,8 @@ def test_concurrent_saves_are_written_together_and_answered_one_by_one(app, held
         (Y, "save", "Merci de votre attention.", ry),
         (X, "save", "Texte C des camps.", "000000000000"),  # stale from the start
     ]
-    clients = [_client(app) for _ in range(len(plan) + 1)]
     state["n"] = len(plan)
-    results: dict[int, tuple[int, dict]] = {}
-
-    def run(i, item):
-        results[i] = _post(clients[i], *item)
-
-    blocker = threading.Thread(target=run, args=(0, (P, "approve", "Séoul, Corée", rp)))
-    blocker.start()
-    while not calls:  # the first write has started and is held
-        time.sleep(0.005)
-    threads = [threading.Thread(target=run, args=(i + 1, item)) for i, item in enumerate(plan)]
-    for t in threads:
-        t.start()
-    for t in [blocker, *threads]:
-        t.join(60)
+    results = _behind_a_held_write(app, calls, (P, "approve", "Séoul, Corée", rp), plan)
 
     # one write for the blocker, then ONE write for the four requests queued behind it
     assert [len(c) for c in calls] == [1, len(plan)]
@@ -244,22 +251,8 @@ def test_a_batch_writes_its_intents_and_its_audit_rows_in_one_transaction_each(
     plan = [(X, "save", "Texte des camps.", cat.get(X).revision),
             (Y, "approve", "Merci de votre attention.", cat.get(Y).revision),
             (X, "save", "Texte perdu.", "000000000000")]  # stale: 409, its intent dropped
-    clients = [_client(app) for _ in range(len(plan) + 1)]
     state["n"] = len(plan)
-    results: dict[int, tuple[int, dict]] = {}
-
-    def run(i, item):
-        results[i] = _post(clients[i], *item)
-
-    blocker = threading.Thread(target=run, args=(0, (P, "save", "Séoul", cat.get(P).revision)))
-    blocker.start()
-    while not calls:
-        time.sleep(0.005)
-    threads = [threading.Thread(target=run, args=(i + 1, item)) for i, item in enumerate(plan)]
-    for t in threads:
-        t.start()
-    for t in [blocker, *threads]:
-        t.join(60)
+    results = _behind_a_held_write(app, calls, (P, "save", "Séoul", cat.get(P).revision), plan)
     assert [len(c) for c in calls] == [1, 3]
     assert begins == [1, 3]
     assert completes == [(1, 0), (2, 1)]
