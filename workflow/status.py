@@ -101,18 +101,20 @@ def assess(
     skip: frozenset[str] = frozenset(),
     template: Any = None,
     letter: Any = None,
+    finding: type | None = None,
 ) -> CatalogStatus:
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
-    else the checks run here with *config* (minus *skip*). *template*: also report
-    differences from it; *letter*: also report its translatable blocks that are missing."""
+    else the checks run here with *config* (minus *skip*), made as *finding* records
+    (see ``run_checks``). *template*: also report differences from it; *letter*: also
+    report its translatable blocks that are missing."""
     from .gcpause import paused_gc
 
     with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
-        return _assess(catalog, findings, config, skip, template, letter)
+        return _assess(catalog, findings, config, skip, template, letter, finding)
 
 
 def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], template: Any,
-            letter: Any) -> CatalogStatus:
+            letter: Any, finding: type | None = None) -> CatalogStatus:
     from .catalogs import Stats
 
     counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)
@@ -142,7 +144,7 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
     if findings is None:
         from .checks import run_checks
 
-        findings = run_checks(catalog, config=config, skip=skip)
+        findings = run_checks(catalog, config=config, skip=skip, finding=finding)
     status.findings = header_findings(catalog) + list(findings)
     return status
 
