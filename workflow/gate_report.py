@@ -26,9 +26,10 @@ def _relpath(path: str, root: str) -> str:
 
 
 def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True) -> str:
+    # each path made relative once (a report names the same few files 100,000 times)
+    rel = {path: _rel(path, root) for path in {f.path for f in report.findings}}
     findings = sorted(
-        report.findings,
-        key=lambda f: (f.severity != ERROR, f.language, _rel(f.path, root), f.line),
+        report.findings, key=lambda f: (f.severity != ERROR, f.language, rel[f.path], f.line)
     )
     if fmt == "json":
         return _json(report, findings, root)
@@ -36,13 +37,11 @@ def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True)
         return _github(report, findings, root, show_warnings)
     if fmt == "junit":
         return _junit(report, findings, root)
-    lines = []
-    for f in findings:
-        if f.severity != ERROR and not show_warnings:
-            continue
-        where = _rel(f.path, root) + (f":{f.line}" if f.line else "")
-        ctx = f" {f.context}" if f.context else ""
-        lines.append(f"{where}: {f.severity}: [{f.check_id}] {f.language or '-'}{ctx}: {f.message}")
+    lines = [
+        f"{rel[f.path]}{f':{f.line}' if f.line else ''}: {f.severity}: [{f.check_id}] "
+        f"{f.language or '-'}{f' {f.context}' if f.context else ''}: {f.message}"
+        for f in findings if show_warnings or f.severity == ERROR
+    ]
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 

@@ -46,6 +46,7 @@ class Batch:
         self._split_parts: dict[str, list[str]] = {}
         self._singles: list[tuple[int, str, str]] | None = None
         self._multi: list[int] | None = None
+        self._columns: tuple | None = None
         self._triggered: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
@@ -67,6 +68,15 @@ class Batch:
         if self._singles is None:
             self._split()
         return self._singles  # type: ignore[return-value]
+
+    @property
+    def columns(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+        """:attr:`singles` as three columns (indices, sources, translations): for screens
+        that map each step over every text at once, with no Python step per text."""
+        if self._columns is None:
+            singles = self.singles
+            self._columns = tuple(zip(*singles, strict=True)) if singles else ((), (), ())
+        return self._columns  # type: ignore[return-value]
 
     @property
     def multi(self) -> list[int]:
