@@ -59,3 +59,28 @@ def test_an_analysis_reads_back_as_it_was_sent():
     assert back.stats == {"total": 4} and back.approved_contexts == {"a/2"}
     empty = pickle.loads(pickle.dumps(CatalogAnalysis("de", "/p/de.po")))
     assert empty == CatalogAnalysis("de", "/p/de.po") and empty.findings == []
+
+
+def test_the_report_order_is_the_documented_sort(tmp_path):
+    """Errors first, then by language, relative path and line, stably: also with paths
+    outside the project, empty paths, and paths whose relative form sorts otherwise."""
+    import random
+
+    from workflow.gate_report import _ordered, _rel
+
+    rng = random.Random(3)
+    root = tmp_path / "p"
+    path_sets = [
+        [str(root / "locales" / f"{x}.po") for x in ("fr", "de", "zh")] + [""],
+        [str(root / "a.po"), str(tmp_path / "b.po"), str(root / "c" / "d.po"), "/z.po"],
+    ]
+    for paths in path_sets:
+        rel = {p: _rel(p, root) for p in paths}
+        for _ in range(50):
+            findings = [GateFinding(rng.choice(["fr", "de", ""]), f"c/{i}", "x",
+                                    rng.choice(["error", "warning"]), f"m{i}",
+                                    rng.choice(paths), rng.randrange(4)) for i in range(40)]
+            want = sorted(findings, key=lambda f: (f.severity != "error", f.language,
+                                                   rel[f.path], f.line))
+            assert _ordered(findings, rel) == want
+            assert [id(f) for f in _ordered(findings, rel)] == [id(f) for f in want]

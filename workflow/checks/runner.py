@@ -171,10 +171,12 @@ def _found(
             text, severity = problem.message, problem.severity
         else:
             text, severity = problem, check.severity
+        if not (text.isprintable() and "  " not in text and text[:1] != " " != text[-1:]):
+            text = " ".join(text.split())  # (printable: no white space but " ")
         finding = _new(kind)
         _set(finding, "__dict__", {
             "language": language, "context": context, "check_id": check_id,
-            "severity": severity, "message": " ".join(text.split()), "path": path, "line": line,
+            "severity": severity, "message": text, "path": path, "line": line,
         })
         out.append(finding)
     return out
