@@ -1,0 +1,123 @@
+"""Which units of the memory are scored for a text: the length window, then a bounded
+FTS5 query on the text's rarest words.
+
+* **Length window.** A unit scoring *threshold* (rapidfuzz ratio, ``2 * common /
+  (len_a + len_b)``) is between ``t / (200 - t)`` and ``(200 - t) / t`` times the text's
+  length (0.54x to 1.86x at 70). Rows outside it are never scored, and when the window
+  holds few units (short texts: a salutation, a title) they are all scored, which finds
+  every match whatever words it shares (``store.SCAN``).
+* **Query.** FTS5 reads the doclist of every word in the query and ranks (bm25) every
+  row it matches, so a paragraph of common words ORed together costs thousands of
+  ranked rows. The query asks for the text's rarest words (document frequencies from the
+  fts5vocab tables) so that a candidate may lack up to ``SLACK`` of them: any of the
+  ``SLACK + 1`` rarest (OR), or at least *s* of the ``s + SLACK`` rarest (an OR of AND
+  groups, *s* = 2 .. ``MAX_GROUP``), whichever is estimated cheapest (``cost``: words
+  taken as independent). When even the cheapest is over ``BUDGET``, a candidate may lack
+  one word fewer. A near match that shares only common words is still found: it shares
+  most of the text's words, and each edited word costs it at most one of them. An OR of
+  single words takes more words (up to ``WORDS``) while it stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import combinations
+from math import prod
+
+_WORD = re.compile(r"\w+")
+#: Estimated cost (µs, both indexes) a candidate query may have, at least.
+BUDGET = 3000.0
+#: ... and what one suggestions request may spend on all its lookups (the paragraph and
+#: each of its sentences share it; a lone sentence or a title may use it all).
+REQUEST_BUDGET = 30000.0
+#: µs per AND group, per doclist entry read, per matching row ranked (bm25): fitted on
+#: random queries of 1-5 words (df 50-15,000) in a 100,000-unit memory (bench_tm's).
+GROUP, READ, RANK = 175.0, 0.19, 1.8
+#: Most words in an OR of single rare words, and the most rows it may match.
+WORDS, ROWS = 6, 400
+#: How many of the rarest words an AND-group candidate may lack.
+SLACK = 2
+#: Largest AND group (beyond it, the words are common enough that the query runs as is).
+MAX_GROUP = 4
+
+
+def fts_term(word: str) -> str:
+    """A word as the FTS5 unicode61 tokenizer (remove_diacritics 2) indexes it."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(text: str, df: dict[str, int]) -> list[str]:
+    """The distinct indexed words (3+ letters) of *text*, rarest first (ties by word)."""
+    found = dict.fromkeys(fts_term(w) for w in _WORD.findall(text) if len(w) > 2)
+    return sorted((t for t in found if df.get(t)), key=lambda t: (df[t], t))
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', "") + '"'
+
+
+def _or_plans(words: list[str], slack: int, most: int) -> list[list[tuple[str, ...]]]:
+    """Any of the k rarest words, k = slack + 1 .. *most* (a candidate may lack k - 1)."""
+    return [[(t,) for t in words[:k]] for k in range(slack + 1, min(most, len(words)) + 1)]
+
+
+def _and_plans(words: list[str], slack: int) -> list[list[tuple[str, ...]]]:
+    """At least s of the s + *slack* rarest words, s = 2 .. MAX_GROUP."""
+    return [list(combinations(words[:s + slack], s)) for s in range(2, MAX_GROUP + 1)
+            if s + slack <= len(words)]
+
+
+def rows(plan: list[tuple[str, ...]], df: dict[str, int], size: int) -> float:
+    """Estimated rows the plan matches (words and groups taken as independent)."""
+    size = max(size, 1)
+    missed = prod(1 - min(1.0, prod(df[t] / size for t in g)) for g in plan)
+    return size * (1 - missed)
+
+
+def cost(plan: list[tuple[str, ...]], df: dict[str, int], size: int) -> float:
+    """Estimated µs: a set-up per group, every group reads its words' doclists, every
+    matching row is ranked."""
+    reads = sum(df[t] for g in plan for t in g)
+    return GROUP * len(plan) + READ * reads + RANK * rows(plan, df, size)
+
+
+def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
+         budget: float = 0.0) -> list[tuple[str, ...]]:
+    """The groups of the query (an OR of ANDs) for *words* (rarest first), among the
+    plans that let a candidate lack SLACK of the rarest words and fit *budget* (at
+    least BUDGET): an OR of as many single words as match at most ROWS rows (up to
+    *most*); else the plan matching the fewest rows (the fewer rows bm25 ranks, the
+    less its LIMIT cuts). If no plan fits, one word fewer may be lacking, ...; at
+    none, the cheapest plan."""
+    most, budget = most or WORDS, max(budget, BUDGET)
+    for slack in range(min(SLACK, len(words) - 1), -1, -1):
+        plans = _or_plans(words, slack, most) + _and_plans(words, slack)
+        fits = [p for p in plans if cost(p, df, size) <= budget]
+        few = [p for p in fits if len(p[0]) == 1 and rows(p, df, size) <= ROWS]
+        if few:
+            return max(few, key=len)
+        if fits:
+            return min(fits, key=lambda p: (rows(p, df, size), cost(p, df, size)))
+        if slack == 0:
+            return min(plans, key=lambda p: cost(p, df, size))
+    return [tuple(words[:1])]  # not reached: slack 0 always returns
+
+
+def window(text: str, threshold: float) -> tuple[int, int]:
+    """The lengths (characters) a unit may have to score *threshold* against *text*."""
+    n, t = len(text), min(max(threshold, 1.0), 100.0)
+    return int(n * t / (200 - t)), -(-int(n * (200 - t) * 1000) // int(t * 1000))
+
+
+def build(text: str, df: dict[str, int], size: int, most: int = 0,
+          budget: float = 0.0) -> str:
+    """The FTS5 MATCH expression for *text*'s candidates ("" if no word is indexed);
+    *df*: term -> units containing it, *size*: units in the memory, *most*: most words
+    in an OR of single words (default WORDS), *budget*: see :func:`plan`."""
+    words = terms(text, df)
+    if not words:
+        return ""
+    return " OR ".join("(" + " AND ".join(_quote(t) for t in g) + ")"
+                       for g in plan(words, df, size, most, budget))
