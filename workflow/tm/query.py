@@ -30,12 +30,16 @@ _WORD = re.compile(r"\w+")
 BUDGET = 3000.0
 #: ... and what one suggestions request may spend on all its lookups (the paragraph and
 #: each of its sentences share it; a lone sentence or a title may use it all).
-REQUEST_BUDGET = 30000.0
-#: µs per AND group, per doclist entry read, per matching row ranked (bm25): fitted on
-#: random queries of 1-5 words (df 50-15,000) in a 100,000-unit memory (bench_tm's).
-GROUP, READ, RANK = 175.0, 0.19, 1.8
+REQUEST_BUDGET = 12000.0
+#: µs per word read (set-up), per doclist entry read, per matching row ranked (bm25):
+#: fitted on 120 random queries (any of 1-4 words, 2 of 2-5, 3 of 3-5; df 50-15,000) in
+#: bench_web.py's 100,000-unit memory, both indexes.
+SETUP, READ, RANK = 64.0, 0.15, 2.3
 #: Most words in an OR of single rare words, and the most rows it may match.
 WORDS, ROWS = 6, 400
+#: Rows an AND plan may match to be chosen for its cost rather than for its size: about
+#: what the caller keeps of bm25's ranking (store.LIMIT), so that the LIMIT cuts nothing.
+RANKED = 100
 #: How many of the rarest words an AND-group candidate may lack.
 SLACK = 2
 #: Largest AND group (beyond it, the words are common enough that the query runs as is).
@@ -76,11 +80,28 @@ def rows(plan: list[tuple[str, ...]], df: dict[str, int], size: int) -> float:
     return size * (1 - missed)
 
 
+def _at_least(words: list[str], s: int) -> tuple[str, list[str]]:
+    """The FTS5 expression "at least *s* of *words*", nested so that each word's doclist
+    is read as few times as can be ((a AND 1 of bcd) OR (b AND 1 of cd) OR (c AND d)
+    for 2 of abcd: 9 words read, not 12), and the words it reads."""
+    if s <= 1 or s >= len(words):
+        op = " OR " if s <= 1 else " AND "
+        return "(" + op.join(_quote(t) for t in words) + ")", list(words)
+    head, read_h = _at_least(words[1:], s - 1)
+    rest, read_r = _at_least(words[1:], s)
+    return f"(({_quote(words[0])} AND {head}) OR {rest})", [words[0], *read_h, *read_r]
+
+
+def _pool(plan: list[tuple[str, ...]]) -> tuple[list[str], int]:
+    """A plan's words (rarest first) and how many of them a candidate must have."""
+    return list(dict.fromkeys(t for g in plan for t in g)), len(plan[0])
+
+
 def cost(plan: list[tuple[str, ...]], df: dict[str, int], size: int) -> float:
-    """Estimated µs: a set-up per group, every group reads its words' doclists, every
-    matching row is ranked."""
-    reads = sum(df[t] for g in plan for t in g)
-    return GROUP * len(plan) + READ * reads + RANK * rows(plan, df, size)
+    """Estimated µs: a set-up per word read, every doclist entry read, every matching
+    row ranked."""
+    read = _at_least(*_pool(plan))[1]
+    return SETUP * len(read) + READ * sum(df[t] for t in read) + RANK * rows(plan, df, size)
 
 
 def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
@@ -88,9 +109,9 @@ def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
     """The groups of the query (an OR of ANDs) for *words* (rarest first), among the
     plans that let a candidate lack SLACK of the rarest words and fit *budget* (at
     least BUDGET): an OR of as many single words as match at most ROWS rows (up to
-    *most*); else the plan matching the fewest rows (the fewer rows bm25 ranks, the
-    less its LIMIT cuts). If no plan fits, one word fewer may be lacking, ...; at
-    none, the cheapest plan."""
+    *most*); else the cheapest plan matching at most RANKED rows; else the plan matching
+    the fewest (the more rows bm25 ranks, the more its LIMIT may cut). If no plan
+    fits, one word fewer may be lacking, ...; at none, the cheapest plan."""
     most, budget = most or WORDS, max(budget, BUDGET)
     for slack in range(min(SLACK, len(words) - 1), -1, -1):
         plans = _or_plans(words, slack, most) + _and_plans(words, slack)
@@ -98,6 +119,9 @@ def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
         few = [p for p in fits if len(p[0]) == 1 and rows(p, df, size) <= ROWS]
         if few:
             return max(few, key=len)
+        enough = [p for p in fits if rows(p, df, size) <= RANKED]
+        if enough:
+            return min(enough, key=lambda p: cost(p, df, size))
         if fits:
             return min(fits, key=lambda p: (rows(p, df, size), cost(p, df, size)))
         if slack == 0:
@@ -119,5 +143,4 @@ def build(text: str, df: dict[str, int], size: int, most: int = 0,
     words = terms(text, df)
     if not words:
         return ""
-    return " OR ".join("(" + " AND ".join(_quote(t) for t in g) + ")"
-                       for g in plan(words, df, size, most, budget))
+    return _at_least(*_pool(plan(words, df, size, most, budget)))[0]
