@@ -6,22 +6,26 @@ FTS5 query on the text's rarest words.
   length (0.54x to 1.86x at 70). Rows outside it are never scored, and when the window
   holds few units (short texts: a salutation, a title) they are all scored, which finds
   every match whatever words it shares (``store.SCAN``).
-* **Query.** FTS5 reads the doclist of every word in the query and ranks (bm25) every
-  row it matches, so a paragraph of common words ORed together costs thousands of
-  ranked rows. The query asks for the text's rarest words (document frequencies from the
+* **Query.** FTS5 reads the doclist of every word of the query and ranks (bm25) every
+  row it matches, so a paragraph of common words ORed together ranks thousands of rows.
+  The query is built from the text's rarest words (document frequencies from the
   fts5vocab tables) so that a candidate may lack up to ``SLACK`` of them: any of the
-  ``SLACK + 1`` rarest (OR), or at least *s* of the ``s + SLACK`` rarest (an OR of AND
-  groups, *s* = 2 .. ``MAX_GROUP``), whichever is estimated cheapest (``cost``: words
-  taken as independent). When even the cheapest is over ``BUDGET``, a candidate may lack
-  one word fewer. A near match that shares only common words is still found: it shares
-  most of the text's words, and each edited word costs it at most one of them. An OR of
-  single words takes more words (up to ``WORDS``) while it stays cheap.
+  ``SLACK + 1`` (or more, up to ``WORDS``) rarest words, or at least *s* of the
+  ``s + SLACK`` rarest (*s* = 2 .. ``MAX_GROUP``, one nested expression). Each plan's
+  cost and rows are estimated (``cost``, ``rows``: words taken as independent); the
+  plan kept fits the budget and matches few enough rows for bm25's LIMIT to cut
+  nothing. When no plan fits, a candidate may lack one word fewer. A near match that
+  shares only common words is still found: it shares most of the text's words, and
+  each edited word costs it at most one of them.
+* **Budget.** One suggestions request (a paragraph and each of its sentences) shares
+  ``REQUEST_BUDGET``; each lookup may spend at least ``BUDGET``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import combinations
 from math import prod
 
@@ -97,11 +101,20 @@ def _pool(plan: list[tuple[str, ...]]) -> tuple[list[str], int]:
     return list(dict.fromkeys(t for g in plan for t in g)), len(plan[0])
 
 
+@lru_cache(maxsize=64)
+def _reads(n: int, s: int) -> tuple[int, ...]:
+    """How many times "at least *s* of *n* words" reads each word (by rank)."""
+    read = _at_least([str(i) for i in range(n)], s)[1]
+    return tuple(read.count(str(i)) for i in range(n))
+
+
 def cost(plan: list[tuple[str, ...]], df: dict[str, int], size: int) -> float:
     """Estimated µs: a set-up per word read, every doclist entry read, every matching
     row ranked."""
-    read = _at_least(*_pool(plan))[1]
-    return SETUP * len(read) + READ * sum(df[t] for t in read) + RANK * rows(plan, df, size)
+    words, s = _pool(plan)
+    times = _reads(len(words), s)
+    return (SETUP * sum(times) + READ * sum(df[t] * k for t, k in zip(words, times, strict=True))
+            + RANK * rows(plan, df, size))
 
 
 def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
@@ -114,18 +127,19 @@ def plan(words: list[str], df: dict[str, int], size: int, most: int = 0,
     fits, one word fewer may be lacking, ...; at none, the cheapest plan."""
     most, budget = most or WORDS, max(budget, BUDGET)
     for slack in range(min(SLACK, len(words) - 1), -1, -1):
-        plans = _or_plans(words, slack, most) + _and_plans(words, slack)
-        fits = [p for p in plans if cost(p, df, size) <= budget]
-        few = [p for p in fits if len(p[0]) == 1 and rows(p, df, size) <= ROWS]
+        plans = [(p, cost(p, df, size), rows(p, df, size))
+                 for p in _or_plans(words, slack, most) + _and_plans(words, slack)]
+        fits = [x for x in plans if x[1] <= budget]
+        few = [x for x in fits if len(x[0][0]) == 1 and x[2] <= ROWS]
         if few:
-            return max(few, key=len)
-        enough = [p for p in fits if rows(p, df, size) <= RANKED]
+            return max(few, key=lambda x: len(x[0]))[0]
+        enough = [x for x in fits if x[2] <= RANKED]
         if enough:
-            return min(enough, key=lambda p: cost(p, df, size))
+            return min(enough, key=lambda x: x[1])[0]
         if fits:
-            return min(fits, key=lambda p: (rows(p, df, size), cost(p, df, size)))
+            return min(fits, key=lambda x: (x[2], x[1]))[0]
         if slack == 0:
-            return min(plans, key=lambda p: cost(p, df, size))
+            return min(plans, key=lambda x: x[1])[0]
     return [tuple(words[:1])]  # not reached: slack 0 always returns
 
 
