@@ -87,11 +87,14 @@ def test_trigger_pass_finds_what_a_search_per_text_finds():
     from workflow.checks.batch import _trigger_parts
 
     rng = random.Random(9)
-    alphabet = ["a", " ", "1", "٣", "{", "}", "%", "<", "«", "」", "\x07", "\ud800", SEP, "é"]
+    alphabet = ["a", " ", "1", "٣", "\U0001d7d8", "߁", "{", "}", "%", "<", "«", "」", "\x07",
+                "\ud800", SEP, "é"]
     triggers = tuple(c.trigger for c in registry.values() if c.trigger) + ("^a", "-z", "é")
     for _ in range(200):
         parts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
                  for _ in range(rng.randrange(0, 12))]
+        if rng.random() < 0.2:  # a long text: \d looked for as ranges
+            parts.append("a \U0001d7d8 " * 30_000)
         joined = SEP + SEP.join(parts) + SEP
         for chosen in (triggers[:5], triggers, triggers[-3:], triggers[-1:]):
             want = {t: frozenset(i for i, p in enumerate(parts) if re.search(f"[{t}]", p))
