@@ -6,8 +6,14 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.spelling import unit_dictionary
-from workflow.checks.words import exempt_words, source_words
+from workflow.checks.spelling import unit_dictionary, unknown_words
+from workflow.checks.words import (
+    complex_units,
+    exempt_words,
+    folded_words,
+    plain_exempt,
+    source_words,
+)
 
 _MIN = 3
 
@@ -28,6 +34,28 @@ def _words_and_names(
     return words, names, candidates
 
 
+#: (source, plural source) -> its leftover candidates, kept across the languages a
+#: process checks (the key is the source text itself: an edited source is a new key)
+_CANDIDATES: dict[tuple[str, str | None], frozenset[str]] = {}
+_CANDIDATES_MAX = 100_000
+
+
+def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]]:
+    """The leftover candidates of each (source, plural source) in *keys*: the words of the
+    source that could be left over in a translation (see :func:`_words_and_names`)."""
+    memo = _CANDIDATES
+    got = list(map(memo.get, keys))
+    if None in got:
+        if len(memo) + len(keys) > _CANDIDATES_MAX:
+            memo.clear()
+        for n, (key, found) in enumerate(zip(keys, got, strict=True)):
+            if found is None:
+                source, plural = key
+                sources = (source,) if plural is None else (source, plural)
+                found = got[n] = memo[key] = _words_and_names(sources)[2]
+    return got
+
+
 def leftovers(unit: Unit, text: str) -> list[str]:
     """Runs of source words in *text* that are not words of the target language.
 
@@ -36,11 +64,8 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     words, names, candidates = _source_words(unit)
     if not candidates:
         return []
-    # A word of the exempt text is a piece of *text* without white space, and casefolding
-    # goes character by character: a source word that is not even a piece of the casefolded
-    # text cannot be one of its words (no words, no exempt text needed).
-    folded = text.casefold()
-    if not any(map(folded.__contains__, candidates)):
+    # no words, no exempt text needed
+    if not _maybe_left(candidates, text):
         return []
     _clean, found = exempt_words(unit, text)
     if candidates.isdisjoint(map(str.casefold, found)):
@@ -65,6 +90,23 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     return list(dict.fromkeys(runs))
 
 
+def _maybe_left(candidates: frozenset[str], text: str) -> bool:
+    """Whether a word of *candidates* is a piece of the casefolded *text*: a word of the
+    exempt text is a piece of *text* without white space, and casefolding goes character
+    by character, so a source word that is not even a piece of it cannot be one of its
+    words."""
+    return any(map(text.casefold().__contains__, candidates))
+
+
+def _suspect_in(unit: Unit, candidates: frozenset[str], dictionary) -> bool:
+    """Whether a word of a translated form of *unit* is one spelling reports and one of
+    *candidates*, casefolded: what a leftover needs where there is a dictionary."""
+    for _i, _source, text in unit.forms():
+        if dictionary.any_suspect_in(unknown_words(unit, text, dictionary)[2], candidates):
+            return True
+    return False
+
+
 _NON_WORD = re.compile(r"\W")
 
 
@@ -80,6 +122,39 @@ class SourceLeftoverCheck(Check):
 
     id = "leftover"
     severity = WARNING
+
+    def candidates(self, batch) -> set[int]:
+        """The messages with a word of their source's leftover candidates in a translation,
+        for every message at once (the candidates of each source come from a memo kept
+        across languages). With a dictionary, such a word must also be one spelling
+        reports (the words and verdicts spelling works out next anyway, see
+        :meth:`_Dictionary.any_suspect_in`); without one, a translation's words come
+        casefolded from the token memo of :func:`folded_words` (its exempt text is
+        :func:`plain_exempt` but for the few :func:`complex_units`, which get the
+        casefolded pre-test of :func:`leftovers`)."""
+        units = batch.units
+        if not units:
+            return set()
+        cands = source_candidates([(u.source, u.source_plural) for u in units])
+        dictionary = unit_dictionary(units[0])
+        if dictionary is not None:
+            return {i for i, (u, c) in enumerate(zip(units, cands, strict=True))
+                    if c and _suspect_in(u, c, dictionary)}
+        odd = complex_units(batch)
+        out: set[int] = set()
+        for i, (u, c) in enumerate(zip(units, cands, strict=True)):
+            if not c:
+                continue
+            if i in odd:
+                if any(_maybe_left(c, t) for t in u.strings):
+                    out.add(i)
+                continue
+            text = u.strings[0]
+            if "{" in text:
+                text = plain_exempt(text)
+            if not c.isdisjoint(folded_words(text)):
+                out.add(i)
+        return out
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
