@@ -6,8 +6,10 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
+from workflow.checks.batch import SEP
 from workflow.checks.spelling import unit_dictionary, unknown_words
 from workflow.checks.words import (
+    _WORD,
     complex_units,
     exempt_words,
     folded_words,
@@ -38,6 +40,8 @@ def _words_and_names(
 #: process checks (the key is the source text itself: an edited source is a new key)
 _CANDIDATES: dict[tuple[str, str | None], frozenset[str]] = {}
 _CANDIDATES_MAX = 100_000
+#: every word of the memo's candidates (and perhaps more)
+_ALL_CANDIDATES: set[str] = set()
 
 
 def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]]:
@@ -48,11 +52,13 @@ def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]
     if None in got:
         if len(memo) + len(keys) > _CANDIDATES_MAX:
             memo.clear()
+            _ALL_CANDIDATES.clear()
         for n, (key, found) in enumerate(zip(keys, got, strict=True)):
             if found is None:
                 source, plural = key
                 sources = (source,) if plural is None else (source, plural)
                 found = got[n] = memo[key] = _words_and_names(sources)[2]
+                _ALL_CANDIDATES.update(found)
     return got
 
 
@@ -98,6 +104,34 @@ def _maybe_left(candidates: frozenset[str], text: str) -> bool:
     return any(map(text.casefold().__contains__, candidates))
 
 
+#: A placeholder inside one token of the translations joined by SEP (never across two
+#: translations): where a text's own placeholders are, too
+_TOKEN_BRACES = re.compile(r"\{[^{}\s\x7f]*\}")
+
+
+def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
+    """The leftover screen without a dictionary. First for the whole catalogue: which
+    source words are words of it, casefolded (its distinct white-space separated tokens,
+    read at once: a word never spans white space; a placeholder inside a token is one of
+    the text's, blanked); then, for the messages with one of those among their candidates,
+    whether it is a word of the translation (its exempt text is :func:`plain_exempt`, its
+    words come casefolded from the token memo of :func:`folded_words`). The few
+    :func:`complex_units` get the pre-test of :func:`leftovers` instead."""
+    units = batch.units
+    tokens = "\n".join(set(SEP.join([SEP.join(u.strings) for u in units]).split()))
+    odd = complex_units(batch, tokens)
+    out = {i for i in odd if cands[i] and any(_maybe_left(cands[i], t) for t in units[i].strings)}
+    words = _WORD.findall(_TOKEN_BRACES.sub(" ", tokens))
+    found = _ALL_CANDIDATES.intersection(map(str.casefold, words))
+    if not found:
+        return out
+    for i, (u, c) in enumerate(zip(units, cands, strict=True)):
+        if c and not c.isdisjoint(found) and i not in odd:
+            if not c.isdisjoint(folded_words(plain_exempt(u.strings[0]))):
+                out.add(i)
+    return out
+
+
 def _suspect_in(unit: Unit, candidates: frozenset[str], dictionary) -> bool:
     """Whether a word of a translated form of *unit* is one spelling reports and one of
     *candidates*, casefolded: what a leftover needs where there is a dictionary."""
@@ -128,10 +162,7 @@ class SourceLeftoverCheck(Check):
         for every message at once (the candidates of each source come from a memo kept
         across languages). With a dictionary, such a word must also be one spelling
         reports (the words and verdicts spelling works out next anyway, see
-        :meth:`_Dictionary.any_suspect_in`); without one, a translation's words come
-        casefolded from the token memo of :func:`folded_words` (its exempt text is
-        :func:`plain_exempt` but for the few :func:`complex_units`, which get the
-        casefolded pre-test of :func:`leftovers`)."""
+        :meth:`_Dictionary.any_suspect_in`); without one, see :func:`_screen`."""
         units = batch.units
         if not units:
             return set()
@@ -140,21 +171,7 @@ class SourceLeftoverCheck(Check):
         if dictionary is not None:
             return {i for i, (u, c) in enumerate(zip(units, cands, strict=True))
                     if c and _suspect_in(u, c, dictionary)}
-        odd = complex_units(batch)
-        out: set[int] = set()
-        for i, (u, c) in enumerate(zip(units, cands, strict=True)):
-            if not c:
-                continue
-            if i in odd:
-                if any(_maybe_left(c, t) for t in u.strings):
-                    out.add(i)
-                continue
-            text = u.strings[0]
-            if "{" in text:
-                text = plain_exempt(text)
-            if not c.isdisjoint(folded_words(text)):
-                out.add(i)
-        return out
+        return _screen(batch, cands)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

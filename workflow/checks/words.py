@@ -151,16 +151,19 @@ def plain_exempt(text: str) -> str:
     return _BRACES.sub(" ", text) if "{" in text else text
 
 
-def complex_units(batch) -> set[int]:
+def complex_units(batch, tokens: str | None = None) -> set[int]:
     """The units of *batch* (a :class:`workflow.checks.batch.Batch`) whose exempt text may
     differ from :func:`plain_exempt` of their text: more than one string or a plural, a
     special character other than "{" (protected spans, markup, URLs...), a do-not-translate
     name in a translation, or glossary concepts in the source. One pass over every
-    translation per pattern."""
+    translation per pattern, or none where *tokens* (every white-space separated token of
+    the translations, separated by white space) has none of the characters."""
     out = set(batch.multi)
-    out |= batch.text_hits(_OTHER_CHAR)
-    out |= batch.text_hits("www.")
-    out |= batch.text_hits("%(")
+    for pattern in (_OTHER_CHAR, "www.", "%("):
+        if tokens is not None and (pattern not in tokens if isinstance(pattern, str)
+                                   else pattern.search(tokens) is None):
+            continue
+        out |= batch.text_hits(pattern)
     glossary = batch.shared.get("glossary")
     if glossary is not None:
         names = glossary.dnt_names()
