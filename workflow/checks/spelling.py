@@ -169,12 +169,10 @@ class _Dictionary:
         wrong, unless the verdict could not be kept)."""
         rest = set(words)
         rest -= self.good
-        if rest:
-            new = rest - self.bad
-            if new:  # words without a verdict yet
-                check = self.check
-                for w in new:
-                    check(w)
+        if rest and not self.bad.issuperset(rest):
+            check = self.check
+            for w in rest - self.bad:  # words without a verdict yet
+                check(w)
         return rest
 
     def _merge_saved(self) -> None:
