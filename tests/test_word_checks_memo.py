@@ -139,9 +139,13 @@ def test_source_candidates_survive_the_memo_being_emptied(monkeypatch):
     from workflow.checks import leftover
 
     monkeypatch.setattr(leftover, "_CANDIDATES_MAX", 3)
-    keys = [(f"Word{i} support urgent{i}", None) for i in range(5)]
-    got = leftover.source_candidates(keys)
-    assert got == [leftover._words_and_names((k[0],))[2] for k in keys]
+    keys = [(f"Support {w} urgently", None) for w in ("alpha", "bravo", "charlie", "delta",
+                                                      "echo")]
+    for some in (keys[:2], keys, keys[3:], keys[1:4]):  # hits, then the memo emptied
+        got = leftover.source_candidates(some)
+        assert got == [leftover._words_and_names((k[0],))[2] for k in some]
+        # the union the screen without a dictionary reads holds every answer given
+        assert leftover._ALL_CANDIDATES.issuperset(frozenset().union(*got))
     assert len(leftover._CANDIDATES) <= 5
 
 

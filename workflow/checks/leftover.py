@@ -50,7 +50,8 @@ def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]
     memo = _CANDIDATES
     got = list(map(memo.get, keys))
     if None in got:
-        if len(memo) + len(keys) > _CANDIDATES_MAX:
+        emptied = len(memo) + len(keys) > _CANDIDATES_MAX
+        if emptied:
             memo.clear()
             _ALL_CANDIDATES.clear()
         for n, (key, found) in enumerate(zip(keys, got, strict=True)):
@@ -59,6 +60,8 @@ def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]
                 sources = (source,) if plural is None else (source, plural)
                 found = got[n] = memo[key] = _words_and_names(sources)[2]
                 _ALL_CANDIDATES.update(found)
+        if emptied:  # the answers found in the memo before it was emptied
+            _ALL_CANDIDATES.update(*got)
     return got
 
 
