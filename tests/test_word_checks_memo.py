@@ -149,6 +149,36 @@ def test_source_candidates_survive_the_memo_being_emptied(monkeypatch):
     assert len(leftover._CANDIDATES) <= 5
 
 
+def _ref_source_words(sources):
+    """source_words as it was: word by word, walking back over white space."""
+    import re
+
+    words, names = set(), set()
+    for s in sources:
+        for m in re.finditer(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*", s):
+            w = m.group(0)
+            words.add(w.casefold())
+            i = m.start() - 1
+            while i >= 0 and s[i].isspace():
+                i -= 1
+            if w[0].isupper() and i >= 0 and s[i] not in ".!?:;":
+                names.add(w.casefold())
+    return frozenset(words), frozenset(names)
+
+
+def test_source_words_and_names_match_the_plain_rule():
+    from workflow.checks.words import source_words
+
+    rnd = random.Random(12)
+    pool = ["The", "the", "Council", " ", "  ", ".", ":", ";", "!", "?", ",", "(", "\u00a0",
+            "Geneva", "x", "É", "éa", "ǅ", "l'Union", "-", "{count}", "1", " \t", "İ"]
+    for _ in range(20000):
+        sources = tuple("".join(rnd.choice(pool) for _ in range(rnd.randint(0, 12)))
+                        for _ in range(rnd.randint(1, 2)))
+        source_words.cache_clear()
+        assert source_words(sources) == _ref_source_words(sources), sources
+
+
 def test_token_memo_words_are_the_words_of_the_text(monkeypatch):
     from tests.test_word_checks_speed import _random_texts
     from workflow.checks import words

@@ -193,21 +193,25 @@ def complex_units(batch, tokens: str | None = None) -> set[int]:
     return out
 
 
+#: Every word of a source (as _WORD.findall) with the mark that ends a sentence before it
+#: (only white space between them), or "" where there is none
+_AFTER_STOP = re.compile(r"(?:([.!?:;])\s*)?(" + _WORD.pattern + ")")
+
+
 @lru_cache(maxsize=65536)
 def source_words(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(the casefolded words of a message's source texts, names: those capitalised inside a
-    sentence), worked out once per source for every language."""
+    sentence), worked out once per source for every language. A capitalised word is a
+    name unless it is the first word after nothing but white space or follows a sentence
+    mark (".!?:;")."""
     words: set[str] = set()
     names: set[str] = set()
     for s in sources:
-        for m in _WORD.finditer(s):
-            w = m.group(0)
-            key = w.casefold()
-            words.add(key)
-            if w[0].isupper():
-                i = m.start() - 1
-                while i >= 0 and s[i].isspace():
-                    i -= 1
-                if i >= 0 and s[i] not in ".!?:;":
-                    names.add(key)
+        found = _AFTER_STOP.findall(s)
+        if not found:
+            continue
+        words.update(map(str.casefold, [w for _mark, w in found]))
+        starts = s.lstrip().startswith(found[0][1])  # the first word begins the text
+        names.update(w.casefold() for n, (mark, w) in enumerate(found)
+                     if w[0].isupper() and not mark and not (n == 0 and starts))
     return frozenset(words), frozenset(names)
