@@ -68,7 +68,17 @@ def run_checks(
     if message is None:  # thousands of acyclic objects: see workflow.gcpause
         with paused_gc():
             return _run_checks(catalog, None, config, skip)
-    return _run_checks(catalog, message, config, skip)
+    return _run_message(catalog, message, config, skip)
+
+
+def _run_message(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -> list[Finding]:
+    """One message: the same findings without the whole-run set-up (``checks/one.py``)."""
+    from workflow.checks.one import run_one
+
+    skip_all = catalog_ignores(catalog) | frozenset(skip)
+    checks = [c for c in registry.values() if c.id not in skip_all]
+    glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
+    return run_one(checks, catalog, message, config, glossary, _found)
 
 
 def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -> list[Finding]:
