@@ -317,8 +317,9 @@ def _write(store: CatalogStore, user: Any, lang: str, context: str, msg: Any, ac
         except Exception as exc:  # the text is saved; say that QA did not run
             log.exception("QA could not run for %s/%s", lang, context)
             findings, qa_error = [], f"The QA checks could not run: {exc}"
-    if qa_error is None:
-        store.remember_findings(lang, written, findings)
+        if qa_error is None:
+            store.remember_findings(lang, written, findings)
+    # (else the text written is the approved one, remembered above under the same revision)
     return Outcome(action, lang, context, written, findings=findings, audit_id=row,
                    qa_error=qa_error)
 
