@@ -81,3 +81,26 @@ def test_a_failing_check_is_an_error_finding_as_in_the_batch_path(monkeypatch):
     assert [(f.check_id, f.severity) for f in found if f.check_id == "whitespace"] == [
         ("whitespace", "error")]
     assert found == _run_checks(cat, m, None, frozenset())
+
+
+def test_a_changed_glossary_is_seen_by_the_next_one_message_run(tmp_path):
+    """One message's run keeps nothing between calls: a glossary edited between two
+    approvals of the same text changes the second one's findings."""
+    from test_glossary import ENTRY, tbx
+
+    (tmp_path / "locales").mkdir()
+    m = msg("We cite the Rome Statute.", "Nous citons le Statut de Rome.", context="t/1")
+    cat = catalog("fr", [m], path=str(tmp_path / "locales/fr/LC_MESSAGES/letter.po"))
+
+    def glossary(term: str) -> None:
+        tbx(tmp_path / "locales", ENTRY.format(
+            id="rs", req="mandatory",
+            more=f'<langSet xml:lang="fr"><tig><term>{term}</term></tig></langSet>'))
+
+    glossary("Statut de Rome")
+    assert [f for f in run_checks(cat, m) if f.check_id == "glossary"] == []
+    glossary("Traité fondateur de la Cour")  # another size: a new version of the file
+    found = [f for f in run_checks(cat, m) if f.check_id == "glossary"]
+    assert [f.severity for f in found] == ["error"] and "Traité" in found[0].message
+    assert found == [f for f in _run_checks(cat, m, None, frozenset())
+                     if f.check_id == "glossary"]
