@@ -10,7 +10,6 @@ goes away: what was approved stays reusable.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import db
+from . import query
 
 DDL = """
 CREATE TABLE IF NOT EXISTS tm_unit (
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS tm_unit (
 );
 CREATE INDEX IF NOT EXISTS tm_exact ON tm_unit (lang, source_key);
 CREATE INDEX IF NOT EXISTS tm_msg ON tm_unit (lang, origin, msgid);
+CREATE INDEX IF NOT EXISTS tm_len ON tm_unit (lang, length(source_key));
 CREATE VIRTUAL TABLE IF NOT EXISTS tm_fts USING fts5 (          -- messages
     source, lang UNINDEXED, content='tm_unit', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
@@ -70,22 +71,15 @@ CREATE TABLE IF NOT EXISTS tm_sync (
 );
 """
 
-_WORD = re.compile(r"\w+")
-#: A word in more than this share of the units (0.2%, at least 50) is too common to look
-#: for candidates with: ranking its long document list would cost more than it finds.
-COMMON = 0.002
-#: How many of the rarest words of a text look for candidates.
-WORDS = 6
 #: database file -> (max unit id when read, term -> document frequency)
 _DF_CACHE: dict[str, tuple[int, dict[str, int]]] = {}
 #: database file -> (memory size when counted, number of languages)
 _NLANGS_CACHE: dict[str, tuple[int, int]] = {}
-
-
-def _fts_term(word: str) -> str:
-    """A word as the FTS5 unicode61 tokenizer (remove_diacritics 2) indexes it."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+#: A length window holding at most this many units is scored whole (no FTS5 query).
+SCAN = 2000
+#: The best bm25 rows of each index that are scored (40 lost a 96% match in bench_tm.py's
+#: queries: bm25 on a few rare words says little about similarity).
+LIMIT = 100
 
 
 def key(text: str) -> str:
@@ -213,26 +207,40 @@ class Memory:
         units = [_unit(r) for r in rows]
         return [u for u in units if key(u.source_plural or "") == key(source_plural or "")]
 
-    def candidates(self, lang: str, text: str, limit: int = 40, words: int = 0,
-                   kinds: tuple[str, ...] = ("message", "segment")) -> list[Unit]:
-        """Units of *lang* sharing words of *text*, best bm25 first, for fuzzy scoring.
+    def candidates(self, lang: str, text: str, limit: int = 0, words: int = 0,
+                   kinds: tuple[str, ...] = ("message", "segment"),
+                   threshold: float = 0.0, budget: float = 0.0) -> list[Unit]:
+        """Units of *lang* that may score *threshold* against *text*, for fuzzy scoring
+        (see :meth:`candidate_keys`), as units."""
+        found = self.candidate_keys(lang, text, limit, words, kinds, threshold, budget)
+        return self.by_ids([i for i, _ in found])
 
-        The query ORs the *words* rarest words of the text (document frequencies from the
-        FTS5 vocabularies, read once per process and refreshed as the memory grows), so the
-        candidate set stays small even in a large memory. Messages and sentences have
-        their own index (else bm25, which favours short documents, would let a
-        paragraph's own sentences push the paragraph out of the *limit*)."""
-        terms = list(dict.fromkeys(_fts_term(w) for w in _WORD.findall(text) if len(w) > 2))
-        if not terms:
+    def candidate_keys(self, lang: str, text: str, limit: int = 0, words: int = 0,
+                       kinds: tuple[str, ...] = ("message", "segment"),
+                       threshold: float = 0.0,
+                       budget: float = 0.0) -> list[tuple[int, str]]:
+        """(id, normalised source) of the units of *lang* that may score *threshold*
+        against *text*: every unit of a length that can (workflow.tm.query.window) when
+        there are at most SCAN of them, else the best bm25 rows of a query on the text's
+        rarest words (workflow.tm.query; *budget*: its estimated cost in µs), *limit*
+        per kind (default LIMIT), best first.
+
+        Messages and sentences have their own index (else bm25, which favours short
+        documents, would let a paragraph's own sentences push the paragraph out of the
+        *limit*)."""
+        lo, hi = query.window(key(text), threshold)
+        within = "lang=? AND length(source_key) BETWEEN ? AND ?"  # index tm_len
+        inside = self.conn.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM tm_unit WHERE {within} LIMIT {SCAN + 1})",
+            (lang, lo, hi)).fetchone()[0]
+        if inside <= SCAN:
+            return self.conn.execute(
+                f"SELECT id, source_key FROM tm_unit WHERE {within} AND kind IN "
+                f"({','.join('?' * len(kinds))}) ORDER BY id", (lang, lo, hi, *kinds)).fetchall()
+        expr = query.build(text, self._frequencies(), self._size(), words, budget)
+        limit = limit or LIMIT
+        if not expr:
             return []
-        df = self._frequencies()
-        words = words or WORDS
-        known = sorted((t for t in terms if df.get(t)), key=lambda t: df[t])
-        common = max(50, int(df.get("", 0) * COMMON))
-        rare = [t for t in known if df[t] <= common][:words] or known[:2]
-        if not rare:
-            return []
-        query = " OR ".join('"' + t.replace('"', "") + '"' for t in rare)
         ids: list[int] = []
         for kind in kinds:
             table = "tm_fts" if kind == "message" else "tm_fts_seg"
@@ -241,18 +249,38 @@ class Memory:
             # SQLite scan the language's index instead of looking the ids up)
             ids += [r[0] for r in self.conn.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
-                (query, limit * self._languages()))]
+                (expr, limit * self._languages()))]
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(f"SELECT * FROM tm_unit WHERE id IN ({marks})", ids)
-        order = {i: n for n, i in enumerate(ids)}
-        units = [_unit(r) for r in rows if r["lang"] == lang]
-        return sorted(units, key=lambda u: order[u.id])
+        rows = self.conn.execute(  # by rowid: a lang condition here would use tm_len
+            f"SELECT id, lang, kind, source_key FROM tm_unit WHERE id IN ({marks})", ids)
+        keep = {i: src for i, lg, kind, src in rows
+                if lg == lang and kind in kinds and lo <= len(src) <= hi}
+        return [(i, keep[i]) for i in dict.fromkeys(ids) if i in keep]
+
+    def by_ids(self, ids: Sequence[int]) -> list[Unit]:
+        """The units *ids*, in that order (unknown ids left out)."""
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT * FROM tm_unit WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        units = {u.id: u for u in map(_unit, rows)}
+        return [units[i] for i in ids if i in units]
+
+    def _size(self) -> int:
+        """The memory's size as its word frequencies were counted."""
+        return self._frequencies().get("", 0)
 
     def _frequencies(self) -> dict[str, int]:
         """term -> number of units containing it (cached per database file; re-read when
-        the memory has grown by a tenth since)."""
+        the memory has grown by a tenth since; looked up once per Memory object)."""
+        df = self.__dict__.get("_df")
+        if df is None:
+            df = self.__dict__["_df"] = self._read_frequencies()
+        return df
+
+    def _read_frequencies(self) -> dict[str, int]:
         size = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM tm_unit").fetchone()[0]
         path = self.conn.execute("PRAGMA database_list").fetchone()["file"]
         cached = _DF_CACHE.get(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .match import best, score, word_diff
+from .query import REQUEST_BUDGET
 from .segment import sentences
 from .store import Memory, Unit, key
 
@@ -55,21 +56,28 @@ class Suggestion:
 
 
 def memory_matches(memory: Memory, lang: str, text: str, *, threshold: float = THRESHOLD,
-                   limit: int = 5, kind: str | None = None,
-                   paragraph: bool = False) -> list[tuple[Unit, float]]:
+                   limit: int = 5, kind: str | None = None, paragraph: bool = False,
+                   budget: float = REQUEST_BUDGET) -> list[tuple[Unit, float]]:
     """(unit, score) for *text*: exact matches first, then fuzzy ones, best first.
 
     A *paragraph* (several sentences) is matched against messages only: a single sentence
-    is too short to score *threshold* against it."""
+    is too short to score *threshold* against it. *budget*: the estimated cost (µs) the
+    candidate query may have (workflow.tm.query.plan)."""
     found: dict[int, tuple[Unit, float]] = {}
     for u in memory.exact(lang, text, kind=kind):
         found.setdefault(u.id, (u, 100.0))
     if len(found) < limit:
         kinds = (kind,) if kind else ("message",) if paragraph else ("message", "segment")
-        pool = [u for u in memory.candidates(lang, text, kinds=kinds) if u.id not in found]
-        wanted = key(text)
-        for idx, sc in best(wanted, [key(u.source) for u in pool], threshold, limit):
-            found.setdefault(pool[idx].id, (pool[idx], sc))
+        pool = [(i, src) for i, src in
+                memory.candidate_keys(lang, text, kinds=kinds, threshold=threshold,
+                                      budget=budget)
+                if i not in found]
+        scored = [(pool[idx][0], sc) for idx, sc in
+                  best(key(text), [src for _, src in pool], threshold, limit)]
+        units = {u.id: u for u in memory.by_ids([i for i, _ in scored])}
+        for i, sc in scored:
+            if i in units:  # else removed since (a catalogue sync in another thread)
+                found.setdefault(i, (units[i], sc))
     ranked = sorted(found.values(), key=lambda p: (-p[1], p[0].kind != "message"))
     return ranked[:limit]
 
@@ -86,13 +94,16 @@ def _from_unit(u: Unit, sc: float, text: str, scope: str = "message",
 def memory_suggestions(memory: Memory, lang: str, source: str, source_language: str,
                        threshold: float = THRESHOLD) -> list[Suggestion]:
     parts = sentences(source, source_language)
+    looked = [(i, s) for i, s in enumerate(parts, start=1) if len(s.split()) >= 3]
+    # the lookups share the request's candidate budget
+    budget = REQUEST_BUDGET / (1 + len(looked) * (len(parts) > 1))
     out = [_from_unit(u, sc, source) for u, sc in
-           memory_matches(memory, lang, source, threshold=threshold, paragraph=len(parts) > 1)]
+           memory_matches(memory, lang, source, threshold=threshold, paragraph=len(parts) > 1,
+                          budget=budget)]
     if len(parts) > 1:
-        for i, sent in enumerate(parts, start=1):
-            if len(sent.split()) < 3:
-                continue
-            for u, sc in memory_matches(memory, lang, sent, threshold=threshold, limit=1):
+        for i, sent in looked:
+            for u, sc in memory_matches(memory, lang, sent, threshold=threshold, limit=1,
+                                        budget=budget):
                 out.append(_from_unit(u, sc, sent, "sentence", i))
     return out
 
