@@ -57,6 +57,18 @@ def test_one_message_in_the_repository_catalogues():
     assert compared > 1000 and found > 100  # real messages, real findings
 
 
+def test_a_run_without_any_trigger_check(monkeypatch):
+    m = msg("Thank you 12", "Merci ", context="t/1")
+    cat = catalog("fr", [m])
+    triggers = frozenset(c.id for c in registry.values() if c.trigger)
+    assert triggers
+    _same(cat, m, skip=triggers)
+    for cid in list(registry):  # one check at a time, as a registry of one
+        kept = registry[cid]
+        monkeypatch.setattr("workflow.checks.runner.registry", {cid: kept})
+        _same(cat, m)
+
+
 def test_ignored_obsolete_and_untranslated_messages():
     m = msg("Thank you", "Merci ", context="t/1")
     cat = catalog("fr", [m])

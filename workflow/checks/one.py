@@ -45,6 +45,8 @@ def triggered(triggers: tuple[str, ...], unit: Unit) -> set[str]:
     """The triggers among *triggers* that select *unit* as ``Batch.triggered`` would: one
     of a class's characters in the source, the plural source or a translated form, or a
     letterflow-mt-damaged flag (every trigger). One regex pass over each text."""
+    if not triggers:
+        return set()
     if unit.flags and MT_DAMAGED_FLAG in unit.flags:
         return set(triggers)
     anything, classes = _scanner(triggers)
