@@ -43,3 +43,34 @@ print(stream.getvalue().count("Task queue depth"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "2", out.stderr
+
+
+def test_what_the_first_requests_load_is_frozen_too():
+    code = """
+import gc
+from flask import Flask
+from web.serving import REFREEZE_AFTER, tune_for_serving
+app = Flask("x")
+kept = []
+@app.get("/")
+def index():
+    kept.append({"loaded lazily": [1, 2, 3]})  # lives on, like a module imported on use
+    return "ok"
+tune_for_serving(app)
+client = app.test_client()
+
+def tracked(obj):  # in a collected generation (not frozen)
+    return any(o is obj for o in gc.get_objects())
+
+for _ in range(REFREEZE_AFTER[0] - 1):
+    client.get("/")
+assert tracked(kept[0]) and tracked(kept[-1]), "frozen before the count"
+client.get("/")
+assert not tracked(kept[0]) and not tracked(kept[-1]), "not frozen at the count"
+client.get("/")
+assert tracked(kept[-1])  # what comes later is collected as usual
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

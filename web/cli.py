@@ -83,7 +83,7 @@ def _serve_here(app: Any, host: str, port: int, threads: int) -> None:
 
     from .serving import tune_for_serving
 
-    tune_for_serving()
+    tune_for_serving(app)
     waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
                    clear_untrusted_proxy_headers=True, _quiet=True)
 
@@ -111,7 +111,7 @@ def _serve_forked(config: Any, test_config: dict[str, Any], host: str, port: int
 
             crash_point("serve.start")  # the tests' child that dies at start-up
             app = create_app(config, test_config=test_config)
-            tune_for_serving()
+            tune_for_serving(app)
             return app
 
         supervisor = Supervisor(sock, make_app, processes, dict(

@@ -216,7 +216,7 @@ class Services:
 
     def has_catalog(self, lang: str) -> bool:
         path = self.catalog_path(lang)
-        return path is not None and path.is_file()
+        return path is not None and os.path.isfile(path)
 
     # -- QA ---------------------------------------------------------------------------
     @functools.cached_property

@@ -147,18 +147,37 @@ def unmask_token(value: str | None) -> str | None:
         return ""
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class MaskedCSRFProtect(CSRFProtect):
     """Flask-WTF's CSRF check, reading masked tokens (form field or X-CSRFToken header)."""
 
     def _get_csrf_token(self) -> str | None:  # type: ignore[override]
+        if request.mimetype not in _FORM_TYPES:  # (a JSON body has no form to parse)
+            for name in current_app.config["WTF_CSRF_HEADERS"]:
+                token = request.headers.get(name)
+                if token:
+                    return unmask_token(token)
+            return None
         return unmask_token(super()._get_csrf_token())
 
     def protect(self, apply_exemptions: bool = False) -> None:
         # Flask-WTF looks up the view's exemptions before the method: a GET (nothing to
-        # check) answers at once here, everything else goes through the full check.
+        # check) answers at once here, everything else goes through the full check, whose
+        # signature verification is remembered per token (web/csrfcheck.py).
         if request.method not in current_app.config["WTF_CSRF_METHODS"]:
             return
-        super().protect(apply_exemptions)
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+            return
+        from .csrfcheck import known_valid, remember
+
+        token = self._get_csrf_token()
+        if known_valid(token):
+            g.csrf_valid = True
+            return
+        super().protect(False)
+        remember(token)
 
 
 def masked_html(parts: tuple[bytes, ...], token: str) -> Response:

@@ -22,6 +22,7 @@ def perform(user: Any, lang: str, context: str, action: str, strings: list[Any] 
             base_revision: str | None, *, version: int | None = None,
             which: str = "after") -> Outcome:
     """``workflow.review.perform`` on this app's catalogues and length limit."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # (not the proxy each time)
     return review.perform(services(), user, lang, context, action, strings, base_revision,
                           version=version, which=which,
                           max_length=current_app.config["MAX_TRANSLATION_LENGTH"])

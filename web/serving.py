@@ -6,6 +6,13 @@
   short-lived objects that form no cycles and are freed by reference counting; with the
   default first-generation threshold (700 allocations) the collector still ran several times
   per request. A higher threshold keeps it (cycles are still collected) at a fraction of that.
+- What the first requests load lazily (the QA checks and their dictionaries and models, the
+  translate-toolkit bridge, templates) lives as long as the process too, but was not there
+  when start-up was frozen: every full collection walked it again (a 30-50 ms pause of the
+  whole process every ~10 s under bench_web.py's approvals, in its p99). So it is frozen as
+  well, once :data:`REFREEZE_AFTER` requests have been served (a full collection first:
+  only live objects are frozen; frozen objects are still freed when no longer referenced,
+  only a reference cycle among them is never collected).
 - waitress logs "Task queue depth is N" at WARNING for every request that waits for a free
   thread. Under load that is every request (20 connections, 8 threads), a line each, and its
   log record cost ~5% of an approval's CPU (py-spy, bench/bench_web.py). Waiting in the queue
@@ -15,17 +22,34 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
+from typing import Any
 
 #: allocations (minus deallocations) between two first-generation collections
 FIRST_GENERATION_THRESHOLD = 20_000
+#: Served requests after which what they loaded is frozen too (once at each count).
+REFREEZE_AFTER = (100, 1000)
 
 
-def tune_for_serving() -> None:
+def tune_for_serving(app: Any = None) -> None:
     """Freeze what start-up built, raise the collector's first threshold, quiet the queue
-    depth warnings. Call it in the serving process once its app is built."""
+    depth warnings; with *app*, freeze again after its first requests. Call it in the
+    serving process once its app is built."""
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     gc.collect()
     gc.freeze()
     _, second, third = gc.get_threshold()
     gc.set_threshold(FIRST_GENERATION_THRESHOLD, second, third)
+    if app is not None:
+        _refreeze_after_warm_up(app)
+
+
+def _refreeze_after_warm_up(app: Any) -> None:
+    served = itertools.count(1)
+
+    @app.teardown_request
+    def _refreeze(_exc: BaseException | None) -> None:
+        if next(served) in REFREEZE_AFTER:
+            gc.collect()
+            gc.freeze()

@@ -15,6 +15,7 @@ any point leaves the old file intact. Standard library only (``letterflow check`
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import sys
 import time
@@ -234,25 +235,48 @@ def fsync_dir(path: str | Path) -> None:
         pass
 
 
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A new, empty temp file beside *path*, named by :func:`temp_pattern` and opened as
+    ``tempfile.mkstemp`` opens one (exclusive, no symlink followed, mode 0600; the folder
+    made if missing): (its descriptor, its path). Cheaper than mkstemp's name sequence."""
+    folder = str(path.parent)
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    for _ in range(100):
+        name = f".{path.name}.{os.getpid()}-{next(_serial)}-{os.urandom(3).hex()}.tmp"
+        tmp = os.path.join(folder, name)
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"no free temporary file name beside {path}")
+
+
+_serial = itertools.count()
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write *data* to *path*: temp file in the same folder, fsync, os.replace, fsync dir.
 
     The file keeps its permission bits (a new one gets 0644). On any failure the temp
     file is removed and *path* is left as it was."""
-    import tempfile  # not at import: a warm `letterflow check` writes nothing
-
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = _temp_file(path)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         crash_point("catalog.replace")
         os.replace(tmp, path)
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -71,7 +72,19 @@ def run_checks(
     if message is None:  # thousands of acyclic objects: see workflow.gcpause
         with paused_gc():
             return _run_checks(catalog, None, config, skip, finding or Finding)
-    return _run_checks(catalog, message, config, skip, finding or Finding)
+    return _run_message(catalog, message, config, skip, finding or Finding)
+
+
+def _run_message(catalog: Any, message: Any, config: Any, skip: frozenset[str],
+                 kind: type = Finding) -> list[Finding]:
+    """One message: the same findings without the whole-run set-up (``checks/one.py``)."""
+    from workflow.checks.one import run_one
+
+    skip_all = catalog_ignores(catalog) | frozenset(skip)
+    checks = [c for c in registry.values() if c.id not in skip_all]
+    glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
+    found = _found if kind is Finding else partial(_found, kind=kind)
+    return run_one(checks, catalog, message, config, glossary, found)
 
 
 def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],

@@ -31,8 +31,8 @@ def recheck(old_cat: Any, old_findings: list, cat: Any, check: Check,
     out = list(by_ctx.get("", []))
     for m in cat.active():
         o = old_cat.get(m.context)
-        same = (o is not None and o.revision == m.revision and o.source == m.source
-                and o.source_plural == m.source_plural and o.flags == m.flags)
+        same = o is m or (o is not None and o.revision == m.revision and o.source == m.source
+                          and o.source_plural == m.source_plural and o.flags == m.flags)
         if same:
             out.extend(by_ctx.get(m.context, []))
             continue

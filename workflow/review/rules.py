@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import audit
 from .. import audit_intents as intents
+from ..catalogs.model import Message
 from ..errors import (
     N_,
     ApprovalRefused,
@@ -216,6 +217,18 @@ def _unchanged(store: CatalogStore, action: str, lang: str, context: str, cat: A
                    unchanged=True)
 
 
+def _replaced(msg: Any, **fields: Any) -> Any:
+    """``dataclasses.replace(msg, **fields)``; for a catalogue Message without its
+    field-by-field ``__init__`` (its cached revision is not carried over)."""
+    if type(msg) is not Message:
+        return dataclasses.replace(msg, **fields)
+    data = {k: v for k, v in msg.__dict__.items() if k != "_revision"}
+    data.update(fields)
+    out = object.__new__(Message)
+    object.__setattr__(out, "__dict__", data)
+    return out
+
+
 def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, msg: Any,
              plan: _Plan, base_revision: str) -> Outcome:
     """Approve after QA; refuse on an empty text, QA errors, or QA that cannot run."""
@@ -226,7 +239,7 @@ def _approve(store: CatalogStore, user: Any, lang: str, context: str, cat: Any, 
                                              error=empty))
     edited = tuple(new) != tuple(msg.strings)
     flags = msg.flags - {MT_DAMAGED} if edited else msg.flags  # a person edited MT output
-    candidate = dataclasses.replace(msg, strings=tuple(new), fuzzy=False, flags=flags)
+    candidate = _replaced(msg, strings=tuple(new), fuzzy=False, flags=flags)
     try:
         findings = store.check(cat, candidate)
         reason, params = None, {}
@@ -289,8 +302,8 @@ def _write(store: CatalogStore, user: Any, lang: str, context: str, msg: Any, ac
     if findings is not None and not fuzzy:
         # The QA findings of the approved text, for the first reader that needs the new
         # version's findings (a progress bar), which may come before this call returns.
-        store.remember_findings(lang, dataclasses.replace(
-            msg, strings=tuple(new), fuzzy=False), findings)
+        store.remember_findings(lang, _replaced(msg, strings=tuple(new), fuzzy=False),
+                                findings)
     kind, written, row = _submit_audited(store, user, lang, context, action, msg, plan,
                                          base_revision)
     if kind == "conflict":
@@ -304,8 +317,9 @@ def _write(store: CatalogStore, user: Any, lang: str, context: str, msg: Any, ac
         except Exception as exc:  # the text is saved; say that QA did not run
             log.exception("QA could not run for %s/%s", lang, context)
             findings, qa_error = [], f"The QA checks could not run: {exc}"
-    if qa_error is None:
-        store.remember_findings(lang, written, findings)
+        if qa_error is None:
+            store.remember_findings(lang, written, findings)
+    # (else the text written is the approved one, remembered above under the same revision)
     return Outcome(action, lang, context, written, findings=findings, audit_id=row,
                    qa_error=qa_error)
 
