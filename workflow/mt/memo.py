@@ -6,6 +6,7 @@ PATH. :func:`engine` builds one once per distinct set of inputs and hands each c
 copy bound to the caller's cache (:meth:`workflow.mt.base.Translator.bind`: its own call
 count, the memoised pairs shared). The key holds every input an engine is built from:
 
+* the registry entry (:data:`workflow.mt.registry.PROVIDERS`) and the engine class;
 * the config's ``source_language``, ``languages`` and the whole ``mt`` table, compared by
   value on every call (a config edited in place is seen);
 * what the engine class says it reads besides (:meth:`Translator.memo_inputs`): the values
@@ -28,7 +29,7 @@ from .base import Translator
 from .registry import spec
 
 _LIMIT = 64  # kept engines (several configs, key changes); all dropped when reached
-_engines: dict[tuple, Translator] = {}
+_engines: dict[tuple, tuple] = {}  # key -> (registry entry, engine)
 _lock = threading.Lock()
 
 
@@ -61,15 +62,17 @@ def engine(name: str, config: object, *, cache=None, key: tuple | None = None) -
     inputs = cls.memo_inputs(entry, config)
     if inputs is None:
         return cls.create(entry, config, cache=cache)
-    full = (entry.name, cls, config_key(config) if key is None else key, inputs)
+    # the registry entry by identity (a ProviderSpec holds dicts: not hashable); the kept
+    # pair holds the entry, so its id is not reused while it is kept
+    full = (id(entry), cls, config_key(config) if key is None else key, inputs)
     kept = _engines.get(full)
-    if kept is None or not kept.memo_valid():
-        kept = cls.create(entry, config, cache=None)
+    if kept is None or kept[0] is not entry or not kept[1].memo_valid():
+        kept = (entry, cls.create(entry, config, cache=None))
         with _lock:
             if len(_engines) >= _LIMIT:
                 _engines.clear()
             _engines[full] = kept
-    return kept.bind(cache)
+    return kept[1].bind(cache)
 
 
 def clear() -> None:
