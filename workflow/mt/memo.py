@@ -17,19 +17,21 @@ count, the memoised pairs shared). The key holds every input an engine is built 
 
 Apertium's installed pairs keep the discovery's own cache
 (:func:`workflow.mt.apertium.list_modes`); the pairs derived from them are recomputed
-whenever it answers with a new table. Failures (no key, bad setting) are never kept: the
-engine's constructor raises them again on the next call.
+whenever it answers with a new table. A constructor's MTError (no API key, a bad setting) is
+a function of the same inputs: it is kept too, and a copy raised on every call.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 
+from ..errors import MTError
 from .base import Translator
 from .registry import spec
 
 _LIMIT = 64  # kept engines (several configs, key changes); all dropped when reached
-_engines: dict[tuple, tuple] = {}  # key -> (registry entry, engine)
+_engines: dict[tuple, tuple] = {}  # key -> (registry entry, engine or its MTError)
 _lock = threading.Lock()
 
 
@@ -66,12 +68,18 @@ def engine(name: str, config: object, *, cache=None, key: tuple | None = None) -
     # pair holds the entry, so its id is not reused while it is kept
     full = (id(entry), cls, config_key(config) if key is None else key, inputs)
     kept = _engines.get(full)
-    if kept is None or kept[0] is not entry or not kept[1].memo_valid():
-        kept = (entry, cls.create(entry, config, cache=None))
+    if kept is None or kept[0] is not entry or (
+            isinstance(kept[1], Translator) and not kept[1].memo_valid()):
+        try:
+            kept = (entry, cls.create(entry, config, cache=None))
+        except MTError as exc:  # no key, a bad setting: a function of the key too
+            kept = (entry, exc.with_traceback(None))
         with _lock:
             if len(_engines) >= _LIMIT:
                 _engines.clear()
             _engines[full] = kept
+    if isinstance(kept[1], MTError):
+        raise copy.copy(kept[1])  # a fresh exception (same type, message, fields) per call
     return kept[1].bind(cache)
 
 
