@@ -52,6 +52,56 @@ def test_triggers_are_found_per_check():
     assert b.triggered(registry["markup"].trigger) == set()
 
 
+def test_triggers_see_sources_plural_forms_flags_and_never_a_stale_memo():
+    """A trigger selects a message by its source (kept across languages of the same
+    sources), any translated form, or the mt-damaged flag; dead messages are left out."""
+    from workflow.checks.base import MT_DAMAGED_FLAG
+
+    digits, marks = registry["numbers"].trigger, registry["placeholders"].trigger
+
+    def run(strings: list[tuple[str, ...]], sources=("a 1", "b", "c {x}", "d", "e")):
+        messages = [
+            msg(src, *s, plural=f"{src}s" if len(s) > 1 else None, context=f"t/{i}",
+                flags=(MT_DAMAGED_FLAG,) if i == 3 else ())
+            for i, (src, s) in enumerate(zip(sources, strings, strict=True))]
+        b = Batch(messages, catalog("fr", messages), "fr", None, {})
+        b.add_triggers([digits, marks])
+        return b.triggered(digits), b.triggered(marks)
+
+    fr = [("un",), ("b", "b 2"), ("c {x}",), ("d",), ("",)]
+    assert run(fr) == ({0, 1, 3}, {2, 3})
+    # the same sources, other translations: the sources' answer is reused, the
+    # translations' is new; dead messages shift the units
+    de = [("",), ("b", "b"), ("c [x]",), ("d 4",), ("e%",)]
+    assert run(de) == ({2}, {1, 2, 3})  # units: b, c, d, e
+    # other sources (a change of one character): nothing of the earlier answer is kept
+    assert run(fr, ("a", "b", "c 5", "d", "e")) == ({1, 2, 3}, {2, 3})
+
+
+def test_trigger_pass_finds_what_a_search_per_text_finds():
+    """The one-pass trigger search (remove all but the triggers' characters, then look in
+    what is left of each text) names the very texts a search per text names, also with
+    SEP inside texts (a plural's forms, or in a text itself) and odd classes."""
+    import random
+
+    from workflow.checks.batch import _trigger_parts
+
+    rng = random.Random(9)
+    alphabet = ["a", " ", "1", "٣", "\U0001d7d8", "߁", "{", "}", "%", "<", "«", "」", "\x07",
+                "\ud800", SEP, "é"]
+    triggers = tuple(c.trigger for c in registry.values() if c.trigger) + ("^a", "-z", "é")
+    for _ in range(200):
+        parts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
+                 for _ in range(rng.randrange(0, 12))]
+        if rng.random() < 0.2:  # a long text: \d looked for as ranges
+            parts.append("a \U0001d7d8 " * 30_000)
+        joined = SEP + SEP.join(parts) + SEP
+        for chosen in (triggers[:5], triggers, triggers[-3:], triggers[-1:]):
+            want = {t: frozenset(i for i, p in enumerate(parts) if re.search(f"[{t}]", p))
+                    for t in chosen}
+            assert _trigger_parts(chosen, joined, parts) == want, (chosen, parts)
+
+
 def _table_messages() -> dict[str, list]:
     """Every row of the text-check tables, plus awkward cases, as messages per language."""
     rows: dict[str, list] = {}

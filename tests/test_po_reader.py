@@ -220,3 +220,32 @@ def test_block_regex_keeps_the_line_numbers_and_comments():
     assert m.fuzzy and m.flags == {"fuzzy", "python-brace-format"}
     fast, slow = _both_paths(text)
     assert fast == slow
+
+
+def test_a_head_read_before_reads_the_same_as_the_line_reader():
+    """A block whose head (comments, msgctxt, msgid) was read before, in another file, is
+    read from the memo: the same messages, line numbers and errors as the line reader,
+    whatever follows the head (another msgstr, escapes, a broken string, a plural, a
+    second entry, a duplicate), and the very same source string objects."""
+    from workflow.catalogs import reader
+
+    head = ('# who\n#. role: body\n#: letters/a.txt:3\n#, python-brace-format\n'
+            'msgctxt "a/1"\nmsgid ""\n"one {n} "\n"camp"\n')
+    first = HEADER + "\n" + head + 'msgstr "x"\n'
+    _, (m1,) = read_messages(first, "fr.po")
+    assert head in reader._HEADS
+    tails = [
+        'msgstr "y"\n"z"', 'msgstr "y"\n"z"\n', 'msgstr "t\\tab \\"q\\" \\101"\n"\\1" "2"',
+        'msgstr ""', 'msgstr "a"b"', 'msgstr "open', 'msgstr "a"\n\n', 'msgstr "a"\n"',
+        'msgstr "a"\n"b"\n"', 'msgstr "a" \n', 'msgstr  "a"', 'msgstr "a"\nmsgid "b"\nmsgstr "c"',
+        'msgstr "a"\n#, fuzzy\nmsgid "b"\nmsgstr "c"', 'msgstr "bad \\q"',
+        'msgid_plural "{n} camps"\nmsgstr[0] "x"\nmsgstr[1] "y"',
+    ]
+    for tail in tails:
+        for text in (HEADER + "\n" + head + tail,
+                     HEADER + "\n" + head + 'msgstr "v"\n\n' + head + tail):
+            fast, slow = _both_paths(text)
+            assert fast == slow, tail
+    _, (m2,) = read_messages(HEADER + '"X-A: b\\n"\n\n' + head + 'msgstr "w"', "de.po")
+    assert (m2.line, m2.strings, m2.translator_comments) == (m1.line + 1, ("w",), ("who",))
+    assert m2.source is m1.source and m2.context is m1.context

@@ -96,3 +96,26 @@ def test_gate_export_and_web_agree_with_the_assessment(cfg, app):
         summary = language_summary("fr")
     assert summary["approved"] == st.counts["approved"] and summary["draft"] == 1
     assert summary["qa_errors"] == len(st.flagged)
+
+
+def test_the_sync_answer_is_catalog_in_sync_s_in_every_order(cfg):
+    """The quick in-order comparison never changes the sync answer: the same messages in
+    another order are in sync, a changed, missing or extra message is reported as
+    catalog_in_sync reports it."""
+    from dataclasses import replace
+
+    from workflow.catalogs import catalog_in_sync
+
+    template, cat = load_template(cfg.template), _cat(cfg)
+    msgs = cat.messages
+    variants = [msgs, msgs[::-1], msgs[1:], msgs + [replace(msgs[-1], context="new/1")],
+                [replace(msgs[0], source=msgs[0].source + " ")] + msgs[1:],
+                [replace(m, source_plural=None) for m in msgs],
+                [replace(msgs[0], obsolete=True)] + msgs[1:]]
+    answers = []
+    for messages in variants:
+        changed = replace(cat, messages=messages)
+        want = list(catalog_in_sync(template, changed))
+        assert status.assess(changed, [], template=template).out_of_sync == want
+        answers.append(bool(want))
+    assert answers == [False, False, True, True, True, True, True]

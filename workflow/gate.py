@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import CatalogError, LetterflowError
-from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint, _template_key
+from .errors import CatalogError
+from .gate_cache import _cache_get, _cache_key, _cache_put, _fingerprint
 from .gcpause import paused_gc
 from .records import Record, factory
 
@@ -50,6 +50,21 @@ class CatalogAnalysis(Record):
     findings: list = factory(list)  # gate + QA findings, before the required rule
     approved_contexts: set[str] = factory(set)  # those among the findings
 
+    def __reduce__(self):
+        # Sent from a worker and cached by the thousand findings: as one list per field
+        # (pickled and read back in C), not one object each (a reduce and a state dict
+        # per finding: about 5x the cost on both sides)
+        fields = GateFinding._fields
+        columns = [[getattr(f, name) for f in self.findings] for name in fields]
+        return (_unpack_analysis, (self.language, self.path, self.stats, self.not_approved,
+                                   columns, self.approved_contexts))
+
+
+def _unpack_analysis(language, path, stats, not_approved, columns, approved_contexts):
+    """A :class:`CatalogAnalysis` from what its ``__reduce__`` gave."""
+    findings = list(map(GateFinding, *columns))
+    return CatalogAnalysis(language, path, stats, not_approved, findings, approved_contexts)
+
 
 def analyse_catalog(
     config, lang: str, template, skip: frozenset[str] = frozenset()
@@ -72,7 +87,7 @@ def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalys
             GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0)
         )
         return out
-    status = assess(catalog, config=config, skip=skip, template=template)
+    status = assess(catalog, config=config, skip=skip, template=template, finding=GateFinding)
     out.stats = status.counts
     out.not_approved = status.not_approved
     # only the approved contexts the gate will ask about (those with findings): a small
@@ -90,10 +105,11 @@ def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalys
                 1,
             )
         )
-    for f in status.findings:
-        out.findings.append(
-            GateFinding(f.language, f.context, f.check_id, f.severity, f.message, f.path, f.line)
-        )
+    out.findings += [  # (the QA findings are GateFindings already: see assess)
+        f if f.__class__ is GateFinding else GateFinding(
+            f.language, f.context, f.check_id, f.severity, f.message, f.path, f.line)
+        for f in status.findings
+    ]
     return out
 
 
@@ -143,74 +159,6 @@ def _fork_context():
         return None
 
 
-def _template_findings(config, tpath: Path, template=None) -> tuple[object, list[GateFinding]]:
-    """(the template or None, findings): the template against the letter(s). *template*:
-    the template already parsed, if it is."""
-    from .catalogs import load_template
-    from .extract import template_problems
-
-    found: list[GateFinding] = []
-    try:
-        if template is None and not tpath.exists():
-            found.append(
-                GateFinding(
-                    "",
-                    "",
-                    "template",
-                    ERROR,
-                    "template missing: run `letterflow extract`",
-                    str(tpath),
-                )
-            )
-        else:
-            template = template if template is not None else load_template(tpath)
-            from_letters = getattr(config, "extracted_by", "letterflow") == "letterflow"
-            for problem in template_problems(config, template) if from_letters else []:
-                found.append(
-                    GateFinding(
-                        "",
-                        "",
-                        "template",
-                        ERROR,
-                        f"template is out of sync with the letter ({problem}): run "
-                        "`letterflow extract` then `letterflow update`",
-                        str(tpath),
-                        1,
-                    )
-                )
-    except CatalogError as exc:
-        found.append(
-            GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0)
-        )
-    except LetterflowError as exc:
-        found.append(
-            GateFinding(
-                "",
-                "",
-                "letter",
-                ERROR,
-                str(exc),
-                getattr(exc, "path", "") or "",
-                getattr(exc, "line", 0) or 0,
-            )
-        )
-    return template, found
-
-
-def _cached_template_findings(
-    config, tpath: Path, fingerprint: str, template=None
-) -> list[GateFinding]:
-    """The template findings of an earlier run with the same fingerprint (which covers the
-    template, the letters, the configuration and letterflow's code), or None."""
-    where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
-    key = _template_key(config, f"template\0{fingerprint}\0{where}")
-    found = _cache_get(config, key, list)
-    if found is None:
-        _, found = _template_findings(config, tpath, template)
-        _cache_put(config, key, found)
-    return found
-
-
 def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, meanwhile) -> dict:
     """analyse_catalog for every language in *todo*, on worker processes when it pays
     (biggest catalogues first, one per task, so the cores finish together). *meanwhile* runs
@@ -228,6 +176,8 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
         return analyses
     from concurrent.futures import ProcessPoolExecutor
 
+    from .gate_order import costliest_first
+
     context = _fork_context()
     if context is not None:  # imported once here, inherited by every forked worker
         import workflow.checks  # noqa: F401
@@ -244,7 +194,7 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
             initializer=None if context is not None else _worker_init,
             initargs=() if context is not None else spawn_args,
         ) as pool:
-            order = sorted(todo, key=lambda lang: -config.catalog(lang).stat().st_size)
+            order = costliest_first(config, todo, skip)  # (see workflow.gate_order)
             futures = [pool.submit(_worker_analyse, lang) for lang in order]
             meanwhile()
             for lang, future in zip(order, futures, strict=True):
@@ -300,6 +250,8 @@ def run_gate(
     template = _load_template_quietly(tpath) if todo and tpath.exists() else None
 
     # 2. Meanwhile, the template against the letter(s): a stale extract fails the build.
+    from .gate_template import _cached_template_findings, _template_findings
+
     def template_step() -> None:
         if use_cache:
             report.findings.extend(

@@ -84,7 +84,8 @@ def _cache_get(config, key: str, kind: type):
         with open(_cache_file(config, key), "rb") as fh:
             value = pickle.load(fh)
         return value if isinstance(value, kind) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            TypeError, ValueError, IndexError):  # (a file some other code wrote)
         return None
 
 

@@ -101,18 +101,20 @@ def assess(
     skip: frozenset[str] = frozenset(),
     template: Any = None,
     letter: Any = None,
+    finding: type | None = None,
 ) -> CatalogStatus:
     """Assess a parsed catalogue. *findings*: its QA findings if already known (a cache),
-    else the checks run here with *config* (minus *skip*). *template*: also report
-    differences from it; *letter*: also report its translatable blocks that are missing."""
+    else the checks run here with *config* (minus *skip*), made as *finding* records
+    (see ``run_checks``). *template*: also report differences from it; *letter*: also
+    report its translatable blocks that are missing."""
     from .gcpause import paused_gc
 
     with paused_gc():  # thousands of acyclic objects: see workflow.gcpause
-        return _assess(catalog, findings, config, skip, template, letter)
+        return _assess(catalog, findings, config, skip, template, letter, finding)
 
 
 def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], template: Any,
-            letter: Any) -> CatalogStatus:
+            letter: Any, finding: type | None = None) -> CatalogStatus:
     from .catalogs import Stats
 
     counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)
@@ -130,9 +132,7 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
         not_approved=not_approved, approved_contexts=approved,
     )
     if template is not None:
-        from .catalogs import catalog_in_sync
-
-        status.out_of_sync = list(catalog_in_sync(template, catalog))
+        status.out_of_sync = _out_of_sync(template, catalog)
     if letter is not None:
         blocks = getattr(letter, "messages", None)
         if blocks is None:
@@ -142,9 +142,22 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
     if findings is None:
         from .checks import run_checks
 
-        findings = run_checks(catalog, config=config, skip=skip)
+        findings = run_checks(catalog, config=config, skip=skip, finding=finding)
     status.findings = header_findings(catalog) + list(findings)
     return status
+
+
+def _out_of_sync(template: Any, catalog: Any) -> list[str]:
+    """``catalog_in_sync``: [] at once when the catalogue has the template's messages in
+    the template's order (as ``letterflow update`` writes them), compared in C."""
+    from operator import attrgetter
+
+    key = attrgetter("context", "source", "source_plural")
+    if list(map(key, catalog.active())) == list(map(key, template.active())):
+        return []
+    from .catalogs import catalog_in_sync
+
+    return list(catalog_in_sync(template, catalog))
 
 
 def header_findings(catalog: Any) -> list:

@@ -9,10 +9,12 @@ must be conservative: a message left out is one ``check()`` would find nothing i
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress, repeat
 from typing import Any
 
 from workflow.checks.base import MT_DAMAGED_FLAG, Unit
@@ -41,8 +43,10 @@ class Batch:
         #: the run's shared cache (``unit.cache`` starts as a copy): glossary, run, deferred
         self.shared = shared
         self._joined: dict[str, tuple[str, list[int]]] = {}
+        self._split_parts: dict[str, list[str]] = {}
         self._singles: list[tuple[int, str, str]] | None = None
         self._multi: list[int] | None = None
+        self._columns: tuple | None = None
         self._triggered: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
@@ -66,6 +70,15 @@ class Batch:
         return self._singles  # type: ignore[return-value]
 
     @property
+    def columns(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+        """:attr:`singles` as three columns (indices, sources, translations): for screens
+        that map each step over every text at once, with no Python step per text."""
+        if self._columns is None:
+            singles = self.singles
+            self._columns = tuple(zip(*singles, strict=True)) if singles else ((), (), ())
+        return self._columns  # type: ignore[return-value]
+
+    @property
     def multi(self) -> list[int]:
         """Indices of the other messages (plural, or more than one string): few, and
         a check's screen usually keeps them all."""
@@ -73,17 +86,27 @@ class Batch:
             self._split()
         return self._multi  # type: ignore[return-value]
 
-    def _text(self, side: str) -> tuple[str, list[int]]:
-        """(SEP + the texts of *side* joined by SEP + SEP, where each part starts). The
-        translations are joined per unit; the sources per message, live or not: the same
-        string for every language of a template, so what is found in it is kept."""
-        got = self._joined.get(side)
+    def _parts(self, side: str) -> list[str]:
+        """The texts of *side*: per unit, its translated forms joined by SEP ("strings");
+        per message, live or not, its source (and SEP and its plural source): the same
+        for every language of a template, so what is found in them is kept ("sources")."""
+        got = self._split_parts.get(side)
         if got is None:
             if side == "strings":
-                parts = [SEP.join(u.strings) for u in self.units]
+                got = [u.strings[0] if len(u.strings) == 1 else SEP.join(u.strings)
+                       for u in self.units]
             else:
-                parts = [m.source if m.source_plural is None else
-                         m.source + SEP + m.source_plural for m in self.messages]
+                got = [m.source if m.source_plural is None else
+                       m.source + SEP + m.source_plural for m in self.messages]
+            self._split_parts[side] = got
+        return got
+
+    def _text(self, side: str) -> tuple[str, list[int]]:
+        """(SEP + the texts of *side* (:meth:`_parts`) joined by SEP + SEP, where each
+        part starts)."""
+        got = self._joined.get(side)
+        if got is None:
+            parts = self._parts(side)
             starts, pos = [], 1
             for part in parts:
                 starts.append(pos)
@@ -122,29 +145,94 @@ class Batch:
         return self._triggered[trigger]
 
     def add_triggers(self, triggers: list[str]) -> None:
-        """Find the messages of every trigger in *triggers* in one pass per side."""
-        todo = [t for t in dict.fromkeys(triggers) if t not in self._triggered]
+        """Find the messages of every trigger in *triggers* at once (see :func:`_trigger_parts`),
+        the sources' answer kept for the next language of the same template."""
+        todo = tuple(t for t in dict.fromkeys(triggers) if t not in self._triggered)
         if not todo or not self.units:
             self._triggered.update((t, set()) for t in todo)
             return
         damaged = {i for i, u in enumerate(self.units) if u.flags and MT_DAMAGED_FLAG in u.flags}
-        got: dict[str, set[int]] = {t: set(damaged) for t in todo}
-        anything = re.compile("[" + "".join(todo) + "]+")
-        which = _classifier(tuple(todo))
-        text, starts = self._text("sources")
-        key = (anything, "chars", text)
+        got = {t: damaged | hits for t, hits in _trigger_parts(
+            todo, self._text("strings")[0], self._parts("strings")).items()}
+        text = self._text("sources")[0]
+        key = (todo, "chars", text)
         by_message = _SOURCE_HITS.get(key)
         if by_message is None:
-            by_message = _keep(key, _chars(anything, text, starts))
+            by_message = _keep(key, _trigger_parts(todo, text, self._parts("sources")))
         unit_of = self._unit_of
-        for side, found in (("units", _chars(anything, *self._text("strings"))),
-                            ("messages", by_message)):
-            for i, chars in found.items():
-                if side == "messages" and (i := unit_of[i]) < 0:
-                    continue
-                for t in which(chars):
-                    got[t].add(i)
+        for t, hits in by_message.items():
+            got[t].update(u for p in hits if (u := unit_of[p]) >= 0)
         self._triggered.update(got)
+
+
+def _trigger_parts(triggers: tuple[str, ...], joined: str, parts: list[str]) -> dict:
+    """trigger -> the indices of the *parts* with one of its characters (*joined*: SEP +
+    the parts joined by SEP + SEP). One regex pass over *joined* keeps only the triggers'
+    characters and the separators; each trigger's class is then looked for in what is
+    left of each text (mostly nothing, a few digits): no Python step per text."""
+    classes = [_char_class(t) for t in triggers]
+    residue = _residue(triggers, len(joined) > 100_000)
+    left = residue.sub("", joined).split(SEP)[1:-1] if residue is not None else []
+    owner = _owners(parts) if len(left) != len(parts) else None
+    if residue is None or any(c.search(SEP) for c in classes) or (
+            owner is not None and len(owner) != len(left)):
+        pieces = range(len(parts))  # (never for the built-in triggers) text by text
+        return {t: frozenset(compress(pieces, map(c.search, parts)))
+                for t, c in zip(triggers, classes, strict=True)}
+    pieces = range(len(left))
+    if owner is None:
+        return {t: frozenset(compress(pieces, map(c.search, left)))
+                for t, c in zip(triggers, classes, strict=True)}
+    return {t: frozenset(owner[j] for j in compress(pieces, map(c.search, left)))
+            for t, c in zip(triggers, classes, strict=True)}
+
+
+def _owners(parts: list[str]) -> list[int]:
+    """For each SEP-separated piece of the *parts* (a plural's forms, say), its part."""
+    with_sep = compress(range(len(parts)), map(operator.contains, parts, repeat(SEP)))
+    owner: list[int] = []
+    done = 0
+    for i in with_sep:
+        owner.extend(range(done, i))
+        owner.extend(repeat(i, parts[i].count(SEP) + 1))
+        done = i + 1
+    owner.extend(range(done, len(parts)))
+    return owner
+
+
+@lru_cache(maxsize=16)
+def _residue(triggers: tuple[str, ...], big: bool = False) -> re.Pattern[str] | None:
+    r"""What is neither a character of *triggers* nor SEP (to be removed); None if the
+    classes do not simply add up inside one negated class. *big*: for a long text, with
+    \d as ranges (a superset: every astral character too), one table lookup per
+    character instead of a Unicode lookup (the ranges cost ~13 ms once per process)."""
+    if any(t.startswith(("^", "-")) or t.endswith("\\") for t in triggers):
+        return None
+    classes = [_digit_ranges() if big and t == r"\d" else t for t in triggers]
+    try:
+        return re.compile("[^" + SEP + "".join(classes) + "]+")
+    except re.error:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _digit_ranges() -> str:
+    r"""The characters of \d (Unicode decimal digits) in the BMP as ranges, and every
+    astral character: a class that keeps at least what \d matches."""
+    runs: list[str] = []
+    start = prev = -2
+    for c in map(ord, re.findall(r"\d", _bmp())):
+        if c != prev + 1:
+            if start >= 0:
+                runs.append(f"{chr(start)}-{chr(prev)}")
+            start = c
+        prev = c
+    runs.append(f"{chr(start)}-{chr(prev)}")
+    return "".join(runs) + "\U00010000-\U0010ffff"
+
+
+def _bmp() -> str:
+    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
 
 
 def _hits(pattern: re.Pattern[str] | str, text: str, starts: list[int]) -> set[int]:
@@ -172,34 +260,10 @@ def _add(found: set[int], starts: list[int], start: int, end: int, n: int) -> in
     return max(starts[b + 1] - 1, start + 1) if b + 1 < n else -1
 
 
-def _chars(pattern: re.Pattern[str], text: str, starts: list[int]) -> dict[int, set[str]]:
-    """part index -> the characters of *pattern* (a character class, repeated) in it."""
-    out: dict[int, set[str]] = {}
-    for m in pattern.finditer(text):
-        part = max(bisect_right(starts, m.start()) - 1, 0)
-        chars = out.get(part)
-        if chars is None:
-            chars = out[part] = set()
-        chars.update(m.group())
-    return out
-
-
-@lru_cache(maxsize=16)
-def _classifier(triggers: tuple[str, ...]):
-    """chars -> the triggers among *triggers* any of them belongs to (memo per char)."""
-    classes = [(t, re.compile("[" + t + "]")) for t in triggers]
-    memo: dict[str, tuple[str, ...]] = {}
-
-    def which(chars: set[str]) -> set[str]:
-        out: set[str] = set()
-        for c in chars:
-            got = memo.get(c)
-            if got is None:
-                got = memo[c] = tuple(t for t, cls in classes if cls.match(c))
-            out.update(got)
-        return out
-
-    return which
+@lru_cache(maxsize=32)
+def _char_class(trigger: str) -> re.Pattern[str]:
+    """The regex of one ``Check.trigger`` character class."""
+    return re.compile("[" + trigger + "]")
 
 
 #: (pattern, the joined sources) -> what was found: the next language's run (same
@@ -208,7 +272,7 @@ _SOURCE_HITS: dict = {}
 
 
 def _keep(key: tuple, value: Any) -> Any:
-    if len(_SOURCE_HITS) >= 16:  # (each key holds a catalogue's joined sources)
+    if len(_SOURCE_HITS) >= 64:  # (a key holds the joined sources of the run that made it)
         _SOURCE_HITS.clear()
     _SOURCE_HITS[key] = value
     return value

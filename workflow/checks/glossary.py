@@ -156,6 +156,17 @@ class GlossaryCheck(Check):
     id = "glossary"
     severity = ERROR
 
+    def candidates(self, batch: Any) -> set[int]:
+        """The messages whose source (or plural source) holds a glossary term: none
+        without a glossary (:meth:`Glossary.in_source` keeps its answer per source text,
+        for every language)."""
+        glossary = batch.shared.get("glossary")
+        if glossary is None:
+            return set()
+        in_source = glossary.in_source
+        return {i for i, u in enumerate(batch.units)
+                if in_source(u.source) or (u.source_plural and in_source(u.source_plural))}
+
     def check(self, unit: Unit) -> list[Problem]:
         out: list[Problem] = []
         glossary = unit.cache.get("glossary")

@@ -6,8 +6,16 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.spelling import unit_dictionary
-from workflow.checks.words import exempt_words, source_words
+from workflow.checks.batch import SEP
+from workflow.checks.spelling import unit_dictionary, unknown_words
+from workflow.checks.words import (
+    _WORD,
+    complex_units,
+    exempt_words,
+    folded_words,
+    plain_exempt,
+    source_words,
+)
 
 _MIN = 3
 
@@ -28,6 +36,35 @@ def _words_and_names(
     return words, names, candidates
 
 
+#: (source, plural source) -> its leftover candidates, kept across the languages a
+#: process checks (the key is the source text itself: an edited source is a new key)
+_CANDIDATES: dict[tuple[str, str | None], frozenset[str]] = {}
+_CANDIDATES_MAX = 100_000
+#: every word of the memo's candidates (and perhaps more)
+_ALL_CANDIDATES: set[str] = set()
+
+
+def source_candidates(keys: list[tuple[str, str | None]]) -> list[frozenset[str]]:
+    """The leftover candidates of each (source, plural source) in *keys*: the words of the
+    source that could be left over in a translation (see :func:`_words_and_names`)."""
+    memo = _CANDIDATES
+    got = list(map(memo.get, keys))
+    if None in got:
+        emptied = len(memo) + len(keys) > _CANDIDATES_MAX
+        if emptied:
+            memo.clear()
+            _ALL_CANDIDATES.clear()
+        for n, (key, found) in enumerate(zip(keys, got, strict=True)):
+            if found is None:
+                source, plural = key
+                sources = (source,) if plural is None else (source, plural)
+                found = got[n] = memo[key] = _words_and_names(sources)[2]
+                _ALL_CANDIDATES.update(found)
+        if emptied:  # the answers found in the memo before it was emptied
+            _ALL_CANDIDATES.update(*got)
+    return got
+
+
 def leftovers(unit: Unit, text: str) -> list[str]:
     """Runs of source words in *text* that are not words of the target language.
 
@@ -36,11 +73,8 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     words, names, candidates = _source_words(unit)
     if not candidates:
         return []
-    # A word of the exempt text is a piece of *text* without white space, and casefolding
-    # goes character by character: a source word that is not even a piece of the casefolded
-    # text cannot be one of its words (no words, no exempt text needed).
-    folded = text.casefold()
-    if not any(map(folded.__contains__, candidates)):
+    # no words, no exempt text needed
+    if not _maybe_left(candidates, text):
         return []
     _clean, found = exempt_words(unit, text)
     if candidates.isdisjoint(map(str.casefold, found)):
@@ -65,6 +99,51 @@ def leftovers(unit: Unit, text: str) -> list[str]:
     return list(dict.fromkeys(runs))
 
 
+def _maybe_left(candidates: frozenset[str], text: str) -> bool:
+    """Whether a word of *candidates* is a piece of the casefolded *text*: a word of the
+    exempt text is a piece of *text* without white space, and casefolding goes character
+    by character, so a source word that is not even a piece of it cannot be one of its
+    words."""
+    return any(map(text.casefold().__contains__, candidates))
+
+
+#: A placeholder inside one token of the translations joined by SEP (never across two
+#: translations): where a text's own placeholders are, too
+_TOKEN_BRACES = re.compile(r"\{[^{}\s\x7f]*\}")
+
+
+def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
+    """The leftover screen without a dictionary. First for the whole catalogue: which
+    source words are words of it, casefolded (its distinct white-space separated tokens,
+    read at once: a word never spans white space; a placeholder inside a token is one of
+    the text's, blanked); then, for the messages with one of those among their candidates,
+    whether it is a word of the translation (its exempt text is :func:`plain_exempt`, its
+    words come casefolded from the token memo of :func:`folded_words`). The few
+    :func:`complex_units` get the pre-test of :func:`leftovers` instead."""
+    units = batch.units
+    tokens = "\n".join(set(SEP.join([SEP.join(u.strings) for u in units]).split()))
+    odd = complex_units(batch, tokens)
+    out = {i for i in odd if cands[i] and any(_maybe_left(cands[i], t) for t in units[i].strings)}
+    words = _WORD.findall(_TOKEN_BRACES.sub(" ", tokens))
+    found = _ALL_CANDIDATES.intersection(map(str.casefold, words))
+    if not found:
+        return out
+    for i, (u, c) in enumerate(zip(units, cands, strict=True)):
+        if c and not c.isdisjoint(found) and i not in odd:
+            if not c.isdisjoint(folded_words(plain_exempt(u.strings[0]))):
+                out.add(i)
+    return out
+
+
+def _suspect_in(unit: Unit, candidates: frozenset[str], dictionary) -> bool:
+    """Whether a word of a translated form of *unit* is one spelling reports and one of
+    *candidates*, casefolded: what a leftover needs where there is a dictionary."""
+    for _i, _source, text in unit.forms():
+        if dictionary.any_suspect_in(unknown_words(unit, text, dictionary)[2], candidates):
+            return True
+    return False
+
+
 _NON_WORD = re.compile(r"\W")
 
 
@@ -80,6 +159,22 @@ class SourceLeftoverCheck(Check):
 
     id = "leftover"
     severity = WARNING
+
+    def candidates(self, batch) -> set[int]:
+        """The messages with a word of their source's leftover candidates in a translation,
+        for every message at once (the candidates of each source come from a memo kept
+        across languages). With a dictionary, such a word must also be one spelling
+        reports (the words and verdicts spelling works out next anyway, see
+        :meth:`_Dictionary.any_suspect_in`); without one, see :func:`_screen`."""
+        units = batch.units
+        if not units:
+            return set()
+        cands = source_candidates([(u.source, u.source_plural) for u in units])
+        dictionary = unit_dictionary(units[0])
+        if dictionary is not None:
+            return {i for i, (u, c) in enumerate(zip(units, cands, strict=True))
+                    if c and _suspect_in(u, c, dictionary)}
+        return _screen(batch, cands)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

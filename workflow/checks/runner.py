@@ -54,7 +54,8 @@ def _finding(
 
 
 def run_checks(
-    catalog: Any, message: Any = None, *, config: Any = None, skip: frozenset[str] = frozenset()
+    catalog: Any, message: Any = None, *, config: Any = None, skip: frozenset[str] = frozenset(),
+    finding: type | None = None,
 ) -> list[Finding]:
     """Run every registered check over *catalog* (or only *message*) and list the findings.
 
@@ -63,15 +64,18 @@ def run_checks(
     ``#, letterflow-ignore: <id>`` flag are skipped. Catalogue-level findings (the
     Plural-Forms header) have an empty context and are only produced for whole catalogues.
     Raises QAError if the glossary is malformed or lacks a term for a configured language.
-    *skip* names checks left out of this run (``letterflow check --skip``).
+    *skip* names checks left out of this run (``letterflow check --skip``). *finding*: the
+    class of the per-message findings if not :class:`Finding` (the gate's own record, with
+    the same fields, made without a copy per finding).
     """
     if message is None:  # thousands of acyclic objects: see workflow.gcpause
         with paused_gc():
-            return _run_checks(catalog, None, config, skip)
-    return _run_checks(catalog, message, config, skip)
+            return _run_checks(catalog, None, config, skip, finding or Finding)
+    return _run_checks(catalog, message, config, skip, finding or Finding)
 
 
-def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -> list[Finding]:
+def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],
+                kind: type = Finding) -> list[Finding]:
     skip_all = catalog_ignores(catalog) | frozenset(skip)
     checks = [c for c in registry.values() if c.id not in skip_all]
     glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
@@ -102,9 +106,9 @@ def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str]) -
     path = str(getattr(catalog, "path", ""))
     for i, _pos, check, problems in results:
         msg = units[i].message
-        findings.extend(_found(check, problems, language, msg.context, path, msg.line))
+        findings.extend(_found(check, problems, language, msg.context, path, msg.line, kind))
     if deferred:
-        findings += _finish(checks, deferred, language, path)
+        findings += _finish(checks, deferred, language, path, kind)
     return findings
 
 
@@ -154,10 +158,12 @@ def _run(checks: list, batch: Batch) -> list[tuple[int, int, Any, list]]:
 
 
 def _found(
-    check: Any, problems: list, language: str, context: str, path: str, line: int
+    check: Any, problems: list, language: str, context: str, path: str, line: int,
+    kind: type = Finding,
 ) -> list[Finding]:
-    """The findings of *problems* (one-line messages, the check's severity by default),
-    made without the frozen dataclass's ``object.__setattr__`` per field: thousands per run."""
+    """The findings of *problems* (one-line messages, the check's severity by default) as
+    *kind* records, made without the frozen dataclass's ``object.__setattr__`` per field:
+    thousands per run."""
     out = []
     check_id = check.id
     for problem in problems:
@@ -165,16 +171,19 @@ def _found(
             text, severity = problem.message, problem.severity
         else:
             text, severity = problem, check.severity
-        finding = _new(Finding)
+        if not (text.isprintable() and "  " not in text and text[:1] != " " != text[-1:]):
+            text = " ".join(text.split())  # (printable: no white space but " ")
+        finding = _new(kind)
         _set(finding, "__dict__", {
             "language": language, "context": context, "check_id": check_id,
-            "severity": severity, "message": " ".join(text.split()), "path": path, "line": line,
+            "severity": severity, "message": text, "path": path, "line": line,
         })
         out.append(finding)
     return out
 
 
-def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -> list[Finding]:
+def _finish(checks: list, deferred: dict[str, list], language: str, path: str,
+            kind: type = Finding) -> list[Finding]:
     out: list[Finding] = []
     for check in checks:
         if not deferred.get(check.id):
@@ -185,5 +194,5 @@ def _finish(checks: list, deferred: dict[str, list], language: str, path: str) -
             msg = deferred[check.id][0][0]
             results = [(msg, Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR))]
         for msg, problem in results:
-            out += _found(check, [problem], language, msg.context, path, msg.line)
+            out += _found(check, [problem], language, msg.context, path, msg.line, kind)
     return out

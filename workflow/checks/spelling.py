@@ -43,9 +43,12 @@ DICTIONARIES = {
     "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
 }
 _CACHE_MAX = 200_000
-#: A word that begins a sentence after a mark (see _sentence_start: only white space
-#: between it and one of these marks; or the text's start).
+#: A word that begins a sentence after a mark (only white space between it and one of
+#: these marks; or the text's start).
 _AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
+#: Every word of a text (as _WORD.findall) with the sentence mark before it (only white
+#: space between them), or "" where there is none.
+_MARKED = re.compile(r"(?:([.!?:;\"\u201c\u00ab(\[])\s*)?(" + _WORD.pattern + ")")
 
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
@@ -78,6 +81,8 @@ class _Dictionary:
         self.suspect_folded: set[str] = set()
         self.suspect_cased: dict[str, str] = {}
         self.suspect_cased_keys: set[str] = set()
+        #: the bad words spelling reports that begin with a capital (names, perhaps)
+        self.suspect_capital: set[str] = set()
         self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
         self.dirty = 0
         self.lock = threading.Lock()
@@ -118,6 +123,8 @@ class _Dictionary:
 
     def _suspect(self, word: str) -> None:
         if len(word) >= 3 and not word.isupper():
+            if word[0].isupper():
+                self.suspect_capital.add(word)
             folded = word.casefold()
             if folded == word:
                 self.suspect_folded.add(word)
@@ -125,27 +132,48 @@ class _Dictionary:
                 self.suspect_cased[word] = folded
                 self.suspect_cased_keys.add(word)
 
-    def suspects(self, words: list[str], from_source: frozenset[str]) -> set[str]:
+    def suspects(self, words: list[str], from_source: frozenset[str],
+                 rest: set[str] | None = None) -> set[str]:
         """The words of *words* spelling reports: unknown to the dictionary, 3 letters or
         more, not all capitals, not a (casefolded) word of the source (*from_source*).
         Set operations in C; a Python step only for unknown words that casefolding
-        changes (capitalised ones, mostly)."""
-        rest = set(words)
-        rest -= self.good
+        changes (capitalised ones, mostly) and whose casefolded form is a source word.
+        *rest*: :meth:`unknown` of *words*, if known."""
+        if rest is None:
+            rest = self.unknown(words)
         if not rest:
-            return rest
-        new = rest - self.bad
-        if new:  # words without a verdict yet
-            check = self.check
-            for w in new:
-                check(w)
+            return set()
         out = rest & self.suspect_folded
         out -= from_source
         cased = rest & self.suspect_cased_keys
         if cased:
             folds = self.suspect_cased
-            out.update(w for w in cased if folds[w] not in from_source)
+            if from_source.isdisjoint(map(folds.__getitem__, cased)):
+                out |= cased
+            else:
+                out.update(w for w in cased if folds[w] not in from_source)
         return out
+
+    def any_suspect_in(self, rest: set[str], keys: frozenset[str]) -> bool:
+        """Whether a word of *rest* (what :meth:`unknown` returned) that spelling would
+        report (3 letters or more, not all capitals) casefolds to one of *keys*."""
+        if not rest:
+            return False
+        if not keys.isdisjoint(rest & self.suspect_folded):
+            return True
+        cased = rest & self.suspect_cased_keys
+        return bool(cased) and not keys.isdisjoint(map(self.suspect_cased.__getitem__, cased))
+
+    def unknown(self, words: list[str]) -> set[str]:
+        """The words of *words* not known to be right (each checked once: those left are
+        wrong, unless the verdict could not be kept)."""
+        rest = set(words)
+        rest -= self.good
+        if rest and not self.bad.issuperset(rest):
+            check = self.check
+            for w in rest - self.bad:  # words without a verdict yet
+                check(w)
+        return rest
 
     def _merge_saved(self) -> None:
         try:
@@ -237,45 +265,66 @@ def unit_dictionary(unit: Unit) -> _Dictionary | None:
     return run[key]
 
 
+def unknown_words(unit: Unit, text: str, dictionary: _Dictionary
+                  ) -> tuple[str, list[str], set[str]]:
+    """(:func:`exempt_text`, its words, those the dictionary does not know), worked out once
+    per unit and text: the leftover check's screen asks first, spelling next."""
+    memo = unit.cache.get("_unknown")
+    if memo is None:
+        memo = unit.cache["_unknown"] = {}
+    key = (text, unit.source, unit.language)
+    found = memo.get(key)
+    if found is None:
+        clean, words = exempt_words(unit, text)
+        found = memo[key] = (clean, words, dictionary.unknown(words) if words else set())
+    return found
+
+
 def suspicious_words(unit: Unit, text: str, dictionary: _Dictionary) -> list[str]:
     """Words of *text* the dictionary does not know, names and source words aside, each
     once, in the order of their first occurrence that is not a name."""
-    clean, words = exempt_words(unit, text)
-    if not words:
+    clean, words, rest = unknown_words(unit, text, dictionary)
+    if not rest:
         return []
-    unknown = dictionary.suspects(words, source_words(unit.sources())[0])
+    unknown = dictionary.suspects(words, source_words(unit.sources())[0], rest)
     if not unknown:
         return []
-    capitals = {w for w in unknown if w[0].isupper()}
+    capitals = unknown & dictionary.suspect_capital
     if capitals:
-        # the first word begins a sentence if only white space is before it
-        first = words[0] in capitals and clean.lstrip().startswith(words[0])
-        if first or not capitals.isdisjoint(_AFTER_MARK.findall(clean)):
-            # a capitalised word begins a sentence somewhere: occurrence by occurrence
-            return _in_order(clean, unknown)
+        # the words that begin a sentence: after a mark, or the first word if only white
+        # space is before it
+        starts = _AFTER_MARK.findall(clean)
+        if words[0] in capitals and clean.lstrip().startswith(words[0]):
+            starts.append(words[0])
+        begin = capitals.intersection(starts)
+        if begin:
+            if any(words.count(w) != starts.count(w) for w in begin):
+                # a capitalised word is a name somewhere and begins a sentence elsewhere:
+                # occurrence by occurrence
+                return _in_order(clean, words, unknown, capitals)
+            capitals -= begin  # words that begin a sentence wherever they occur
         unknown -= capitals  # names wherever they occur
         if not unknown:
             return []
-    return [w for w in dict.fromkeys(words) if w in unknown]
+    return list(filter(unknown.__contains__, dict.fromkeys(words)))
 
 
-def _in_order(clean: str, unknown: set[str]) -> list[str]:
+def _in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
+    """The words of *unknown* in the order of their first occurrence in *clean* (whose
+    words are *words*), a word of *capitals* only where it begins a sentence: the first
+    word after nothing but white space, or a word after a sentence mark (``_MARKED``
+    reads every word of *clean* with the mark before it, if any)."""
     out: list[str] = []
-    for m in _WORD.finditer(clean):
-        word = m.group(0)
-        if word not in unknown or word in out:
+    seen: set[str] = set()
+    first = clean.lstrip().startswith(words[0])
+    for n, (mark, word) in enumerate(_MARKED.findall(clean)):
+        if word not in unknown or word in seen:
             continue
-        if word[0].isupper() and not _sentence_start(clean, m.start()):
+        if word in capitals and not mark and not (n == 0 and first):
             continue  # a name
+        seen.add(word)
         out.append(word)
     return out
-
-
-def _sentence_start(text: str, pos: int) -> bool:
-    i = pos - 1
-    while i >= 0 and text[i].isspace():
-        i -= 1
-    return i < 0 or text[i] in ".!?:;\"\u201c\u00ab(["
 
 
 class SpellingCheck(Check):

@@ -3,14 +3,20 @@
 :func:`exempt_words` works out, once per text, the text with placeholders, markup, URLs,
 protected text and glossary terms blanked and its words; :func:`source_words` the words
 and names of a message's source, once per source for every language. :func:`words_of` is
-``_WORD.findall`` read token by token (``str.split``): a token of letters only is its own
-word, so most texts need no regular expression at all.
+``_WORD.findall`` read token by token (``str.split``): a word never spans white space, so
+each token's words come from a memo kept for every text and language of the process
+(:func:`folded_words` the same, casefolded). :func:`complex_units` and
+:func:`plain_exempt` let a whole-catalogue screen know a text's exempt text without
+working it out: placeholders blanked, for every text without another special character,
+a do-not-translate name or glossary terms.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 
 from workflow.checks.base import Unit
 
@@ -22,12 +28,29 @@ _SKIP_SPANS = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|<[^<>]*>|&\w+;|https?://\S+|\
 #: entities "&").
 _MAYBE_SPECIAL = re.compile(r"[{<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]|www\.|%\(")
 _SPECIAL_CHAR = re.compile(r"[{<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")  # its first part
+#: The special characters but "{" (placeholders): a text with none of these, "www." and
+#: "%(" has no built-in protected span, and of _SKIP_SPANS only _BRACES can match in it.
+_OTHER_CHAR = re.compile(r"[<&@/\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
+_BRACES = re.compile(r"\{[^{}]*\}")
+#: _SKIP_SPANS without its e-mail alternative, for texts without "@" (where it cannot
+#: match; it costs a scan to the end of every token, at every position of the text)
+_SKIP_NO_MAIL = re.compile(_SKIP_SPANS.pattern.rsplit("|", 1)[0])
+
+#: _specials() answers
+PLAIN, BRACES, OTHER = 0, 1, 2
 
 
 def _maybe_special(text: str) -> bool:
     """``_MAYBE_SPECIAL.search(text) is not None``, faster (a one-class pattern is
     searched with sre's character-set scan; the two strings with ``in``)."""
     return _SPECIAL_CHAR.search(text) is not None or "www." in text or "%(" in text
+
+
+def _specials(text: str) -> int:
+    """PLAIN: nothing of _MAYBE_SPECIAL in *text*; BRACES: "{" only; OTHER: the rest."""
+    if _OTHER_CHAR.search(text) is not None or "www." in text or "%(" in text:
+        return OTHER
+    return BRACES if "{" in text else PLAIN
 
 
 def exempt_text(unit: Unit, text: str) -> str:
@@ -55,8 +78,10 @@ _TRAILING = frozenset(".,;:!?)]}\"\u00bb\u201d\u2026")
 
 
 def words_of(text: str) -> list[str]:
-    """``_WORD.findall(text)``, faster (see :func:`split_words`)."""
-    return split_words(text, _WORD.findall)
+    """``_WORD.findall(text)``, faster: the words of each white-space separated token come
+    from a memo kept for every text and language of the process (a word never spans
+    white space), so a token seen before costs no Python step."""
+    return list(chain.from_iterable(map(_TOKEN_WORDS.__getitem__, text.split())))
 
 
 def split_words(text: str, findall) -> list[str]:
@@ -86,8 +111,9 @@ def split_words(text: str, findall) -> list[str]:
 def _exempt(unit: Unit, text: str) -> str:
     glossary = unit.cache.get("glossary")
     names = glossary.dnt_names() if glossary is not None else ()
-    special = _maybe_special(text)
-    if special or (names and any(n in text for n in names)):
+    kind = _specials(text)
+    # with "{" alone (BRACES) protected_spans finds nothing but names
+    if kind == OTHER or (names and any(n in text for n in names)):
         from workflow.mt.protect import protected_spans
 
         for span in protected_spans(text, names):
@@ -96,26 +122,96 @@ def _exempt(unit: Unit, text: str) -> str:
         for concept in glossary.in_source(unit.source):
             for term in concept.terms.get(unit.language.split("_")[0], ()):
                 text = re.sub(re.escape(term.text), " ", text, flags=re.I)
-    if not special:  # blanking terms (with a space) cannot make one of these characters
+    # blanking spans and terms (with a space) cannot make one of the special characters
+    if kind == PLAIN:
         return text  # nothing _SKIP_SPANS could match
-    return _SKIP_SPANS.sub(" ", text)
+    if kind == BRACES:
+        return _BRACES.sub(" ", text)  # its only alternative that can match here
+    return (_SKIP_SPANS if "@" in text else _SKIP_NO_MAIL).sub(" ", text)
+
+
+class _TokenWords(dict):
+    """A white-space separated token -> ``tuple(_WORD.findall(token))``, kept."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        if len(self) >= _TOKENS_MAX:
+            self.clear()
+        found = self[token] = tuple(_WORD.findall(token))
+        return found
+
+
+class _FoldedTokenWords(dict):
+    """A white-space separated token -> the casefolded words of :func:`words_of` in it (a
+    tuple), worked out once per token for every text and language of the process: a
+    word never spans white space, so the words of a text are those of its tokens."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        if len(self) >= _TOKENS_MAX:
+            self.clear()
+        found = self[token] = tuple(w.casefold() for w in _WORD.findall(token))
+        return found
+
+
+_TOKENS_MAX = 200_000
+_TOKEN_WORDS = _TokenWords()
+_FOLDED_TOKEN_WORDS = _FoldedTokenWords()
+
+
+def folded_words(text: str) -> Iterator[str]:
+    """``map(str.casefold, words_of(text))``, from the token memo (no Python step per
+    token once the token has been seen)."""
+    return chain.from_iterable(map(_FOLDED_TOKEN_WORDS.__getitem__, text.split()))
+
+
+def plain_exempt(text: str) -> str:
+    """:func:`exempt_text` of *text* for a unit :func:`complex_units` leaves out."""
+    return _BRACES.sub(" ", text) if "{" in text else text
+
+
+def complex_units(batch, tokens: str | None = None) -> set[int]:
+    """The units of *batch* (a :class:`workflow.checks.batch.Batch`) whose exempt text may
+    differ from :func:`plain_exempt` of their text: more than one string or a plural, a
+    special character other than "{" (protected spans, markup, URLs...), a do-not-translate
+    name in a translation, or glossary concepts in the source. One pass over every
+    translation per pattern, or none where *tokens* (every white-space separated token of
+    the translations, separated by white space) has none of the characters."""
+    out = set(batch.multi)
+    for pattern in (_OTHER_CHAR, "www.", "%("):
+        if tokens is not None and (pattern not in tokens if isinstance(pattern, str)
+                                   else pattern.search(tokens) is None):
+            continue
+        out |= batch.text_hits(pattern)
+    glossary = batch.shared.get("glossary")
+    if glossary is not None:
+        names = glossary.dnt_names()
+        if names and not all(names):
+            return set(range(len(batch.units)))
+        for name in names:
+            out |= batch.text_hits(name)
+        in_source = glossary.in_source
+        out.update(i for i, u in enumerate(batch.units) if in_source(u.source))
+    return out
+
+
+#: Every word of a source (as _WORD.findall) with the mark that ends a sentence before it
+#: (only white space between them), or "" where there is none
+_AFTER_STOP = re.compile(r"(?:([.!?:;])\s*)?(" + _WORD.pattern + ")")
 
 
 @lru_cache(maxsize=65536)
 def source_words(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(the casefolded words of a message's source texts, names: those capitalised inside a
-    sentence), worked out once per source for every language."""
+    sentence), worked out once per source for every language. A capitalised word is a
+    name unless it is the first word after nothing but white space or follows a sentence
+    mark (".!?:;")."""
     words: set[str] = set()
     names: set[str] = set()
     for s in sources:
-        for m in _WORD.finditer(s):
-            w = m.group(0)
-            key = w.casefold()
-            words.add(key)
-            if w[0].isupper():
-                i = m.start() - 1
-                while i >= 0 and s[i].isspace():
-                    i -= 1
-                if i >= 0 and s[i] not in ".!?:;":
-                    names.add(key)
+        found = _AFTER_STOP.findall(s)
+        if not found:
+            continue
+        words.update(map(str.casefold, [w for _mark, w in found]))
+        starts = s.lstrip().startswith(found[0][1])  # the first word begins the text
+        names.update(w.casefold() for n, (mark, w) in enumerate(found)
+                     if w[0].isupper() and not mark and not (n == 0 and starts))
     return frozenset(words), frozenset(names)

@@ -1,0 +1,78 @@
+"""The gate's template step: the template against the letter(s) (a stale extract fails
+the build), run in the parent while the workers check the catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import CatalogError, LetterflowError
+from .gate import ERROR, GateFinding, _bare
+from .gate_cache import _cache_get, _cache_put, _template_key
+
+
+def _template_findings(config, tpath: Path, template=None) -> tuple[object, list[GateFinding]]:
+    """(the template or None, findings): the template against the letter(s). *template*:
+    the template already parsed, if it is."""
+    from .catalogs import load_template
+    from .extract import template_problems
+
+    found: list[GateFinding] = []
+    try:
+        if template is None and not tpath.exists():
+            found.append(
+                GateFinding(
+                    "",
+                    "",
+                    "template",
+                    ERROR,
+                    "template missing: run `letterflow extract`",
+                    str(tpath),
+                )
+            )
+        else:
+            template = template if template is not None else load_template(tpath)
+            from_letters = getattr(config, "extracted_by", "letterflow") == "letterflow"
+            for problem in template_problems(config, template) if from_letters else []:
+                found.append(
+                    GateFinding(
+                        "",
+                        "",
+                        "template",
+                        ERROR,
+                        f"template is out of sync with the letter ({problem}): run "
+                        "`letterflow extract` then `letterflow update`",
+                        str(tpath),
+                        1,
+                    )
+                )
+    except CatalogError as exc:
+        found.append(
+            GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0)
+        )
+    except LetterflowError as exc:
+        found.append(
+            GateFinding(
+                "",
+                "",
+                "letter",
+                ERROR,
+                str(exc),
+                getattr(exc, "path", "") or "",
+                getattr(exc, "line", 0) or 0,
+            )
+        )
+    return template, found
+
+
+def _cached_template_findings(
+    config, tpath: Path, fingerprint: str, template=None
+) -> list[GateFinding]:
+    """The template findings of an earlier run with the same fingerprint (which covers the
+    template, the letters, the configuration and letterflow's code), or None."""
+    where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
+    key = _template_key(config, f"template\0{fingerprint}\0{where}")
+    found = _cache_get(config, key, list)
+    if found is None:
+        _, found = _template_findings(config, tpath, template)
+        _cache_put(config, key, found)
+    return found
