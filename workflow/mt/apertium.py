@@ -9,6 +9,7 @@ texts are written as paragraphs separated by blank lines and read back the same 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -84,6 +85,23 @@ class ApertiumTranslator(Translator):
             raise MTError(f"[tool.letterflow.mt] apertium_timeout must be a number of seconds, "
                           f"not {timeout!r}", self.name)
         self.timeout = float(timeout)
+        self._exe_stat = _identity(self.executable)
+
+    @classmethod
+    def memo_inputs(cls, spec, config=None) -> tuple:
+        """Where ``shutil.which`` looks: the PATH and the modification times of its folders
+        (a folder's time changes when a program is installed into it or removed)."""
+        mt = getattr(config, "mt", {}) or {}
+        exe = str(mt.get("apertium") or "apertium")
+        if os.path.dirname(exe):
+            return (exe, _identity(exe))
+        path = os.environ.get("PATH", os.defpath)
+        return (exe, path, tuple(_identity(d) for d in dict.fromkeys(path.split(os.pathsep))))
+
+    def memo_valid(self) -> bool:
+        """The program found is still the same file (not replaced, removed, made
+        non-executable)."""
+        return self.executable is None or _identity(self.executable) == self._exe_stat
 
     def available(self) -> tuple[bool, str]:
         if not self.executable:
@@ -97,8 +115,12 @@ class ApertiumTranslator(Translator):
             raise MTUnavailable(f"apertium is not installed; {INSTALL_HINT}", self.name)
         return list_modes(self.executable)
 
-    def direct_pairs(self) -> set[tuple[str, str]]:
-        return set(self.modes())
+    def direct_pairs(self) -> frozenset[tuple[str, str]]:
+        modes = self.modes()  # the discovery's own cache: a new dict when it looks again
+        memo = self._memo.get("direct")
+        if memo is None or memo[0] is not modes:
+            memo = self._memo["direct"] = (modes, frozenset(modes))
+        return memo[1]
 
     def pair_label(self, source: str, target: str) -> str:
         return self.modes().get((source, target), f"{source}-{target}")
@@ -168,6 +190,17 @@ class ApertiumTranslator(Translator):
                 joined += sep + piece
             results.append(joined)
         return results
+
+
+def _identity(path: str | None) -> tuple | None:
+    """(inode, mode, mtime, size) of *path*, None if there is no such file or folder."""
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mode, st.st_mtime_ns, st.st_size)
 
 
 def _clean(source: str, translated: str) -> str:

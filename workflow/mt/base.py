@@ -151,6 +151,27 @@ class Translator(ABC):
         """Build the engine for registry entry *spec* (see :mod:`workflow.mt.registry`)."""
         return cls(config, cache=cache, **kwargs)
 
+    @classmethod
+    def memo_inputs(cls, spec: ProviderSpec, config: object | None = None) -> tuple | None:
+        """What :meth:`create` reads besides the config's ``source_language``,
+        ``languages`` and ``mt`` (environment, files), for :mod:`workflow.mt.memo`; None
+        (the default): an engine of this class is never kept between calls."""
+        return None
+
+    def memo_valid(self) -> bool:
+        """Whether a kept engine still stands for what :meth:`create` would build now."""
+        return True
+
+    def bind(self, cache: MTCache | None) -> Translator:
+        """A copy of this engine on *cache*, counting its own calls; the settings and the
+        memoised language pairs are shared with this one."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.cache = cache
+        clone.calls = 0
+        clone._calls_lock = threading.Lock()
+        return clone
+
     def __init__(self, config: object | None = None, *, cache: MTCache | None = None):
         mt = dict(getattr(config, "mt", {}) or {})
         pivots = mt.get("pivot", DEFAULT_PIVOTS)
@@ -162,6 +183,8 @@ class Translator(ABC):
         self.cache = cache
         self.calls = 0
         self._calls_lock = threading.Lock()
+        #: pure results (language pairs, codes), shared with the copies :meth:`bind` makes
+        self._memo: dict = {}
 
     # -- what subclasses provide -------------------------------------------------------
 
@@ -193,12 +216,19 @@ class Translator(ABC):
     def supported_pairs(self) -> set[tuple[str, str]]:
         """Direct pairs plus the pairs reachable through the configured pivot table."""
         direct = self.direct_pairs()
+        pivots = tuple(self.pivots.items())
+        memo = self.__dict__.setdefault("_memo", {}).get("supported")
+        if memo is not None and memo[0] is direct and memo[1] == pivots:
+            return memo[2]
         pairs = set(direct)
         langs = {lang for pair in direct for lang in pair}
         for s in langs:
             for t in langs:
                 if s != t and (s, t) not in pairs and self._pivot_for(s, t, direct):
                     pairs.add((s, t))
+        if isinstance(direct, frozenset):  # a memoised (immutable) result: keep this one
+            self._memo["supported"] = (direct, pivots, frozenset(pairs))
+            return self._memo["supported"][2]
         return pairs
 
     def _pivot_for(self, source: str, target: str, direct: set[tuple[str, str]]) -> str | None:

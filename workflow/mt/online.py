@@ -30,6 +30,14 @@ from urllib.parse import urlparse
 
 from ..errors import MTError
 from .base import MTUnavailable, Translator, split_text
+from .codes import (  # noqa: F401 - importable from here too
+    _SPECIAL,
+    client_kwargs,
+    engine_code,
+    env_names,
+    missing_keys,
+    provider_codes,
+)
 from .registry import PROVIDERS as REGISTRY
 from .registry import ProviderSpec, Service
 
@@ -39,65 +47,6 @@ PROVIDERS: dict[str, Service] = {
 }
 
 _CJK = {"zh", "ja", "ko"}
-_SPECIAL = {
-    "zh": ("zh-CN", "zh", "zh-Hans"),
-    "zh_Hans": ("zh-CN", "zh", "zh-Hans"),
-    "zh_Hant": ("zh-TW", "zh-Hant"),
-    "he": ("he", "iw"),
-    "nb": ("no", "nb"),
-    "pt_BR": ("pt-BR", "pt"),
-    "pt_PT": ("pt-PT", "pt"),
-}
-
-
-def engine_code(
-    lang: str, codes: set[str] | None, overrides: dict[str, str] | None = None
-) -> str | None:
-    """Map a gettext locale id to one of the engine's language codes (None: not offered)."""
-    base = lang.split("_")[0]
-    if overrides and lang in overrides:
-        return overrides[lang]
-    cands = [*_SPECIAL.get(lang, ()), lang.replace("_", "-"), base, f"{base}-{base.upper()}"]
-    if codes is None:
-        return cands[0]
-    lower = {c.lower(): c for c in codes}
-    for c in cands:
-        if c in codes:
-            return c
-        if c.lower() in lower:
-            return lower[c.lower()]
-    for c in sorted(codes):
-        if c.lower().startswith(base + "-"):
-            return c
-    return None
-
-
-def provider_codes(provider: Service) -> set[str] | None:
-    if provider.languages is None:
-        return None
-    from deep_translator import constants
-
-    table = getattr(constants, provider.languages)
-    return set(table) if provider.codes_are_keys else set(table.values())
-
-
-def missing_keys(provider: Service, env: dict | None = None) -> list[str]:
-    env = os.environ if env is None else env
-    return [k for k in provider.keys if not env.get(k)]
-
-
-def client_kwargs(service: Service, env: dict, base_url: str | None) -> dict:
-    """The client's keyword arguments from ``service.args`` (see :class:`Service`)."""
-    kwargs: dict = {}
-    for keyword, source in service.args.items():
-        if source == "@url":
-            if base_url:
-                kwargs[keyword] = base_url.rstrip("/") + "/"
-        elif source.startswith("not "):
-            kwargs[keyword] = not env.get(source[4:])
-        elif env.get(source):
-            kwargs[keyword] = env[source]
-    return kwargs
 
 
 # --------------------------------------------------------------------------- requests hook
@@ -194,13 +143,12 @@ class OnlineTranslator(Translator):
         self.provider = service
         self.name = provider
         super().__init__(config, cache=cache)
-        env = dict(os.environ if env is None else env)
-        missing = missing_keys(self.provider, env)
+        missing = missing_keys(self.provider, os.environ if env is None else env)
         if missing:
             raise MTUnavailable(
                 f"no API key: set the environment variable {' and '.join(missing)}", provider
             )
-        self.env = env
+        self.env = env = dict(os.environ if env is None else env)
         self.timeout = self._number("timeout", 20.0, 0.001)
         self.retries = int(self._number("retries", 4, 0))
         self.backoff = self._number("backoff", 0.5, 0)
@@ -224,6 +172,13 @@ class OnlineTranslator(Translator):
     def create(cls, spec: ProviderSpec, config: object | None = None, *, cache=None, **kwargs):
         return cls(spec.name, config, cache=cache, **kwargs)
 
+    @classmethod
+    def memo_inputs(cls, spec: ProviderSpec, config: object | None = None) -> tuple | None:
+        """The values of every environment variable the engine reads (keys, URL...)."""
+        if spec.service is None:
+            return None
+        return tuple(os.environ.get(n) for n in env_names(spec.service, spec.name))
+
     def _number(self, key: str, default: float, minimum: float) -> float:
         value = self.settings.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
@@ -235,9 +190,15 @@ class OnlineTranslator(Translator):
 
     # -- interface -------------------------------------------------------------------
 
-    def direct_pairs(self) -> set[tuple[str, str]]:
+    def direct_pairs(self) -> frozenset[tuple[str, str]]:
+        key = (tuple(self._langs), self._codes, self.provider)
+        memo = self._memo.get("direct")
+        if memo is not None and memo[0] == key:
+            return memo[1]
         langs = [x for x in self._langs if self._code(x)]
-        return {(a, b) for a in langs for b in langs if a != b}
+        pairs = frozenset((a, b) for a in langs for b in langs if a != b)
+        self._memo["direct"] = (key, pairs)
+        return pairs
 
     def supported_pairs(self) -> set[tuple[str, str]]:
         return self.direct_pairs()
@@ -246,7 +207,12 @@ class OnlineTranslator(Translator):
         return f"{self._code(source)}-{self._code(target)}"
 
     def _code(self, lang: str) -> str | None:
-        return engine_code(lang, self._codes, self.provider.extra)
+        codes = self._memo.get("codes")
+        if codes is None or codes[0] is not self._codes:
+            codes = self._memo["codes"] = (self._codes, {})
+        if lang not in codes[1]:
+            codes[1][lang] = engine_code(lang, self._codes, self.provider.extra)
+        return codes[1][lang]
 
     def _translate(self, texts: Sequence[str], source: str, target: str) -> list[str | MTError]:
         scode, tcode = self._code(source), self._code(target)

@@ -35,8 +35,17 @@ class PseudoTranslator(Translator):
         langs = list(getattr(config, "languages", []) or [])
         self._langs = [source, *[lang for lang in langs if lang != source]]
 
-    def direct_pairs(self) -> set[tuple[str, str]]:
-        return {(a, b) for a in self._langs for b in self._langs if a != b}
+    @classmethod
+    def memo_inputs(cls, spec, config=None) -> tuple:
+        return ()  # the config's languages only
+
+    def direct_pairs(self) -> frozenset[tuple[str, str]]:
+        langs = tuple(self._langs)
+        memo = self._memo.get("direct")
+        if memo is None or memo[0] != langs:
+            pairs = frozenset((a, b) for a in langs for b in langs if a != b)
+            memo = self._memo["direct"] = (langs, pairs)
+        return memo[1]
 
     def _translate(self, texts: Sequence[str], source: str, target: str) -> list[str | MTError]:
         self.count_call()

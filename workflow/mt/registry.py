@@ -51,7 +51,13 @@ class ProviderSpec:
 
     def engine_class(self) -> type:
         module, _, attr = self.engine.partition(":")
-        return getattr(importlib.import_module(module, __package__), attr)
+        if module not in _modules:
+            _modules[module] = importlib.import_module(module, __package__)
+        return getattr(_modules[module], attr)
+
+
+#: "module" of a ProviderSpec.engine -> the imported module (a reload keeps the object)
+_modules: dict = {}
 
 
 def _online(name: str, service: Service) -> ProviderSpec:

@@ -217,8 +217,23 @@ def shield_for(config: object) -> TermShield:
     source = getattr(config, "source_language", "en")
     glossary = None
     if path is not None and Path(path).is_file():
+        # load_glossary's own cache: a new object when the file's identity, time or size
+        # changed (and the languages are checked on every call)
         glossary = load_glossary(path, getattr(config, "languages", ()), source_language=source)
-    return TermShield(glossary, source, str(mt.get("enforce", "mandatory")))
+    enforce = str(mt.get("enforce", "mandatory"))
+    key = (id(glossary), source, enforce)
+    kept = _shields.get(key)
+    if kept is not None and kept.glossary is glossary:
+        return kept
+    shield = TermShield(glossary, source, enforce)
+    if len(_shields) >= 16:
+        _shields.clear()
+    _shields[key] = shield  # holds the glossary: its id is not reused while kept
+    return shield
+
+
+#: (id(glossary), source language, enforce) -> its shield (a TermShield never changes)
+_shields: dict[tuple, TermShield] = {}
 
 
 @dataclass
@@ -229,9 +244,11 @@ class Drafted(Outcome):
 
 
 def shielded(translator: Translator, shield: TermShield, texts: Sequence[str], source: str,
-             target: str) -> list[Drafted]:
-    """translate_each with glossary terms and protected text masked (see mt/terms.py)."""
-    prepared = [shield.prepare(t) for t in texts]
+             target: str, *, prepared: Sequence[Prepared] | None = None) -> list[Drafted]:
+    """translate_each with glossary terms and protected text masked (see mt/terms.py).
+    *prepared*: ``[shield.prepare(t) for t in texts]`` when the caller has it already."""
+    if prepared is None:
+        prepared = [shield.prepare(t) for t in texts]
     outcomes = translator.translate_each([p.text for p in prepared], source, target)
     return [_restore(shield, p, o, target) for p, o in zip(prepared, outcomes, strict=True)]
 

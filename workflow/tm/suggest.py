@@ -113,29 +113,37 @@ def mt_suggestions(config: object, lang: str, texts: list[str], *,
                    conn: object = None) -> tuple[list[Suggestion], dict[str, str]]:
     """Each usable engine's translation of *texts* (cached ones; with *second_opinion* the
     others are asked). Returns (suggestions, engine -> why it gave none). *conn*: an open
-    connection to the project database to use (else one is opened and closed)."""
+    connection to the project database to use (else one is opened and closed).
+
+    The engines and the glossary shield are kept between calls, keyed on every input they
+    are built from (workflow.mt.memo, workflow.mt.terms.shield_for); the texts are
+    prepared (terms, protected text, placeholders masked) once for every engine."""
     from ..errors import MTError
-    from ..mt import get_translator
+    from ..mt.base import mask
     from ..mt.drafting import open_cache
+    from ..mt.memo import config_key, engine
     from ..mt.routing import engine_names
     from ..mt.terms import shield_for, shielded
 
     source = config.source_language  # type: ignore[attr-defined]
     shield = shield_for(config)
+    prepared = [shield.prepare(t) for t in texts]
+    cores = [mask(p.text).core for p in prepared]
+    key = config_key(config)
     out: list[Suggestion] = []
     skipped: dict[str, str] = {}
     cache = open_cache(config) if conn is None else _cache_on(config, conn)
     try:
         for name in engine_names(config):
             try:
-                engine = get_translator(name, config, cache=cache)
-                if (source, lang) not in engine.supported_pairs():
+                mt = engine(name, config, cache=cache, key=key)
+                if (source, lang) not in mt.supported_pairs():
                     skipped[name] = f"no {source}->{lang} pair"
                     continue
-                if not second_opinion and not _all_cached(engine, shield, texts, source, lang):
+                if not second_opinion and not _all_cached(mt, cores, source, lang):
                     skipped[name] = "not cached (ask for a second opinion)"
                     continue
-                results = shielded(engine, shield, texts, source, lang)
+                results = shielded(mt, shield, texts, source, lang, prepared=prepared)
             except MTError as exc:
                 skipped[name] = str(exc)
                 continue
@@ -161,13 +169,12 @@ def _cache_on(config: object, conn: object):
     return MTCache(conn)  # type: ignore[arg-type]
 
 
-def _all_cached(engine, shield, texts: list[str], source: str, target: str) -> bool:
-    """Whether every leg of every text is in the cache already (no engine call)."""
+def _all_cached(engine, cores: list[str], source: str, target: str) -> bool:
+    """Whether every leg of every text is in the cache already (no engine call).
+    *cores*: the prepared, masked texts (``mask(shield.prepare(t).text).core``)."""
     if engine.cache is None:
         return False
-    from ..mt.base import mask
-
-    current = [mask(shield.prepare(t).text).core for t in texts]
+    current = list(cores)
     path = engine.route(source, target)
     for a, b in zip(path, path[1:], strict=False):
         found = engine.cache.lookup_many(engine.name, a, b, [c for c in current if c])
