@@ -19,32 +19,14 @@ def _template_findings(config, tpath: Path, template=None) -> tuple[object, list
     found: list[GateFinding] = []
     try:
         if template is None and not tpath.exists():
-            found.append(
-                GateFinding(
-                    "",
-                    "",
-                    "template",
-                    ERROR,
-                    "template missing: run `letterflow extract`",
-                    str(tpath),
-                )
-            )
+            found.append(_template_error("template missing: run `letterflow extract`", tpath))
         else:
             template = template if template is not None else load_template(tpath)
             from_letters = getattr(config, "extracted_by", "letterflow") == "letterflow"
             for problem in template_problems(config, template) if from_letters else []:
-                found.append(
-                    GateFinding(
-                        "",
-                        "",
-                        "template",
-                        ERROR,
-                        f"template is out of sync with the letter ({problem}): run "
-                        "`letterflow extract` then `letterflow update`",
-                        str(tpath),
-                        1,
-                    )
-                )
+                found.append(_template_error(
+                    f"template is out of sync with the letter ({problem}): run "
+                    "`letterflow extract` then `letterflow update`", tpath, 1))
     except CatalogError as exc:
         found.append(
             GateFinding("", "", "syntax", ERROR, _bare(exc), exc.path or str(tpath), exc.line or 0)
@@ -62,6 +44,11 @@ def _template_findings(config, tpath: Path, template=None) -> tuple[object, list
             )
         )
     return template, found
+
+
+def _template_error(message: str, tpath: Path, line: int = 0) -> GateFinding:
+    """A template finding (an error of the check id "template") on *tpath*."""
+    return GateFinding("", "", "template", ERROR, message, str(tpath), line)
 
 
 def _cached_template_findings(

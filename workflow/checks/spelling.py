@@ -31,7 +31,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.words import _WORD, exempt_text, exempt_words, source_words, words_of
+from workflow.checks.words import (
+    _WORD,
+    exempt_text,
+    exempt_words,
+    per_text,
+    source_words,
+    words_of,
+)
 
 __all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "save_verdicts",
            "source_words", "suspicious_words", "unit_dictionary", "words_of"]
@@ -269,15 +276,10 @@ def unknown_words(unit: Unit, text: str, dictionary: _Dictionary
                   ) -> tuple[str, list[str], set[str]]:
     """(:func:`exempt_text`, its words, those the dictionary does not know), worked out once
     per unit and text: the leftover check's screen asks first, spelling next."""
-    memo = unit.cache.get("_unknown")
-    if memo is None:
-        memo = unit.cache["_unknown"] = {}
-    key = (text, unit.source, unit.language)
-    found = memo.get(key)
-    if found is None:
+    def make() -> tuple[str, list[str], set[str]]:
         clean, words = exempt_words(unit, text)
-        found = memo[key] = (clean, words, dictionary.unknown(words) if words else set())
-    return found
+        return clean, words, dictionary.unknown(words) if words else set()
+    return per_text(unit, "_unknown", text, make)
 
 
 def suspicious_words(unit: Unit, text: str, dictionary: _Dictionary) -> list[str]:

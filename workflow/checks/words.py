@@ -58,18 +58,26 @@ def exempt_text(unit: Unit, text: str) -> str:
     return exempt_words(unit, text)[0]
 
 
-def exempt_words(unit: Unit, text: str) -> tuple[str, list[str]]:
-    """(:func:`exempt_text`, its words), worked out once per unit and text: the spelling
-    and leftover checks share them."""
-    memo = unit.cache.get("_exempt")
+def per_text(unit: Unit, name: str, text: str, make):
+    """``make()`` worked out once per unit and text (kept in ``unit.cache[name]``, keyed on
+    the text, the source and the language)."""
+    memo = unit.cache.get(name)
     if memo is None:
-        memo = unit.cache["_exempt"] = {}
+        memo = unit.cache[name] = {}
     key = (text, unit.source, unit.language)
     found = memo.get(key)
     if found is None:
-        clean = _exempt(unit, text)
-        found = memo[key] = (clean, words_of(clean))
+        found = memo[key] = make()
     return found
+
+
+def exempt_words(unit: Unit, text: str) -> tuple[str, list[str]]:
+    """(:func:`exempt_text`, its words), worked out once per unit and text: the spelling
+    and leftover checks share them."""
+    def make() -> tuple[str, list[str]]:
+        clean = _exempt(unit, text)
+        return clean, words_of(clean)
+    return per_text(unit, "_exempt", text, make)
 
 
 #: What can end a word that is all letters ("mot." "mot," "mot»"): none is a letter, a
