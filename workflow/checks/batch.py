@@ -144,6 +144,15 @@ class Batch:
             self.add_triggers([trigger])
         return self._triggered[trigger]
 
+    def unsettled(self, trigger: str, differs) -> list[int]:
+        """A screen's answer for a check that compares a text with its source: of the
+        messages *trigger* selects, every plural one, and each singular one for which
+        ``differs(index, source, text)`` is true (what the screen cannot clear)."""
+        todo = self.triggered(trigger)
+        out = [i for i in self.multi if i in todo]
+        out += [i for i, s, t in self.singles if i in todo and differs(i, s, t)]
+        return out
+
     def add_triggers(self, triggers: list[str]) -> None:
         """Find the messages of every trigger in *triggers* at once (see :func:`_trigger_parts`),
         the sources' answer kept for the next language of the same template."""

@@ -127,15 +127,12 @@ class NumberCheck(Check):
     def candidates(self, batch) -> list[int]:
         # a translation with the very number tokens of its source, each one value, nothing
         # to strip: the same numbers, nothing to report
-        todo = batch.triggered(self.trigger)
-        out = [i for i in batch.multi if i in todo]
         findall = NUMBER_RE.findall
-        for i, s, t in batch.singles:
-            if i in todo:
-                want = _plain_numbers(s)
-                if want is None or _STRIPPED.search(t) or sorted(findall(t)) != want:
-                    out.append(i)
-        return out
+
+        def differs(_i: int, s: str, t: str) -> bool:
+            want = _plain_numbers(s)
+            return want is None or bool(_STRIPPED.search(t)) or sorted(findall(t)) != want
+        return batch.unsettled(self.trigger, differs)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

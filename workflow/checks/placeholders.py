@@ -171,16 +171,13 @@ class PlaceholderCheck(Check):
     def candidates(self, batch) -> list[int]:
         # the brace fields of the source, as written, and nothing else that could be a
         # placeholder (printf, masks): what the source expects is what the text has
-        todo = batch.triggered(self.trigger)
-        out = [i for i in batch.multi if i in todo]
         units = batch.units
-        for i, s, t in batch.singles:
-            if i in todo:
-                want = _brace_fields(s)
-                if (want is None or "%" in t or "[[" in t or sorted(_WHOLE.findall(t)) != want
-                        or MT_DAMAGED_FLAG in units[i].flags):
-                    out.append(i)
-        return out
+
+        def differs(i: int, s: str, t: str) -> bool:
+            want = _brace_fields(s)
+            return (want is None or "%" in t or "[[" in t or sorted(_WHOLE.findall(t)) != want
+                    or MT_DAMAGED_FLAG in units[i].flags)
+        return batch.unsettled(self.trigger, differs)
 
     def check(self, unit: Unit) -> list[str | Problem]:
         out: list[str | Problem] = []

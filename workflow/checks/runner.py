@@ -89,6 +89,9 @@ def _run_message(catalog: Any, message: Any, config: Any, skip: frozenset[str],
 
 def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],
                 kind: type = Finding) -> list[Finding]:
+    """The whole-catalogue run (*message* None). With *message*, the same machinery over a
+    one-message Batch: not used by run_checks (see ``checks/one.py``), kept as the reference
+    ``tests/test_checks_one.py`` compares the one-message path with."""
     skip_all = catalog_ignores(catalog) | frozenset(skip)
     checks = [c for c in registry.values() if c.id not in skip_all]
     glossary = glossary_for(catalog, config) if "glossary" not in skip_all else None
