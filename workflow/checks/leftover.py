@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
-from workflow.checks.batch import SEP
-from workflow.checks.spelling import unit_dictionary, unknown_words
+from workflow.checks.spelling import unit_dictionary
+from workflow.checks.word_scan import leftover_kept
 from workflow.checks.words import (
     _WORD,
     complex_units,
@@ -107,8 +107,9 @@ def _maybe_left(candidates: frozenset[str], text: str) -> bool:
     return any(map(text.casefold().__contains__, candidates))
 
 
-#: A placeholder inside one token of the translations joined by SEP (never across two
-#: translations): where a text's own placeholders are, too
+#: A placeholder inside one white-space separated token of a translation: where a
+#: text's own placeholders are, too (not one with white space or DEL inside: kept, its
+#: words read as well)
 _TOKEN_BRACES = re.compile(r"\{[^{}\s\x7f]*\}")
 
 
@@ -121,7 +122,8 @@ def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
     words come casefolded from the token memo of :func:`folded_words`). The few
     :func:`complex_units` get the pre-test of :func:`leftovers` instead."""
     units = batch.units
-    tokens = "\n".join(set(SEP.join([SEP.join(u.strings) for u in units]).split()))
+    # (joined by white space: a token is a piece of one text, few are distinct)
+    tokens = "\n".join(set("\n".join([s for u in units for s in u.strings]).split()))
     odd = complex_units(batch, tokens)
     out = {i for i in odd if cands[i] and any(_maybe_left(cands[i], t) for t in units[i].strings)}
     words = _WORD.findall(_TOKEN_BRACES.sub(" ", tokens))
@@ -133,15 +135,6 @@ def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
             if not c.isdisjoint(folded_words(plain_exempt(u.strings[0]))):
                 out.add(i)
     return out
-
-
-def _suspect_in(unit: Unit, candidates: frozenset[str], dictionary) -> bool:
-    """Whether a word of a translated form of *unit* is one spelling reports and one of
-    *candidates*, casefolded: what a leftover needs where there is a dictionary."""
-    for _i, _source, text in unit.forms():
-        if dictionary.any_suspect_in(unknown_words(unit, text, dictionary)[2], candidates):
-            return True
-    return False
 
 
 _NON_WORD = re.compile(r"\W")
@@ -164,16 +157,15 @@ class SourceLeftoverCheck(Check):
         """The messages with a word of their source's leftover candidates in a translation,
         for every message at once (the candidates of each source come from a memo kept
         across languages). With a dictionary, such a word must also be one spelling
-        reports (the words and verdicts spelling works out next anyway, see
-        :meth:`_Dictionary.any_suspect_in`); without one, see :func:`_screen`."""
+        reports (from the words and verdicts spelling reads next anyway, see
+        :func:`workflow.checks.word_scan.leftover_kept`); without one, see :func:`_screen`."""
         units = batch.units
         if not units:
             return set()
         cands = source_candidates([(u.source, u.source_plural) for u in units])
         dictionary = unit_dictionary(units[0])
         if dictionary is not None:
-            return {i for i, (u, c) in enumerate(zip(units, cands, strict=True))
-                    if c and _suspect_in(u, c, dictionary)}
+            return leftover_kept(batch, dictionary, cands, _ALL_CANDIDATES)
         return _screen(batch, cands)
 
     def check(self, unit: Unit) -> list[str]:

@@ -1,36 +1,26 @@
-"""Spelling of the translation with Hunspell dictionaries (through pyenchant).
+"""Spelling of the translation with Hunspell dictionaries (:mod:`workflow.checks.hunspell`).
 
-Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening one costs
-0.4-2.7 s, so every word's verdict is kept in the user's cache,
-``$XDG_CACHE_HOME/letterflow/spelling/<dict>.json`` (``~/.cache`` by default;
-``LETTERFLOW_CACHE_DIR`` moves it, with the gate's cache), keyed by the dictionary file's
-size and date: a run whose words were all seen before opens no dictionary at all. The
-verdicts depend on the dictionary only, so every project shares them.
-enchant itself loads only when a new word needs a verdict.
-
-Speed (the cold gate reads 300,000 texts): a text's words (:mod:`workflow.checks.words`,
-read token by token) are checked as a set against the words already known good, and the
-dictionary keeps its bad words sorted by what spelling reports (3 letters or more, not all
-capitals; casefolded or not), so a text's suspects and the source-word exemption are a few
-C-level set operations. Names (capitalised inside a sentence) need no word-by-word walk
-unless a capitalised suspect also begins a sentence. The text with placeholders, markup
-and protected spans blanked (:func:`exempt_text`) is worked out once per text and shared
-with the ``leftover`` check; the source's words are computed once per source text for all
-languages. A gate worker saves its new verdicts after every catalogue
-(:func:`save_verdicts`): forked workers never run ``atexit``.
+Speed (the cold gate reads 300,000 texts): in a whole-catalogue run the check's
+:meth:`SpellingCheck.candidates` works out every message's problems at once from
+:func:`workflow.checks.word_scan.scan` (each text's exempt words read once, every word of
+the catalogue given its verdict in one go) and keeps them in the run's memo; ``check()``
+of a message answers from it, or works its problems out alone (one message, or a message
+the run did not scan). A text's suspects are a few C-level set operations against the
+dictionary's bad words (:meth:`_Dictionary.suspects`). Names (capitalised inside a
+sentence) need no word-by-word walk unless a capitalised suspect also begins a sentence.
 """
 
 from __future__ import annotations
 
-import atexit
-import json
-import os
 import re
-import threading
-from functools import lru_cache
-from pathlib import Path
 
 from workflow.checks.base import WARNING, Check, Unit
+from workflow.checks.hunspell import (
+    _Dictionary,
+    dictionary_for,
+    save_verdicts,
+    unit_dictionary,
+)
 from workflow.checks.words import (
     _WORD,
     exempt_text,
@@ -43,233 +33,14 @@ from workflow.checks.words import (
 __all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "save_verdicts",
            "source_words", "suspicious_words", "unit_dictionary", "words_of"]
 
-#: letterflow language -> enchant dictionary tags to try, in order.
-DICTIONARIES = {
-    "fr": ("fr_FR", "fr"), "es": ("es_ES", "es"), "de": ("de_DE",), "it": ("it_IT",),
-    "pt": ("pt_PT", "pt_BR"), "pt_BR": ("pt_BR",), "ca": ("ca", "ca_ES"), "gl": ("gl_ES", "gl"),
-    "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
-}
-_CACHE_MAX = 200_000
 #: A word that begins a sentence after a mark (only white space between it and one of
 #: these marks; or the text's start).
 _AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
 #: Every word of a text (as _WORD.findall) with the sentence mark before it (only white
 #: space between them), or "" where there is none.
 _MARKED = re.compile(r"(?:([.!?:;\"\u201c\u00ab(\[])\s*)?(" + _WORD.pattern + ")")
-
-
-HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
-
-
-def _find_tag(language: str) -> tuple[str, str] | None:
-    """(enchant tag, identity of its files) of the first installed dictionary."""
-    base = language.split("_")[0]
-    for tag in DICTIONARIES.get(language, ()) + DICTIONARIES.get(base, ()) + (language,):
-        for folder in HUNSPELL_DIRS:
-            dic = Path(folder) / f"{tag}.dic"
-            if dic.is_file():
-                st = dic.stat()
-                return tag, f"{dic}:{st.st_size}:{int(st.st_mtime)}"
-    return None
-
-
-class _Dictionary:
-    """Verdicts of one Hunspell dictionary, remembered across runs."""
-
-    def __init__(self, tag: str, identity: str, cache_dir: Path | None):
-        self.tag = tag
-        self.identity = identity
-        self.dict = None  # enchant.Dict, opened on the first unknown word
-        self.known: dict[str, bool] = {}
-        self.good: set[str] = set()  # the words of self.known that are spelt right
-        self.bad: set[str] = set()  # and those that are not
-        #: the bad words spelling reports (3 letters or more, not all capitals), split by
-        #: whether casefolding changes them (those map to their casefolded form)
-        self.suspect_folded: set[str] = set()
-        self.suspect_cased: dict[str, str] = {}
-        self.suspect_cased_keys: set[str] = set()
-        #: the bad words spelling reports that begin with a capital (names, perhaps)
-        self.suspect_capital: set[str] = set()
-        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
-        self.dirty = 0
-        self.lock = threading.Lock()
-        if self.path is not None:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("dictionary") == identity:
-                    self.known = {w: bool(v) for w, v in data.get("words", {}).items()}
-                    self.good = {w for w, v in self.known.items() if v}
-                    self.bad = {w for w, v in self.known.items() if not v}
-                    for w in self.bad:
-                        self._suspect(w)
-            except (OSError, ValueError, AttributeError):
-                pass
-            _OPEN.append(self)
-
-    def check(self, word: str) -> bool:
-        ok = self.known.get(word)
-        if ok is None:
-            with self.lock:
-                if self.dict is None:
-                    import enchant
-
-                    self.dict = enchant.Dict(self.tag)
-                ok = self.dict.check(word) or (
-                    "\u2019" in word and self.dict.check(word.replace("\u2019", "'")))
-            if len(self.known) < _CACHE_MAX:
-                self.known[word] = ok
-                self.dirty += 1
-        # every verdict given is in good or bad (one merged from another process's save
-        # by _merge_saved is not yet)
-        if ok:
-            self.good.add(word)
-        elif word not in self.bad:
-            self.bad.add(word)
-            self._suspect(word)
-        return ok
-
-    def _suspect(self, word: str) -> None:
-        if len(word) >= 3 and not word.isupper():
-            if word[0].isupper():
-                self.suspect_capital.add(word)
-            folded = word.casefold()
-            if folded == word:
-                self.suspect_folded.add(word)
-            else:
-                self.suspect_cased[word] = folded
-                self.suspect_cased_keys.add(word)
-
-    def suspects(self, words: list[str], from_source: frozenset[str],
-                 rest: set[str] | None = None) -> set[str]:
-        """The words of *words* spelling reports: unknown to the dictionary, 3 letters or
-        more, not all capitals, not a (casefolded) word of the source (*from_source*).
-        Set operations in C; a Python step only for unknown words that casefolding
-        changes (capitalised ones, mostly) and whose casefolded form is a source word.
-        *rest*: :meth:`unknown` of *words*, if known."""
-        if rest is None:
-            rest = self.unknown(words)
-        if not rest:
-            return set()
-        out = rest & self.suspect_folded
-        out -= from_source
-        cased = rest & self.suspect_cased_keys
-        if cased:
-            folds = self.suspect_cased
-            if from_source.isdisjoint(map(folds.__getitem__, cased)):
-                out |= cased
-            else:
-                out.update(w for w in cased if folds[w] not in from_source)
-        return out
-
-    def any_suspect_in(self, rest: set[str], keys: frozenset[str]) -> bool:
-        """Whether a word of *rest* (what :meth:`unknown` returned) that spelling would
-        report (3 letters or more, not all capitals) casefolds to one of *keys*."""
-        if not rest:
-            return False
-        if not keys.isdisjoint(rest & self.suspect_folded):
-            return True
-        cased = rest & self.suspect_cased_keys
-        return bool(cased) and not keys.isdisjoint(map(self.suspect_cased.__getitem__, cased))
-
-    def unknown(self, words: list[str]) -> set[str]:
-        """The words of *words* not known to be right (each checked once: those left are
-        wrong, unless the verdict could not be kept)."""
-        rest = set(words)
-        rest -= self.good
-        if rest and not self.bad.issuperset(rest):
-            check = self.check
-            for w in rest - self.bad:  # words without a verdict yet
-                check(w)
-        return rest
-
-    def _merge_saved(self) -> None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or data.get("dictionary") != self.identity:
-            return
-        words = data.get("words")
-        for w, v in (words.items() if isinstance(words, dict) else ()):
-            if len(self.known) >= _CACHE_MAX:
-                break
-            self.known.setdefault(w, bool(v))
-
-    def save(self) -> None:
-        if self.path is None or not self.dirty:
-            return
-        try:
-            self._merge_saved()  # another process (a gate worker) may have saved meanwhile
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"dictionary": self.identity, "words": self.known},
-                                      ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-            self.dirty = 0
-        except OSError:  # a cache that cannot be written is only slower next time
-            pass
-
-
-_OPEN: list[_Dictionary] = []
-
-
-@atexit.register
-def _save_all() -> None:
-    for d in _OPEN:
-        d.save()
-
-
-def cache_dir_for(config: object = None) -> Path | None:
-    """Where word verdicts are kept (never inside the project: they are not its data)."""
-    environ = os.environ
-    return _cache_dir(environ.get("LETTERFLOW_CACHE_DIR"), environ.get("XDG_CACHE_HOME"),
-                      environ.get("HOME"))
-
-
-@lru_cache(maxsize=8)
-def _cache_dir(env: str | None, xdg: str | None, home: str | None) -> Path:
-    if env:
-        return Path(env)
-    base = xdg or (Path.home() / ".cache")
-    return Path(base) / "letterflow"
-
-
-def save_verdicts() -> None:
-    """Write the new verdicts of every dictionary opened here (gate workers call it after
-    each catalogue: a forked worker ends without running atexit)."""
-    _save_all()
-
-
-@lru_cache(maxsize=64)
-def _dictionary(language: str, cache_dir: Path | None) -> _Dictionary | None:
-    found = _find_tag(language)
-    if found is None:
-        return None
-    return _Dictionary(found[0], found[1], cache_dir)
-
-
-def dictionary_for(language: str, config: object = None) -> _Dictionary | None:
-    """The Hunspell dictionary of *language*, or None if none is installed."""
-    environ = os.environ
-    return _dictionary_at(language, environ.get("LETTERFLOW_CACHE_DIR"),
-                          environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
-
-
-@lru_cache(maxsize=64)
-def _dictionary_at(language: str, env: str | None, xdg: str | None,
-                   home: str | None) -> _Dictionary | None:
-    return _dictionary(language, _cache_dir(env, xdg, home))
-
-
-def unit_dictionary(unit: Unit) -> _Dictionary | None:
-    """dictionary_for the unit's language, looked up once per whole-catalogue run."""
-    run = unit.cache.get("run")
-    if run is None:
-        return dictionary_for(unit.language, unit.config)
-    key = ("dictionary", unit.language)
-    if key not in run:
-        run[key] = dictionary_for(unit.language, unit.config)
-    return run[key]
+#: The run memo's key for the problems SpellingCheck.candidates worked out (unit -> list)
+FOUND = "spelling-found"
 
 
 def unknown_words(unit: Unit, text: str, dictionary: _Dictionary
@@ -288,10 +59,25 @@ def suspicious_words(unit: Unit, text: str, dictionary: _Dictionary) -> list[str
     clean, words, rest = unknown_words(unit, text, dictionary)
     if not rest:
         return []
-    unknown = dictionary.suspects(words, source_words(unit.sources())[0], rest)
+    return suspects_in_order(clean, words, rest, source_words(unit.sources())[0], dictionary)
+
+
+def suspects_in_order(clean: str, words: list[str], rest: set[str],
+                      from_source: frozenset[str], dictionary: _Dictionary) -> list[str]:
+    """:func:`suspicious_words` of a text from what it reads: its exempt text *clean*, the
+    words of *clean*, those the dictionary does not know (*rest*, not empty) and the
+    casefolded words of the message's source."""
+    unknown = dictionary.suspects(words, from_source, rest)
     if not unknown:
         return []
-    capitals = unknown & dictionary.suspect_capital
+    return in_order(clean, words, unknown, unknown & dictionary.suspect_capital)
+
+
+def in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
+    """The words of *unknown* (a set of words of *clean*, whose words are *words*; it is
+    changed) that spelling reports, in the order of their first occurrence that is not a
+    name: the words of *capitals* (those of *unknown* with a capital first letter) are
+    names where they do not begin a sentence."""
     if capitals:
         # the words that begin a sentence: after a mark, or the first word if only white
         # space is before it
@@ -308,7 +94,8 @@ def suspicious_words(unit: Unit, text: str, dictionary: _Dictionary) -> list[str
         unknown -= capitals  # names wherever they occur
         if not unknown:
             return []
-    return list(filter(unknown.__contains__, dict.fromkeys(words)))
+    # (the order of first occurrence: every word of unknown is one of words)
+    return sorted(unknown, key=words.index)
 
 
 def _in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
@@ -329,6 +116,13 @@ def _in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str
     return out
 
 
+def problem(where: str, tag: str, words: list[str]) -> str:
+    """The problem reported for a form whose suspicious words are *words* (not empty)."""
+    shown = ", ".join(map(repr, words[:8]))
+    more = f" and {len(words) - 8} more" if len(words) > 8 else ""
+    return f"{where}not in the {tag} dictionary: {shown}{more}"
+
+
 class SpellingCheck(Check):
     """Spelling (Hunspell)
 
@@ -345,7 +139,28 @@ class SpellingCheck(Check):
     def applies(self, language: str, config: object = None) -> bool:
         return dictionary_for(language, config) is not None
 
+    def candidates(self, batch) -> None:
+        """Every message's problems worked out at once (:func:`workflow.checks.word_scan.
+        spelling_found`) and kept in the run's memo for :meth:`check`. Every message is
+        still asked (from the memo: no work per message)."""
+        from workflow.checks.word_scan import spelling_found
+
+        units = batch.units
+        dictionary = unit_dictionary(units[0]) if units else None
+        run = batch.shared.get("run")
+        if dictionary is None or run is None:
+            return None
+        found = spelling_found(batch, dictionary)
+        run[FOUND] = {u: found.get(i, ()) for i, u in enumerate(units)}
+        return None
+
     def check(self, unit: Unit) -> list[str]:
+        run = unit.cache.get("run")
+        memo = run.get(FOUND) if run is not None else None
+        if memo is not None:
+            found = memo.get(unit)
+            if found is not None:
+                return list(found)
         dictionary = unit_dictionary(unit)
         if dictionary is None:
             return []
@@ -354,10 +169,7 @@ class SpellingCheck(Check):
         for i, _source, text in unit.forms():
             words = suspicious_words(unit, text, dictionary)
             if words:
-                shown = ", ".join(map(repr, words[:8]))
-                more = f" and {len(words) - 8} more" if len(words) > 8 else ""
-                out.append(f"{unit.where(i, total)}not in the {dictionary.tag} dictionary: "
-                           f"{shown}{more}")
+                out.append(problem(unit.where(i, total), dictionary.tag, words))
         if dictionary.dirty >= 500:
             dictionary.save()
         return out

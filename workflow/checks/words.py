@@ -211,15 +211,22 @@ def source_words(sources: tuple[str, ...]) -> tuple[frozenset[str], frozenset[st
     """(the casefolded words of a message's source texts, names: those capitalised inside a
     sentence), worked out once per source for every language. A capitalised word is a
     name unless it is the first word after nothing but white space or follows a sentence
-    mark (".!?:;")."""
+    mark (".!?:;"). A source with no capital letter after the word it begins with (most
+    sentences) has no name: its words come from the token memo, with no regex pass."""
     words: set[str] = set()
     names: set[str] = set()
     for s in sources:
+        stripped = s.lstrip()
+        first = _WORD.match(stripped)  # the first word, where it begins the text
+        if first is not None and stripped[first.end():].islower():
+            words.update(folded_words(s))  # no capital but perhaps the first word's
+            continue
         found = _AFTER_STOP.findall(s)
         if not found:
             continue
         words.update(map(str.casefold, [w for _mark, w in found]))
-        starts = s.lstrip().startswith(found[0][1])  # the first word begins the text
+        starts = stripped.startswith(found[0][1])  # the first word begins the text
         names.update(w.casefold() for n, (mark, w) in enumerate(found)
                      if w[0].isupper() and not mark and not (n == 0 and starts))
     return frozenset(words), frozenset(names)
+
