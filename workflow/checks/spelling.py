@@ -73,39 +73,41 @@ def suspects_in_order(clean: str, words: list[str], rest: set[str],
     return in_order(clean, words, unknown, unknown & dictionary.suspect_capital)
 
 
-def in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
-    """The words of *unknown* (a set of words of *clean*, whose words are *words*; it is
-    changed) that spelling reports, in the order of their first occurrence that is not a
-    name: the words of *capitals* (those of *unknown* with a capital first letter) are
-    names where they do not begin a sentence."""
+def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
+    """The words of *unknown* (a set of words of *clean*; it is changed) that spelling
+    reports, in the order of their first occurrence that is not a name: the words of
+    *capitals* (those of *unknown* with a capital first letter) are names where they do
+    not begin a sentence. *seq*: the words of *clean* in order, or only some of them, with
+    every occurrence of every word of *unknown*."""
     if capitals:
         # the words that begin a sentence: after a mark, or the first word if only white
         # space is before it
         starts = _AFTER_MARK.findall(clean)
-        if words[0] in capitals and clean.lstrip().startswith(words[0]):
-            starts.append(words[0])
+        first = _WORD.search(clean).group()  # (unknown holds one: there is a word)
+        if first in capitals and clean.lstrip().startswith(first):
+            starts.append(first)
         begin = capitals.intersection(starts)
         if begin:
-            if any(words.count(w) != starts.count(w) for w in begin):
+            if any(seq.count(w) != starts.count(w) for w in begin):
                 # a capitalised word is a name somewhere and begins a sentence elsewhere:
                 # occurrence by occurrence
-                return _in_order(clean, words, unknown, capitals)
+                return _in_order(clean, first, unknown, capitals)
             capitals -= begin  # words that begin a sentence wherever they occur
         unknown -= capitals  # names wherever they occur
         if not unknown:
             return []
-    # (the order of first occurrence: every word of unknown is one of words)
-    return sorted(unknown, key=words.index)
+    # (the order of first occurrence: every word of unknown is one of seq)
+    return sorted(unknown, key=seq.index)
 
 
-def _in_order(clean: str, words: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
+def _in_order(clean: str, first_word: str, unknown: set[str], capitals: set[str]) -> list[str]:
     """The words of *unknown* in the order of their first occurrence in *clean* (whose
-    words are *words*), a word of *capitals* only where it begins a sentence: the first
-    word after nothing but white space, or a word after a sentence mark (``_MARKED``
+    first word is *first_word*), a word of *capitals* only where it begins a sentence: the
+    first word after nothing but white space, or a word after a sentence mark (``_MARKED``
     reads every word of *clean* with the mark before it, if any)."""
     out: list[str] = []
     seen: set[str] = set()
-    first = clean.lstrip().startswith(words[0])
+    first = clean.lstrip().startswith(first_word)
     for n, (mark, word) in enumerate(_MARKED.findall(clean)):
         if word not in unknown or word in seen:
             continue
