@@ -78,9 +78,15 @@ def _plain_spelling(unit: Unit, dictionary) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("tokens_max", [None, 7], ids=["memo", "memo-emptied"])
 @pytest.mark.parametrize("glossary", [None, _Glossary()], ids=["no-glossary", "dnt-names"])
-def test_spelling_from_the_scan_matches_the_plain_check(verdicts, glossary):
+def test_spelling_from_the_scan_matches_the_plain_check(verdicts, monkeypatch, glossary,
+                                                        tokens_max):
+    from workflow.checks import word_scan
     from workflow.checks.spelling import FOUND, dictionary_for
+
+    if tokens_max:  # the token memo emptied many times on the way
+        monkeypatch.setattr(word_scan, "_TOKENS_MAX", tokens_max)
 
     dictionary = dictionary_for("fr")
     assert dictionary is not None, "hunspell-fr is a system dependency"
@@ -175,3 +181,22 @@ def test_leftover_kept_reads_capitalised_and_lowercase_suspects(verdicts):
     assert leftover_kept(b, dictionary, cands, _ALL_CANDIDATES) == {0, 1, 3, 4}
     for i, unit in enumerate(b.units):
         assert bool(registry["leftover"].check(unit)) == (i != 2), unit.strings
+
+
+def test_leftover_candidates_from_the_length_memo_match_the_plain_rule(monkeypatch):
+    """The candidates of a source: its casefolded words, names aside, of 3 letters or
+    more (the word-length memo emptied many times on the way)."""
+    from workflow.checks import leftover
+    from workflow.checks.words import source_words
+
+    monkeypatch.setattr(leftover, "_LONG_MAX", 5)
+    rnd = random.Random(3)
+    pool = ["The", "the", "Council", "of", "UN", "x", "Éa", "İ", "ab", "abc", "l'Union",
+            ".", " ", ":", "{count}", "ǅx", "Ab", "défenseurs"]
+    for _ in range(3000):
+        sources = tuple(" ".join(rnd.choice(pool) for _ in range(rnd.randint(0, 9)))
+                        for _ in range(rnd.randint(1, 2)))
+        leftover._words_and_names.cache_clear()
+        words, names, candidates = leftover._words_and_names(sources)
+        assert (words, names) == source_words(sources)
+        assert candidates == {w for w in words - names if len(w) >= 3}, sources

@@ -32,8 +32,23 @@ def _words_and_names(
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     words, names = source_words(sources)
     # a leftover is a word of the text whose casefolded form is one of these
-    candidates = frozenset(w for w in words - names if len(w) >= _MIN)
+    candidates = frozenset(filter(_LONG.__getitem__, words - names if names else words))
     return words, names, candidates
+
+
+class _LongEnough(dict):
+    """A word -> whether it has :data:`_MIN` characters or more (a leftover's minimum),
+    kept: the same words make up every source."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= _LONG_MAX:
+            self.clear()
+        found = self[word] = len(word) >= _MIN
+        return found
+
+
+_LONG_MAX = 200_000
+_LONG = _LongEnough()
 
 
 #: (source, plural source) -> its leftover candidates, kept across the languages a
