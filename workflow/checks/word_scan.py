@@ -134,7 +134,9 @@ def spelling_found(batch, dictionary: _Dictionary) -> dict[int, list[str]]:
                 found = {w for w in found if fold[w] not in from_source}
                 if not found:
                     continue
-            found = in_order(clean, seq, found, found & capitals)
+            caps = found & capitals
+            # (without capitals, in_order is the order of first occurrence)
+            found = in_order(clean, seq, found, caps) if caps else sorted(found, key=seq.index)
             if found:
                 unit = units[i]
                 problems.append(problem(unit.where(n, len(unit.strings)), tag, found))
