@@ -200,3 +200,18 @@ def test_leftover_candidates_from_the_length_memo_match_the_plain_rule(monkeypat
         words, names, candidates = leftover._words_and_names(sources)
         assert (words, names) == source_words(sources)
         assert candidates == {w for w in words - names if len(w) >= 3}, sources
+
+
+def test_problem_text_from_the_repr_memo_matches_the_plain_format(monkeypatch):
+    from workflow.checks import spelling
+
+    monkeypatch.setattr(spelling, "_REPRS_MAX", 4)  # emptied many times on the way
+    rnd = random.Random(2)
+    pool = ["mot", "l'Union", 'say"x', "back\\slash", "aujourd’hui", "é", "\u200bzw", "Ǆ",
+            "tab\tx", "it's", "\x7f", "日本"]
+    for _ in range(3000):
+        words = [rnd.choice(pool) for _ in range(rnd.randint(1, 11))]
+        where = rnd.choice(["", "form 1: "])
+        more = f" and {len(words) - 8} more" if len(words) > 8 else ""
+        want = f"{where}not in the fr_FR dictionary: {', '.join(map(repr, words[:8]))}{more}"
+        assert spelling.problem(where, "fr_FR", words) == want

@@ -118,9 +118,24 @@ def _in_order(clean: str, first_word: str, unknown: set[str], capitals: set[str]
     return out
 
 
+class _Reprs(dict):
+    """A word -> ``repr(word)``, kept (a catalogue's suspects are a few hundred words that
+    recur in thousands of problems)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _REPRS_MAX:
+            self.clear()
+        found = self[word] = repr(word)
+        return found
+
+
+_REPRS_MAX = 100_000
+_REPRS = _Reprs()
+
+
 def problem(where: str, tag: str, words: list[str]) -> str:
     """The problem reported for a form whose suspicious words are *words* (not empty)."""
-    shown = ", ".join(map(repr, words[:8]))
+    shown = ", ".join(map(_REPRS.__getitem__, words[:8]))
     more = f" and {len(words) - 8} more" if len(words) > 8 else ""
     return f"{where}not in the {tag} dictionary: {shown}{more}"
 
