@@ -30,7 +30,7 @@ from workflow.checks.words import (
 
 #: The run memo's key for the scan
 _SCAN = "word-scan"
-_TOKENS_MAX = 200_000
+_TOKENS_MAX = 60_000  # per dictionary (a catalogue has a few thousand distinct tokens)
 _first = itemgetter(0)
 
 #: (form index, exempt text, its suspects in order) of every translated form of a message
