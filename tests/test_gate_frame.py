@@ -78,3 +78,46 @@ def test_messages_share_one_object_per_set_of_flags():
     _, msgs = read_messages(text, "x.po")
     assert msgs[0].flags == {"fuzzy", "python-brace-format"}
     assert all(m.flags is msgs[0].flags for m in msgs)
+
+
+def _report(rng: random.Random, n: int):
+    from workflow.gate import GateFinding, GateReport
+
+    texts = ["", "plain", 'quote " and \\ back', "tab\there\nnew", "é ünï 中文 \u2028 \x01",
+             "100% {count}", "%s %(x)s", "\U0001f600"]
+    findings = [GateFinding(rng.choice(["fr", "de", ""]), rng.choice(texts), "spelling",
+                            rng.choice(["error", "warning"]), rng.choice(texts),
+                            f"/p/{rng.choice(['a', 'b%', 'é'])}.po", rng.randint(0, 99999))
+                for _ in range(n)]
+    return GateReport(required=["fr"], languages=["fr", "de"], findings=findings,
+                      stats={"fr": {"approved": 1, "percent": 12.5}})
+
+
+def test_the_json_report_is_json_dumps_output():
+    """The report's JSON written a column at a time is, byte for byte, what json.dumps
+    with indent=2 writes for the same data."""
+    import json
+
+    from workflow.gate import GateFinding
+    from workflow.gate_report import _json, _ordered, asdict_any
+
+    rng = random.Random(3)
+    root = Path("/p")
+    for n in (1, 2, 7, 300):
+        report = _report(rng, n)
+        found = _ordered(report.findings, {f.path: f.path[3:] for f in report.findings})
+        data = {"ok": report.ok, "required": report.required, "languages": report.stats,
+                "errors": len(report.errors),
+                "warnings": len(report.findings) - len(report.errors),
+                "findings": [{**asdict_any(f), "path": f.path[3:]} for f in found]}
+        want = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        assert _json(report, found, root) == want
+        assert json.loads(want)["findings"][0]["line"] == found[0].line
+    # a finding that is not a gate record, or a line that is not an int: json.dumps itself
+    report = _report(rng, 5)
+    odd = [*report.findings[:4], GateFinding("fr", "c", "x", "error", "m", "/p/a.po", None)]
+    assert json.loads(_json(report, odd, root))["findings"][4]["line"] is None
+    assert _json(report, [], root) == json.dumps(
+        {"ok": report.ok, "required": ["fr"], "languages": report.stats,
+         "errors": len(report.errors), "warnings": len(report.findings) - len(report.errors),
+         "findings": []}, indent=2, ensure_ascii=False) + "\n"
