@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from flask import Flask, current_app
@@ -127,9 +128,13 @@ class Services:
         return catalog_path(self.config, lang)
 
     def _stat_key(self, path: Path) -> tuple[int, int, int] | None:
+        """(inode, mtime, size) of the catalogue file; None if it is missing or is not a
+        regular file (what ``has_catalog`` says)."""
         try:
             st = os.stat(path)
         except OSError:
+            return None
+        if not S_ISREG(st.st_mode):
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 

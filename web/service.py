@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 
 from workflow import review
+from workflow.errors import NotFound
 from workflow.review import Outcome
 
 from .core import services
@@ -35,9 +36,10 @@ def language_summary(lang: str, *, wait: bool = True) -> dict[str, Any]:
     from workflow.status import assess
 
     svc = services()
-    if not svc.has_catalog(lang):
+    try:  # (one stat of the file: `cached` finds a missing one as has_catalog does)
+        entry = svc.cached(lang, wait=wait)
+    except NotFound:
         return {"language": lang, "available": False}
-    entry = svc.cached(lang, wait=wait)
     if entry.summary is None:
         try:
             findings = svc.entry_findings(entry)
