@@ -159,20 +159,17 @@ def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
     """Store *intents* durably (one transaction) before the file is written; their ids."""
     _schema(conn)
     at, me, ids = audit.now(), owner(), []
-    cols = ("owner, at, user, language, context, action, before, after, before_fuzzy,"
-            " after_fuzzy, base_revision, note, audit_mark")
-    params = [(me, at, i.user, i.language, i.context, i.action, _dump(i.before),
-               _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
-               i.note) for i in intents]
     with _Txn(conn):
         mark = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
-        for k in range(0, len(params), 500):  # one INSERT per 500 intents (13 variables each)
-            part = params[k:k + 500]
-            values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?,?)"] * len(part))
-            flat = [v for p in part for v in (*p, mark)]
-            # an AUTOINCREMENT table numbers one statement's rows in order
-            ids += sorted(int(r[0]) for r in conn.execute(
-                f"INSERT INTO audit_intent ({cols}) VALUES {values} RETURNING id", flat))
+        for i in intents:
+            cur = conn.execute(
+                "INSERT INTO audit_intent (owner, at, user, language, context, action, before,"
+                " after, before_fuzzy, after_fuzzy, base_revision, note, audit_mark)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
+                 _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
+                 i.note, mark))
+            ids.append(int(cur.lastrowid))
     return ids
 
 
@@ -207,29 +204,25 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
     done, drop = list(done), list(drop)
     if not done and not drop:
         return {}
-    from .audit_order import overlapped_ids, promote_overlapped, record_rows
+    from .audit_order import overlapped, promote_overlapped
 
     _schema(conn)
     out: dict[int, int] = {}
     late: list[tuple[int, str | None]] = []
     with _Txn(conn):
         rows = _intent_rows(conn, [i for i, _ in done])
-        busy = overlapped_ids(conn, list(rows.values()))
-        now: list[tuple[sqlite3.Row, str | None]] = []
         for intent_id, revision in done:
             row = rows.get(intent_id)
             if row is None:  # already settled by a reconcile
                 continue
-            if intent_id in busy:
+            if overlapped(conn, row):
                 late.append((intent_id, revision))
-            else:
-                now.append((row, revision))
-        out.update(zip((r["id"] for r, _ in now), record_rows(conn, now), strict=True))
-        gone = [r["id"] for r, _ in now] + drop
-        for k in range(0, len(gone), 500):
-            part = gone[k:k + 500]
-            conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(part))})",
-                         part)
+                continue
+            out[intent_id] = _record(conn, row, revision, row["note"], at=None)
+            conn.execute("DELETE FROM audit_intent WHERE id = ?", (intent_id,))
+        if drop:
+            conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(drop))})",
+                         drop)
     if late:
         rows = promote_overlapped(conn, late, path)
         # one row per late intent, in order, unless a reconcile settled one meanwhile

@@ -29,64 +29,6 @@ from .audit_intents import REPLACED, _holds, _record, _Txn
 
 log = logging.getLogger("letterflow.audit")
 
-_ROW_COLUMNS = ("at, user, language, context, action, before, after, before_fuzzy,"
-                " after_fuzzy, base_revision, revision, note, git_commit")
-#: rows per statement (13 variables each, well under SQLite's limit of 32,766)
-_CHUNK = 500
-
-
-def overlapped_ids(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> set[int]:
-    """The ids of the pending intents *rows* for which :func:`overlapped` is true, in two
-    queries per language and 500 entries instead of two per row. The same answers as
-    asking :func:`overlapped` of each row in turn while recording those it is false for
-    (``audit_intents.complete_ids``): a row recorded (and its intent deleted) is one with
-    no other pending intent of its entry, so no later row of that entry is in *rows*."""
-    by_lang: dict[str, list[sqlite3.Row]] = {}
-    for r in rows:
-        by_lang.setdefault(r["language"], []).append(r)
-    out: set[int] = set()
-    for lang, part in by_lang.items():
-        contexts = sorted({r["context"] for r in part})
-        pending: dict[str, int] = {}
-        newest: dict[str, int] = {}
-        for k in range(0, len(contexts), _CHUNK):
-            chunk = contexts[k:k + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            pending.update(conn.execute(
-                "SELECT context, COUNT(*) FROM audit_intent WHERE language = ?"
-                f" AND context IN ({marks}) GROUP BY context", (lang, *chunk)))
-            newest.update(conn.execute(
-                "SELECT context, MAX(id) FROM audit WHERE language = ?"
-                f" AND context IN ({marks}) GROUP BY context", (lang, *chunk)))
-        for r in part:  # the row itself is one of its entry's pending intents
-            if (pending.get(r["context"], 0) > 1
-                    or newest.get(r["context"], 0) > (r["audit_mark"] or 0)):
-                out.add(r["id"])
-    return out
-
-
-def record_rows(conn: sqlite3.Connection, done: list[tuple[sqlite3.Row, str | None]]) -> list[int]:
-    """The audit rows of the intents *done* ((intent row, revision written)), in that
-    order, as ``_record(conn, row, revision, row["note"], at=None)`` one by one would
-    write them (each at the time it is recorded), in one INSERT per 500 rows; their ids in
-    the same order (an AUTOINCREMENT table numbers one statement's rows in order)."""
-    ids: list[int] = []
-    for k in range(0, len(done), _CHUNK):
-        part = done[k:k + _CHUNK]
-        params: list[Any] = []
-        for row, revision in part:
-            if row["action"] not in audit.ACTIONS:
-                raise ValueError(f"unknown audit action {row['action']!r}")
-            params += (audit.now(), row["user"], row["language"], row["context"],
-                       row["action"], row["before"], row["after"], int(bool(row["before_fuzzy"])),
-                       int(bool(row["after_fuzzy"])), row["base_revision"], revision,
-                       row["note"], None)
-        values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?,?)"] * len(part))
-        got = sorted(r[0] for r in conn.execute(
-            f"INSERT INTO audit ({_ROW_COLUMNS}) VALUES {values} RETURNING id", params))
-        ids += got
-    return ids
-
 
 def overlapped(conn: sqlite3.Connection, row: sqlite3.Row) -> bool:
     """Whether another writer of *row*'s entry was in flight while it was: another pending
