@@ -46,3 +46,36 @@ def test_findings_after_unasked_versions_are_rechecked_not_run_again(app, monkey
         assert {f.context for f in got} >= {P}  # the changed entries were checked
         # the history stays one step deep
         assert entry.previous is None
+
+
+def test_the_answers_progress_is_that_of_the_version_written(app):
+    """An applied write answers with the progress numbers of the catalogue it wrote (taken
+    from the cache entry its writer installed, without a look at the file): the same
+    numbers as a cold computation from the file, answer after answer."""
+    from conftest import web_login
+
+    from web.service import language_summary
+
+    svc = app.extensions["letterflow"]
+    client = app.test_client()
+    assert web_login(client, "tr_fr").status_code == 302
+    entries = client.get("/api/l/fr/entries").get_json()["entries"]
+    plain = [e for e in entries if len(e["strings"]) == 1 and e["strings"][0]][:4]
+    applied = 0
+    for action in ("approve", "save", "approve", "reject"):
+        for e in plain:
+            r = client.post(f"/api/l/fr/entries/{e['context']}",
+                            json={"action": action, "strings": ["Texte relu."],
+                                  "base_revision": e["revision"]})
+            assert r.status_code in (200, 422), r.get_json()
+            body = r.get_json()
+            if r.status_code != 200:
+                continue
+            e["revision"] = body["revision"]
+            applied += 1
+            got = body["progress"]
+            svc._cache.clear()  # cold: parse the file, run its QA
+            with app.test_request_context():
+                want = language_summary("fr")
+            assert got == want
+    assert applied >= 12 and want["total"] > 10

@@ -234,6 +234,10 @@ class Services:
         """The current cache entry (catalogue plus what was computed from it)."""
         return self._entry(lang, wait=wait)
 
+    def cached_now(self, lang: str) -> CachedCatalog | None:
+        """The cache entry of *lang* as it is, without a look at the file (None if none)."""
+        return self._cache.get(lang)
+
     def has_catalog(self, lang: str) -> bool:
         path = self.catalog_path(lang)
         return path is not None and os.path.isfile(path)
