@@ -70,7 +70,7 @@ def _base(old: CachedCatalog | None) -> CachedCatalog | None:
     nobody asked for *old*'s findings yet (versions written while every answer used the
     one before), the version before it whose findings are known. Without that, the
     findings of the next version asked for were a whole-catalogue QA run (~20x a
-    recheck), under load about once a second, in some request's answer.
+    recheck) in some request's answer.
 
     History stays one step deep: an entry keeps its own ``previous`` only while that one's
     findings are known (their entry has dropped its own ``previous``), so that a request
