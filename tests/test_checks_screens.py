@@ -194,3 +194,28 @@ def test_length_never_measures_a_short_source():
 
     assert _measure_or_never("short") == (1, math.inf)
     assert _measure_or_never("x" * 40)[0] == 40
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_end_punctuation_screen_is_the_last_characters_test(lang):
+    """The screen (the sources' last characters kept per source) picks what the plain
+    comparison of last and before-last characters picks, and all check() reports."""
+    from workflow.checks.punctuation import _NOT_PLAIN, _NOT_PLAIN_FR
+
+    rng = random.Random(lang)
+    ends = ["", ".", "..", "...", "!", "?", " !", "\u00a0?", ":", ",", "…", "。", "»", ".)", " "]
+    pairs = []
+    for i in range(600):
+        src = "Text" + rng.choice(ends)
+        text = "Texte" + rng.choice(ends)
+        pairs.append((src, (text, text + "s") if i % 17 == 4 else (text,)))
+    b = _batch(pairs, lang)
+    special = _NOT_PLAIN_FR if lang == "fr" else _NOT_PLAIN
+    want = set(b.multi)
+    for i, s, t in zip(*b.columns, strict=True):
+        if (t[-1:] != s[-1:] or t[-1:] in special
+                or (t[-1:] == "." and (t[-2:-1] == "." or s[-2:-1] == "."))):
+            want.add(i)
+    check = registry["end-punctuation"]
+    assert check.candidates(b) == want
+    assert {i for i, u in enumerate(b.units) if check.check(u)} <= want

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import add, and_, attrgetter, contains, is_not, itemgetter, not_, truth
+from operator import add, and_, attrgetter, contains, is_not, itemgetter, mul, not_, sub, truth
 from typing import Any
 
 from workflow.checks.base import MT_DAMAGED_FLAG, Unit
@@ -38,6 +38,7 @@ class Batch:
         if any(map(_OBSOLETE, messages)):
             alive = list(map(and_, map(not_, map(_OBSOLETE, messages)), alive))
         every = all(alive)
+        self._alive: list[bool] | None = None if every else alive
         live = messages if every else list(compress(messages, alive))
         #: per unit, its message's position in ``messages``
         self._positions: Sequence[int] = (range(len(messages)) if every else
@@ -50,7 +51,7 @@ class Batch:
         self.config = config
         #: the run's shared cache (``unit.cache`` starts as a copy): glossary, run, deferred
         self.shared = shared
-        self._joined: dict[str, str] = {}
+        self._joined: dict[str, Any] = {}
         self._starts: dict[str, list[int]] = {}
         self._split_parts: dict[str, list[str]] = {}
         self._multi: list[int] | None = None
@@ -63,12 +64,12 @@ class Batch:
 
     @property
     def _unit_of(self) -> list[int]:
-        """Per message: its unit's index, or -1 (a dead message)."""
+        """Per message: its unit's index, or -1 (a dead message): the live messages counted
+        so far, times its own liveness, less one (no Python step per message)."""
         if self._unit_at is None:
-            unit_of = [-1] * len(self.messages)
-            for u, p in enumerate(self._positions):
-                unit_of[p] = u
-            self._unit_at = unit_of
+            alive = self._alive
+            self._unit_at = (list(range(len(self.messages))) if alive is None else
+                             list(map(sub, map(mul, accumulate(alive), alive), repeat(1))))
         return self._unit_at
 
     def _split(self) -> None:
@@ -115,7 +116,7 @@ class Batch:
         out for every message's source at once and kept for the next language of the same
         template (keyed on *name* and the joined sources): *make* must depend on the source
         alone, and *name* must name it."""
-        key = (name, "column", self._text("sources"))
+        key = (name, "column", self._sources_key())
         values = _SOURCE_HITS.get(key)
         if values is None:
             values = _keep(key, list(map(make, map(_SOURCE, self.messages))))
@@ -146,6 +147,13 @@ class Batch:
             got = self._joined[side] = SEP + SEP.join(self._parts(side)) + SEP
         return got
 
+    def _sources_key(self) -> tuple[str, ...]:
+        """What the memos of the sources' answers are keyed on (:meth:`_parts` "sources")."""
+        key = self._joined.get("sources key")
+        if key is None:
+            key = self._joined["sources key"] = tuple(self._parts("sources"))
+        return key
+
     def _starts_of(self, side: str) -> list[int]:
         """Where each part of :meth:`_text` starts."""
         got = self._starts.get(side)
@@ -157,8 +165,11 @@ class Batch:
 
     def _units(self, positions: Iterable[int]) -> set[int]:
         """Message positions -> the indices of their units (dead messages left out)."""
-        unit_of = self._unit_of
-        return {u for p in positions if (u := unit_of[p]) >= 0}
+        if self._alive is None:  # (every message is live: its position is its unit's)
+            return set(positions)
+        found = set(map(self._unit_of.__getitem__, positions))
+        found.discard(-1)
+        return found
 
     def text_hits(self, pattern: re.Pattern[str] | str) -> set[int]:
         """Indices of the messages with a match of *pattern* (a regex or a plain string) in
@@ -172,11 +183,11 @@ class Batch:
         the source or the plural source (SEP at both ends of each)."""
         if not self.units:
             return set()
-        text = self._text("sources")
-        key = (pattern, text)
+        key = (pattern, self._sources_key())
         found = _SOURCE_HITS.get(key)
         if found is None:
-            found = _keep(key, frozenset(_hits(pattern, text, self._starts_of("sources"))))
+            found = _keep(key, frozenset(_hits(pattern, self._text("sources"),
+                                               self._starts_of("sources"))))
         return self._units(found)
 
     def triggered(self, trigger: str) -> set[int]:
@@ -210,14 +221,13 @@ class Batch:
             contains, map(_FLAGS, units), repeat(MT_DAMAGED_FLAG))))
         got = {t: damaged | hits for t, hits in _trigger_parts(
             todo, self._text("strings"), self._parts("strings")).items()}
-        text = self._text("sources")
-        key = (todo, "chars", text)
+        key = (todo, "chars", self._sources_key())
         by_message = _SOURCE_HITS.get(key)
         if by_message is None:
-            by_message = _keep(key, _trigger_parts(todo, text, self._parts("sources")))
-        unit_of = self._unit_of
+            by_message = _keep(key, _trigger_parts(todo, self._text("sources"),
+                                                   self._parts("sources")))
         for t, hits in by_message.items():
-            got[t].update(u for p in hits if (u := unit_of[p]) >= 0)
+            got[t] |= self._units(hits)
         self._triggered.update(got)
 
 
@@ -354,7 +364,7 @@ def _char_class(trigger: str) -> re.Pattern[str]:
     return re.compile("[" + trigger + "]")
 
 
-#: (pattern, the joined sources) -> what was found: the next language's run (same
+#: (pattern, every message's source) -> what was found: the next language's run (same
 #: template, same sources) finds it here
 _SOURCE_HITS: dict = {}
 
