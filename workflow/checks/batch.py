@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import add, and_, attrgetter, contains, is_not, itemgetter, mul, not_, sub, truth
+from operator import add, attrgetter, contains, ge, is_not
 from typing import Any
 
 from workflow.checks.base import MT_DAMAGED_FLAG, Unit
@@ -23,8 +23,8 @@ from workflow.checks.base import MT_DAMAGED_FLAG, Unit
 #: Between two texts in the joined strings (DEL: no trigger, no word character, no
 #: space, not XML-illegal): a match that touches it counts for the messages on both sides.
 SEP = "\x7f"
-_OBSOLETE, _STRINGS, _FLAGS = attrgetter("obsolete"), attrgetter("strings"), attrgetter("flags")
-_SOURCE, _PLURAL, _FIRST = attrgetter("source"), attrgetter("source_plural"), itemgetter(0)
+_STRINGS, _FLAGS = attrgetter("strings"), attrgetter("flags")
+_SOURCE, _PLURAL = attrgetter("source"), attrgetter("source_plural")
 
 
 class Batch:
@@ -33,20 +33,14 @@ class Batch:
     def __init__(self, messages: list, catalog: Any, language: str, config: Any, shared: dict):
         #: every message of the run; the live ones (not obsolete, translated) become units
         self.messages = messages
-        # (each step mapped over every message at once: no Python step per message)
-        alive = list(map(truth, map("".join, map(_STRINGS, messages))))  # any(strings)
-        if any(map(_OBSOLETE, messages)):
-            alive = list(map(and_, map(not_, map(_OBSOLETE, messages)), alive))
-        every = all(alive)
-        self._alive: list[bool] | None = None if every else alive
-        live = messages if every else list(compress(messages, alive))
-        #: per unit, its message's position in ``messages``
-        self._positions: Sequence[int] = (range(len(messages)) if every else
-                                          list(compress(range(len(messages)), alive)))
-        self.units: list[Unit] = list(map(
-            Unit, live, repeat(catalog), repeat(language), repeat(config),
-            map(dict, repeat(shared, len(live)))))
-        self._unit_at: list[int] | None = None  # per message: its unit's index, or -1
+        self.units: list[Unit] = []
+        self._unit_of: list[int] = []  # per message: its unit's index, or -1
+        for m in messages:  # (one loop: an attrgetter map per field is no faster)
+            if not m.obsolete and any(m.strings):
+                self._unit_of.append(len(self.units))
+                self.units.append(Unit(m, catalog, language, config, dict(shared)))
+            else:
+                self._unit_of.append(-1)
         self.language = language
         self.config = config
         #: the run's shared cache (``unit.cache`` starts as a copy): glossary, run, deferred
@@ -63,14 +57,11 @@ class Batch:
         return len(self.units)
 
     @property
-    def _unit_of(self) -> list[int]:
-        """Per message: its unit's index, or -1 (a dead message): the live messages counted
-        so far, times its own liveness, less one (no Python step per message)."""
-        if self._unit_at is None:
-            alive = self._alive
-            self._unit_at = (list(range(len(self.messages))) if alive is None else
-                             list(map(sub, map(mul, accumulate(alive), alive), repeat(1))))
-        return self._unit_at
+    def _positions(self) -> Sequence[int]:
+        """Per unit, its message's position in ``messages``."""
+        if len(self.units) == len(self.messages):
+            return range(len(self.messages))
+        return list(compress(range(len(self.messages)), map(ge, self._unit_of, repeat(0))))
 
     def _split(self) -> None:
         index: list[int] = []
@@ -165,7 +156,7 @@ class Batch:
 
     def _units(self, positions: Iterable[int]) -> set[int]:
         """Message positions -> the indices of their units (dead messages left out)."""
-        if self._alive is None:  # (every message is live: its position is its unit's)
+        if len(self.units) == len(self.messages):  # (a position is its unit's index)
             return set(positions)
         found = set(map(self._unit_of.__getitem__, positions))
         found.discard(-1)
