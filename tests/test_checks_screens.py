@@ -220,20 +220,3 @@ def test_end_punctuation_screen_is_the_last_characters_test(lang):
     assert check.candidates(b) == want
     assert {i for i, u in enumerate(b.units) if check.check(u)} <= want
 
-
-def test_brackets_screen_keeps_every_message_the_check_reports():
-    rng = random.Random(8)
-    pool = list("()[]«»“”\"「」ab ") + ["{n}", "{", "%s", "%(x)s", "[[1]]", "{{"]
-    pairs = []
-    for i in range(1500):
-        src = "S" + _random_text(rng, pool)
-        text = src if i % 3 == 0 else "T" + _random_text(rng, pool)
-        pairs.append((src, (text, text + ")") if i % 19 == 2 else (text,)))
-    pairs += [("S{{", ("T{ {",)), ("S(x)", ("T%(x)s",)), ("S%(x)s)", ("T(x))",))]
-    b = _batch(pairs)
-    check = registry["brackets"]
-    picked = set(check.candidates(b))
-    reported = {i for i, u in enumerate(b.units) if check.check(u)}
-    assert reported and reported <= picked
-    assert set(b.multi) & b.triggered(check.trigger) <= picked
-    assert len(picked) < len(b.units)  # (it clears something: the copies of the source)

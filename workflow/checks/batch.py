@@ -141,8 +141,14 @@ class Batch:
     def _sources_key(self) -> tuple[str, ...]:
         """What the memos of the sources' answers are keyed on (:meth:`_parts` "sources")."""
         key = self._joined.get("sources key")
-        if key is None:
-            key = self._joined["sources key"] = tuple(self._parts("sources"))
+        if key is None:  # the equal key kept from an earlier run (compared once, here):
+            key = tuple(self._parts("sources"))  # the memos then find it by identity
+            kept = _SOURCE_KEYS.get(key)
+            if kept is None:
+                if len(_SOURCE_KEYS) >= 4:
+                    _SOURCE_KEYS.clear()
+                kept = _SOURCE_KEYS[key] = key
+            key = self._joined["sources key"] = kept
         return key
 
     def _starts_of(self, side: str) -> list[int]:
@@ -358,6 +364,8 @@ def _char_class(trigger: str) -> re.Pattern[str]:
 #: (pattern, every message's source) -> what was found: the next language's run (same
 #: template, same sources) finds it here
 _SOURCE_HITS: dict = {}
+#: every message's source, as the first run with them spelled it (see _sources_key)
+_SOURCE_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _keep(key: tuple, value: Any) -> Any:

@@ -37,15 +37,6 @@ def _source_unbalanced(text: str) -> frozenset[str]:
     return frozenset(unbalanced(text))
 
 
-@lru_cache(maxsize=65536)
-def _plain_brackets(source: str) -> list[str] | None:
-    """The brackets and quotes of a source in order, if strip_placeholders() leaves it
-    as it is (no "{", "%" or "["); else None."""
-    if "{" in source or "%" in source or "[" in source:
-        return None
-    return _ANY_RE.findall(source)
-
-
 def unbalanced(text: str) -> set[str]:
     """Categories of brackets/quotes that do not balance in *text*."""
     if not _ANY_RE.search(text):
@@ -80,18 +71,6 @@ class BracketCheck(Check):
 
     id = "brackets"
     trigger = re.escape("".join(sorted(_ALL)))
-
-    def candidates(self, batch) -> list[int]:
-        # the source's brackets and quotes in the same order, and nothing in the source
-        # that strip_placeholders() could remove ("{", "%", "["): the text has no "{" or
-        # "[" then, and what it strips of "%" is a balanced "(name)"; unbalanced alike,
-        # nothing to report
-        findall = _ANY_RE.findall
-
-        def differs(_i: int, s: str, t: str) -> bool:
-            want = _plain_brackets(s)
-            return want is None or findall(t) != want
-        return batch.unsettled(self.trigger, differs)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
