@@ -166,8 +166,17 @@ def test_batch_columns_positions_and_source_columns():
     again = Batch(messages, catalog("de", messages), "de", None, {"run": {}})
     assert again.source_column("upper", str.lower) == [s.upper() for _, s, _ in singles]
     assert again.source_column("lower", str.lower) == [s.lower() for _, s, _ in singles]
-    assert b.triggered(registry["placeholders"].trigger) >= {
-        i for i, u in enumerate(b.units) if "{" in u.source or "{" in "".join(u.strings)}
+    trigger = registry["placeholders"].trigger
+    todo = b.triggered(trigger)
+    assert todo >= {i for i, u in enumerate(b.units)
+                    if "{" in u.source or "{" in "".join(u.strings)}
+
+    def differs(i: int, s: str, t: str) -> bool:
+        assert (s, t) == (b.units[i].source, b.units[i].strings[0])
+        return len(t) % 2 == 0
+    want = {i for i in b.multi if i in todo} | {i for i, s, t in singles
+                                                  if i in todo and differs(i, s, t)}
+    assert set(b.unsettled(trigger, differs)) == want
 
 
 def test_long_trigger_pass_with_and_without_astral_characters():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
@@ -200,10 +200,13 @@ class Batch:
         messages *trigger* selects, every plural one, and each singular one for which
         ``differs(index, source, text)`` is true (what the screen cannot clear)."""
         todo = self.triggered(trigger)
-        out = [i for i in self.multi if i in todo]
-        index, sources, texts = self.columns
-        picked = compress(zip(index, sources, texts, strict=True), map(todo.__contains__, index))
-        out += [i for i, s, t in picked if differs(i, s, t)]
+        _index, sources, texts = self.columns
+        multi = self.multi
+        out = [i for i in multi if i in todo]
+        for i in sorted(todo):  # (a few: no step for the others) its place in the columns
+            j = bisect_left(multi, i)  # is i less the plural messages before it
+            if (j == len(multi) or multi[j] != i) and differs(i, sources[i - j], texts[i - j]):
+                out.append(i)
         return out
 
     def add_triggers(self, triggers: list[str]) -> None:
