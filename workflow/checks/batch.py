@@ -50,7 +50,7 @@ class Batch:
         self._split_parts: dict[str, list[str]] = {}
         self._multi: list[int] | None = None
         self._columns: tuple | None = None
-        self._single_pos: tuple[int, ...] = ()
+        self._single_pos: list[int] | None = None
         self._triggered: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
@@ -76,10 +76,7 @@ class Batch:
                 sources.append(u.source)
                 texts.append(u.strings[0])
         self._multi = multi
-        self._columns = (tuple(index), tuple(sources), tuple(texts))
-        positions = self._positions
-        self._single_pos = (tuple(map(positions.__getitem__, index)) if multi else
-                            tuple(positions))
+        self._columns = (index, sources, texts)
 
     @property
     def singles(self) -> list[tuple[int, str, str]]:
@@ -87,7 +84,7 @@ class Batch:
         return list(zip(*self.columns, strict=True))
 
     @property
-    def columns(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+    def columns(self) -> tuple[list[int], list[str], list[str]]:
         """:attr:`singles` as three columns (indices, sources, translations): for screens
         that map each step over every text at once, with no Python step per text."""
         if self._columns is None:
@@ -111,7 +108,9 @@ class Batch:
         values = _SOURCE_HITS.get(key)
         if values is None:
             values = _keep(key, list(map(make, map(_SOURCE, self.messages))))
-        self.columns  # noqa: B018 -- (works out _single_pos)
+        if self._single_pos is None:  # the singles' message positions
+            positions = self._positions
+            self._single_pos = list(map(positions.__getitem__, self.columns[0]))
         return list(map(values.__getitem__, self._single_pos))
 
     def _parts(self, side: str) -> list[str]:
