@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import add, attrgetter, contains, ge, is_not
+from operator import add, attrgetter, ge, is_not
 from typing import Any
 
 from workflow.checks.base import MT_DAMAGED_FLAG, Unit
@@ -23,7 +23,7 @@ from workflow.checks.base import MT_DAMAGED_FLAG, Unit
 #: Between two texts in the joined strings (DEL: no trigger, no word character, no
 #: space, not XML-illegal): a match that touches it counts for the messages on both sides.
 SEP = "\x7f"
-_STRINGS, _FLAGS = attrgetter("strings"), attrgetter("flags")
+_STRINGS = attrgetter("strings")
 _SOURCE, _PLURAL = attrgetter("source"), attrgetter("source_plural")
 
 
@@ -102,8 +102,8 @@ class Batch:
     def source_column(self, name: str, make: Callable[[str], Any]) -> list:
         """``make(source)`` for the source of each of :attr:`singles`, in their order. Worked
         out for every message's source at once and kept for the next language of the same
-        template (keyed on *name* and the joined sources): *make* must depend on the source
-        alone, and *name* must name it."""
+        template (keyed on *name* and every message's source): *make* must depend on the
+        source alone, and *name* must name it."""
         key = (name, "column", self._sources_key())
         values = _SOURCE_HITS.get(key)
         if values is None:
@@ -215,9 +215,7 @@ class Batch:
         if not todo or not self.units:
             self._triggered.update((t, set()) for t in todo)
             return
-        units = self.units
-        damaged = set(compress(range(len(units)), map(
-            contains, map(_FLAGS, units), repeat(MT_DAMAGED_FLAG))))
+        damaged = {i for i, u in enumerate(self.units) if u.flags and MT_DAMAGED_FLAG in u.flags}
         got = {t: damaged | hits for t, hits in _trigger_parts(
             todo, self._text("strings"), self._parts("strings")).items()}
         key = (todo, "chars", self._sources_key())
@@ -371,7 +369,7 @@ _SOURCE_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _keep(key: tuple, value: Any) -> Any:
-    if len(_SOURCE_HITS) >= 64:  # (a key holds the joined sources of the run that made it)
+    if len(_SOURCE_HITS) >= 64:  # (a key holds every source of the run that made it)
         _SOURCE_HITS.clear()
     _SOURCE_HITS[key] = value
     return value
