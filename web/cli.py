@@ -79,13 +79,11 @@ def _prefork_supported() -> bool:
 
 
 def _serve_here(app: Any, host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
-
-    from .serving import tune_for_serving
+    from .serving import serve, tune_for_serving
 
     tune_for_serving(app)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="letterflow",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
+    serve(app, host=host, port=port, threads=threads, ident="letterflow",
+          clear_untrusted_proxy_headers=True)
 
 
 def _serve_forked(config: Any, test_config: dict[str, Any], host: str, port: int,

@@ -219,7 +219,7 @@ def _child_main(sock: socket.socket, make_app: Callable[[], Any], serve_kw: dict
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the parent stops us
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        from waitress import serve
+        from .serving import serve
 
         app = make_app()
         os.write(pipe, b"ready\n")

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 
 from workflow import review
+from workflow.errors import NotFound
 from workflow.review import Outcome
 
 from .core import services
@@ -28,16 +29,21 @@ def perform(user: Any, lang: str, context: str, action: str, strings: list[Any] 
                           max_length=current_app.config["MAX_TRANSLATION_LENGTH"])
 
 
-def language_summary(lang: str, *, wait: bool = True) -> dict[str, Any]:
+def language_summary(lang: str, *, wait: bool = True, written: bool = False) -> dict[str, Any]:
     """Progress numbers of one language for the dashboard and the progress bars
     (``workflow.status.assess`` once per version of the catalogue file). ``wait=False``:
-    right after a write, the version it wrote will do if another write is in progress."""
+    right after a write, the version it wrote will do if another write is in progress.
+    ``written``: right after this process wrote the file, whose writer cached the version
+    it wrote (or a later one) before answering: that entry, without a look at the file."""
     from workflow.status import assess
 
     svc = services()
-    if not svc.has_catalog(lang):
-        return {"language": lang, "available": False}
-    entry = svc.cached(lang, wait=wait)
+    entry = svc.cached_now(lang) if written else None
+    if entry is None:
+        try:  # (one stat of the file: `cached` finds a missing one as has_catalog does)
+            entry = svc.cached(lang, wait=wait)
+        except NotFound:
+            return {"language": lang, "available": False}
     if entry.summary is None:
         try:
             findings = svc.entry_findings(entry)
@@ -65,7 +71,8 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
         "ok": o.ok, "action": o.action, "language": o.language,
         "context": o.context, "revision": o.revision, "entry": message_dict(o.message),
         "findings": [finding_dict(f) for f in o.findings],
-        "progress": language_summary(o.language, wait=False),
+        "progress": language_summary(o.language, wait=False,
+                                     written=o.ok and o.audit_id is not None),
     }
     if o.error:
         data["error"] = o.error

@@ -173,8 +173,11 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
     at most *timeout* seconds (default :func:`lock_timeout`: 30 s, a few seconds in the
     web UI); else :class:`~workflow.errors.LockTimeout`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:  # the folder first (not a mkdir call on every write)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         _acquire(fd, path, lock_timeout() if timeout is None else timeout)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from pathlib import Path
 
 from .errors import CatalogError
@@ -54,8 +55,8 @@ class CatalogAnalysis(Record):
         # Sent from a worker and cached by the thousand findings: as one list per field
         # (pickled and read back in C), not one object each (a reduce and a state dict
         # per finding: about 5x the cost on both sides)
-        fields = GateFinding._fields
-        columns = [[getattr(f, name) for f in self.findings] for name in fields]
+        findings = self.findings
+        columns = [list(map(attrgetter(name), findings)) for name in GateFinding._fields]
         return (_unpack_analysis, (self.language, self.path, self.stats, self.not_approved,
                                    columns, self.approved_contexts))
 

@@ -20,6 +20,7 @@ Light to import (``letterflow check`` loads it): parsing and QA are imported on 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from .records import Record, factory
 
@@ -117,22 +118,31 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
             letter: Any, finding: type | None = None) -> CatalogStatus:
     from .catalogs import Stats
 
-    counts = dict.fromkeys(("approved", "draft", "untranslated", "obsolete"), 0)
-    not_approved, approved = [], set()
-    for m in catalog.messages:
-        state = m.state
-        counts[state] += 1
-        if state == "approved":
-            approved.add(m.context)
-        elif state != "obsolete":
-            not_approved.append((m.context, state, m.line))
+    approved: set[str] = set()
+    not_approved: list[tuple[str, str, int]] = []
+    n_approved = untranslated = draft = obsolete = 0
+    add, wait = approved.add, not_approved.append
+    for m in catalog.messages:  # (Message.state, inlined: one step per message)
+        if m.obsolete:
+            obsolete += 1
+        elif not any(strings := m.strings):
+            untranslated += 1
+            wait((m.context, "untranslated", m.line))
+        elif m.fuzzy or "" in strings:
+            draft += 1
+            wait((m.context, "draft", m.line))
+        else:
+            n_approved += 1
+            add(m.context)
+    counts = {"approved": n_approved, "draft": draft, "untranslated": untranslated,
+              "obsolete": obsolete}
     stats = Stats(**counts)
     status = CatalogStatus(
         language=catalog.language, counts=stats.as_dict(), percent=stats.percent,
         not_approved=not_approved, approved_contexts=approved,
     )
     if template is not None:
-        status.out_of_sync = _out_of_sync(template, catalog)
+        status.out_of_sync = _out_of_sync(template, catalog, all_active=not obsolete)
     if letter is not None:
         blocks = getattr(letter, "messages", None)
         if blocks is None:
@@ -147,17 +157,34 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
     return status
 
 
-def _out_of_sync(template: Any, catalog: Any) -> list[str]:
+def _out_of_sync(template: Any, catalog: Any, all_active: bool = False) -> list[str]:
     """``catalog_in_sync``: [] at once when the catalogue has the template's messages in
-    the template's order (as ``letterflow update`` writes them), compared in C."""
-    from operator import attrgetter
-
-    key = attrgetter("context", "source", "source_plural")
-    if list(map(key, catalog.active())) == list(map(key, template.active())):
+    the template's order (as ``letterflow update`` writes them), compared in C.
+    *all_active*: no message of *catalog* is obsolete (its active() is its messages)."""
+    have = list(map(_SYNC_KEY, catalog.messages if all_active else catalog.active()))
+    if have == _template_keys(template):
         return []
     from .catalogs import catalog_in_sync
 
     return list(catalog_in_sync(template, catalog))
+
+
+_SYNC_KEY = attrgetter("context", "source", "source_plural")
+#: The last template's (messages, keys of its active messages): every catalogue of a
+#: gate run is compared with the same template. Kept while the template holds the same
+#: message objects (immutable; a list comparison in C, by identity first).
+_TEMPLATE_KEYS: list = []
+
+
+def _template_keys(template: Any) -> list[tuple]:
+    """[(context, source, source_plural)] of *template*'s active messages, in order."""
+    messages = template.messages
+    memo = _TEMPLATE_KEYS
+    if memo and memo[0] is template and memo[1] == messages:
+        return memo[2]
+    keys = list(map(_SYNC_KEY, template.active()))
+    memo[:] = [template, list(messages), keys]
+    return keys
 
 
 def header_findings(catalog: Any) -> list:

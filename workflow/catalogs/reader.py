@@ -13,6 +13,7 @@ import re
 
 from ..errors import CatalogError
 from ..gcpause import paused_gc
+from .knownheads import HEADS, make_head, read_known, remember
 from .model import Message, new_message
 from .postext import _QUOTED, _STRS, _msgstr, _strings, unquote
 
@@ -34,14 +35,8 @@ _FAST_ENTRY = re.compile(
     r"msgstr (?P<s>" + _STRS + r")\n?"
 )
 _NO_FLAGS: frozenset[str] = frozenset()
-#: The head of a fast block (its comments, msgctxt and msgid: everything before its
-#: ``msgstr`` line) -> what it gives (context, msgid, has msgctxt, flags, fuzzy, automatic
-#: and translator comments, locations, the msgid line's offset in the block). Keyed on
-#: the text itself, so never stale: every language of a template has the same heads, and
-#: a worker process that read one catalogue (or the template) reads the next one's
-#: comments, context and source without a regex, with the very same string objects.
-_HEADS: dict[str, tuple] = {}
-_HEADS_MAX = 65536  # (a gate worker keeps ~40,000: the template, 10,000 messages x 15 languages)
+#: The memo of entry heads (see workflow.catalogs.knownheads), under its old name.
+_HEADS = HEADS
 _AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 #: keyword -> the keywords that may come right before it in one entry (None: none yet)
 _ALLOWED = {
@@ -97,6 +92,9 @@ class PoReader:
     #: Read blocks in the common layout with one regex (False: always line by line; the
     #: tests compare both).
     fast = True
+    #: With ``fast``: read a file whose heads are mostly known in one whole-file pass
+    #: (:func:`~workflow.catalogs.knownheads.read_known`; False: block by block).
+    bulk = True
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -108,31 +106,39 @@ class PoReader:
 
     def parse(self, text: str) -> tuple[dict[str, str], list[Message]]:
         """Parse PO *text*. Returns (header fields, messages in file order)."""
+        if self.fast and self.bulk and HEADS:
+            try:  # most heads known: a whole-file pass (see workflow.catalogs.knownheads)
+                messages = read_known(self, text)
+            except CatalogError:
+                messages = None  # the block path below reports the first problem
+            if messages is not None:
+                return self.headers(), messages
+            self.__init__(self.path)
         lineno = 1
-        fast = _FAST_ENTRY.fullmatch if self.fast else None
-        heads = _HEADS
         for block in text.split("\n\n"):
-            if fast is not None:
-                # a head read before (in this file, the template, another language) and
-                # a msgstr after it: the block matches _FAST_ENTRY, only its msgstr is read
-                cut = block.find("\nmsgstr ") + 1
-                if cut and (head := heads.get(block[:cut])) is not None and (
-                        msgstr := _msgstr(block, cut)) is not None:
-                    self._known_entry(head, msgstr, lineno)
-                    lineno += block.count("\n") + 2
-                    continue
-                m = fast(block)
-            else:
-                m = None
-            if m is not None:
-                self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
-            else:
-                self._lines(block.split("\n"), lineno)
-                self._finish()  # the blank line after the block
-                self._entry = _Entry()
-                self._prev_kw = None
+            self._block(block, lineno)
             lineno += block.count("\n") + 2
         return self.headers(), self.messages
+
+    def _block(self, block: str, lineno: int, known: bool = True) -> None:
+        """Read one blank-line-separated block starting at line *lineno* (*known*: False
+        if its head is known not to be in :data:`HEADS`)."""
+        if self.fast:
+            # a head read before (in this file, the template, another language) and
+            # a msgstr after it: the block matches _FAST_ENTRY, only its msgstr is read
+            cut = block.find("\nmsgstr ") + 1 if known else 0
+            if cut and (head := HEADS.get(block[:cut])) is not None and (
+                    msgstr := _msgstr(block, cut)) is not None:
+                self._known_entry(head, msgstr, lineno)
+                return
+            m = _FAST_ENTRY.fullmatch(block)
+            if m is not None:
+                self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+                return
+        self._lines(block.split("\n"), lineno)
+        self._finish()  # the blank line after the block
+        self._entry = _Entry()
+        self._prev_kw = None
 
     def _fast_entry(self, m: re.Match, block: str, lineno: int) -> None:
         """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
@@ -149,22 +155,20 @@ class PoReader:
         flags = frozenset(
             x for x in (y.strip() for y in f.replace("\n#,", ",")[2:].split(",")) if x
         ) if f else _NO_FLAGS
-        head = (
-            ctx, msgid, has_ctx, flags, "fuzzy" in flags,
+        head = make_head(
+            ctx, msgid, has_ctx, flags,
             tuple(_AUTO_BODY.findall(a)) if a else (),
             tuple(_comment_body(c, 1) for c in t[:-1].split("\n")) if t else (),
             tuple(loc.replace("\n#:", " ")[2:].split()) if loc else (),
             block.count("\n", 0, m.start(6)),
         )
-        if len(_HEADS) >= _HEADS_MAX:
-            _HEADS.clear()
-        _HEADS[block[: m.start(7) - 7]] = head  # (the head ends where "msgstr " starts)
+        remember(block[: m.start(7) - 7], head)  # (the head ends where "msgstr " starts)
         self._known_entry(head, s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s),
                           lineno)
 
     def _known_entry(self, head: tuple, msgstr: str, lineno: int) -> None:
         """Keep the entry of a fast block from its head's values and its msgstr's text."""
-        ctx, msgid, has_ctx, flags, fuzzy, auto, trans, locs, offset = head
+        ctx, msgid, has_ctx, flags, fuzzy, auto, trans, locs, offset = head[:9]
         strings = (msgstr,)
         line = lineno + offset
         if self._keep(ctx, msgid, has_ctx, False, strings, line):

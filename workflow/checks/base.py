@@ -67,7 +67,22 @@ def parse_ignore(values: Iterable[str]) -> frozenset[str]:
 
 
 def entry_ignores(flags: Iterable[str]) -> frozenset[str]:
-    """Check ids silenced by ``#, letterflow-ignore: <id>`` flags of one entry."""
+    """Check ids silenced by ``#, letterflow-ignore: <id>`` flags of one entry (a
+    frozenset of flags: looked up in a memo; a catalogue has a handful of flag sets)."""
+    if flags.__class__ is not frozenset:
+        return _entry_ignores(flags)
+    got = _IGNORES.get(flags)
+    if got is None:
+        if len(_IGNORES) >= 4096:
+            _IGNORES.clear()
+        got = _IGNORES[flags] = _entry_ignores(flags)
+    return got
+
+
+_IGNORES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _entry_ignores(flags: Iterable[str]) -> frozenset[str]:
     values = [f[len(IGNORE_FLAG) :] for f in flags if f.startswith(IGNORE_FLAG)]
     return parse_ignore(values) if values else frozenset()
 
