@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import operator
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
+from operator import add, attrgetter, ge, is_not
 from typing import Any
 
 from workflow.checks.base import MT_DAMAGED_FLAG, Unit
@@ -22,6 +23,8 @@ from workflow.checks.base import MT_DAMAGED_FLAG, Unit
 #: Between two texts in the joined strings (DEL: no trigger, no word character, no
 #: space, not XML-illegal): a match that touches it counts for the messages on both sides.
 SEP = "\x7f"
+_STRINGS = attrgetter("strings")
+_SOURCE, _PLURAL = attrgetter("source"), attrgetter("source_plural")
 
 
 class Batch:
@@ -32,7 +35,7 @@ class Batch:
         self.messages = messages
         self.units: list[Unit] = []
         self._unit_of: list[int] = []  # per message: its unit's index, or -1
-        for m in messages:
+        for m in messages:  # (one loop: an attrgetter map per field is no faster)
             if not m.obsolete and any(m.strings):
                 self._unit_of.append(len(self.units))
                 self.units.append(Unit(m, catalog, language, config, dict(shared)))
@@ -42,40 +45,50 @@ class Batch:
         self.config = config
         #: the run's shared cache (``unit.cache`` starts as a copy): glossary, run, deferred
         self.shared = shared
-        self._joined: dict[str, tuple[str, list[int]]] = {}
+        self._joined: dict[str, Any] = {}
+        self._starts: dict[str, list[int]] = {}
         self._split_parts: dict[str, list[str]] = {}
-        self._singles: list[tuple[int, str, str]] | None = None
         self._multi: list[int] | None = None
         self._columns: tuple | None = None
+        self._single_pos: list[int] | None = None
         self._triggered: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
         return len(self.units)
 
+    @property
+    def _positions(self) -> Sequence[int]:
+        """Per unit, its message's position in ``messages``."""
+        if len(self.units) == len(self.messages):
+            return range(len(self.messages))
+        return list(compress(range(len(self.messages)), map(ge, self._unit_of, repeat(0))))
+
     def _split(self) -> None:
-        singles: list[tuple[int, str, str]] = []
+        index: list[int] = []
+        sources: list[str] = []
+        texts: list[str] = []
         multi: list[int] = []
         for i, u in enumerate(self.units):
             if u.plural or len(u.strings) != 1:
                 multi.append(i)
             else:
-                singles.append((i, u.source, u.strings[0]))
-        self._singles, self._multi = singles, multi
+                index.append(i)
+                sources.append(u.source)
+                texts.append(u.strings[0])
+        self._multi = multi
+        self._columns = (index, sources, texts)
 
     @property
     def singles(self) -> list[tuple[int, str, str]]:
         """(index, source, translation) of every message with one string and no plural."""
-        if self._singles is None:
-            self._split()
-        return self._singles  # type: ignore[return-value]
+        return list(zip(*self.columns, strict=True))
 
     @property
-    def columns(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+    def columns(self) -> tuple[list[int], list[str], list[str]]:
         """:attr:`singles` as three columns (indices, sources, translations): for screens
         that map each step over every text at once, with no Python step per text."""
         if self._columns is None:
-            singles = self.singles
-            self._columns = tuple(zip(*singles, strict=True)) if singles else ((), (), ())
+            self._split()
         return self._columns  # type: ignore[return-value]
 
     @property
@@ -86,54 +99,91 @@ class Batch:
             self._split()
         return self._multi  # type: ignore[return-value]
 
+    def source_column(self, name: str, make: Callable[[str], Any]) -> list:
+        """``make(source)`` for the source of each of :attr:`singles`, in their order. Worked
+        out for every message's source at once and kept for the next language of the same
+        template (keyed on *name* and every message's source): *make* must depend on the
+        source alone, and *name* must name it."""
+        key = (name, "column", self._sources_key())
+        values = _SOURCE_HITS.get(key)
+        if values is None:
+            values = _keep(key, list(map(make, map(_SOURCE, self.messages))))
+        if self._single_pos is None:  # the singles' message positions
+            positions = self._positions
+            self._single_pos = list(map(positions.__getitem__, self.columns[0]))
+        return list(map(values.__getitem__, self._single_pos))
+
     def _parts(self, side: str) -> list[str]:
         """The texts of *side*: per unit, its translated forms joined by SEP ("strings");
         per message, live or not, its source (and SEP and its plural source): the same
         for every language of a template, so what is found in them is kept ("sources")."""
         got = self._split_parts.get(side)
         if got is None:
-            if side == "strings":
-                got = [u.strings[0] if len(u.strings) == 1 else SEP.join(u.strings)
-                       for u in self.units]
+            if side == "strings":  # (SEP.join of one string is that string)
+                got = list(map(SEP.join, map(_STRINGS, self.units)))
             else:
-                got = [m.source if m.source_plural is None else
-                       m.source + SEP + m.source_plural for m in self.messages]
+                messages = self.messages
+                got = list(map(_SOURCE, messages))
+                plural = map(is_not, map(_PLURAL, messages), repeat(None))
+                for p in compress(range(len(messages)), plural):
+                    got[p] = got[p] + SEP + messages[p].source_plural
             self._split_parts[side] = got
         return got
 
-    def _text(self, side: str) -> tuple[str, list[int]]:
-        """(SEP + the texts of *side* (:meth:`_parts`) joined by SEP + SEP, where each
-        part starts)."""
+    def _text(self, side: str) -> str:
+        """SEP + the texts of *side* (:meth:`_parts`) joined by SEP + SEP."""
         got = self._joined.get(side)
         if got is None:
-            parts = self._parts(side)
-            starts, pos = [], 1
-            for part in parts:
-                starts.append(pos)
-                pos += len(part) + 1
-            got = self._joined[side] = (SEP + SEP.join(parts) + SEP, starts)
+            got = self._joined[side] = SEP + SEP.join(self._parts(side)) + SEP
+        return got
+
+    def _sources_key(self) -> tuple[str, ...]:
+        """What the memos of the sources' answers are keyed on (:meth:`_parts` "sources")."""
+        key = self._joined.get("sources key")
+        if key is None:  # the equal key kept from an earlier run (compared once, here):
+            key = tuple(self._parts("sources"))  # the memos then find it by identity
+            kept = _SOURCE_KEYS.get(key)
+            if kept is None:
+                if len(_SOURCE_KEYS) >= 4:
+                    _SOURCE_KEYS.clear()
+                kept = _SOURCE_KEYS[key] = key
+            key = self._joined["sources key"] = kept
+        return key
+
+    def _starts_of(self, side: str) -> list[int]:
+        """Where each part of :meth:`_text` starts."""
+        got = self._starts.get(side)
+        if got is None:
+            got = list(accumulate(map(add, map(len, self._parts(side)), repeat(1)), initial=1))
+            got.pop()
+            self._starts[side] = got
         return got
 
     def _units(self, positions: Iterable[int]) -> set[int]:
         """Message positions -> the indices of their units (dead messages left out)."""
-        unit_of = self._unit_of
-        return {u for p in positions if (u := unit_of[p]) >= 0}
+        if len(self.units) == len(self.messages):  # (a position is its unit's index)
+            return set(positions)
+        found = set(map(self._unit_of.__getitem__, positions))
+        found.discard(-1)
+        return found
 
     def text_hits(self, pattern: re.Pattern[str] | str) -> set[int]:
         """Indices of the messages with a match of *pattern* (a regex or a plain string) in
         a translated form (one pass over every translation; SEP at both ends of each)."""
-        return _hits(pattern, *self._text("strings")) if self.units else set()
+        if not self.units:
+            return set()
+        return _hits(pattern, self._text("strings"), self._starts_of("strings"))
 
     def source_hits(self, pattern: re.Pattern[str] | str) -> set[int]:
         """Indices of the messages with a match of *pattern* (a regex or a plain string) in
         the source or the plural source (SEP at both ends of each)."""
         if not self.units:
             return set()
-        text, starts = self._text("sources")
-        key = (pattern, text)
+        key = (pattern, self._sources_key())
         found = _SOURCE_HITS.get(key)
         if found is None:
-            found = _keep(key, frozenset(_hits(pattern, text, starts)))
+            found = _keep(key, frozenset(_hits(pattern, self._text("sources"),
+                                               self._starts_of("sources"))))
         return self._units(found)
 
     def triggered(self, trigger: str) -> set[int]:
@@ -149,8 +199,13 @@ class Batch:
         messages *trigger* selects, every plural one, and each singular one for which
         ``differs(index, source, text)`` is true (what the screen cannot clear)."""
         todo = self.triggered(trigger)
-        out = [i for i in self.multi if i in todo]
-        out += [i for i, s, t in self.singles if i in todo and differs(i, s, t)]
+        _index, sources, texts = self.columns
+        multi = self.multi
+        out = [i for i in multi if i in todo]
+        for i in sorted(todo):  # (a few: no step for the others) its place in the columns
+            j = bisect_left(multi, i)  # is i less the plural messages before it
+            if (j == len(multi) or multi[j] != i) and differs(i, sources[i - j], texts[i - j]):
+                out.append(i)
         return out
 
     def add_triggers(self, triggers: list[str]) -> None:
@@ -162,15 +217,14 @@ class Batch:
             return
         damaged = {i for i, u in enumerate(self.units) if u.flags and MT_DAMAGED_FLAG in u.flags}
         got = {t: damaged | hits for t, hits in _trigger_parts(
-            todo, self._text("strings")[0], self._parts("strings")).items()}
-        text = self._text("sources")[0]
-        key = (todo, "chars", text)
+            todo, self._text("strings"), self._parts("strings")).items()}
+        key = (todo, "chars", self._sources_key())
         by_message = _SOURCE_HITS.get(key)
         if by_message is None:
-            by_message = _keep(key, _trigger_parts(todo, text, self._parts("sources")))
-        unit_of = self._unit_of
+            by_message = _keep(key, _trigger_parts(todo, self._text("sources"),
+                                                   self._parts("sources")))
         for t, hits in by_message.items():
-            got[t].update(u for p in hits if (u := unit_of[p]) >= 0)
+            got[t] |= self._units(hits)
         self._triggered.update(got)
 
 
@@ -180,19 +234,19 @@ def _trigger_parts(triggers: tuple[str, ...], joined: str, parts: list[str]) -> 
     characters and the separators; each trigger's class is then looked for in what is
     left of each text (mostly nothing, a few digits): no Python step per text."""
     classes = [_char_class(t) for t in triggers]
-    residue = _residue(triggers, len(joined) > 100_000)
-    left = residue.sub("", joined).split(SEP)[1:-1] if residue is not None else []
+    kept = _kept(triggers, joined)
+    left = kept.split(SEP)[1:-1] if kept is not None else []
     owner = _owners(parts) if len(left) != len(parts) else None
-    if residue is None or any(c.search(SEP) for c in classes) or (
+    if kept is None or any(c.search(SEP) for c in classes) or (
             owner is not None and len(owner) != len(left)):
         pieces = range(len(parts))  # (never for the built-in triggers) text by text
         return {t: frozenset(compress(pieces, map(c.search, parts)))
                 for t, c in zip(triggers, classes, strict=True)}
-    pieces = range(len(left))
-    if owner is None:
-        return {t: frozenset(compress(pieces, map(c.search, left)))
-                for t, c in zip(triggers, classes, strict=True)}
-    return {t: frozenset(owner[j] for j in compress(pieces, map(c.search, left)))
+    pieces = list(compress(range(len(left)), left))  # (most texts have nothing left)
+    left = list(map(left.__getitem__, pieces))
+    if owner is not None:
+        pieces = list(map(owner.__getitem__, pieces))
+    return {t: frozenset(compress(pieces, map(c.search, left)))
             for t, c in zip(triggers, classes, strict=True)}
 
 
@@ -207,6 +261,35 @@ def _owners(parts: list[str]) -> list[int]:
         done = i + 1
     owner.extend(range(done, len(parts)))
     return owner
+
+
+def _kept(triggers: tuple[str, ...], joined: str) -> str | None:
+    """The characters of *joined* that are SEP or in a class of *triggers* (or a superset:
+    any astral character for \\d), in order; None if the classes do not simply add up.
+    A long text with no astral character (two bytes a character in UTF-16) is read with
+    one positive class of BMP characters: the regex engine's own fast scan, about twice
+    as fast as removing the rest."""
+    big = len(joined) > 100_000
+    if big and len(joined.encode("utf-16-le", "surrogatepass")) == 2 * len(joined):
+        wanted = _wanted(triggers)
+        if wanted is not None:
+            return "".join(wanted.findall(joined))
+    residue = _residue(triggers, big)
+    return None if residue is None else residue.sub("", joined)
+
+
+@lru_cache(maxsize=16)
+def _wanted(triggers: tuple[str, ...]) -> re.Pattern[str] | None:
+    r"""One class of SEP and the characters of *triggers* (\d as its BMP ranges), for a
+    text with no astral character; None as for :func:`_residue`."""
+    if _residue(triggers) is None:
+        return None
+    bmp_digits = _digit_ranges().removesuffix(_ASTRAL)
+    classes = [bmp_digits if t == r"\d" else t for t in triggers]
+    try:
+        return re.compile("[" + SEP + "".join(classes) + "]")
+    except re.error:
+        return None
 
 
 @lru_cache(maxsize=16)
@@ -224,6 +307,9 @@ def _residue(triggers: tuple[str, ...], big: bool = False) -> re.Pattern[str] | 
         return None
 
 
+_ASTRAL = "\U00010000-\U0010ffff"
+
+
 @lru_cache(maxsize=1)
 def _digit_ranges() -> str:
     r"""The characters of \d (Unicode decimal digits) in the BMP as ranges, and every
@@ -237,7 +323,7 @@ def _digit_ranges() -> str:
             start = c
         prev = c
     runs.append(f"{chr(start)}-{chr(prev)}")
-    return "".join(runs) + "\U00010000-\U0010ffff"
+    return "".join(runs) + _ASTRAL
 
 
 def _bmp() -> str:
@@ -275,13 +361,15 @@ def _char_class(trigger: str) -> re.Pattern[str]:
     return re.compile("[" + trigger + "]")
 
 
-#: (pattern, the joined sources) -> what was found: the next language's run (same
+#: (pattern, every message's source) -> what was found: the next language's run (same
 #: template, same sources) finds it here
 _SOURCE_HITS: dict = {}
+#: every message's source, as the first run with them spelled it (see _sources_key)
+_SOURCE_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _keep(key: tuple, value: Any) -> Any:
-    if len(_SOURCE_HITS) >= 64:  # (a key holds the joined sources of the run that made it)
+    if len(_SOURCE_HITS) >= 64:  # (a key holds every source of the run that made it)
         _SOURCE_HITS.clear()
     _SOURCE_HITS[key] = value
     return value

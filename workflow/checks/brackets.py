@@ -47,7 +47,7 @@ def unbalanced(text: str) -> set[str]:
     depth: dict[str, int] = {}
     bad: set[str] = set()
     quotes = 0
-    for c in text:
+    for c in _ANY_RE.findall(text):  # (the characters the loop looks at, in order)
         if c in _DELTA:
             cat, d = _DELTA[c]
             depth[cat] = depth.get(cat, 0) + d

@@ -29,6 +29,10 @@ ALLOWED_IDENTICAL: dict[str, frozenset[str]] = {
 }
 
 
+def _stripped_length(text: str) -> int:
+    return len(text.strip())
+
+
 def allowed_identical(language: str) -> frozenset[str]:
     return ALLOWED_EVERYWHERE | ALLOWED_IDENTICAL.get(language.split("_")[0], frozenset())
 
@@ -47,12 +51,15 @@ class UntranslatedCheck(Check):
     needs_translation = False
 
     def candidates(self, batch) -> list[int]:
-        # a translation the same as its source, ignoring case and surrounding space (each
-        # step mapped over every text at once: no Python step per text)
+        # what check() looks at: a translation as long as its source and the same, ignoring
+        # case and surrounding space (the lengths mapped over every text at once, the
+        # sources' kept for the next language; no Python step per text but the few left)
         index, sources, texts = batch.columns
         fold, strip = str.casefold, str.strip
-        same = map(operator.eq, map(fold, map(strip, texts)), map(fold, map(strip, sources)))
-        return batch.multi + list(compress(index, same))
+        lengths = batch.source_column("stripped length", _stripped_length)
+        same = compress(range(len(index)), map(operator.eq, map(len, map(strip, texts)), lengths))
+        return batch.multi + [index[k] for k in same
+                              if fold(strip(texts[k])) == fold(strip(sources[k]))]
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

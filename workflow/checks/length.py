@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import gt, itemgetter, lt, mul, or_, truediv
 
 from workflow.checks.base import Check, Unit
 
@@ -42,6 +44,13 @@ def _measure(source: str) -> tuple[int, float] | None:
     return None if n < MIN_SOURCE_CHARS else (n, tolerance(n))
 
 
+def _measure_or_never(source: str) -> tuple[int, float]:
+    return _measure(source) or (1, math.inf)
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 class LengthCheck(Check):
     """Length in proportion to the source.
 
@@ -54,16 +63,17 @@ class LengthCheck(Check):
     id = "length"
 
     def candidates(self, batch) -> list[int]:
+        # check()'s own test, each step mapped over every text at once (the sources'
+        # lengths and tolerances kept for the next language): a source too short to say
+        # is measured as (1, inf), which no ratio is outside of
         typical = TYPICAL_RATIO.get(batch.language.split("_")[0], DEFAULT_RATIO)
-        out = list(batch.multi)
-        for i, s, t in batch.singles:
-            measured = _measure(s)
-            if measured is not None:
-                n, tol = measured
-                ratio = len(t.strip()) / n
-                if ratio > typical * tol or ratio < typical / tol:
-                    out.append(i)
-        return out
+        index, _sources, texts = batch.columns
+        measured = batch.source_column("length measure", _measure_or_never)
+        tolerances = list(map(_SECOND, measured))
+        ratios = list(map(truediv, map(len, map(str.strip, texts)), map(_FIRST, measured)))
+        high = map(gt, ratios, map(mul, repeat(typical), tolerances))
+        low = map(lt, ratios, map(truediv, repeat(typical), tolerances))
+        return batch.multi + list(compress(index, map(or_, high, low)))
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []

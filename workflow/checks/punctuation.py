@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import and_, eq, itemgetter, ne
+from operator import and_, eq, itemgetter, ne, or_
 
 from workflow.checks.base import Check, Unit
 
@@ -67,6 +67,10 @@ _NOT_PLAIN = frozenset(_SPACE) | frozenset(_CLOSERS)
 _NOT_PLAIN_FR = _NOT_PLAIN | frozenset(_FRENCH_SPACED)
 
 
+def _dot_before_last(text: str) -> bool:
+    return _BEFORE_LAST(text) == "."
+
+
 def _name(mark: str) -> str:
     return repr(mark) if mark else "no mark"
 
@@ -85,15 +89,17 @@ class EndPunctuationCheck(Check):
         # the same last character as the source's, one end_mark() reads alone: the same
         # mark (or none) on both sides, nothing to report
         # (each step mapped over every text at once: no Python step per text)
+        # (the sources' last characters and dots kept for the next language)
         special = _NOT_PLAIN_FR if batch.language.split("_")[0] == "fr" else _NOT_PLAIN
-        index, sources, texts = batch.columns
+        index, _sources, texts = batch.columns
         last, dot = list(map(_LAST, texts)), repeat(".")
         out = set(batch.multi)
-        out.update(compress(index, map(ne, last, map(_LAST, sources))))
+        out.update(compress(index, map(ne, last, batch.source_column("last", _LAST))))
         out.update(compress(index, map(special.__contains__, last)))
-        ends_dot = list(map(eq, last, dot))
-        out.update(compress(index, map(and_, ends_dot, map(eq, map(_BEFORE_LAST, texts), dot))))
-        out.update(compress(index, map(and_, ends_dot, map(eq, map(_BEFORE_LAST, sources), dot))))
+        # a text ending with "." (as its source then): "..", or a source's "." before it
+        dots = map(or_, map(str.endswith, texts, repeat("..")),
+                   batch.source_column("dot before last", _dot_before_last))
+        out.update(compress(index, map(and_, map(eq, last, dot), dots)))
         return out
 
     def check(self, unit: Unit) -> list[str]:

@@ -33,6 +33,48 @@ def _pattern(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w'\u2019-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=32)
+def _screen(language: str) -> re.Pattern[str] | None:
+    """What :func:`_pattern` finds, found faster in a long text: the words' first letters
+    as a case-sensitive class (every character that matches one with IGNORECASE: a plain
+    bitmap scan in the regex engine), the look-behind and the rest of each word after it
+    (the words as a trie, no alternative tried twice). None if it cannot be built."""
+    words = INFORMAL.get(language.split("_")[0])
+    try:
+        from re._casefix import _EXTRA_CASES  # (what IGNORECASE adds to lower/upper)
+    except ImportError:  # pragma: no cover -- another Python: the plain pattern
+        return None
+    if not words:
+        return None
+    tree = _trie(words)
+    firsts = set()
+    for first in tree:
+        for c in (first, first.lower(), first.upper()):
+            firsts.update([c], map(chr, _EXTRA_CASES.get(ord(c), ())))
+    rest = "|".join(f"(?<={re.escape(f)}){_alternatives(sub)}" for f, sub in sorted(tree.items()))
+    chars = re.escape("".join(sorted(firsts)))
+    return re.compile(rf"(?-i:[{chars}])(?<![\w'\u2019-].)(?:{rest})(?![\w-])", re.IGNORECASE)
+
+
+def _trie(words: tuple[str, ...]) -> dict:
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}  # (a word ends here)
+    return tree
+
+
+def _alternatives(node: dict) -> str:
+    """The regex of a trie node's words (what follows it), each prefix written once."""
+    items = [re.escape(c) + _alternatives(sub) for c, sub in sorted(node.items()) if c]
+    if not items:
+        return ""
+    body = items[0] if len(items) == 1 else "(?:" + "|".join(items) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 @lru_cache(maxsize=64)
 def _registers(letters: tuple[tuple[str, int], ...]) -> dict[str, str]:
     from workflow.checks.letter_facts import letter_facts
@@ -76,7 +118,7 @@ class RegisterCheck(Check):
 
     def candidates(self, batch) -> set[int] | None:
         # only a translation with an informal word can be reported: one pass finds them
-        pattern = _pattern(batch.language)
+        pattern = _screen(batch.language) or _pattern(batch.language)
         return None if pattern is None else batch.text_hits(pattern)
 
     def check(self, unit: Unit) -> list[Problem]:

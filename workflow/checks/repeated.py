@@ -40,7 +40,8 @@ class RepeatedWordCheck(Check):
         # _repeats' own prefilter, for every text at once: two equal neighbours
         out = list(batch.multi)
         eq = operator.eq
-        for i, _s, t in batch.singles:
+        index, _sources, texts = batch.columns
+        for i, t in zip(index, texts, strict=True):
             low = t.casefold().split()
             if any(map(eq, low, low[1:])):
                 out.append(i)
