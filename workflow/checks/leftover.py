@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
 from workflow.checks.spelling import unit_dictionary
+from workflow.checks.tokens import distinct_tokens
 from workflow.checks.word_scan import leftover_kept
 from workflow.checks.words import (
     _WORD,
@@ -138,7 +139,7 @@ def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
     :func:`complex_units` get the pre-test of :func:`leftovers` instead."""
     units = batch.units
     # (joined by white space: a token is a piece of one text, few are distinct)
-    tokens = "\n".join(set("\n".join([s for u in units for s in u.strings]).split()))
+    tokens = "\n".join(distinct_tokens(batch))  # (split once per run: checks/tokens.py)
     odd = complex_units(batch, tokens)
     out = {i for i in odd if cands[i] and any(_maybe_left(cands[i], t) for t in units[i].strings)}
     words = _WORD.findall(_TOKEN_BRACES.sub(" ", tokens))

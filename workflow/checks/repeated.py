@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.tokens import folded, text_tokens
 
 REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)(?:\s+\1)+(?!\w)", re.IGNORECASE)
 #: Legitimate doubles: French reflexives ("nous nous sommes"), German/Dutch articles
@@ -37,12 +38,13 @@ class RepeatedWordCheck(Check):
         return language.split("_")[0] not in NO_SPACES
 
     def candidates(self, batch) -> list[int]:
-        # _repeats' own prefilter, for every text at once: two equal neighbours
+        # _repeats' own prefilter, for every text at once: two equal neighbours among its
+        # casefolded tokens (split once per run, each distinct token folded once)
         out = list(batch.multi)
         eq = operator.eq
-        index, _sources, texts = batch.columns
-        for i, t in zip(index, texts, strict=True):
-            low = t.casefold().split()
+        fold = folded(batch).__getitem__
+        for i, tokens in zip(batch.columns[0], text_tokens(batch), strict=True):
+            low = list(map(fold, tokens))
             if any(map(eq, low, low[1:])):
                 out.append(i)
         return out

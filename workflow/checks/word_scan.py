@@ -20,6 +20,7 @@ from operator import itemgetter
 from workflow.checks.base import Unit
 from workflow.checks.hunspell import _Dictionary
 from workflow.checks.spelling import in_order, problem
+from workflow.checks.tokens import text_tokens
 from workflow.checks.words import (
     _TOKEN_WORDS,
     complex_units,
@@ -92,9 +93,15 @@ def scan(batch, dictionary: _Dictionary) -> Scan:
     odd = complex_units(batch)
     memo = token_suspects(dictionary)
     forms: list[Forms] = [()] * len(units)
-    for i, text in zip(*batch.columns[::2], strict=True):
-        if i not in odd:  # one string, no plural: its one form
-            clean = text if "{" not in text else plain_exempt(text)
+    get = memo.__getitem__
+    index, _sources, texts = batch.columns
+    for i, text, tokens in zip(index, texts, text_tokens(batch), strict=True):
+        if i in odd:
+            continue
+        if "{" not in text:  # one string, no plural: its one form (tokens split once)
+            forms[i] = ((0, text, list(chain.from_iterable(map(get, tokens)))),)
+        else:
+            clean = plain_exempt(text)
             forms[i] = ((0, clean, suspects_of(clean, memo)),)
     for i in odd:
         unit = units[i]
