@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate, chain, compress, count, islice
 
 from workflow.checks.base import Check, Unit
 from workflow.checks.tokens import folded, text_tokens
@@ -39,14 +41,19 @@ class RepeatedWordCheck(Check):
 
     def candidates(self, batch) -> list[int]:
         # _repeats' own prefilter, for every text at once: two equal neighbours among its
-        # casefolded tokens (split once per run, each distinct token folded once)
+        # casefolded tokens (split once per run, each distinct token folded once), looked
+        # for in the run's tokens end to end; a pair that spans two texts does not count
         out = list(batch.multi)
-        eq = operator.eq
-        fold = folded(batch).__getitem__
-        for i, tokens in zip(batch.columns[0], text_tokens(batch), strict=True):
-            low = list(map(fold, tokens))
-            if any(map(eq, low, low[1:])):
-                out.append(i)
+        tokens = text_tokens(batch)
+        low = list(map(folded(batch).__getitem__, chain.from_iterable(tokens)))
+        pairs = list(compress(count(), map(operator.eq, low, islice(low, 1, None))))
+        if pairs:
+            index = batch.columns[0]
+            ends = list(accumulate(map(len, tokens)))  # text t: tokens ends[t-1]..ends[t]-1
+            for k in pairs:
+                t = bisect_right(ends, k)
+                if k + 1 < ends[t]:
+                    out.append(index[t])
         return out
 
     def check(self, unit: Unit) -> list[str]:
