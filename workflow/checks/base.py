@@ -153,6 +153,37 @@ class Unit:
         self.nplurals: int = int(getattr(catalog, "nplurals", 1) or 1)
         self._forms: list[tuple[int, str, str]] | None = None
 
+    @classmethod
+    def of_run(cls, messages: Iterable[Any], catalog: Any, language: str, config: Any,
+               shared: dict[str, Any]) -> tuple[list[Unit], list[int]]:
+        """The units of a whole-catalogue run and, per message, its unit's index (-1 for
+        an obsolete or untranslated one): for each live message what
+        ``Unit(message, catalog, language, config, dict(shared))`` gives, without a call,
+        a ``getattr`` and a ``tuple()`` per message (``tests/test_checks_batch.py``
+        compares both)."""
+        nplurals = int(getattr(catalog, "nplurals", 1) or 1)
+        new, copy = object.__new__, shared.copy
+        units: list[Unit] = []
+        unit_of: list[int] = []
+        add, mark = units.append, unit_of.append
+        n = 0
+        for m in messages:
+            strings = m.strings
+            if m.obsolete or not any(strings):
+                mark(-1)
+                continue
+            u = new(cls)
+            u.message, u.catalog, u.language, u.config, u.cache = (
+                m, catalog, language, config, copy())
+            plural = m.source_plural
+            u.source, u.source_plural = m.source, plural
+            u.strings = strings if strings.__class__ is tuple else tuple(strings)
+            u.flags, u.plural, u.nplurals, u._forms = m.flags, plural is not None, nplurals, None
+            add(u)
+            mark(n)
+            n += 1
+        return units, unit_of
+
     def forms(self) -> list[tuple[int, str, str]]:
         """(index, source for this form, translation) for every non-empty translated form."""
         forms = self._forms
