@@ -224,10 +224,15 @@ def test_a_runs_units_are_what_unit_makes_of_each_live_message():
         assert unit_of == [live.index(m) if m in live else -1 for m in messages]
         for u in units:
             want = Unit(u.message, cat, lang, "cfg", dict(shared))
-            assert {k: getattr(u, k) for k in Unit.__slots__} == {
-                k: getattr(want, k) for k in Unit.__slots__}
+            fields = [k for k in Unit.__slots__ if k not in ("_cache", "_shared")] + ["cache"]
+            assert {k: getattr(u, k) for k in fields} == {k: getattr(want, k) for k in fields}
             assert u.strings.__class__ is tuple and u.cache is not shared
             assert u.forms() == want.forms()
+            u.cache["mine"] = u.source  # (each unit's own copy, made on first use)
+            assert u.cache["mine"] == u.source and "mine" not in shared
         assert len({id(u.cache) for u in units}) == len(units)
+        given = {"glossary": None}
+        assert Unit(messages[0], cat, lang, None, given).cache is given
+        assert Unit(messages[0], cat, lang).cache == {}
         b = Batch(messages, cat, lang, "cfg", shared)
         assert [u.message for u in b.units] == live and b._unit_of == unit_of
