@@ -201,3 +201,38 @@ def test_paused_gc_nests_and_restores():
         assert not gc.isenabled()  # off before, off after
     finally:
         gc.enable()
+
+
+def test_a_runs_units_are_what_unit_makes_of_each_live_message():
+    from workflow.catalogs import Message
+
+    messages = [msg("one", "un"), msg("two", "", context="t/2"),
+                msg("gone", "parti", context="t/3", obsolete=True),
+                msg("{n} file", "{n} fichier", "{n} fichiers", plural="{n} files",
+                    context="t/4", flags=("fuzzy", "letterflow-ignore: length")),
+                msg("empty forms", "", "", plural="empties", context="t/5"),
+                msg("half", "", "moitié", plural="halves", context="t/6")]
+    listed = Message(context="t/7", source="listed", source_plural=None, strings=["liste"],
+                     fuzzy=False, obsolete=False, flags=frozenset())
+    messages.append(listed)
+    shared = {"glossary": None, "run": {}, "deferred": {}}
+    for lang in ("fr", "ar", "ja"):
+        cat = catalog(lang, messages)
+        units, unit_of = Unit.of_run(messages, cat, lang, "cfg", shared)
+        live = [m for m in messages if not m.obsolete and any(m.strings)]
+        assert [u.message for u in units] == live
+        assert unit_of == [live.index(m) if m in live else -1 for m in messages]
+        for u in units:
+            want = Unit(u.message, cat, lang, "cfg", dict(shared))
+            fields = [k for k in Unit.__slots__ if k not in ("_cache", "_shared")] + ["cache"]
+            assert {k: getattr(u, k) for k in fields} == {k: getattr(want, k) for k in fields}
+            assert u.strings.__class__ is tuple and u.cache is not shared
+            assert u.forms() == want.forms()
+            u.cache["mine"] = u.source  # (each unit's own copy, made on first use)
+            assert u.cache["mine"] == u.source and "mine" not in shared
+        assert len({id(u.cache) for u in units}) == len(units)
+        given = {"glossary": None}
+        assert Unit(messages[0], cat, lang, None, given).cache is given
+        assert Unit(messages[0], cat, lang).cache == {}
+        b = Batch(messages, cat, lang, "cfg", shared)
+        assert [u.message for u in b.units] == live and b._unit_of == unit_of

@@ -49,6 +49,9 @@ def test_a_catalogue_of_known_heads_reads_as_the_block_path_reads_it(seed):
     reader = PoReader("x.po")
     assert kh.read_known(reader, text) is not None  # (the pass itself, no fallback)
     assert reader.messages == bulk[1]
+    # every field, in the same order as the reader's other paths give them
+    fields = [list(vars(m).items()) for m in bulk[1]]
+    assert fields == [list(vars(m).items()) for m in lines[1]]
     # most blocks were read by the pass: their source strings are the memo's own objects
     head_sources = {id(h[1]) for h in kh.HEADS.values()}
     assert sum(id(m.source) in head_sources for m in bulk[1]) >= 20

@@ -4,7 +4,7 @@ knows (every language of a template has the template's heads).
 A head is everything of a common block before its ``msgstr`` line: comments, ``msgctxt``
 and ``msgid``. :data:`HEADS` maps the head's text to what it gives (see :func:`make_head`).
 :func:`read_known` reads a file in one pass: a block with a known head and a plain msgstr
-costs a find, a slice, a dict lookup, a few str tests and one dict merge (the message's
+costs a find, a slice, a dict lookup, a few str tests and one dict copy (the message's
 fields), with no function call; the other blocks (the header, plurals, escapes, heads not
 seen yet) go through the reader's block-by-block path, in file order. Duplicates are
 looked for once at the end; on one, or on any error, the caller reads the file block by
@@ -35,10 +35,11 @@ def make_head(ctx: str, msgid: str, has_ctx: bool, flags: frozenset, auto: tuple
     """The memo's value for a head (see :data:`HEADS`)."""
     flags = _FLAG_SETS.setdefault(flags, flags)  # (one object per set of flags)
     fuzzy = "fuzzy" in flags
-    proto = None if not msgid and not has_ctx else {
-        "context": ctx, "source": msgid, "source_plural": None, "fuzzy": fuzzy,
-        "obsolete": False, "flags": flags, "auto_comments": auto,
-        "translator_comments": trans, "locations": locs, "previous_source": None,
+    proto = None if not msgid and not has_ctx else {  # (every field, in Message's order:
+        # a copy, then "strings" and "line" set, is one step with no resize)
+        "context": ctx, "source": msgid, "source_plural": None, "strings": (),
+        "fuzzy": fuzzy, "obsolete": False, "flags": flags, "auto_comments": auto,
+        "translator_comments": trans, "locations": locs, "previous_source": None, "line": 0,
     }
     return (ctx, msgid, has_ctx, flags, fuzzy, auto, trans, locs, offset, proto, (ctx, msgid))
 
@@ -70,8 +71,10 @@ def read_known(reader, text: str) -> list | None:
             # ends with "\n" takes the block path)
             if b[-1:] == '"' and b.startswith('"', c + 7) and len(b) > c + 8 and not (
                     '"' in (s := b[c + 8:-1].replace('"\n"', "")) or "\n" in s or "\\" in s):
-                msg = _new(Message)
-                _set(msg, "__dict__", {**p, "strings": (s,), "line": lineno + h[8]})
+                d = p.copy()
+                d["strings"] = (s,)
+                d["line"] = lineno + h[8]
+                _set(msg := _new(Message), "__dict__", d)
                 append(msg)
                 key(h[10])
                 lineno += b.count("\n") + 2

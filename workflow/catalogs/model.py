@@ -160,8 +160,27 @@ def plural_header(language: str) -> str:
     return get_plural(language).plural_forms
 
 
+_PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$")
+
+
 def parse_plural_forms(header: str) -> tuple[int, str]:
-    m = re.search(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$", header or "")
+    """(nplurals, plural expression) of a Plural-Forms header; ValueError if it is not one.
+    Memoised per header text (every write of a catalogue parses the same header again):
+    the answer is an immutable tuple, and a bad header is never kept (it raises)."""
+    found = _PLURAL_MEMO.get(header)
+    if found is None:
+        found = _parse_plural_forms(header)
+        if len(_PLURAL_MEMO) < 256:
+            _PLURAL_MEMO[header] = found
+    return found
+
+
+_PLURAL_MEMO: dict[str, tuple[int, str]] = {}
+
+
+def _parse_plural_forms(header: str) -> tuple[int, str]:
+    """The rule that :func:`parse_plural_forms` memoises."""
+    m = _PLURAL_FORMS.search(header or "")
     if not m:
         raise ValueError(f"bad Plural-Forms header {header!r}")
     return int(m.group(1)), m.group(2).strip().rstrip(";")

@@ -122,7 +122,8 @@ class Unit:
         "catalog",
         "language",
         "config",
-        "cache",
+        "_cache",
+        "_shared",
         "source",
         "source_plural",
         "strings",
@@ -144,7 +145,8 @@ class Unit:
         self.catalog = catalog
         self.language = language
         self.config = config
-        self.cache = {} if cache is None else cache
+        self._cache = {} if cache is None else cache
+        self._shared = None
         self.source: str = message.source
         self.source_plural: str | None = message.source_plural
         self.strings: tuple[str, ...] = tuple(message.strings)
@@ -152,6 +154,53 @@ class Unit:
         self.plural: bool = message.source_plural is not None
         self.nplurals: int = int(getattr(catalog, "nplurals", 1) or 1)
         self._forms: list[tuple[int, str, str]] | None = None
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """The unit's scratch cache (made by :meth:`of_run`: a copy of the run's shared
+        dict, made on first use; few units of a run are ever asked)."""
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = dict(self._shared)
+        return cache
+
+    @classmethod
+    def of_run(cls, messages: Iterable[Any], catalog: Any, language: str, config: Any,
+               shared: dict[str, Any]) -> tuple[list[Unit], list[int]]:
+        """The units of a whole-catalogue run and, per message, its unit's index (-1 for
+        an obsolete or untranslated one): for each live message what
+        ``Unit(message, catalog, language, config, dict(shared))`` gives, without a call,
+        a ``getattr`` and a ``tuple()`` per message (``tests/test_checks_batch.py``
+        compares both)."""
+        nplurals = int(getattr(catalog, "nplurals", 1) or 1)
+        new = object.__new__
+        units: list[Unit] = []
+        unit_of: list[int] = []
+        add, mark = units.append, unit_of.append
+        n = 0
+        for m in messages:
+            strings = m.strings
+            if m.obsolete or not any(strings):
+                mark(-1)
+                continue
+            u = new(cls)  # (one store per slot: no tuple packing)
+            u.message = m
+            u.catalog = catalog
+            u.language = language
+            u.config = config
+            u._cache = None  # (a copy of *shared* on first use: see cache)
+            u._shared = shared
+            u.source = m.source
+            u.source_plural = plural = m.source_plural
+            u.strings = strings if strings.__class__ is tuple else tuple(strings)
+            u.flags = m.flags
+            u.plural = plural is not None
+            u.nplurals = nplurals
+            u._forms = None
+            add(u)
+            mark(n)
+            n += 1
+        return units, unit_of
 
     def forms(self) -> list[tuple[int, str, str]]:
         """(index, source for this form, translation) for every non-empty translated form."""

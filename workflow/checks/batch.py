@@ -33,14 +33,9 @@ class Batch:
     def __init__(self, messages: list, catalog: Any, language: str, config: Any, shared: dict):
         #: every message of the run; the live ones (not obsolete, translated) become units
         self.messages = messages
-        self.units: list[Unit] = []
-        self._unit_of: list[int] = []  # per message: its unit's index, or -1
-        for m in messages:  # (one loop: an attrgetter map per field is no faster)
-            if not m.obsolete and any(m.strings):
-                self._unit_of.append(len(self.units))
-                self.units.append(Unit(m, catalog, language, config, dict(shared)))
-            else:
-                self._unit_of.append(-1)
+        self.units: list[Unit]
+        self._unit_of: list[int]  # per message: its unit's index, or -1
+        self.units, self._unit_of = Unit.of_run(messages, catalog, language, config, shared)
         self.language = language
         self.config = config
         #: the run's shared cache (``unit.cache`` starts as a copy): glossary, run, deferred
