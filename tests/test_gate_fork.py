@@ -253,30 +253,3 @@ def _template_step_cache(tmp_path: Path) -> None:
     assert "template" not in where()  # read back from the cache the child wrote
     assert warm.findings == cold.findings
     assert any(f.check_id == "template" for f in warm.findings)
-
-
-def test_an_error_in_this_process_s_checking_ends_the_run(tmp_path):
-    _fresh("_error_here", tmp_path)
-
-
-def _error_here(tmp_path: Path) -> None:
-    """Raised to the caller as it was (no hang); no catalogue is checked twice."""
-    cfg = _gate_project(tmp_path)
-    log = _record_pids(_Patch, tmp_path)
-    me = os.getpid()
-    analyse = gate_workers.analyse_catalog
-    seen: list[str] = []
-
-    def fails_second_here(config, lang, *args):
-        if os.getpid() == me:
-            seen.append(lang)
-            if len(seen) == 2:
-                raise ValueError("a check failed")
-        return analyse(config, lang, *args)
-
-    gate_workers.analyse_catalog = fails_second_here
-    langs = ["pt", "es", "fr"]
-    with pytest.raises(ValueError, match="a check failed"):
-        run_gate(cfg, langs, [], use_cache=False, jobs=2, skip=NO_DETECTOR)
-    ran = [what for _, what in log(ordered=True) if what != "template"]
-    assert sorted(ran) == sorted(set(ran)) and len(ran) <= 3

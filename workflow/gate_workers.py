@@ -123,14 +123,9 @@ def _run_pool(analyses: dict, order: list[str], jobs: int, context, config, temp
             futures = [pool.submit(_worker_take) for _ in order]
             meanwhile()
             done = _Progress(order, analyses, futures, progress)
-            try:
-                while (i := _claim_next(claim, len(order))) is not None:
-                    analyses[order[i]] = analyse_catalog(config, order[i], template, skip)
-                    done.report(wait=False)
-            except BaseException:
-                with claim.get_lock():  # the workers take nothing more: it ends here
-                    claim.value = len(order)
-                raise
+            while (i := _claim_next(claim, len(order))) is not None:
+                analyses[order[i]] = analyse_catalog(config, order[i], template, skip)
+                done.report(wait=False)
             done.report(wait=True)
     finally:
         gc.unfreeze()
