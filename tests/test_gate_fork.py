@@ -67,12 +67,9 @@ def _record_pids(monkeypatch, tmp_path):
     monkeypatch.setattr(gate_workers, "analyse_catalog", analyse_noted)
     monkeypatch.setattr(gate_template, "_template_findings", template_noted)
 
-    def where(ordered: bool = False):
-        """{what: pid}, or with *ordered* the (pid, what) pairs in the order they ran."""
+    def where() -> dict[str, int]:
         pairs = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
         log.unlink()
-        if ordered:
-            return [(int(pid), what) for pid, what in pairs]
         return {what: int(pid) for pid, what in pairs}
 
     return where
@@ -94,75 +91,37 @@ def _parent_checks_the_cheapest(tmp_path: Path) -> None:
     cfg = _gate_project(tmp_path)
     _stale(cfg)
     langs = ["pt", "es", "fr"]
-    log = _record_pids(_Patch, tmp_path)
+    where = _record_pids(_Patch, tmp_path)
     handed: list[str] = []
     two = run_gate(cfg, langs, ["fr"], use_cache=False, jobs=2, progress=handed.append,
                    skip=NO_DETECTOR)
-    lines = log(ordered=True)
+    ran = where()
     order = costliest_first(cfg, langs, NO_DETECTOR)
     assert handed == order  # progress as before: in the order the workers were handed
     me = os.getpid()
-    # the cheapest first, here (before forking); the template step in a child; each
-    # catalogue checked once
-    assert [what for _, what in lines if what != "template"][0] == order[-1]
-    assert (me, order[-1]) in lines
-    ran = {what: pid for pid, what in lines}
-    assert ran["template"] != me and sorted(ran) == sorted([*langs, "template"])
-    assert len(lines) == 4
+    assert ran[order[-1]] == me  # the cheapest, here; the others and the template elsewhere
+    assert all(ran[lang] != me for lang in order[:-1]) and ran["template"] != me
+    assert len({ran[lang] for lang in order[:-1]} | {ran["template"]}) == 3
     one = run_gate(cfg, langs, ["fr"], use_cache=False, jobs=1, skip=NO_DETECTOR)
-    assert set(log().values()) == {me}
+    assert set(where().values()) == {me}
     assert any(f.check_id == "template" for f in one.findings)
     assert two.findings == one.findings and two.stats == one.stats
     for fmt in ("text", "json", "junit", "github"):
         assert render(two, fmt, cfg.root) == render(one, fmt, cfg.root)
 
 
-def test_this_process_and_the_worker_take_the_next_catalogue_when_free(tmp_path):
-    _fresh("_both_take_catalogues", tmp_path)
-
-
-def _both_take_catalogues(tmp_path: Path) -> None:
-    """This process is slow here: the worker takes what it has not taken yet."""
-    import time
-
-    cfg = _gate_project(tmp_path)
-    log = _record_pids(_Patch, tmp_path)
-    me = os.getpid()
-    analyse = gate_workers.analyse_catalog
-
-    def slow_here(config, lang, *args):
-        if os.getpid() == me:
-            time.sleep(0.5)
-        return analyse(config, lang, *args)
-
-    gate_workers.analyse_catalog = slow_here
-    langs = ["pt", "es", "fr"]
-    handed: list[str] = []
-    two = run_gate(cfg, langs, [], use_cache=False, jobs=2, progress=handed.append,
-                   skip=NO_DETECTOR)
-    ran = log(ordered=True)
-    pids = {pid for pid, what in ran if what != "template"}
-    assert len(pids) == 2 and me in pids and len(ran) == 4
-    assert handed == costliest_first(cfg, langs, NO_DETECTOR)
-    gate_workers.analyse_catalog = analyse
-    one = run_gate(cfg, langs, [], use_cache=False, jobs=1, skip=NO_DETECTOR)
-    assert two.findings == one.findings
-
-
 def test_with_the_detector_the_parent_checks_no_catalogue_before_forking(tmp_path):
     """lingua starts a native thread pool, which a forked worker inherits without its
-    threads (it waited forever): the workers are forked before this process checks a
-    catalogue."""
+    threads (it waited forever): the catalogues are all checked in the workers."""
     _fresh("_with_the_detector", tmp_path)
 
 
 def _with_the_detector(tmp_path: Path) -> None:
     cfg = _gate_project(tmp_path)
-    contexts: list = []
-    original = gate_workers.fork_context
-    gate_workers.fork_context = lambda: contexts.append(original()) or contexts[-1]
+    where = _record_pids(_Patch, tmp_path)
     two = run_gate(cfg, ["pt", "es", "fr"], [], use_cache=False, jobs=2)
-    assert contexts and None not in contexts  # forked: no thread was running yet
+    ran = where()
+    assert sorted(ran) == ["es", "fr", "pt", "template"] and os.getpid() not in ran.values()
     one = run_gate(cfg, ["pt", "es", "fr"], [], use_cache=False, jobs=1)
     assert two.findings == one.findings
 
@@ -200,12 +159,6 @@ def _no_fork_while_a_thread_runs(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join()
-    import time
-
-    for _ in range(100):  # (the thread's OS task ends a moment after join returns)
-        if gate_fork.os_threads() == 1:
-            break
-        time.sleep(0.01)
     assert gate_fork.fork_context() is not None
 
 

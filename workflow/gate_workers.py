@@ -13,13 +13,14 @@ from .gate_fork import fork_context
 _worker_state: dict = {}
 
 
-def _worker_init(project: str, skip: frozenset[str], order: list[str], claim) -> None:
+def _worker_init(project: str, skip: frozenset[str]) -> None:
     """A spawned worker's set-up (a forked one inherits the parent's state instead)."""
     from .catalogs import load_template
     from .config import load_config
 
     cfg = load_config(project)
-    _worker_state.update(config=cfg, skip=skip, order=order, claim=claim)
+    _worker_state["config"] = cfg
+    _worker_state["skip"] = skip
     try:
         _worker_state["template"] = load_template(cfg.template) if cfg.template.exists() else None
     except CatalogError:
@@ -68,8 +69,8 @@ def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, m
     rest = order[:-1] if warm is not None else order
     _worker_state.update(config=config, template=template, skip=frozenset(skip))
     try:
-        _run_pool(analyses, rest, min(jobs, len(rest)), context, config, template, skip,
-                  progress, meanwhile)
+        _run_pool(analyses, rest, min(jobs, len(rest)), context, config, skip, progress,
+                  meanwhile)
     finally:
         _worker_state.clear()
     if warm is not None and progress:
@@ -96,77 +97,31 @@ def _warm_up(config, order: list[str], template, jobs: int, skip):
     return analysis
 
 
-def _run_pool(analyses: dict, order: list[str], jobs: int, context, config, template, skip,
-              progress, meanwhile) -> None:
-    """Each catalogue of *order* checked into *analyses* by this process and *jobs* - 1
-    workers (forked through *context*, or spawned if it is None), each taking the next
-    catalogue of *order* whenever it is free; *meanwhile* run here first. What this process
-    checks is neither pickled nor read back."""
-    import gc
-    import multiprocessing
+def _run_pool(analyses: dict, order: list[str], jobs: int, context, config, skip, progress,
+              meanwhile) -> None:
+    """Each catalogue of *order* checked on a pool of *jobs* workers (forked through
+    *context*, or spawned if it is None) into *analyses*, *meanwhile* run here."""
     from concurrent.futures import ProcessPoolExecutor
 
     if context is not None:  # imported once here, inherited by every forked worker
         import workflow.checks  # noqa: F401
-    skip = frozenset(skip)
-    claim = (context or multiprocessing.get_context("spawn")).Value("i", 0)
-    _worker_state.update(order=order, claim=claim)
-    spawn_args = (str(config.source_file or config.root), skip, order, claim)
+    spawn_args = (str(config.source_file or config.root), frozenset(skip))
+    import gc
+    import multiprocessing
+
     gc.freeze()  # forked workers never walk (nor copy, page by page) what they inherit
     try:
         with ProcessPoolExecutor(
-            jobs - 1,
+            jobs,
             mp_context=context if context is not None else multiprocessing.get_context("spawn"),
             initializer=None if context is not None else _worker_init,
             initargs=() if context is not None else spawn_args,
         ) as pool:
-            futures = [pool.submit(_worker_take) for _ in order]
+            futures = [pool.submit(_worker_analyse, lang) for lang in order]
             meanwhile()
-            done = _Progress(order, analyses, futures, progress)
-            while (i := _claim_next(claim, len(order))) is not None:
-                analyses[order[i]] = analyse_catalog(config, order[i], template, skip)
-                done.report(wait=False)
-            done.report(wait=True)
+            for lang, future in zip(order, futures, strict=True):
+                analyses[lang] = future.result()
+                if progress:
+                    progress(lang)
     finally:
         gc.unfreeze()
-
-
-def _claim_next(claim, total: int) -> int | None:
-    """The next index of the run's order not yet taken (by any process), or None."""
-    with claim.get_lock():
-        i = claim.value
-        if i >= total:
-            return None
-        claim.value = i + 1
-    return i
-
-
-def _worker_take() -> tuple[str, CatalogAnalysis] | None:
-    """A worker's task: the next catalogue not yet taken, checked (None if none is left)."""
-    i = _claim_next(_worker_state["claim"], len(_worker_state["order"]))
-    if i is None:
-        return None
-    lang = _worker_state["order"][i]
-    return lang, _worker_analyse(lang)
-
-
-class _Progress:
-    """The workers' answers gathered into the analyses, and *progress* called for each
-    catalogue in the run's order as soon as it and all before it are checked."""
-
-    def __init__(self, order, analyses, futures, progress) -> None:
-        self.order, self.analyses, self.progress = order, analyses, progress
-        self.futures = list(reversed(futures))  # (popped from the end: in submission order)
-        self.told = 0
-
-    def report(self, wait: bool) -> None:
-        futures = self.futures
-        while futures and (wait or futures[-1].done()):
-            got = futures.pop().result()
-            if got is not None:
-                self.analyses[got[0]] = got[1]
-        order = self.order
-        while self.told < len(order) and order[self.told] in self.analyses:
-            if self.progress:
-                self.progress(order[self.told])
-            self.told += 1
