@@ -159,6 +159,12 @@ def _no_fork_while_a_thread_runs(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join()
+    import time
+
+    for _ in range(100):  # (the thread's OS task ends a moment after join returns)
+        if gate_fork.os_threads() == 1:
+            break
+        time.sleep(0.01)
     assert gate_fork.fork_context() is not None
 
 

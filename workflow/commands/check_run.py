@@ -59,8 +59,7 @@ OPTIONS: tuple[Opt, ...] = (
         dest="jobs",
         kind="int",
         default=0,
-        help="Processes that check catalogues, this one included (default: one per CPU for big "
-        "projects, else 1).",
+        help="Worker processes (default: one per CPU for big projects, else 1).",
     ),
     Opt(
         "--skip",
