@@ -280,4 +280,5 @@ def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True)
     """The report as text, json, junit or github (see :mod:`workflow.gate_report`)."""
     from .gate_report import render as _render
 
-    return _render(report, fmt, root, show_warnings)
+    with paused_gc():  # lines and rows by the 100,000, none in a cycle: see gcpause
+        return _render(report, fmt, root, show_warnings)
