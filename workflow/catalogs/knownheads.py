@@ -28,7 +28,8 @@ from .model import Message
 #: head text -> (context, msgid, has msgctxt, flags, fuzzy, automatic comments,
 #: translator comments, locations, the msgid line's offset in the block, the message's
 #: fields but strings and line (None for a header-like head: empty msgid, no msgctxt),
-#: (context, msgid)). Keyed on the text itself, so never stale; a gate worker keeps
+#: (context, msgid), the head's lines + 2: a block's lines but its msgstr's, and the blank
+#: line after it). Keyed on the text itself, so never stale; a gate worker keeps
 #: ~40,000 (the template, 10,000 messages x 15 languages).
 HEADS: dict[str, tuple] = {}
 HEADS_MAX = 65536
@@ -65,19 +66,21 @@ def make_head(ctx: str, msgid: str, has_ctx: bool, flags: frozenset, auto: tuple
     return (ctx, msgid, has_ctx, flags, fuzzy, auto, trans, locs, offset, proto, (ctx, msgid))
 
 
-def remember(head_text: str, head: tuple, comments: int | None = None) -> None:
-    """Keep *head* under *head_text*; *comments*: where its comment lines end in it (the
-    reader's one-regex path: its two parts are then kept too, for :func:`compose`)."""
+def remember(head_text: str, head: tuple, comments: int | None = None) -> tuple:
+    """Keep *head* (:func:`make_head`'s) under *head_text*, with its number of lines;
+    *comments*: where its comment lines end in it (the reader's one-regex path: its two
+    parts are then kept too, for :func:`compose`). Returns what is kept."""
     if len(HEADS) >= HEADS_MAX:
         for memo in (HEADS, _FLAG_SETS, COMMENTS, STRINGS, _TEXTS):
             memo.clear()
         COMMENTS[""] = (frozenset(), (), (), (), 0)
-    HEADS[head_text] = head
+    head = HEADS[head_text] = head + (head_text.count("\n") + 2,)
     if comments is not None:
         ctx, msgid, has_ctx, flags, _fuzzy, auto, trans, locs, offset = head[:9]
         lines = head_text.count("\n", 0, comments)
         COMMENTS[head_text[:comments]] = (flags, auto, trans, locs, lines)
         STRINGS[head_text[comments:]] = (ctx, msgid, has_ctx, offset - lines)
+    return head
 
 
 def compose(head_text: str) -> tuple | None:
@@ -101,8 +104,7 @@ def compose(head_text: str) -> tuple | None:
     ctx, msgid, has_ctx, ctx_lines = got
     flags, auto, trans, locs, lines = comments
     head = make_head(ctx, msgid, has_ctx, flags, auto, trans, locs, lines + ctx_lines)
-    remember(head_text, head)
-    return head
+    return remember(head_text, head)
 
 
 def _comments(text: str) -> tuple | None:
@@ -182,7 +184,8 @@ def read_known(reader, text: str) -> list | None:
                 _set(msg := _new(Message), "__dict__", d)
                 append(msg)
                 key(h[10])
-                lineno += b.count("\n") + 2
+                # (the msgstr's line breaks: each was in a '"\n"' the replace removed)
+                lineno += h[11] + (len(b) - c - 9 - len(s)) // 3
                 continue
             other(b, lineno)
         else:
