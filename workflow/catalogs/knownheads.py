@@ -43,6 +43,8 @@ STRINGS: dict[str, tuple] = {}
 #: one object per source text (and context) of the heads read: a message's source is the
 #: template's own string, whatever the wrapping (memos compare it by identity first).
 _TEXTS: dict[str, str] = {}
+#: (head text, where its comment lines end, head) of the heads not split yet
+_UNSPLIT: list[tuple] = []
 _FUZZY_LINE, _FUZZY_OPENING, _FLAGS_OPENING = "#, fuzzy\n", "#, fuzzy, ", "#, "
 
 _new, _set = object.__new__, object.__setattr__
@@ -71,21 +73,30 @@ def remember(head_text: str, head: tuple, comments: int | None = None) -> tuple:
     *comments*: where its comment lines end in it (the reader's one-regex path: its two
     parts are then kept too, for :func:`compose`). Returns what is kept."""
     if len(HEADS) >= HEADS_MAX:
-        for memo in (HEADS, _FLAG_SETS, COMMENTS, STRINGS, _TEXTS):
+        for memo in (HEADS, _FLAG_SETS, COMMENTS, STRINGS, _TEXTS, _UNSPLIT):
             memo.clear()
         COMMENTS[""] = (frozenset(), (), (), (), 0)
     head = HEADS[head_text] = head + (head_text.count("\n") + 2,)
-    if comments is not None:
+    if comments is not None:  # (split on first need: a template's reading stays as cheap)
+        _UNSPLIT.append((head_text, comments, head))
+    return head
+
+
+def _split_heads() -> None:
+    """Keep the two parts of every head read by the one-regex path since the last call."""
+    for head_text, comments, head in _UNSPLIT:
         ctx, msgid, has_ctx, flags, _fuzzy, auto, trans, locs, offset = head[:9]
         lines = head_text.count("\n", 0, comments)
         COMMENTS[head_text[:comments]] = (flags, auto, trans, locs, lines)
         STRINGS[head_text[comments:]] = (ctx, msgid, has_ctx, offset - lines)
-    return head
+    _UNSPLIT.clear()
 
 
 def compose(head_text: str) -> tuple | None:
     """The head of *head_text* made from its two parts (see the module's docstring) and
     kept in :data:`HEADS`, or None if a part is neither known nor plain."""
+    if _UNSPLIT:
+        _split_heads()
     if head_text.startswith(("msgctxt ", "msgid ")):
         cut = 0
     else:  # (a valid head's first line that starts with a keyword; else a part is unknown)
