@@ -159,18 +159,31 @@ def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
     """Store *intents* durably (one transaction) before the file is written; their ids."""
     _schema(conn)
     at, me, ids = audit.now(), owner(), []
+    intents = list(intents)
     with _Txn(conn):
         mark = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
-        for i in intents:
-            cur = conn.execute(
+        for k in range(0, len(intents), _ROWS_PER_INSERT):
+            part = intents[k:k + _ROWS_PER_INSERT]
+            values = []
+            for i in part:
+                values += (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
+                           _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy),
+                           i.base_revision, i.note, mark)
+            # one statement for the part; AUTOINCREMENT ids grow in the order the rows are
+            # inserted (the VALUES order), under this transaction's write lock
+            new = conn.execute(
                 "INSERT INTO audit_intent (owner, at, user, language, context, action, before,"
                 " after, before_fuzzy, after_fuzzy, base_revision, note, audit_mark)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
-                 _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
-                 i.note, mark))
-            ids.append(int(cur.lastrowid))
+                " VALUES " + ",".join([_ROW] * len(part)) + " RETURNING id", values).fetchall()
+            if len(new) != len(part):
+                raise sqlite3.DatabaseError("audit intents: an INSERT lost rows")
+            ids += sorted(int(r[0]) for r in new)
     return ids
+
+
+_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#: Intents per INSERT statement (13 values each, far below SQLite's variable limit).
+_ROWS_PER_INSERT = 200
 
 
 def _dump(strings: Iterable[str]) -> str:
@@ -204,25 +217,24 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
     done, drop = list(done), list(drop)
     if not done and not drop:
         return {}
-    from .audit_order import overlapped, promote_overlapped
+    from .audit_order import overlapping, promote_overlapped
 
     _schema(conn)
     out: dict[int, int] = {}
     late: list[tuple[int, str | None]] = []
     with _Txn(conn):
         rows = _intent_rows(conn, [i for i, _ in done])
+        # (audit_order.overlapped of each row in turn, in two queries per language)
+        busy = overlapping(conn, list(rows.values())) if rows else set()
         for intent_id, revision in done:
             row = rows.get(intent_id)
             if row is None:  # already settled by a reconcile
                 continue
-            if overlapped(conn, row):
+            if intent_id in busy:
                 late.append((intent_id, revision))
                 continue
             out[intent_id] = _record(conn, row, revision, row["note"], at=None)
-            conn.execute("DELETE FROM audit_intent WHERE id = ?", (intent_id,))
-        if drop:
-            conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(drop))})",
-                         drop)
+        _delete(conn, [*out, *drop])
     if late:
         rows = promote_overlapped(conn, late, path)
         # one row per late intent, in order, unless a reconcile settled one meanwhile
@@ -230,6 +242,14 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
         if len(rows) == len(late):
             out.update(zip((i for i, _ in late), rows, strict=True))
     return out
+
+
+def _delete(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete the intents *ids* (one statement per 500)."""
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(part))})",
+                     part)
 
 
 def _intent_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
