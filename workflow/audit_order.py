@@ -62,12 +62,14 @@ def overlapping(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> set[int]:
                     f"SELECT id, context FROM audit_intent WHERE language = ? AND context IN"
                     f" ({marks})", (lang, *part)):
                 pending.setdefault(ctx, set()).add(i)
+            # each context's newest row: one index seek each (MAX per context, not GROUP BY)
             newest.update(conn.execute(
-                f"SELECT context, MAX(id) FROM audit WHERE language = ? AND context IN"
-                f" ({marks}) GROUP BY context", (lang, *part)).fetchall())
+                "SELECT v.column1, (SELECT MAX(id) FROM audit WHERE language = ? AND context"
+                " = v.column1) FROM (VALUES " + ",".join(["(?)"] * len(part)) + ") AS v",
+                (lang, *part)).fetchall())
         for row in group:
             ctx, i = row["context"], row["id"]
-            if pending.get(ctx, set()) - {i} or newest.get(ctx, 0) > (row["audit_mark"] or 0):
+            if pending.get(ctx, set()) - {i} or (newest.get(ctx) or 0) > (row["audit_mark"] or 0):
                 out.add(i)
     return out
 
