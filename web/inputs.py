@@ -2,9 +2,11 @@
 with a one-line reason, never a 500 and never a failure of somebody else's save.
 
 JSON bodies are parsed here (not by ``request.get_json``, which lets a deeply nested
-document raise RecursionError) and walked once: nesting depth, numbers that fit the
+document raise RecursionError) and checked: nesting depth, numbers that fit the
 database, text without lone surrogates (they cannot be encoded as UTF-8, so a catalogue
-holding one could not be written)."""
+holding one could not be written). The value is walked only when the text could hold one
+of these (MAX_DEPTH brackets or more, a surrogate escape, an odd number seen while
+parsing); a body that cannot is answered as the walk would (tests/test_web_inputs_screen.py)."""
 
 from __future__ import annotations
 
