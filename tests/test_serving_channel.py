@@ -256,3 +256,25 @@ def test_an_answer_is_the_same_bytes_as_stock_waitress_sends():
     assert all(stock) and len(stock) == len(ours) == 21
     for raw, a, b in zip(requests, stock, ours, strict=True):
         assert a == b, raw
+
+
+def test_a_plain_answer_is_handed_over_in_one_piece():
+    """The head and a body that fits its Content-Length: one ``write_soon`` (one send)."""
+    from types import SimpleNamespace
+
+    ch, a, b = _channel()
+    try:
+        ch.server.adj = Adjustments()
+        calls = []
+        real = ch.write_soon
+        ch.write_soon = lambda data: calls.append(bytes(data)) or real(data)
+        task = ch.task_class(ch, SimpleNamespace(version="1.1", headers={}, command="GET"))
+        task.complete, task.status = True, "200 OK"
+        task.response_headers = [("Content-Length", "5")]
+        task.content_length = 5
+        task.write(b"hello")
+        assert len(calls) == 1 and calls[0].startswith(b"HTTP/1.1 200 OK\r\n")
+        assert calls[0].endswith(b"\r\n\r\nhello") and task.content_bytes_written == 5
+    finally:
+        ch.close()
+        b.close()
