@@ -25,6 +25,10 @@
   turn taking the GIL back from the worker it waited for. Such a connection is not
   offered for writing while a task holds its output lock; every path that leaves bytes
   behind wakes the loop again once the lock is free (the end of every task does).
+- waitress's task hands an answer's head and its body to the connection one after the
+  other, and each is sent at once: two ``send`` calls (and two turns of the output lock)
+  per answer. :func:`_task_class` hands them over together when the body fits its
+  Content-Length (every Flask answer here): the same bytes, one ``send``.
 """
 
 from __future__ import annotations
