@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from workflow import audit, audit_intents, db
 from workflow.audit_intents import Intent, _record, _Txn
 from workflow.audit_order import overlapped, overlapping
@@ -115,7 +117,13 @@ def test_complete_records_what_one_by_one_completion_records(tmp_path: Path, mon
         assert sides[0] == sides[1], seed
 
 
-def test_begin_returns_the_ids_in_the_order_given(tmp_path: Path):
+@pytest.mark.parametrize("returning", [True, False])
+def test_begin_returns_the_ids_in_the_order_given(tmp_path: Path, monkeypatch, returning):
+    """One multi-row INSERT ... RETURNING per 200 intents, or (an SQLite before 3.35) one
+    INSERT per intent: the same ids in the same order."""
+    if not returning:
+        monkeypatch.setattr(audit_intents, "_RETURNING", False)
+        monkeypatch.setattr(audit_intents, "_ROWS_PER_INSERT", 1)
     conn = db.connect(tmp_path / "b.sqlite3")
     rng = random.Random(3)
     intents = [_intent(rng) for _ in range(450)]  # more than one INSERT statement

@@ -164,26 +164,29 @@ def begin(conn: sqlite3.Connection, intents: Iterable[Intent]) -> list[int]:
         mark = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
         for k in range(0, len(intents), _ROWS_PER_INSERT):
             part = intents[k:k + _ROWS_PER_INSERT]
-            values = []
-            for i in part:
-                values += (me, at, i.user, i.language, i.context, i.action, _dump(i.before),
-                           _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy),
-                           i.base_revision, i.note, mark)
-            # one statement for the part; AUTOINCREMENT ids grow in the order the rows are
-            # inserted (the VALUES order), under this transaction's write lock
-            new = conn.execute(
-                "INSERT INTO audit_intent (owner, at, user, language, context, action, before,"
-                " after, before_fuzzy, after_fuzzy, base_revision, note, audit_mark)"
-                " VALUES " + ",".join([_ROW] * len(part)) + " RETURNING id", values).fetchall()
-            if len(new) != len(part):
-                raise sqlite3.DatabaseError("audit intents: an INSERT lost rows")
-            ids += sorted(int(r[0]) for r in new)
+            ids += _insert(conn, len(part), [v for i in part for v in (
+                me, at, i.user, i.language, i.context, i.action, _dump(i.before),
+                _dump(i.after), int(i.before_fuzzy), int(i.after_fuzzy), i.base_revision,
+                i.note, mark)])
     return ids
 
 
-_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#: Intents per INSERT statement (13 values each, far below SQLite's variable limit).
-_ROWS_PER_INSERT = 200
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+_ROWS_PER_INSERT = 200 if _RETURNING else 1  # (13 values each: far below SQLite's limit)
+
+
+def _insert(conn: sqlite3.Connection, n: int, values: list) -> list[int]:
+    """INSERT *n* intents (13 *values* each) in one statement; their ids in the order given
+    (AUTOINCREMENT ids grow in the VALUES order, under the transaction's write lock)."""
+    sql = ("INSERT INTO audit_intent (owner, at, user, language, context, action, before, after,"
+           " before_fuzzy, after_fuzzy, base_revision, note, audit_mark) VALUES "
+           + ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?,?)"] * n))
+    if not _RETURNING:
+        return [int(conn.execute(sql, values).lastrowid)]
+    new = conn.execute(sql + " RETURNING id", values).fetchall()
+    if len(new) != n:
+        raise sqlite3.DatabaseError("audit intents: an INSERT lost rows")
+    return sorted(int(r[0]) for r in new)
 
 
 def _dump(strings: Iterable[str]) -> str:
@@ -245,11 +248,8 @@ def complete_ids(conn: sqlite3.Connection, done: Iterable[tuple[int, str | None]
 
 
 def _delete(conn: sqlite3.Connection, ids: list[int]) -> None:
-    """Delete the intents *ids* (one statement per 500)."""
-    for k in range(0, len(ids), 500):
-        part = ids[k:k + 500]
-        conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(part))})",
-                     part)
+    for part in (ids[k:k + 500] for k in range(0, len(ids), 500)):  # (one statement each)
+        conn.execute(f"DELETE FROM audit_intent WHERE id IN ({','.join('?' * len(part))})", part)
 
 
 def _intent_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
