@@ -24,10 +24,13 @@ UNTRANSLATED = "untranslated"
 _new, _set = object.__new__, object.__setattr__
 
 
+_IGNORE_LOWER = IGNORE_HEADER.lower()
+
+
 def catalog_ignores(catalog: Any) -> frozenset[str]:
     """Check ids silenced for a whole catalogue by its X-Letterflow-Ignore header."""
     headers = getattr(catalog, "headers", None) or {}
-    values = [v for k, v in headers.items() if k.lower() == IGNORE_HEADER.lower()]
+    values = [v for k, v in headers.items() if k.lower() == _IGNORE_LOWER]
     return parse_ignore(values) if values else frozenset()
 
 
