@@ -97,7 +97,7 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
         if not unknown:
             return []
     # (the order of first occurrence: every word of unknown is one of seq)
-    return sorted(unknown, key=seq.index)
+    return [w for w in dict.fromkeys(seq) if w in unknown]
 
 
 def _in_order(clean: str, first_word: str, unknown: set[str], capitals: set[str]) -> list[str]:
@@ -133,11 +133,16 @@ _REPRS_MAX = 100_000
 _REPRS = _Reprs()
 
 
+def problem_head(tag: str) -> str:
+    """What every problem of a one-string form with the dictionary *tag* begins with."""
+    return f"not in the {tag} dictionary: "
+
+
 def problem(where: str, tag: str, words: list[str]) -> str:
     """The problem reported for a form whose suspicious words are *words* (not empty)."""
     shown = ", ".join(map(_REPRS.__getitem__, words[:8]))
     more = f" and {len(words) - 8} more" if len(words) > 8 else ""
-    return f"{where}not in the {tag} dictionary: {shown}{more}"
+    return f"{where}{problem_head(tag)}{shown}{more}"
 
 
 class SpellingCheck(Check):
