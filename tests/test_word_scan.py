@@ -247,3 +247,30 @@ def test_complex_units_match_the_one_pass_per_pattern_rule(extra):
         got = complex_units(b)
         assert got == want
         assert 17 in got or not extra
+
+
+def _ref_starts(clean: str) -> list[str]:
+    """The sentence-starting words as in_order found them before (session 6): the words
+    after a mark, then the first word if the text (white space aside) begins with it."""
+    from workflow.checks.spelling import _AFTER_MARK
+    from workflow.checks.words import _WORD
+
+    starts = _AFTER_MARK.findall(clean)
+    first = _WORD.search(clean)
+    if first is not None and clean.lstrip().startswith(first.group()):
+        starts.append(first.group())
+    return starts
+
+
+def test_sentence_starts_in_one_pass_match_the_two_pass_rule():
+    """in_order reads the words that begin a sentence with one regex (_STARTS): the same
+    words, as many times each, as the mark pattern plus the first-word test."""
+    from workflow.checks.spelling import _STARTS
+
+    rnd = random.Random(7)
+    pool = ["Zorg", "zorg", ".", ". ", "(", "( ", '"', "\u00ab", ":", " ", "  ", "\t",
+            "\u00a0", "l'Union", "Ab-Cd", "-", "1", "2x", "Éa", "\u201c", "[", "?!", "\n",
+            "x.Y", "{n}", "\u2019", "'"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 9)))
+        assert sorted(_STARTS.findall(text)) == sorted(_ref_starts(text)), repr(text)

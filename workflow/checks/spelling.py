@@ -36,6 +36,9 @@ __all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "sa
 #: A word that begins a sentence after a mark (only white space between it and one of
 #: these marks; or the text's start).
 _AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
+#: The words that begin a sentence: after a mark (as _AFTER_MARK), or the first word if
+#: only white space is before it
+_STARTS = re.compile(r"(?:^\s*|[.!?:;\"\u201c\u00ab(\[]\s*)(" + _WORD.pattern + ")")
 #: Every word of a text (as _WORD.findall) with the sentence mark before it (only white
 #: space between them), or "" where there is none.
 _MARKED = re.compile(r"(?:([.!?:;\"\u201c\u00ab(\[])\s*)?(" + _WORD.pattern + ")")
@@ -81,16 +84,14 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
     every occurrence of every word of *unknown*."""
     if capitals:
         # the words that begin a sentence: after a mark, or the first word if only white
-        # space is before it
-        starts = _AFTER_MARK.findall(clean)
-        first = _WORD.search(clean).group()  # (unknown holds one: there is a word)
-        if first in capitals and clean.lstrip().startswith(first):
-            starts.append(first)
+        # space is before it (one pass)
+        starts = _STARTS.findall(clean)
         begin = capitals.intersection(starts)
         if begin:
             if any(seq.count(w) != starts.count(w) for w in begin):
                 # a capitalised word is a name somewhere and begins a sentence elsewhere:
                 # occurrence by occurrence
+                first = _WORD.search(clean).group()  # (unknown holds one: there is a word)
                 return _in_order(clean, first, unknown, capitals)
             capitals -= begin  # words that begin a sentence wherever they occur
         unknown -= capitals  # names wherever they occur
