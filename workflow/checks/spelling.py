@@ -36,9 +36,8 @@ __all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "sa
 #: A word that begins a sentence after a mark (only white space between it and one of
 #: these marks; or the text's start).
 _AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
-#: The words that begin a sentence: after a mark (as _AFTER_MARK), or the first word if
-#: only white space is before it
-_STARTS = re.compile(r"(?:^\s*|[.!?:;\"\u201c\u00ab(\[]\s*)(" + _WORD.pattern + ")")
+#: The first word of a text, where only white space is before it (``match``)
+_FIRST = re.compile(r"\s*(" + _WORD.pattern + ")")
 #: Every word of a text (as _WORD.findall) with the sentence mark before it (only white
 #: space between them), or "" where there is none.
 _MARKED = re.compile(r"(?:([.!?:;\"\u201c\u00ab(\[])\s*)?(" + _WORD.pattern + ")")
@@ -76,6 +75,16 @@ def suspects_in_order(clean: str, words: list[str], rest: set[str],
     return in_order(clean, words, unknown, unknown & dictionary.suspect_capital)
 
 
+def sentence_starts(clean: str) -> list[str]:
+    """The words that begin a sentence in *clean*, in order: a word after a mark (only
+    white space between them), then the first word if only white space is before it."""
+    starts = _AFTER_MARK.findall(clean)
+    first = _FIRST.match(clean)
+    if first is not None:
+        starts.append(first.group(1))
+    return starts
+
+
 def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
     """The words of *unknown* (a set of words of *clean*; it is changed) that spelling
     reports, in the order of their first occurrence that is not a name: the words of
@@ -83,9 +92,7 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
     not begin a sentence. *seq*: the words of *clean* in order, or only some of them, with
     every occurrence of every word of *unknown*."""
     if capitals:
-        # the words that begin a sentence: after a mark, or the first word if only white
-        # space is before it (one pass)
-        starts = _STARTS.findall(clean)
+        starts = sentence_starts(clean)
         begin = capitals.intersection(starts)
         if begin:
             if any(seq.count(w) != starts.count(w) for w in begin):
@@ -98,7 +105,7 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
         if not unknown:
             return []
     # (the order of first occurrence: every word of unknown is one of seq)
-    return [w for w in dict.fromkeys(seq) if w in unknown]
+    return sorted(unknown, key=seq.index)
 
 
 def _in_order(clean: str, first_word: str, unknown: set[str], capitals: set[str]) -> list[str]:
