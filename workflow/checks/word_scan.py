@@ -161,36 +161,48 @@ def spelling_found(batch, dictionary: _Dictionary) -> dict[int, list[str]]:
     capitals = got.suspects & dictionary.suspect_capital
     in_sources = every_source_word(batch)
     sourced = {w for w, f in fold.items() if f in in_sources}
-    head = problem_head(dictionary.tag)
+    head, tag = problem_head(dictionary.tag), dictionary.tag
     reprs = _REPRS.__getitem__
     out: dict[int, list[str]] = {}
-    # the rows with a suspect, then the other units
-    rows = compress(zip(got.index, got.clean, got.seqs, strict=True), got.seqs)
-    for i, forms in chain((((i, ((0, c, q),)) for i, c, q in rows)), got.other.items()):
-        problems: list[str] = []
-        for n, clean, seq in forms:
-            if not seq:
+    # the rows (one string, no plural: no "form n: ") with a suspect
+    for i, clean, seq in compress(zip(got.index, got.clean, got.seqs, strict=True), got.seqs):
+        found = dict.fromkeys(seq)  # (in the order of first occurrence)
+        if sourced and not sourced.isdisjoint(found):
+            from_source = source_words(units[i].sources())[0]
+            found = {w: None for w in found if fold[w] not in from_source}
+            if not found:
                 continue
-            found = dict.fromkeys(seq)  # (in the order of first occurrence)
-            if sourced and not sourced.isdisjoint(found):
-                from_source = source_words(units[i].sources())[0]
-                found = {w: None for w in found if fold[w] not in from_source}
-                if not found:
-                    continue
-            if capitals and not capitals.isdisjoint(found):
-                words = in_order(clean, seq, set(found), capitals.intersection(found))
-                if not words:
-                    continue
-            else:
-                words = list(found)
-            total = len(units[i].strings)
-            if total == 1 and len(words) <= 8:  # problem(), with no call per name
-                problems.append(head + ", ".join(map(reprs, words)))
-            else:
-                problems.append(problem(Unit.where(n, total), dictionary.tag, words))
+        if capitals and not capitals.isdisjoint(found):
+            words = in_order(clean, seq, set(found), capitals.intersection(found))
+            if not words:
+                continue
+        else:
+            words = list(found)
+        # problem(), with no call per name
+        out[i] = [head + ", ".join(map(reprs, words)) if len(words) <= 8
+                  else problem("", tag, words)]
+    for i, forms in got.other.items():
+        unit = units[i]
+        problems = [problem(Unit.where(n, len(unit.strings)), tag, words)
+                    for n, clean, seq in forms if seq
+                    for words in (_form_words(unit, clean, seq, fold, sourced, capitals),)
+                    if words]
         if problems:
             out[i] = problems
     return out
+
+
+def _form_words(unit: Unit, clean: str, seq: list[str], fold: dict[str, str],
+                sourced: set[str], capitals: set[str]) -> list[str]:
+    """The words spelling reports in one form (exempt text *clean*, suspects *seq*, not
+    empty) of *unit*, in order (see :func:`spelling_found`)."""
+    found = dict.fromkeys(seq)
+    if sourced and not sourced.isdisjoint(found):
+        from_source = source_words(unit.sources())[0]
+        found = {w: None for w in found if fold[w] not in from_source}
+    if capitals and found and not capitals.isdisjoint(found):
+        return in_order(clean, seq, set(found), capitals.intersection(found))
+    return list(found)
 
 
 #: the sources key (``Batch._sources_key``) -> every casefolded word of every message's
