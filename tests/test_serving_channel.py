@@ -165,3 +165,116 @@ def test_serve_gives_its_listeners_the_connection_class(monkeypatch):
     monkeypatch.setattr(BaseWSGIServer, "run", run)
     serve(lambda env, start: [], host="127.0.0.1", port=0, _quiet=True)
     assert seen == ["Channel"]
+
+
+_APP = """
+def app(environ, start_response):
+    path = environ["PATH_INFO"]
+    body = (path * 40).encode()
+    if path == "/length":
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+    if path == "/no-length":
+        start_response("200 OK", [])
+        return [body]
+    if path == "/chunks":
+        start_response("200 OK", [])
+        return [body[:10], b"", body[10:50], body[50:]]
+    if path == "/excess":
+        start_response("200 OK", [("Content-Length", "7")])
+        return [body]
+    if path == "/short":
+        start_response("200 OK", [("Content-Length", str(len(body) + 5))])
+        return [body]
+    if path == "/204":
+        start_response("204 No Content", [])
+        return [b""]
+    if path == "/304":
+        start_response("304 Not Modified", [])
+        return [body]
+    start_response("200 OK", [("Content-Length", str(len(body)))])
+    return [body]
+"""
+
+_STOCK = """
+import sys
+from waitress import serve
+exec(sys.argv[2])
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=2, _quiet=True)
+"""
+
+_OURS = """
+import sys
+from web.serving import serve
+exec(sys.argv[2])
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=2)
+"""
+
+
+def _raw_answers(code: str, requests: list[bytes]) -> list[bytes]:
+    """What a server running *code* sends back for each raw request (its own connection,
+    read until the server closes it), the Date header's value blanked."""
+    import re
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", code, str(port), _APP],
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+        out = []
+        for raw in requests:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(raw)
+                data = b""
+                while chunk := s.recv(65536):
+                    data += chunk
+            out.append(re.sub(rb"\r\nDate: [^\r]*", b"\r\nDate: -", data))
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_an_answer_is_the_same_bytes_as_stock_waitress_sends():
+    """Head and body handed over together (one send) change nothing on the wire: every
+    kind of answer, byte for byte (HTTP/1.0 and 1.1, HEAD, chunked, no body, a body longer
+    or shorter than its Content-Length)."""
+    requests = []
+    for path in ("/length", "/no-length", "/chunks", "/excess", "/short", "/204", "/304"):
+        for method in ("GET", "HEAD"):
+            requests.append(f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .encode())
+        requests.append(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+    stock, ours = _raw_answers(_STOCK, requests), _raw_answers(_OURS, requests)
+    assert all(stock) and len(stock) == len(ours) == 21
+    for raw, a, b in zip(requests, stock, ours, strict=True):
+        assert a == b, raw
+
+
+def test_a_plain_answer_is_handed_over_in_one_piece():
+    """The head and a body that fits its Content-Length: one ``write_soon`` (one send)."""
+    from types import SimpleNamespace
+
+    ch, a, b = _channel()
+    try:
+        ch.server.adj = Adjustments()
+        calls = []
+        real = ch.write_soon
+        ch.write_soon = lambda data: calls.append(bytes(data)) or real(data)
+        task = ch.task_class(ch, SimpleNamespace(version="1.1", headers={}, command="GET"))
+        task.complete, task.status = True, "200 OK"
+        task.response_headers = [("Content-Length", "5")]
+        task.content_length = 5
+        task.write(b"hello")
+        assert len(calls) == 1 and calls[0].startswith(b"HTTP/1.1 200 OK\r\n")
+        assert calls[0].endswith(b"\r\n\r\nhello") and task.content_bytes_written == 5
+    finally:
+        ch.close()
+        b.close()

@@ -41,6 +41,39 @@ def overlapped(conn: sqlite3.Connection, row: sqlite3.Row) -> bool:
                         " LIMIT 1", (*key, row["audit_mark"] or 0)).fetchone() is not None
 
 
+def overlapping(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> set[int]:
+    """The ids of the intents *rows* that :func:`overlapped` finds overlapped, asked in two
+    queries per language instead of two per intent. Within one write transaction (as in
+    ``complete``) this is :func:`overlapped` of each row in turn, even as the rows before it
+    are recorded and deleted: an intent of the same entry among *rows* was pending when the
+    queries ran, and :func:`overlapped` finds it pending or finds its new row."""
+    out: set[int] = set()
+    by_lang: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_lang.setdefault(row["language"], []).append(row)
+    for lang, group in by_lang.items():
+        contexts = list(dict.fromkeys(r["context"] for r in group))
+        pending: dict[str, set[int]] = {}
+        newest: dict[str, int] = {}
+        for k in range(0, len(contexts), 500):
+            part = contexts[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for i, ctx in conn.execute(
+                    f"SELECT id, context FROM audit_intent WHERE language = ? AND context IN"
+                    f" ({marks})", (lang, *part)):
+                pending.setdefault(ctx, set()).add(i)
+            # each context's newest row: one index seek each (MAX per context, not GROUP BY)
+            newest.update(conn.execute(
+                "SELECT v.column1, (SELECT MAX(id) FROM audit WHERE language = ? AND context"
+                " = v.column1) FROM (VALUES " + ",".join(["(?)"] * len(part)) + ") AS v",
+                (lang, *part)).fetchall())
+        for row in group:
+            ctx, i = row["context"], row["id"]
+            if pending.get(ctx, set()) - {i} or (newest.get(ctx) or 0) > (row["audit_mark"] or 0):
+                out.add(i)
+    return out
+
+
 def promote_overlapped(conn: sqlite3.Connection, late: list[tuple[int, str | None]],
                        path: str | Path | None) -> list[int]:
     """Promote the intents *late* ((intent id, revision written): written by this process,

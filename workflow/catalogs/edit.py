@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import CatalogError, ConflictError
@@ -265,6 +265,28 @@ def apply_changes(
     # the messages of this call, with their line numbers in the file as written
     for i, (kind, msg) in enumerate(result.outcomes):
         final = written.get(msg.context) if msg is not None else None
-        if final is not None and replace(final, line=msg.line) == msg:
+        if final is not None and same_but_line(final, msg):
+            carry_revision(msg, final)
             result.outcomes[i] = (kind, final)
     return result
+
+
+_FIELDS = tuple(f.name for f in fields(Message) if f.name != "line")
+
+
+def same_but_line(a: Message, b: Message) -> bool:
+    """``replace(a, line=b.line) == b`` for two Messages, without making the copy."""
+    if a is b:
+        return True
+    if a.__class__ is not Message or b.__class__ is not Message:
+        return replace(a, line=b.line) == b
+    da, db = a.__dict__, b.__dict__
+    return all(da[f] == db[f] for f in _FIELDS)
+
+
+def carry_revision(old: Message, new: Message) -> None:
+    """*new* (the same strings and fuzzy mark as *old*) keeps *old*'s revision, if known,
+    instead of hashing its strings again."""
+    rev = old.__dict__.get("_revision")
+    if rev is not None and "_revision" not in new.__dict__:
+        object.__setattr__(new, "_revision", rev)

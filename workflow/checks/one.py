@@ -33,12 +33,31 @@ UNTRANSLATED = "untranslated"
 SCREEN_FIRST = frozenset({"register"})
 
 
+class _Classes(dict):
+    """A character -> the trigger classes (of one check set) it belongs to, worked out once
+    per character (the characters a scanner finds are a small set: punctuation, digits,
+    markup...). Bounded: emptied when full."""
+
+    MAX = 4096
+
+    def __init__(self, classes: list[tuple[str, re.Pattern[str]]]):
+        super().__init__()
+        self.classes = classes
+
+    def __missing__(self, char: str) -> frozenset[str]:
+        if len(self) >= self.MAX:
+            self.clear()
+        found = self[char] = frozenset(t for t, cls in self.classes if cls.match(char))
+        return found
+
+
 @lru_cache(maxsize=16)
-def _scanner(triggers: tuple[str, ...]) -> tuple[re.Pattern[str], list]:
-    """One regex for every character of *triggers* (``Check.trigger`` classes), and each
-    class alone, compiled once per check set."""
+def _scanner(triggers: tuple[str, ...]) -> tuple[re.Pattern[str], _Classes]:
+    """One regex for every character of *triggers* (``Check.trigger`` classes), and the
+    classes of each character it finds (each class's own regex, asked once per character),
+    made once per check set."""
     anything = re.compile("[" + "".join(triggers) + "]+")
-    return anything, [(t, re.compile("[" + t + "]")) for t in triggers]
+    return anything, _Classes([(t, re.compile("[" + t + "]")) for t in triggers])
 
 
 def triggered(triggers: tuple[str, ...], unit: Unit) -> set[str]:
@@ -57,8 +76,7 @@ def triggered(triggers: tuple[str, ...], unit: Unit) -> set[str]:
         found += "".join(anything.findall(s))
     if not found:
         return set()
-    chars = set(found)
-    return {t for t, cls in classes if any(cls.match(c) for c in chars)}
+    return set().union(*map(classes.__getitem__, set(found)))
 
 
 def _screened(check: Any, message: Any, catalog: Any, unit: Unit) -> bool:

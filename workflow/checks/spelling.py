@@ -104,8 +104,10 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
         unknown -= capitals  # names wherever they occur
         if not unknown:
             return []
-    # (the order of first occurrence: every word of unknown is one of seq)
-    return sorted(unknown, key=seq.index)
+    # (the order of first occurrence: every word of unknown is one of seq; each word's
+    # first index from one pass, not a seq.index scan per word)
+    first = dict(zip(reversed(seq), range(len(seq) - 1, -1, -1), strict=True))
+    return sorted(unknown, key=first.__getitem__)
 
 
 def _in_order(clean: str, first_word: str, unknown: set[str], capitals: set[str]) -> list[str]:
