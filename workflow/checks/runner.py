@@ -121,7 +121,10 @@ def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],
     language = catalog.language
     batch = Batch(messages, catalog, language, config, shared)
     units = batch.units
-    results = _run(checks, batch)
+    try:
+        results = _run(checks, batch)
+    finally:  # its memos hold the batch and the units: a reference cycle that would keep
+        shared["run"].clear()  # the catalogue alive until a gc pass (none runs in the gate)
     results.sort(key=itemgetter(0, 1))  # message by message, in check order, as the file reads
     path = str(getattr(catalog, "path", ""))
     for i, _pos, check, problems in results:
