@@ -82,3 +82,23 @@ def test_emptying_the_run_memo_keeps_the_findings(verdicts, lang):
     first = run_checks(cat)
     assert first
     assert run_checks(cat) == first
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru"])
+def test_the_gate_leaves_nothing_of_a_catalogue_to_the_cyclic_collector(verdicts, lang):
+    """The gate's whole step for one catalogue of this repository (read, sync, every
+    check): only its analysis stays, freed by reference counting alone."""
+    from tests.conftest import REPO
+    from workflow.catalogs import load_template
+    from workflow.config import load_config
+    from workflow.gate import analyse_catalog
+
+    cfg = load_config(str(REPO))
+    template = load_template(cfg.template)
+    analyse_catalog(cfg, lang, template)  # (the imports and the per-process memos)
+    got = []
+    garbage = _cyclic_garbage_of(lambda: got.append(analyse_catalog(cfg, lang, template)))
+    assert got[0].stats
+    kept = {name for name in garbage
+            if name in {Batch.__name__, Unit.__name__, Catalog.__name__, "Message"}}
+    assert not kept, f"left for the cyclic collector: {sorted(kept)}"
