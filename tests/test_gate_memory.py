@@ -102,3 +102,43 @@ def test_the_gate_leaves_nothing_of_a_catalogue_to_the_cyclic_collector(verdicts
     kept = {name for name in garbage
             if name in {Batch.__name__, Unit.__name__, Catalog.__name__, "Message"}}
     assert not kept, f"left for the cyclic collector: {sorted(kept)}"
+
+
+def test_a_worker_keeping_its_catalogues_finds_the_same(verdicts, monkeypatch):
+    """A forked gate worker keeps the catalogues it read to its end (freeing them one by
+    one costs more than it pays back): the same analyses as freeing them, and the
+    catalogues are those of the languages asked for."""
+    import workflow.gate as gate
+    from tests.conftest import REPO
+    from workflow.catalogs import load_template
+    from workflow.config import load_config
+    from workflow.gate_workers import _keep_catalogs, _worker_analyse
+
+    cfg = load_config(str(REPO))
+    template = load_template(cfg.template)
+    langs = ["fr", "ja", "ru"]
+    freed = [gate.analyse_catalog(cfg, lang, template) for lang in langs]
+    monkeypatch.setattr(gate, "kept_catalogs", None)
+    import workflow.gate_workers as gw
+
+    monkeypatch.setattr(gw, "_worker_state", {})
+    gw._worker_state.update(config=cfg, template=template, skip=frozenset())
+    kept = [_worker_analyse(lang) for lang in langs]
+    assert [c.language for c in gate.kept_catalogs] == langs
+    assert kept == freed
+    _keep_catalogs()  # a second call keeps the same list
+    assert len(gate.kept_catalogs) == 3
+
+
+def test_a_spawned_worker_frees_its_catalogues(verdicts, monkeypatch):
+    """A spawned worker ends as a normal interpreter (freeing what modules hold): it
+    keeps nothing."""
+    import workflow.gate as gate
+    import workflow.gate_workers as gw
+    from tests.conftest import REPO
+
+    monkeypatch.setattr(gate, "kept_catalogs", None)
+    monkeypatch.setattr(gw, "_worker_state", {})
+    gw._worker_init(str(REPO), frozenset())
+    assert gw._worker_analyse("fr").stats
+    assert gate.kept_catalogs is None

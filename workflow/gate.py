@@ -74,6 +74,11 @@ def analyse_catalog(
         return _analyse(config, lang, template, skip)
 
 
+#: where a forked gate worker keeps every catalogue it read, or None (freed after its
+#: analysis): see workflow.gate_workers._worker_analyse
+kept_catalogs: list | None = None
+
+
 def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalysis:
     from .catalogs import load_catalog
     from .status import assess
@@ -87,6 +92,8 @@ def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalys
             GateFinding(lang, "", "syntax", ERROR, _bare(exc), str(path), exc.line or 0)
         )
         return out
+    if kept_catalogs is not None:
+        kept_catalogs.append(catalog)
     status = assess(catalog, config=config, skip=skip, template=template, finding=GateFinding)
     out.stats = status.counts
     out.not_approved = status.not_approved

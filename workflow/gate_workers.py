@@ -19,6 +19,7 @@ def _worker_init(project: str, skip: frozenset[str]) -> None:
     from .config import load_config
 
     cfg = load_config(project)
+    _worker_state["spawned"] = True
     _worker_state["config"] = cfg
     _worker_state["skip"] = skip
     try:
@@ -28,6 +29,8 @@ def _worker_init(project: str, skip: frozenset[str]) -> None:
 
 
 def _worker_analyse(lang: str) -> CatalogAnalysis:
+    if "spawned" not in _worker_state:  # forked: ends with os._exit, which frees nothing
+        _keep_catalogs()
     analysis = analyse_catalog(
         _worker_state["config"], lang, _worker_state["template"], _worker_state["skip"]
     )
@@ -35,6 +38,17 @@ def _worker_analyse(lang: str) -> CatalogAnalysis:
     if spelling is not None:  # a forked worker ends without atexit: save the new verdicts
         spelling.save_verdicts()
     return analysis
+
+
+def _keep_catalogs() -> None:
+    """This forked worker keeps the catalogues it reads to its end: freeing one (its
+    10,000 messages, their strings and dicts, one by one) costs more CPU than the fresh
+    pages the next one then needs (measured: docs/benchmarks.md, s7b-memory). What the
+    checks make per catalogue (units, batch, memos) is still freed, and reused."""
+    from . import gate
+
+    if gate.kept_catalogs is None:
+        gate.kept_catalogs = []
 
 
 def _jobs_for(config, todo: list[str], jobs: int) -> int:

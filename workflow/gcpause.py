@@ -5,6 +5,9 @@ units, word lists, findings) that form no reference cycles. The cyclic collector
 walk them again and again while they are made: a collection every 700 new containers,
 and full collections that grow with the heap. Reference counting frees them all the
 same; the collector is back on once the burst is over (unless it was off already).
+What such a block leaves in a cycle stays until a collection: in the gate (paused over every
+catalogue, forked workers inheriting the pause) for the whole process. So nothing per
+catalogue may form one (the checks' run memo is emptied as a run ends; tests/test_gate_memory).
 Only ``gc`` is imported (``letterflow check`` loads this module on every run).
 """
 
