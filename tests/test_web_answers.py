@@ -100,3 +100,18 @@ def test_the_exemption_test_is_flask_wtfs():
             assert got == csrf._is_exempt()
             seen.append(got)
     assert seen == [True, False, True, False, False]
+
+
+def test_services_is_the_apps_own(app):
+    import pytest
+
+    from web.core import services
+
+    with app.test_request_context("/"):
+        from flask import current_app
+
+        assert services() is current_app.extensions["letterflow"]
+    with app.app_context():
+        assert services() is app.extensions["letterflow"]
+    with pytest.raises(RuntimeError):
+        services()
