@@ -119,3 +119,23 @@ def test_the_sync_answer_is_catalog_in_sync_s_in_every_order(cfg):
         assert status.assess(changed, [], template=template).out_of_sync == want
         answers.append(bool(want))
     assert answers == [False, False, True, True, True, True, True]
+
+
+def test_assess_s_findings_are_run_checks_own_with_and_without_obsolete_entries(cfg):
+    """assess hands run_checks the catalogue's messages as its active ones when none is
+    obsolete: the findings are what run_checks finds over ``catalog.active()``."""
+    from dataclasses import replace
+
+    from workflow.checks import run_checks
+
+    cat = _approve_all(cfg, broken_fuzzy=True)
+    at = [m.context for m in cat.messages].index(BROKEN)
+    gone = replace(cat.messages[at], obsolete=True)  # (the entry with an error)
+    with_obsolete = replace(cat, messages=cat.messages[:at] + [gone] + cat.messages[at + 1:])
+    found = []
+    for catalog in (cat, with_obsolete):
+        st = status.assess(catalog, config=cfg)
+        assert st.findings == status.header_findings(catalog) + run_checks(catalog, config=cfg)
+        found.append({f.context for f in st.findings})
+    assert st.counts["obsolete"] == 1
+    assert BROKEN in found[0] and BROKEN not in found[1]

@@ -152,7 +152,8 @@ def _assess(catalog: Any, findings: Any, config: Any, skip: frozenset[str], temp
     if findings is None:
         from .checks import run_checks
 
-        findings = run_checks(catalog, config=config, skip=skip, finding=finding)
+        findings = run_checks(catalog, config=config, skip=skip, finding=finding,
+                              active=None if obsolete else list(catalog.messages))
     status.findings = header_findings(catalog) + list(findings)
     return status
 

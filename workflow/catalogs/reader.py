@@ -162,7 +162,8 @@ class PoReader:
             tuple(loc.replace("\n#:", " ")[2:].split()) if loc else (),
             block.count("\n", 0, m.start(6)),
         )
-        remember(block[: m.start(7) - 7], head)  # (the head ends where "msgstr " starts)
+        # (the head ends where "msgstr " starts; its comment lines where the flags end)
+        remember(block[: m.start(7) - 7], head, m.end(4))
         self._known_entry(head, s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s),
                           lineno)
 

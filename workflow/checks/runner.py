@@ -59,7 +59,7 @@ def _finding(
 
 def run_checks(
     catalog: Any, message: Any = None, *, config: Any = None, skip: frozenset[str] = frozenset(),
-    finding: type | None = None,
+    finding: type | None = None, active: list | None = None,
 ) -> list[Finding]:
     """Run every registered check over *catalog* (or only *message*) and list the findings.
 
@@ -70,11 +70,12 @@ def run_checks(
     Raises QAError if the glossary is malformed or lacks a term for a configured language.
     *skip* names checks left out of this run (``letterflow check --skip``). *finding*: the
     class of the per-message findings if not :class:`Finding` (the gate's own record, with
-    the same fields, made without a copy per finding).
+    the same fields, made without a copy per finding). *active*: ``catalog.active()``
+    if the caller has it already (``status.assess``: every message, when none is obsolete).
     """
     if message is None:  # thousands of acyclic objects: see workflow.gcpause
         with paused_gc():
-            return _run_checks(catalog, None, config, skip, finding or Finding)
+            return _run_checks(catalog, None, config, skip, finding or Finding, active)
     return _run_message(catalog, message, config, skip, finding or Finding)
 
 
@@ -91,7 +92,7 @@ def _run_message(catalog: Any, message: Any, config: Any, skip: frozenset[str],
 
 
 def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],
-                kind: type = Finding) -> list[Finding]:
+                kind: type = Finding, active: list | None = None) -> list[Finding]:
     """The whole-catalogue run (*message* None). With *message*, the same machinery over a
     one-message Batch: not used by run_checks (see ``checks/one.py``), kept as the reference
     ``tests/test_checks_one.py`` compares the one-message path with."""
@@ -107,7 +108,7 @@ def _run_checks(catalog: Any, message: Any, config: Any, skip: frozenset[str],
                 problems = check.check_catalog(catalog, catalog.language)
             for problem in problems:
                 findings.append(_finding(catalog, "", 1, check.id, problem, check.severity))
-        messages = catalog.active()
+        messages = catalog.active() if active is None else active
     else:
         messages = [message]
     # whole-catalogue runs let checks defer costly work to one batch (Check.finish)
