@@ -115,3 +115,16 @@ def test_services_is_the_apps_own(app):
         assert services() is app.extensions["letterflow"]
     with pytest.raises(RuntimeError):
         services()
+
+
+def test_as_path_is_path(tmp_path):
+    from pathlib import Path, PurePosixPath
+
+    from workflow.fileio import as_path, lock_path
+
+    p = tmp_path / "fr.po"
+    assert as_path(p) is p  # a Path is not parsed again
+    for given in (str(p), PurePosixPath(p), p):
+        got = as_path(given)
+        assert type(got) is type(Path(given)) and got == Path(given)
+        assert lock_path(given) == Path(given).with_name("fr.po.lock")
