@@ -124,7 +124,7 @@ def test_as_path_is_path(tmp_path):
 
     p = tmp_path / "fr.po"
     assert as_path(p) is p  # a Path is not parsed again
-    for given in (str(p), PurePosixPath(p), p):
-        got = as_path(given)
-        assert type(got) is type(Path(given)) and got == Path(given)
-        assert lock_path(given) == Path(given).with_name("fr.po.lock")
+    for raw in (str(p), PurePosixPath(p), p):
+        got = as_path(raw)
+        assert type(got) is type(Path(raw)) and got == Path(raw)
+        assert lock_path(raw) == Path(raw).with_name("fr.po.lock")
