@@ -10,7 +10,7 @@ import random
 import pytest
 
 from tests.test_known_heads_compose import BROKEN, _store
-from tests.test_po_reader import _random_store
+from tests.test_po_reader import HEADER, _random_store
 from workflow.catalogs import PoReader, serialize
 from workflow.catalogs import fastentry as fe
 from workflow.catalogs import knownheads as kh
@@ -35,9 +35,11 @@ def _forget() -> None:
     kh.COMMENTS[""] = (frozenset(), (), (), (), 0)
 
 
-def _read(text: str, fast: bool = True, bulk: bool = True):
-    """What a reader with empty memos gives for *text*, and the heads it then knows."""
-    _forget()
+def _read(text: str, fast: bool = True, bulk: bool = True, memos: bool = False):
+    """What a reader with empty memos (*memos*: as they are) gives for *text*, and the
+    heads it then knows."""
+    if not memos:
+        _forget()
     reader = PoReader("x.po")
     reader.fast, reader.bulk = fast, bulk
     try:
@@ -153,3 +155,62 @@ def test_flags_as_the_line_reader_reads_them(text):
                      if f.strip())
     assert fe._flags(text) == want
     assert fe._flags(text) is fe._flags(text)  # (the memo)
+
+
+PLURAL = ('#. role: body\n#: a.txt:{i}\n#, python-brace-format\nmsgctxt "c/{i}"\n'
+          'msgid ""\n"{{count}} source "\n"{i}"\nmsgid_plural "{{count}} sources {i}"\n'
+          'msgstr[0] "un {i}"\nmsgstr[1] ""\n"deux "\n"{i}"\nmsgstr[2] "trois"')
+PLURAL_VARIANTS = [
+    lambda b: b,
+    lambda b: b.replace("msgstr[2]", "msgstr[3]"),  # a gap
+    lambda b: b.replace("msgstr[1]", "msgstr[0]"),  # given twice
+    lambda b: b.replace("msgstr[0]", "msgstr[9]").replace("msgstr[2]", "msgstr[0]"),
+    lambda b: b.replace("msgstr[0]", "msgstr[00]"),  # valid, not the common layout
+    lambda b: b.replace('msgstr[0] "', 'msgstr[0]  "'),
+    lambda b: b.replace('msgstr[0] "', 'msgstr[0] "\\"q\\" \\101\\t'),  # escapes
+    lambda b: b.replace('msgstr[2] "trois"', 'msgstr[2] "trois msgstr[3] "'),
+    lambda b: b.replace('msgstr[2] "trois"', 'msgstr[2] "trois\\" msgstr[3] \\""'),
+    lambda b: b.replace('\nmsgstr[2] "trois"', ""),
+    lambda b: b.replace("msgstr[1]", "msgstr"),  # a plain msgstr in a plural
+    lambda b: b.replace('msgid_plural "', 'msgid_plural "\\n'),
+    lambda b: b.replace("msgid_plural ", "msgid_plural  "),
+    lambda b: b.replace('msgctxt "', 'msgctxt ""\n"'),
+    lambda b: b.replace('msgid ""\n"{count} source "\n', 'msgid ""\n'),
+    lambda b: b.replace('msgctxt "c/', 'msgctxt "').replace('msgid ""\n"{count} source "\n',
+                                                           'msgid ""\n'),
+    lambda b: b.replace("#, ", "#, fuzzy, "),
+    lambda b: "#~ " + b.replace("\n", "\n#~ "),  # obsolete
+    lambda b: b.replace("#: ", "# note\n#: "),  # a translator comment after "#."
+    lambda b: b + "\n",
+    lambda b: b.replace("\nmsgstr[0]", "\n\nmsgstr[0]"),
+]
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_plural_blocks_read_as_the_line_reader_reads_them(fresh):
+    """FAST_PLURAL (msgstr[n] 0, 1, ... in order) against the line reader, on good and
+    odd plural blocks next to others, as the first file read and after its heads."""
+    blocks = [HEADER.rstrip("\n")] + [PLURAL.replace("{i}", str(i)).replace("{{", "{")
+                                      .replace("}}", "}") for i in range(6)]
+    errors = 0
+    for change in PLURAL_VARIANTS:
+        for at in (2, 6):
+            mixed = list(blocks)
+            mixed[at] = change(mixed[at])
+            text = "\n\n".join(mixed) + "\n"
+            if not fresh:
+                _read(text)
+            got = [_read(text, memos=not fresh), _read(text, bulk=False, memos=not fresh),
+                   _read(text, fast=False)]
+            got = [g[:3] if g[0] != "error" else g for g in got]
+            assert got[0] == got[1] == got[2], (change, mixed[at])
+            errors += got[0][0] == "error"
+    assert errors >= 8
+    _forget()
+    reader, by_line = PoReader("x.po"), []
+    line_reader = reader._lines
+    reader._lines = lambda lines, first: (by_line.append(first), line_reader(lines, first))
+    _, forms = reader.parse("\n\n".join(blocks))
+    assert len(forms) == 6 and not by_line  # (no block read line by line)
+    assert [m.strings for m in forms][:1] == [("un 0", "deux 0", "trois")]
+    assert [m.source_plural for m in forms][:1] == ["{count} sources 0"]

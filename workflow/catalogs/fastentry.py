@@ -32,6 +32,14 @@ FAST_ENTRY = re.compile(
     r"msgid (?P<i>" + _STRS + r")\n"
     r"msgstr (?P<s>" + _STRS + r")\n?"
 )
+#: A plural block in the same layout: msgid_plural after msgid, then msgstr[n] lines (their
+#: indexes checked apart: 0, 1, ... in order, else the line reader reads the block).
+FAST_PLURAL = re.compile(
+    FAST_ENTRY.pattern[: FAST_ENTRY.pattern.index("msgstr (?P<s>")]
+    + r"msgid_plural (?P<p>" + _STRS + r")\n"
+    r"(?P<s>(?:msgstr\[\d+\] " + _STRS + r"\n)*msgstr\[\d+\] " + _STRS + r")\n?"
+)
+_FORMS = re.compile(r"msgstr\[(\d+)\] (" + _STRS + r")(?:\n|\Z)")
 NO_FLAGS: frozenset[str] = frozenset()
 AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 #: the flags lines of a head (as FAST_ENTRY's group "f" matched them) -> their flags
@@ -123,3 +131,31 @@ def read_fresh(reader, text: str) -> list | None:
     if len(unique) != len(keys) or not unique.isdisjoint(reader._seen):
         return None
     return out
+
+
+def plural_forms(m: re.Match) -> tuple | None:
+    """The msgstr[n] texts of a plural block :data:`FAST_PLURAL` matched as *m*, or None
+    unless their indexes are 0, 1, ... in order (the line reader then reads the block)."""
+    forms: list[str] = []
+    text, at = m.group(8), 0
+    while at < len(text):  # (each form where the one before it ends)
+        f = _FORMS.match(text, at)
+        if f is None or f.group(1) != str(len(forms)):
+            return None
+        raw, at = f.group(2), f.end()
+        forms.append(raw[1:-1].replace('"\n"', "") if "\\" not in raw else _strings(raw))
+    return tuple(forms)
+
+
+def plural_head(m: re.Match, block: str) -> tuple:
+    """The fields of a plural block's head (:data:`FAST_PLURAL`'s *m*): (context, msgid,
+    has msgctxt, flags, automatic comments, translator comments, locations, msgid_plural,
+    the msgid line's offset in the block)."""
+    t, a, loc, f, ctx, i, p = m.group(1, 2, 3, 4, 5, 6, 7)
+    return (
+        _strings(ctx) if ctx is not None else "", _strings(i), ctx is not None, _flags(f),
+        _auto(a) if a else (),
+        tuple(comment_body(c, 1) for c in t[:-1].split("\n")) if t else (),
+        tuple(loc.replace("\n#:", " ")[2:].split()) if loc else (),
+        _strings(p), block.count("\n", 0, m.start(6)),
+    )

@@ -13,7 +13,15 @@ import re
 
 from ..errors import CatalogError
 from ..gcpause import paused_gc
-from .fastentry import FAST_ENTRY, comment_body, new_head, read_fresh
+from .fastentry import (
+    FAST_ENTRY,
+    FAST_PLURAL,
+    comment_body,
+    new_head,
+    plural_forms,
+    plural_head,
+    read_fresh,
+)
 from .knownheads import HEADS, read_known
 from .model import Message, new_message
 from .postext import _QUOTED, _msgstr, _strings, unquote
@@ -112,9 +120,14 @@ class PoReader:
                     msgstr := _msgstr(block, cut)) is not None:
                 self._known_entry(head, msgstr, lineno)
                 return
-            m = FAST_ENTRY.fullmatch(block)
-            if m is not None:
-                self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+            if "\nmsgid_plural " not in block:  # (else FAST_ENTRY fails, and slowly)
+                m = FAST_ENTRY.fullmatch(block)
+                if m is not None:
+                    self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+                    return
+            elif (m := FAST_PLURAL.fullmatch(block)) is not None and (
+                    forms := plural_forms(m)) is not None:
+                self._plural_entry(plural_head(m, block), forms, lineno)
                 return
         self._lines(block.split("\n"), lineno)
         self._finish()  # the blank line after the block
@@ -128,6 +141,16 @@ class PoReader:
         s = m.group(7)
         self._known_entry(new_head(m, block),
                           s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s), lineno)
+
+    def _plural_entry(self, head: tuple, forms: tuple, lineno: int) -> None:
+        """Keep the entry of a plural block FAST_PLURAL matched whole (what reading it line
+        by line gives: see :func:`~workflow.catalogs.fastentry.plural_head`)."""
+        ctx, msgid, has_ctx, flags, auto, trans, locs, plural, offset = head
+        line = lineno + offset
+        if self._keep(ctx, msgid, has_ctx, False, forms, line):
+            self.messages.append(new_message(
+                ctx, msgid, plural, forms, "fuzzy" in flags, False, flags, auto, trans, locs,
+                None, line))
 
     def _known_entry(self, head: tuple, msgstr: str, lineno: int) -> None:
         """Keep the entry of a fast block from its head's values and its msgstr's text."""
