@@ -215,3 +215,62 @@ def test_problem_text_from_the_repr_memo_matches_the_plain_format(monkeypatch):
         more = f" and {len(words) - 8} more" if len(words) > 8 else ""
         want = f"{where}not in the fr_FR dictionary: {', '.join(map(repr, words[:8]))}{more}"
         assert spelling.problem(where, "fr_FR", words) == want
+
+
+def test_other_chars_are_what_the_other_char_class_matches():
+    """complex_units looks for _OTHER_CHAR's characters with ``in``: the same set, every
+    code point."""
+    from workflow.checks.words import _OTHER_CHAR, _OTHER_CHARS
+
+    matched = {c for c in map(chr, range(0x110000)) if _OTHER_CHAR.fullmatch(c)}
+    assert matched == set(_OTHER_CHARS)
+    assert len(_OTHER_CHARS) == len(set(_OTHER_CHARS))
+
+
+@pytest.mark.parametrize("extra", ["", "a/b", "x&amp;", "\u00b2", "[1]", "www.x", "%(n)s",
+                                   "mail@x", "\u2079x", "<b>"])
+def test_complex_units_match_the_one_pass_per_pattern_rule(extra):
+    from workflow.checks.words import _OTHER_CHAR, complex_units
+
+    plain = [f"le rapport {i} de la Commission" for i in range(300)]
+    for texts, glossary in [(plain, None), (_mixed(300, seed=11), None),
+                            (_mixed(300, seed=11), _Glossary())]:
+        texts[17] = texts[17] + " " + extra
+        b = _batch("fr", texts, glossary, seed=4)
+        want = set(b.multi)
+        for pattern in (_OTHER_CHAR, "www.", "%("):
+            want |= b.text_hits(pattern)
+        if glossary is not None:
+            for name in glossary.dnt_names():
+                want |= b.text_hits(name)
+            want.update(i for i, u in enumerate(b.units) if glossary.in_source(u.source))
+        got = complex_units(b)
+        assert got == want
+        assert 17 in got or not extra
+
+
+def _ref_starts(clean: str) -> list[str]:
+    """The sentence-starting words as in_order found them before (session 6): the words
+    after a mark, then the first word if the text (white space aside) begins with it."""
+    from workflow.checks.spelling import _AFTER_MARK
+    from workflow.checks.words import _WORD
+
+    starts = _AFTER_MARK.findall(clean)
+    first = _WORD.search(clean)
+    if first is not None and clean.lstrip().startswith(first.group()):
+        starts.append(first.group())
+    return starts
+
+
+def test_sentence_starts_match_the_search_and_test_rule():
+    """in_order reads the first word with one anchored match: the same words, in the same
+    order, as the mark pattern plus the first-word search and test."""
+    from workflow.checks.spelling import sentence_starts
+
+    rnd = random.Random(7)
+    pool = ["Zorg", "zorg", ".", ". ", "(", "( ", '"', "\u00ab", ":", " ", "  ", "\t",
+            "\u00a0", "l'Union", "Ab-Cd", "-", "1", "2x", "Éa", "\u201c", "[", "?!", "\n",
+            "x.Y", "{n}", "\u2019", "'"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 9)))
+        assert sentence_starts(text) == _ref_starts(text), repr(text)

@@ -36,6 +36,7 @@ from workflow import audit
 from workflow.errors import N_, InvalidInput, NotFound
 
 from . import service
+from .answers import json_answer
 from .auth import attempt_login, end_login, require_coordinator
 from .core import services
 from .service import outcome_json
@@ -144,7 +145,7 @@ def write(lang: str, context: str) -> Any:
         current_user, lang, context, str(action),
         strings if isinstance(strings, list) else None,
         data.get("base_revision"), version=version, which=str(data.get("which", "after")))
-    return jsonify(outcome_json(outcome))
+    return json_answer(outcome_json(outcome))
 
 
 @bp.route("/l/<lang:lang>/backtranslate", methods=["GET", "POST"])

@@ -45,8 +45,21 @@ class LangConverter(BaseConverter):
         return value
 
 
+try:  # the context variable behind ``current_app`` (Flask 2.3+)
+    from flask.globals import _cv_app
+except ImportError:  # pragma: no cover -- another Flask: the proxy
+    _cv_app = None
+
+
 def services() -> Services:
-    return current_app.extensions["letterflow"]
+    """This app's :class:`Services` (``current_app.extensions["letterflow"]``; read
+    from Flask's app context directly: a request asks several times, and each proxy
+    lookup costs more than the rest of the call). Outside an app context, the proxy's
+    RuntimeError."""
+    ctx = _cv_app.get(None) if _cv_app is not None else None
+    if ctx is None:
+        return current_app.extensions["letterflow"]
+    return ctx.app.extensions["letterflow"]
 
 
 class CachedCatalog:

@@ -30,32 +30,38 @@ _SALT = "wtf-csrf-token"  # Flask-WTF's
 _verified: dict[tuple[str, str], tuple[str, int]] = {}
 
 
-def _secret() -> Any:
-    return current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+def _secret(app: Any = None) -> Any:
+    app = current_app if app is None else app
+    return app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
 
 
-def known_valid(data: str | None) -> bool:
+def known_valid(data: str | None, req: Any = None, app: Any = None) -> bool:
     """Whether *data* is a token whose signature was verified before and that still passes
-    every other part of Flask-WTF's check for this request."""
+    every other part of Flask-WTF's check for this request (*req* and *app*: the objects
+    behind ``request`` and ``current_app``, looked up if not given)."""
     if not data:
         return False
-    hit = _verified.get((_secret(), data))
+    if app is None:
+        app = current_app._get_current_object()
+    hit = _verified.get((_secret(app), data))
     if hit is None:
         return False
     value, signed_at = hit
-    config = current_app.config
+    config = app.config
     limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
     age = int(time.time()) - signed_at
     if age < 0 or (limit is not None and age > limit):
         return False
+    if req is None:
+        req = request._get_current_object()
     own = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if not isinstance(own, str) or not hmac.compare_digest(own, value):
         return False
-    if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+    if req.is_secure and config["WTF_CSRF_SSL_STRICT"]:
         from flask_wtf.csrf import same_origin
 
-        referrer = request.referrer
-        if not referrer or not same_origin(referrer, f"https://{request.host}/"):
+        referrer = req.referrer
+        if not referrer or not same_origin(referrer, f"https://{req.host}/"):
             return False
     return True
 

@@ -154,26 +154,44 @@ class MaskedCSRFProtect(CSRFProtect):
     """Flask-WTF's CSRF check, reading masked tokens (form field or X-CSRFToken header)."""
 
     def _get_csrf_token(self) -> str | None:  # type: ignore[override]
-        if request.mimetype not in _FORM_TYPES:  # (a JSON body has no form to parse)
-            for name in current_app.config["WTF_CSRF_HEADERS"]:
-                token = request.headers.get(name)
+        return self._token(request._get_current_object(), current_app._get_current_object())
+
+    def _token(self, req: Any, app: Any) -> str | None:
+        """:meth:`_get_csrf_token` for the request *req* of *app* (the objects behind
+        ``request`` and ``current_app``: each proxy lookup costs about as much as the
+        rest of a line)."""
+        if req.mimetype not in _FORM_TYPES:  # (a JSON body has no form to parse)
+            headers = req.headers
+            for name in app.config["WTF_CSRF_HEADERS"]:
+                token = headers.get(name)
                 if token:
                     return unmask_token(token)
             return None
         return unmask_token(super()._get_csrf_token())
 
+    def _exempt(self, req: Any, app: Any) -> bool:
+        """Flask-WTF's ``_is_exempt`` for *req* of *app* (without its proxy lookups)."""
+        if app.blueprints.get(req.blueprint) in self._exempt_blueprints:
+            return True
+        view = app.view_functions.get(req.endpoint)
+        if view is None:
+            return False
+        return f"{view.__module__}.{view.__name__}" in self._exempt_views
+
     def protect(self, apply_exemptions: bool = False) -> None:
         # Flask-WTF looks up the view's exemptions before the method: a GET (nothing to
         # check) answers at once here, everything else goes through the full check, whose
         # signature verification is remembered per token (web/csrfcheck.py).
-        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        req = request._get_current_object()
+        app = current_app._get_current_object()
+        if req.method not in app.config["WTF_CSRF_METHODS"]:
             return
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        if apply_exemptions and (not req.endpoint or self._exempt(req, app)):
             return
         from .csrfcheck import known_valid, remember
 
-        token = self._get_csrf_token()
-        if known_valid(token):
+        token = self._token(req, app)
+        if known_valid(token, req, app):
             g.csrf_valid = True
             return
         super().protect(False)
@@ -195,10 +213,12 @@ def _mask_csrf(resp: Response) -> Response:
     response is compressed: this runs before Flask-Compress's after_request)."""
     if getattr(resp, "csrf_masked", False):  # masked_html did it
         return resp
+    # (the answer's own tests first: a JSON answer costs no look-up of the app or g)
+    if resp.direct_passthrough or resp.is_streamed or resp.mimetype != "text/html":
+        return resp
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
-    if (not token or resp.direct_passthrough or resp.is_streamed
-            or resp.mimetype != "text/html"):
+    if not token:
         return resp
     body = resp.get_data()
     masked = body.replace(token.encode("ascii"), mask_token(token).encode("ascii"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from operator import attrgetter
 from pathlib import Path
 
@@ -114,98 +113,20 @@ def _analyse(config, lang: str, template, skip: frozenset[str]) -> CatalogAnalys
     return out
 
 
-_worker_state: dict = {}
-
-
-def _worker_init(project: str, skip: frozenset[str]) -> None:
-    """A spawned worker's set-up (a forked one inherits the parent's state instead)."""
-    from .catalogs import load_template
-    from .config import load_config
-
-    cfg = load_config(project)
-    _worker_state["config"] = cfg
-    _worker_state["skip"] = skip
-    try:
-        _worker_state["template"] = load_template(cfg.template) if cfg.template.exists() else None
-    except CatalogError:
-        _worker_state["template"] = None
-
-
-def _worker_analyse(lang: str) -> CatalogAnalysis:
-    import sys
-
-    analysis = analyse_catalog(
-        _worker_state["config"], lang, _worker_state["template"], _worker_state["skip"]
-    )
-    spelling = sys.modules.get("workflow.checks.spelling")
-    if spelling is not None:  # a forked worker ends without atexit: save the new verdicts
-        spelling.save_verdicts()
-    return analysis
-
-
 def _fork_context():
-    """The "fork" start method where the platform has it: workers start at once with the
-    parent's modules, configuration and parsed template (no re-import, no re-parse).
-    Not once lingua is loaded in this process (a library caller that already ran the
-    detector): its native thread pool does not survive a fork, and a forked worker that
-    reads a text with it waits forever. Such a caller gets spawned workers."""
-    import multiprocessing
-    import sys
+    """The "fork" start method if forking is safe now, else None (see workflow.gate_fork)."""
+    from .gate_fork import fork_context
 
-    if "lingua" in sys.modules:
-        return None
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
+    return fork_context()
 
 
-def _analyse_all(config, todo: list[str], template, jobs: int, progress, skip, meanwhile) -> dict:
-    """analyse_catalog for every language in *todo*, on worker processes when it pays
-    (biggest catalogues first, one per task, so the cores finish together). *meanwhile* runs
-    in this process while the workers read (the template against the letter)."""
-    analyses: dict[str, CatalogAnalysis] = {}
-    size = sum(config.catalog(lang).stat().st_size for lang in todo)
-    if jobs <= 0:
-        jobs = min(os.cpu_count() or 1, len(todo)) if size > 4_000_000 else 1
-    if jobs <= 1:
-        for lang in todo:
-            analyses[lang] = analyse_catalog(config, lang, template, frozenset(skip))
-            if progress:
-                progress(lang)
-        meanwhile()
-        return analyses
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .gate_order import costliest_first
+def _fork_step(step):
+    """*step* started in a forked child (a :class:`~workflow.gate_fork.ForkedCall`), or
+    None if forking is not safe now."""
+    from .gate_fork import ForkedCall
 
     context = _fork_context()
-    if context is not None:  # imported once here, inherited by every forked worker
-        import workflow.checks  # noqa: F401
-    _worker_state.update(config=config, template=template, skip=frozenset(skip))
-    spawn_args = (str(config.source_file or config.root), frozenset(skip))
-    import gc
-    import multiprocessing
-
-    gc.freeze()  # forked workers never walk (nor copy, page by page) what they inherit
-    try:
-        with ProcessPoolExecutor(
-            jobs,
-            mp_context=context if context is not None else multiprocessing.get_context("spawn"),
-            initializer=None if context is not None else _worker_init,
-            initargs=() if context is not None else spawn_args,
-        ) as pool:
-            order = costliest_first(config, todo, skip)  # (see workflow.gate_order)
-            futures = [pool.submit(_worker_analyse, lang) for lang in order]
-            meanwhile()
-            for lang, future in zip(order, futures, strict=True):
-                analyses[lang] = future.result()
-                if progress:
-                    progress(lang)
-    finally:
-        gc.unfreeze()
-        _worker_state.clear()
-    return analyses
+    return ForkedCall(context, step) if context is not None else None
 
 
 def _load_template_quietly(path):
@@ -233,6 +154,49 @@ def run_gate(
 
     # 1. Each catalogue: parse, sync, QA (cached by content); what is not cached goes to
     # the workers, which get the parsed template.
+    analyses, todo, keys = _cached_analyses(config, languages, fingerprint, use_cache, progress)
+    template = _load_template_quietly(tpath) if todo and tpath.exists() else None
+    if todo:  # (a warm run, with every catalogue cached, imports no worker code)
+        from .gate_workers import _jobs_for
+
+        jobs = _jobs_for(config, todo, jobs)
+
+    # 2. Meanwhile, the template against the letter(s): a stale extract fails the build.
+    from .gate_template import template_step
+
+    step = template_step(config, tpath, fingerprint if use_cache else None, template)
+    with paused_gc():  # the workers' findings arrive here by the thousand: see gcpause
+        # with workers, the template step runs in a child forked now (while this process
+        # checks a first catalogue, then while the workers do), if forking is safe
+        forked = _fork_step(step) if todo and jobs > 1 else None
+
+        def meanwhile() -> None:
+            if forked is None:
+                report.findings.extend(step())
+
+        if todo:
+            from .gate_workers import _analyse_all
+
+            done = _analyse_all(config, todo, template, jobs, progress, skip, meanwhile)
+            analyses.update(done)
+            for lang in todo:
+                if keys.get(lang):
+                    _cache_put(config, keys[lang], analyses[lang])
+        else:
+            meanwhile()
+        if forked is not None:
+            report.findings.extend(forked.result())
+        # 3. Completeness and the draft rule, per language.
+        for lang in languages:
+            _add_language(report, config, lang, lang in required, analyses.get(lang))
+    from .gate_countries import check_countries
+
+    check_countries(config, languages, report.findings.append, fingerprint)
+    return report
+
+
+def _cached_analyses(config, languages, fingerprint: str, use_cache: bool, progress):
+    """(the cached analyses by language, the languages to check, their cache keys)."""
     analyses: dict[str, CatalogAnalysis] = {}
     todo: list[str] = []
     keys: dict[str, str | None] = {}
@@ -248,35 +212,7 @@ def run_gate(
                 progress(lang)
         else:
             todo.append(lang)
-    template = _load_template_quietly(tpath) if todo and tpath.exists() else None
-
-    # 2. Meanwhile, the template against the letter(s): a stale extract fails the build.
-    from .gate_template import _cached_template_findings, _template_findings
-
-    def template_step() -> None:
-        if use_cache:
-            report.findings.extend(
-                _cached_template_findings(config, tpath, fingerprint, template)
-            )
-        else:
-            report.findings.extend(_template_findings(config, tpath, template)[1])
-
-    with paused_gc():  # the workers' findings arrive here by the thousand: see gcpause
-        if todo:
-            done = _analyse_all(config, todo, template, jobs, progress, skip, template_step)
-            analyses.update(done)
-            for lang in todo:
-                if keys.get(lang):
-                    _cache_put(config, keys[lang], analyses[lang])
-        else:
-            template_step()
-        # 3. Completeness and the draft rule, per language.
-        for lang in languages:
-            _add_language(report, config, lang, lang in required, analyses.get(lang))
-    from .gate_countries import check_countries
-
-    check_countries(config, languages, report.findings.append, fingerprint)
-    return report
+    return analyses, todo, keys
 
 
 def _add_language(report: GateReport, config, lang: str, is_required: bool, a) -> None:
@@ -344,4 +280,5 @@ def render(report: GateReport, fmt: str, root: Path, show_warnings: bool = True)
     """The report as text, json, junit or github (see :mod:`workflow.gate_report`)."""
     from .gate_report import render as _render
 
-    return _render(report, fmt, root, show_warnings)
+    with paused_gc():  # lines and rows by the 100,000, none in a cycle: see gcpause
+        return _render(report, fmt, root, show_warnings)

@@ -51,15 +51,37 @@ def _template_error(message: str, tpath: Path, line: int = 0) -> GateFinding:
     return GateFinding("", "", "template", ERROR, message, str(tpath), line)
 
 
-def _cached_template_findings(
-    config, tpath: Path, fingerprint: str, template=None
-) -> list[GateFinding]:
-    """The template findings of an earlier run with the same fingerprint (which covers the
-    template, the letters, the configuration and letterflow's code), or None."""
+def template_step(config, tpath: Path, fingerprint: str | None, template=None):
+    """The template step as a call that returns its findings (run here, or in a forked
+    child while this process checks a catalogue). *fingerprint*: the run's, if it uses the
+    cache (None if not); the cache key is worked out now, in this process, whose key memo
+    is saved when it ends (a forked child ends without saving it)."""
+    if fingerprint is None:
+        return lambda: _template_findings(config, tpath, template)[1]
+    key = _template_cache_key(config, tpath, fingerprint)
+    return lambda: _template_findings_by_key(config, key, tpath, template)
+
+
+def _template_cache_key(config, tpath: Path, fingerprint: str) -> str:
+    """The cache key of the template findings: the fingerprint (which covers the template,
+    the letters, the configuration and letterflow's code) and where they are."""
     where = "\0".join([str(config.root), str(tpath), *map(str, config.letters)])
-    key = _template_key(config, f"template\0{fingerprint}\0{where}")
+    return _template_key(config, f"template\0{fingerprint}\0{where}")
+
+
+def _template_findings_by_key(config, key: str, tpath: Path, template=None) -> list:
+    """The template findings cached under *key*, else worked out (and cached)."""
     found = _cache_get(config, key, list)
     if found is None:
         _, found = _template_findings(config, tpath, template)
         _cache_put(config, key, found)
     return found
+
+
+def _cached_template_findings(
+    config, tpath: Path, fingerprint: str, template=None
+) -> list[GateFinding]:
+    """The template findings of an earlier run with the same fingerprint (which covers the
+    template, the letters, the configuration and letterflow's code), or worked out now."""
+    key = _template_cache_key(config, tpath, fingerprint)
+    return _template_findings_by_key(config, key, tpath, template)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import CatalogError, ConflictError
-from ..fileio import locked, sweep_temp_files, write_atomic
+from ..fileio import as_path, locked, sweep_temp_files, write_atomic
 from ..textrules import MT_DAMAGED_FLAG
 from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
 from .layout import Layout, unit_chunks
@@ -231,7 +231,7 @@ def apply_changes(
     entry as the changes before it left it, exactly as if applied one call at a time
     (a second change based on the revision the first one replaced is a conflict).
     """
-    path = Path(path)
+    path = as_path(path)
     changes = list(changes)
     result = ApplyResult()
     with locked(path):

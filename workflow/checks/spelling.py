@@ -36,6 +36,8 @@ __all__ = ["SpellingCheck", "dictionary_for", "exempt_text", "exempt_words", "sa
 #: A word that begins a sentence after a mark (only white space between it and one of
 #: these marks; or the text's start).
 _AFTER_MARK = re.compile(r"[.!?:;\"\u201c\u00ab(\[]\s*(" + _WORD.pattern + ")")
+#: The first word of a text, where only white space is before it (``match``)
+_FIRST = re.compile(r"\s*(" + _WORD.pattern + ")")
 #: Every word of a text (as _WORD.findall) with the sentence mark before it (only white
 #: space between them), or "" where there is none.
 _MARKED = re.compile(r"(?:([.!?:;\"\u201c\u00ab(\[])\s*)?(" + _WORD.pattern + ")")
@@ -73,6 +75,16 @@ def suspects_in_order(clean: str, words: list[str], rest: set[str],
     return in_order(clean, words, unknown, unknown & dictionary.suspect_capital)
 
 
+def sentence_starts(clean: str) -> list[str]:
+    """The words that begin a sentence in *clean*, in order: a word after a mark (only
+    white space between them), then the first word if only white space is before it."""
+    starts = _AFTER_MARK.findall(clean)
+    first = _FIRST.match(clean)
+    if first is not None:
+        starts.append(first.group(1))
+    return starts
+
+
 def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) -> list[str]:
     """The words of *unknown* (a set of words of *clean*; it is changed) that spelling
     reports, in the order of their first occurrence that is not a name: the words of
@@ -80,17 +92,13 @@ def in_order(clean: str, seq: list[str], unknown: set[str], capitals: set[str]) 
     not begin a sentence. *seq*: the words of *clean* in order, or only some of them, with
     every occurrence of every word of *unknown*."""
     if capitals:
-        # the words that begin a sentence: after a mark, or the first word if only white
-        # space is before it
-        starts = _AFTER_MARK.findall(clean)
-        first = _WORD.search(clean).group()  # (unknown holds one: there is a word)
-        if first in capitals and clean.lstrip().startswith(first):
-            starts.append(first)
+        starts = sentence_starts(clean)
         begin = capitals.intersection(starts)
         if begin:
             if any(seq.count(w) != starts.count(w) for w in begin):
                 # a capitalised word is a name somewhere and begins a sentence elsewhere:
                 # occurrence by occurrence
+                first = _WORD.search(clean).group()  # (unknown holds one: there is a word)
                 return _in_order(clean, first, unknown, capitals)
             capitals -= begin  # words that begin a sentence wherever they occur
         unknown -= capitals  # names wherever they occur
@@ -135,11 +143,16 @@ _REPRS_MAX = 100_000
 _REPRS = _Reprs()
 
 
+def problem_head(tag: str) -> str:
+    """What every problem of a one-string form with the dictionary *tag* begins with."""
+    return f"not in the {tag} dictionary: "
+
+
 def problem(where: str, tag: str, words: list[str]) -> str:
     """The problem reported for a form whose suspicious words are *words* (not empty)."""
     shown = ", ".join(map(_REPRS.__getitem__, words[:8]))
     more = f" and {len(words) - 8} more" if len(words) > 8 else ""
-    return f"{where}not in the {tag} dictionary: {shown}{more}"
+    return f"{where}{problem_head(tag)}{shown}{more}"
 
 
 class SpellingCheck(Check):
