@@ -229,3 +229,35 @@ def test_end_punctuation_screen_is_the_last_characters_test(lang):
     assert check.candidates(b) == want
     assert {i for i, u in enumerate(b.units) if check.check(u)} <= want
 
+
+
+def test_long_mostly_ascii_texts_are_thinned_by_bytes_before_the_trigger_pass():
+    """A long text mostly in ASCII loses its plain ASCII characters in one bytes pass first
+    (batch._without_plain_ascii): the trigger pass then names what a search per text
+    names, with letters outside ASCII, astral digits, lone surrogates and SEP in texts; a
+    text mostly outside ASCII skips that step and gets the same answer."""
+    from workflow.checks import batch as batch_module
+
+    rng = random.Random(12)
+    triggers = tuple(dict.fromkeys(c.trigger for c in registry.values() if c.trigger))
+    for script in ("Latin", "Cyrillic"):
+        pool = (["a b c d e f g h ", "å", "é", "’", "ж"] if script == "Latin" else
+                ["жизнь права ", "a"]) + ["1", "٣", "\U0001d7d8", "{", "}", "%", "<", "«",
+                                         "」", "\x07", "\ud800", "(", ")", '"', SEP, "["]
+        weights = [60] + [1] * (len(pool) - 1)
+        parts = ["".join(rng.choices(pool, weights, k=rng.randrange(0, 30)))
+                 for _ in range(8000)]
+        joined = SEP + SEP.join(parts) + SEP
+        assert len(joined) > 100_000
+        fewer = batch_module._without_plain_ascii(triggers, joined)
+        assert (fewer is not None) == (script == "Latin")
+        if fewer is not None:
+            assert len(fewer) < len(joined) // 4 and fewer.count(SEP) == joined.count(SEP)
+        want = {t: frozenset(i for i, p in enumerate(parts) if re.search(f"[{t}]", p))
+                for t in triggers}
+        assert _trigger_parts(triggers, joined, parts) == want, script
+    # every ASCII character is dropped unless it is SEP or a trigger's
+    dropped = set(batch_module._plain_ascii(triggers).decode("ascii"))
+    for c in map(chr, range(128)):
+        wanted = c == SEP or any(re.match(f"[{t}]", c) for t in triggers)
+        assert (c in dropped) != wanted, repr(c)

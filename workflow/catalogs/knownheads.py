@@ -69,15 +69,19 @@ def make_head(ctx: str, msgid: str, has_ctx: bool, flags: frozenset, auto: tuple
     return (ctx, msgid, has_ctx, flags, fuzzy, auto, trans, locs, offset, proto, (ctx, msgid))
 
 
-def remember(head_text: str, head: tuple, comments: int | None = None) -> tuple:
-    """Keep *head* (:func:`make_head`'s) under *head_text*, with its number of lines;
-    *comments*: where its comment lines end in it (the reader's one-regex path: its two
-    parts are then kept too, for :func:`compose`). Returns what is kept."""
+def remember(head_text: str, head: tuple, comments: int | None = None,
+             lines: int | None = None) -> tuple:
+    """Keep *head* (:func:`make_head`'s) under *head_text*, with its number of lines
+    (*lines*: known already, else counted); *comments*: where its comment lines end in it
+    (the reader's one-regex path: its two parts are then kept too, for :func:`compose`).
+    Returns what is kept."""
     if len(HEADS) >= HEADS_MAX:
         for memo in (HEADS, _FLAG_SETS, COMMENTS, STRINGS, _TEXTS, _UNSPLIT):
             memo.clear()
         COMMENTS[""] = (frozenset(), (), (), (), 0)
-    head = HEADS[head_text] = head + (head_text.count("\n") + 2,)
+    if lines is None:
+        lines = head_text.count("\n")
+    head = HEADS[head_text] = head + (lines + 2,)
     if comments is not None:  # (split on first need: a template's reading stays as cheap)
         _UNSPLIT.append((head_text, comments, head))
     return head

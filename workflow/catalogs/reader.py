@@ -13,31 +13,25 @@ import re
 
 from ..errors import CatalogError
 from ..gcpause import paused_gc
-from .knownheads import HEADS, make_head, read_known, remember
+from .fastentry import (
+    FAST_ENTRY,
+    FAST_PLURAL,
+    comment_body,
+    new_head,
+    plural_forms,
+    plural_head,
+    read_fresh,
+)
+from .knownheads import HEADS, read_known
 from .model import Message, new_message
-from .postext import _QUOTED, _STRS, _msgstr, _strings, unquote
+from .postext import _QUOTED, _msgstr, _strings, unquote
 
 _KW_LINE = re.compile(
     r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(" + _QUOTED + r")[ \t]*$"
 )
 _CONT_LINE = re.compile(r"^(" + _QUOTED + r")[ \t]*$")
-# The fast path: one regex over a whole blank-line-separated block in the common layout
-# (comments, then msgctxt, msgid and msgstr with one space after the keyword, no
-# whitespace at either end of any line, no "#|", "#~" or plural). _QUOTED unrolled, one
-# line per string; any other block is read line by line.
-_FAST_ENTRY = re.compile(
-    r"(?P<t>(?:#(?:[^.:,|~\n][^\n]*)?(?<=\S)\n)*)"  # translator comments
-    r"(?P<a>(?:#\.[^\n]*(?<=\S)\n)*)"  # automatic comments
-    r"(?P<l>(?:#:[^\n]*(?<=\S)\n)*)"  # locations
-    r"(?P<f>(?:#,[^\n]*(?<=\S)\n)*)"  # flags
-    r"(?:msgctxt (?P<x>" + _STRS + r")\n)?"
-    r"msgid (?P<i>" + _STRS + r")\n"
-    r"msgstr (?P<s>" + _STRS + r")\n?"
-)
-_NO_FLAGS: frozenset[str] = frozenset()
 #: The memo of entry heads (see workflow.catalogs.knownheads), under its old name.
 _HEADS = HEADS
-_AUTO_BODY = re.compile(r"#\. ?([^\n]*)\n")
 #: keyword -> the keywords that may come right before it in one entry (None: none yet)
 _ALLOWED = {
     "msgctxt": (None,),
@@ -46,11 +40,6 @@ _ALLOWED = {
     "msgstr": ("msgid",),
     "msgstr[]": ("msgid_plural", "msgstr[]"),
 }
-
-
-def _comment_body(s: str, n: int) -> str:
-    body = s[n:]
-    return body[1:] if body.startswith(" ") else body
 
 
 class _Entry:
@@ -106,9 +95,9 @@ class PoReader:
 
     def parse(self, text: str) -> tuple[dict[str, str], list[Message]]:
         """Parse PO *text*. Returns (header fields, messages in file order)."""
-        if self.fast and self.bulk and HEADS:
-            try:  # most heads known: a whole-file pass (see workflow.catalogs.knownheads)
-                messages = read_known(self, text)
+        if self.fast and self.bulk:
+            try:  # a whole-file pass (see workflow.catalogs.knownheads and .fastentry)
+                messages = (read_known if HEADS else read_fresh)(self, text)
             except CatalogError:
                 messages = None  # the block path below reports the first problem
             if messages is not None:
@@ -131,9 +120,14 @@ class PoReader:
                     msgstr := _msgstr(block, cut)) is not None:
                 self._known_entry(head, msgstr, lineno)
                 return
-            m = _FAST_ENTRY.fullmatch(block)
-            if m is not None:
-                self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+            if "\nmsgid_plural " not in block:  # (else FAST_ENTRY fails, and slowly)
+                m = FAST_ENTRY.fullmatch(block)
+                if m is not None:
+                    self._fast_entry(m, block, lineno)  # (the current entry stays fresh)
+                    return
+            elif (m := FAST_PLURAL.fullmatch(block)) is not None and (
+                    forms := plural_forms(m)) is not None:
+                self._plural_entry(plural_head(m, block), forms, lineno)
                 return
         self._lines(block.split("\n"), lineno)
         self._finish()  # the blank line after the block
@@ -141,31 +135,22 @@ class PoReader:
         self._prev_kw = None
 
     def _fast_entry(self, m: re.Match, block: str, lineno: int) -> None:
-        """Keep the entry of a block _FAST_ENTRY matched whole: what reading it line by
+        """Keep the entry of a block FAST_ENTRY matched whole: what reading it line by
         line gives, without a Python step per line. What its head gives is kept in
         :data:`_HEADS` for the next block with the same head."""
-        t, a, loc, f, ctx, i, s = m.groups()
-        # (_strings, inlined for the common case: no escapes)
-        msgid = i[1:-1].replace('"\n"', "") if "\\" not in i else _strings(i)
-        has_ctx = ctx is not None
-        if has_ctx:
-            ctx = ctx[1:-1].replace('"\n"', "") if "\\" not in ctx else _strings(ctx)
-        else:
-            ctx = ""
-        flags = frozenset(
-            x for x in (y.strip() for y in f.replace("\n#,", ",")[2:].split(",")) if x
-        ) if f else _NO_FLAGS
-        head = make_head(
-            ctx, msgid, has_ctx, flags,
-            tuple(_AUTO_BODY.findall(a)) if a else (),
-            tuple(_comment_body(c, 1) for c in t[:-1].split("\n")) if t else (),
-            tuple(loc.replace("\n#:", " ")[2:].split()) if loc else (),
-            block.count("\n", 0, m.start(6)),
-        )
-        # (the head ends where "msgstr " starts; its comment lines where the flags end)
-        remember(block[: m.start(7) - 7], head, m.end(4))
-        self._known_entry(head, s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s),
-                          lineno)
+        s = m.group(7)
+        self._known_entry(new_head(m, block),
+                          s[1:-1].replace('"\n"', "") if "\\" not in s else _strings(s), lineno)
+
+    def _plural_entry(self, head: tuple, forms: tuple, lineno: int) -> None:
+        """Keep the entry of a plural block FAST_PLURAL matched whole (what reading it line
+        by line gives: see :func:`~workflow.catalogs.fastentry.plural_head`)."""
+        ctx, msgid, has_ctx, flags, auto, trans, locs, plural, offset = head
+        line = lineno + offset
+        if self._keep(ctx, msgid, has_ctx, False, forms, line):
+            self.messages.append(new_message(
+                ctx, msgid, plural, forms, "fuzzy" in flags, False, flags, auto, trans, locs,
+                None, line))
 
     def _known_entry(self, head: tuple, msgstr: str, lineno: int) -> None:
         """Keep the entry of a fast block from its head's values and its msgstr's text."""
@@ -250,15 +235,15 @@ class PoReader:
         e = self._entry
         c = s[1:2]
         if c == ".":
-            e.auto.append(_comment_body(s, 2))
+            e.auto.append(comment_body(s, 2))
         elif c == ":":
-            e.locs.extend(_comment_body(s, 2).split())
+            e.locs.extend(comment_body(s, 2).split())
         elif c == ",":
             e.flags.extend(f.strip() for f in s[2:].split(",") if f.strip())
         elif c == "|" or s.startswith("#~|"):
             self._previous(s[3:].strip() if s.startswith("#~|") else s[2:].strip())
         elif c != "~":
-            e.trans.append(_comment_body(s, 1))
+            e.trans.append(comment_body(s, 1))
 
     def _previous(self, body: str) -> None:
         """A ``#|`` line: keep the previous msgid; the other previous fields are skipped."""
