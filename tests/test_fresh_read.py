@@ -9,12 +9,12 @@ import random
 
 import pytest
 
+from tests.reader_support import broken_variants_agree, parse_outcome
 from tests.test_known_heads_compose import BROKEN, _store
 from tests.test_po_reader import HEADER, _random_store
 from workflow.catalogs import PoReader, serialize
 from workflow.catalogs import fastentry as fe
 from workflow.catalogs import knownheads as kh
-from workflow.errors import CatalogError
 
 MEMOS = ("HEADS", "COMMENTS", "STRINGS", "_TEXTS", "_FLAG_SETS", "_UNSPLIT")
 
@@ -40,14 +40,12 @@ def _read(text: str, fast: bool = True, bulk: bool = True, memos: bool = False):
     heads it then knows."""
     if not memos:
         _forget()
-    reader = PoReader("x.po")
-    reader.fast, reader.bulk = fast, bulk
-    try:
-        headers, messages = reader.parse(text)
-    except CatalogError as exc:
-        return ("error", str(exc), exc.line)
+    out = parse_outcome(text, fast, bulk)
+    if out[0] == "error":
+        return out
+    headers, messages, header_text = out
     heads = {k: v[:9] + v[10:] for k, v in kh.HEADS.items()}  # (all but the prototype)
-    return (headers, [list(vars(m).items()) for m in messages], reader.header_text,
+    return (headers, [list(vars(m).items()) for m in messages], header_text,
             heads if fast else None)
 
 
@@ -105,15 +103,7 @@ def test_broken_and_odd_blocks_read_as_the_line_reader_reads_them(seed):
         lambda b: b + "\n\n" + 'msgid ""\nmsgstr "second header"',
         lambda b: b.replace('msgid "', 'msgid ""\n"', 1) + "\n",
     ]
-    errors = 0
-    for change in BROKEN + extra:
-        mixed = list(blocks)
-        i = rng.choice(singles)
-        mixed[i] = change(mixed[i])
-        assert mixed[i] != blocks[i]
-        fresh, block, lines = _three_ways("\n\n".join(mixed) + "\n")
-        assert fresh == block == lines, (change, mixed[i])
-        errors += fresh[0] == "error"
+    errors = broken_variants_agree(blocks, singles, rng, BROKEN + extra, _three_ways)
     assert errors >= 10
 
 

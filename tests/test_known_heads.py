@@ -8,20 +8,18 @@ import random
 
 import pytest
 
+from tests.reader_support import parse_outcome
 from tests.test_po_reader import HEADER, _random_store
 from workflow.catalogs import PoReader, serialize
 from workflow.catalogs import knownheads as kh
-from workflow.errors import CatalogError
 
 
 def _read(text: str, fast: bool = True, bulk: bool = True):
-    reader = PoReader("x.po")
-    reader.fast, reader.bulk = fast, bulk
-    try:
-        headers, messages = reader.parse(text)
-    except CatalogError as exc:
-        return ("error", str(exc), exc.line)
-    return headers, messages, [m.line for m in messages], reader.header_text
+    out = parse_outcome(text, fast, bulk)
+    if out[0] == "error":
+        return out
+    headers, messages, header_text = out
+    return headers, messages, [m.line for m in messages], header_text
 
 
 def _three_ways(text: str) -> list:
