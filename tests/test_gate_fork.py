@@ -197,6 +197,22 @@ def test_a_forked_call_answers_what_the_call_answers():
         gate_fork.ForkedCall(context, lambda: os._exit(3)).result()
 
 
+def test_a_template_step_whose_child_dies_is_run_here_instead():
+    """A child killed before it answers (out of memory, a signal) costs the gate a rerun of
+    the step in the parent, not an unexplained error."""
+    import multiprocessing
+
+    from workflow import gate
+
+    context = multiprocessing.get_context("fork")
+    vanished = gate_fork.ForkedCall(context, lambda: os._exit(9))
+    assert gate._forked_result(vanished, lambda: ["rerun here"]) == ["rerun here"]
+    answered = gate_fork.ForkedCall(context, lambda: ["from the child"])
+    assert gate._forked_result(answered, lambda: ["rerun here"]) == ["from the child"]
+    with pytest.raises(ValueError, match="the step failed"):  # a real error is not hidden
+        gate._forked_result(gate_fork.ForkedCall(context, _boom), lambda: ["rerun here"])
+
+
 def test_the_forked_template_step_uses_and_fills_the_cache(tmp_path):
     _fresh("_template_step_cache", tmp_path)
 

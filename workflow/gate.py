@@ -136,6 +136,17 @@ def _fork_step(step):
     return ForkedCall(context, step) if context is not None else None
 
 
+def _forked_result(forked, step) -> list:
+    """The forked template step's findings; if its child died without an answer (killed,
+    out of memory), the step run again here, so the gate still answers."""
+    from .gate_fork import ChildVanished
+
+    try:
+        return forked.result()
+    except ChildVanished:
+        return step()
+
+
 def _load_template_quietly(path):
     from .catalogs import load_template
 
@@ -192,7 +203,7 @@ def run_gate(
         else:
             meanwhile()
         if forked is not None:
-            report.findings.extend(forked.result())
+            report.findings.extend(_forked_result(forked, step))
         # 3. Completeness and the draft rule, per language.
         for lang in languages:
             _add_language(report, config, lang, lang in required, analyses.get(lang))

@@ -53,6 +53,10 @@ def threaded_checks_run(skip: frozenset[str]) -> bool:
     return not THREADED_CHECKS <= skip
 
 
+class ChildVanished(RuntimeError):
+    """A forked call's child ended without an answer (killed, or out of memory)."""
+
+
 class ForkedCall:
     """``fn()`` run in a child forked now (through *context*); :meth:`result` waits for
     it and returns its value, or raises what it raised. The child ends without ``atexit``
@@ -76,7 +80,7 @@ class ForkedCall:
         if ok:
             return value
         if value is None:
-            raise RuntimeError(
+            raise ChildVanished(
                 f"a forked step ended without an answer (exit code {self._process.exitcode})")
         raise value
 

@@ -76,12 +76,3 @@ def _template_findings_by_key(config, key: str, tpath: Path, template=None) -> l
         _, found = _template_findings(config, tpath, template)
         _cache_put(config, key, found)
     return found
-
-
-def _cached_template_findings(
-    config, tpath: Path, fingerprint: str, template=None
-) -> list[GateFinding]:
-    """The template findings of an earlier run with the same fingerprint (which covers the
-    template, the letters, the configuration and letterflow's code), or worked out now."""
-    key = _template_cache_key(config, tpath, fingerprint)
-    return _template_findings_by_key(config, key, tpath, template)
