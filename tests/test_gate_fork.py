@@ -213,6 +213,22 @@ def test_a_template_step_whose_child_dies_is_run_here_instead():
         gate._forked_result(gate_fork.ForkedCall(context, _boom), lambda: ["rerun here"])
 
 
+def test_a_worker_that_dies_is_one_clear_error():
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from workflow import gate_workers
+    from workflow.errors import LetterflowError
+
+    died: Future = Future()
+    died.set_exception(BrokenProcessPool("A process in the process pool was terminated"))
+    with pytest.raises(LetterflowError, match="worker process died while checking fr"):
+        gate_workers._worker_result(died, "fr")
+    done: Future = Future()
+    done.set_result("the analysis")
+    assert gate_workers._worker_result(done, "fr") == "the analysis"
+
+
 def test_the_forked_template_step_uses_and_fills_the_cache(tmp_path):
     _fresh("_template_step_cache", tmp_path)
 

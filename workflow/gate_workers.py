@@ -134,8 +134,23 @@ def _run_pool(analyses: dict, order: list[str], jobs: int, context, config, skip
             futures = [pool.submit(_worker_analyse, lang) for lang in order]
             meanwhile()
             for lang, future in zip(order, futures, strict=True):
-                analyses[lang] = future.result()
+                analyses[lang] = _worker_result(future, lang)
                 if progress:
                     progress(lang)
     finally:
         gc.unfreeze()
+
+
+def _worker_result(future, lang: str) -> CatalogAnalysis:
+    """A worker's analysis of *lang*; a worker that died (killed, out of memory) is one
+    clear error (exit 2), not a traceback."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .errors import LetterflowError
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise LetterflowError(
+            f"a `letterflow check` worker process died while checking {lang} (killed or out "
+            "of memory?): run again, or with --jobs 1") from None
