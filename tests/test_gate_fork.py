@@ -186,7 +186,13 @@ def _boom():
     raise ValueError("the step failed")
 
 
-def test_a_forked_call_answers_what_the_call_answers():
+def test_a_forked_call_answers_what_the_call_answers(tmp_path):
+    _fresh("_forked_call_answers", tmp_path)
+
+
+def _forked_call_answers(tmp_path: Path) -> None:
+    """(Run by _fresh: a fork of this small interpreter, not of the whole test process,
+    whose size other tests' RUSAGE_CHILDREN peaks would then see.)"""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -197,9 +203,13 @@ def test_a_forked_call_answers_what_the_call_answers():
         gate_fork.ForkedCall(context, lambda: os._exit(3)).result()
 
 
-def test_a_template_step_whose_child_dies_is_run_here_instead():
+def test_a_template_step_whose_child_dies_is_run_here_instead(tmp_path):
     """A child killed before it answers (out of memory, a signal) costs the gate a rerun of
     the step in the parent, not an unexplained error."""
+    _fresh("_vanished_step_rerun", tmp_path)
+
+
+def _vanished_step_rerun(tmp_path: Path) -> None:
     import multiprocessing
 
     from workflow import gate
