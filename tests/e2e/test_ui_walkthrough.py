@@ -39,6 +39,8 @@ def test_a_days_review_by_keyboard_only(server, browser):
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(server + "/login")
+    # (autofocus lands a moment after "load": keys typed before it go nowhere)
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'name'")
     page.keyboard.type("tr_fr")
     page.keyboard.press("Tab")
     page.keyboard.type(WEB_USERS["tr_fr"][0])
