@@ -269,3 +269,32 @@ def test_revoked_session_is_refused(pair):
     r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["E"],
                                            "base_revision": rev})
     assert r.status_code == 401 and pair.answered == n
+
+
+def test_busy_catalogue_and_settings_changed_at_run_time(pair):
+    from test_os_errors import hold_lock
+
+    url = f"/api/l/fr/entries/{CTX}"
+    rev = _rev(pair, "fr", "fr", CTX)
+    r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["F"],
+                                           "base_revision": rev})
+    rev = r.json["revision"]
+    n = pair.answered
+    for app in (pair.fast, pair.slow):
+        app.config["LOCK_TIMEOUT"] = 0.2
+    holders = [hold_lock(app.extensions["letterflow"].config.catalog("fr"))
+               for app in (pair.fast, pair.slow)]
+    try:  # another process holds the catalogue: 503 + Retry-After, from both paths
+        r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["G"],
+                                               "base_revision": rev})
+        assert r.status_code == 503 and r.headers["Retry-After"]
+    finally:
+        for h in holders:
+            h.kill()
+            h.wait()
+    assert pair.answered == n + 1
+    for app in (pair.fast, pair.slow):  # CSRF switched off: Flask answers everything
+        app.config["WTF_CSRF_ENABLED"] = False
+    r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["H"],
+                                           "base_revision": rev})
+    assert r.status_code == 200 and pair.answered == n + 1

@@ -75,37 +75,38 @@ class FastWrites:
 
     # -- is it plain? -------------------------------------------------------------------
     def _setup(self) -> tuple[Any, ...] | None:
-        """What the check needs from the app, once; None when the app is not configured
-        as this layer expects (then every request goes to Flask)."""
-        if self._ready is not None:
-            return self._ready if self._ready[0] else None
-        from .sessions import CachedCookieSessionInterface
-
+        """What the check needs from the app: (Flask-Compress, the CSRF header names in
+        the WSGI environ), or None when the app is not configured as this layer expects
+        (then the request goes to Flask). The settings are read on every request."""
         app = self.app
+        if self._ready is None:
+            from .sessions import CachedCookieSessionInterface
+
+            csrf = app.extensions.get("csrf")
+            compress = next((f.__self__ for f in app.after_request_funcs.get(None, [])
+                             if getattr(f, "__name__", "") == "after_request"
+                             and type(getattr(f, "__self__", None)).__name__ == "Compress"),
+                            None)
+            view = app.view_functions.get("api.write")
+            self._ready = (
+                type(app.session_interface) is CachedCookieSessionInterface
+                and csrf is not None and view is not None and compress is not None
+                and app.blueprints.get("api") not in csrf._exempt_blueprints
+                and f"{view.__module__}.{view.__name__}" not in csrf._exempt_views,
+                compress)
         cfg = app.config
-        csrf = app.extensions.get("csrf")
-        compress = next((f.__self__ for f in app.after_request_funcs.get(None, [])
-                         if getattr(f, "__name__", "") == "after_request"
-                         and type(getattr(f, "__self__", None)).__name__ == "Compress"),
-                        None)
-        view = app.view_functions.get("api.write")
-        ok = (type(app.session_interface) is CachedCookieSessionInterface
-              and csrf is not None and cfg.get("WTF_CSRF_ENABLED")
-              and cfg.get("WTF_CSRF_CHECK_DEFAULT", True)
-              and "POST" in cfg.get("WTF_CSRF_METHODS", ())
-              and app.blueprints.get("api") not in csrf._exempt_blueprints
-              and view is not None
-              and f"{view.__module__}.{view.__name__}" not in csrf._exempt_views
-              and not cfg.get("LOGIN_DISABLED")
-              and not cfg.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST")
-              and not cfg.get("SESSION_REFRESH_EACH_REQUEST")
-              and not cfg.get("SERVER_NAME") and not cfg.get("TRUSTED_HOSTS")
-              and compress is not None and compress.cache is None
-              and app.json.mimetype == "application/json")
-        headers = tuple("HTTP_" + h.upper().replace("-", "_")
-                        for h in cfg.get("WTF_CSRF_HEADERS", ()))
-        self._ready = (bool(ok), compress, headers)
-        return self._ready if ok else None
+        if not (self._ready[0] and cfg.get("WTF_CSRF_ENABLED")
+                and cfg.get("WTF_CSRF_CHECK_DEFAULT", True)
+                and "POST" in cfg.get("WTF_CSRF_METHODS", ())
+                and not cfg.get("LOGIN_DISABLED")
+                and not cfg.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST")
+                and not cfg.get("SESSION_REFRESH_EACH_REQUEST")
+                and not cfg.get("SERVER_NAME") and not cfg.get("TRUSTED_HOSTS")
+                and self._ready[1].cache is None
+                and app.json.mimetype == "application/json"):
+            return None
+        return self._ready[1], tuple("HTTP_" + h.upper().replace("-", "_")
+                                     for h in cfg.get("WTF_CSRF_HEADERS", ()))
 
     def _plain(self, environ: dict[str, Any]) -> tuple[Any, ...] | None:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING") \
@@ -127,7 +128,7 @@ class FastWrites:
         if not _DIGITS.fullmatch(length) or not 0 < int(length) <= app.config[
                 "MAX_CONTENT_LENGTH"]:
             return None
-        user = self._user(app, svc, environ, ready[2])
+        user = self._user(app, svc, environ, ready[1])
         if user is None:
             return None
         raw = environ["wsgi.input"].read(int(length))
@@ -136,7 +137,7 @@ class FastWrites:
             environ["wsgi.input"] = io.BytesIO(raw)
             environ["CONTENT_LENGTH"] = str(len(raw))
             return None
-        return svc, user, lang, context, data
+        return ready[0], svc, user, lang, context, data
 
     def _user(self, app: Any, svc: Any, environ: dict[str, Any],
               token_headers: tuple[str, ...]) -> Any:
@@ -162,8 +163,8 @@ class FastWrites:
         return auth.load_user_in(svc, user_id)
 
     # -- the answer ---------------------------------------------------------------------
-    def _answer(self, environ: dict[str, Any], start_response: Any, svc: Any, user: Any,
-                lang: str, context: str, data: dict[str, Any]) -> Any:
+    def _answer(self, environ: dict[str, Any], start_response: Any, compress: Any,
+                svc: Any, user: Any, lang: str, context: str, data: dict[str, Any]) -> Any:
         from workflow.fileio import reset_lock_wait, set_lock_wait
 
         from .answers import json_text
@@ -184,7 +185,6 @@ class FastWrites:
             reset_lock_wait(token)
         headers = [("Content-Type", "application/json"), ("Content-Length", "")]
         vary = "Accept-Encoding, Cookie"
-        compress = self._ready[1]  # type: ignore[index]
         encoding = _encoding(app, compress, environ.get("HTTP_ACCEPT_ENCODING", ""), body)
         headers.append(("Vary", vary))
         if encoding is not None:
