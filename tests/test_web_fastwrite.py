@@ -79,7 +79,10 @@ class Pair:
         if not compare:  # (an answer with the history's times in it)
             assert a.status == b.status
             return a
-        assert (a.status, a.data) == (b.status, b.data), (url, body, a.data, b.data)
+        da, db = a.data, b.data
+        if a.headers.get("Content-Encoding") == "gzip":  # bytes 4-7: gzip's time stamp
+            da, db = da[:4] + da[8:], db[:4] + db[8:]
+        assert (a.status, da) == (b.status, db), (url, body, a.data, b.data)
         assert _headers(a) == _headers(b), url
         return a
 
