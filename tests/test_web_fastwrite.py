@@ -13,6 +13,8 @@ import time
 
 import pytest
 from conftest import WEB_USERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from web import create_app
 from web.fastwrite import FastWrites
@@ -301,3 +303,36 @@ def test_busy_catalogue_and_settings_changed_at_run_time(pair):
     r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["H"],
                                            "base_revision": rev})
     assert r.status_code == 200 and pair.answered == n + 1
+
+
+_text = st.text(st.characters(exclude_categories=()))  # lone surrogates too
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**60, 2**60) | st.floats() | _text,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(_text.map(lambda t: t[:5]),
+                                                              kids, max_size=3),
+    max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(_text, _values, max_size=4) | _values, ascii_only=st.booleans())
+def test_plain_body_reads_as_the_flask_path_reads_it(value, ascii_only):
+    """A body the layer reads itself is one ``web.inputs.json_object`` accepts, giving the
+    same object; anything it would refuse or walk, the layer leaves to Flask (None)."""
+    from flask import Flask
+    from werkzeug.exceptions import HTTPException
+
+    from web.fastwrite import _json_object
+    from web.inputs import json_object
+
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    mine = _json_object(raw)
+    with Flask("bodies").test_request_context("/", method="POST", data=raw,
+                                              content_type="application/json"):
+        try:
+            want = json_object()
+        except HTTPException:
+            want = None
+    if mine is not None:
+        assert want is not None and json.dumps(mine) == json.dumps(want)
+    if want is None:
+        assert mine is None
