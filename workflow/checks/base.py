@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+from workflow.checks.messages import FORM
 from workflow.textrules import IGNORE_FLAG as IGNORE_FLAG
 from workflow.textrules import IGNORE_HEADER as IGNORE_HEADER
 from workflow.textrules import MT_DAMAGED_FLAG as MT_DAMAGED_FLAG
@@ -237,8 +238,8 @@ class Unit:
 
     @staticmethod
     def where(index: int, total: int) -> str:
-        """A "form 1: " prefix for plural messages, nothing otherwise."""
-        return f"form {index}: " if total > 1 else ""
+        """A "form 1: " prefix for plural messages (``messages.FORM``), nothing otherwise."""
+        return FORM % {"form": index} if total > 1 else ""
 
 
 class Check(ABC):
@@ -257,6 +258,10 @@ class Check(ABC):
     plural_only: ClassVar[bool] = False
     #: ``check_catalog`` also takes the project configuration (``config=``).
     catalog_config: ClassVar[bool] = False
+    #: Every English template (``N_``) the check builds its messages from, and the English
+    #: words it may put in their slots: the UI shows them translated (``messages.explain``).
+    messages: ClassVar[tuple[str, ...]] = ()
+    words: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def title(cls) -> str:
