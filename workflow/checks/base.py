@@ -111,6 +111,10 @@ def plural_layout(plural_expr: str, nplurals: int) -> tuple[frozenset[int], froz
     return single, one
 
 
+#: Unit.where's prefixes of the first forms, made once
+_FORMS = tuple(FORM % {"form": i} for i in range(8))
+
+
 class Unit:
     """What a check sees: one message of one catalogue, plus a scratch cache.
 
@@ -239,7 +243,9 @@ class Unit:
     @staticmethod
     def where(index: int, total: int) -> str:
         """A "form 1: " prefix for plural messages (``messages.FORM``), nothing otherwise."""
-        return FORM % {"form": index} if total > 1 else ""
+        if total <= 1:
+            return ""
+        return _FORMS[index] if index < len(_FORMS) else FORM % {"form": index}
 
 
 class Check(ABC):

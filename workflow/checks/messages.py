@@ -76,13 +76,21 @@ def _pattern(template: str, prefix: bool = False) -> re.Pattern[str]:
 
 @lru_cache(maxsize=128)
 def templates(check_id: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """(the templates, the slot words) check *check_id* declares; empty if unknown."""
+    """(the templates, the slot words) check *check_id* declares (and CHECK_FAILED); empty
+    if unknown."""
     from workflow.checks.registry import registry
 
     check = registry.get(check_id)
     if check is None:
         return (), frozenset()
-    return (*check.messages, CHECK_FAILED), frozenset(check.words)
+    # the most specific first: "... (and %(more)s more): ..." before "...: ..." (a slot
+    # matches any text, so the shorter template could also make the longer one's message)
+    ordered = sorted((*check.messages, CHECK_FAILED), key=_literal_length, reverse=True)
+    return tuple(ordered), frozenset(check.words)
+
+
+def _literal_length(template: str) -> int:
+    return len(_SLOT.sub("", template))
 
 
 def explain(check_id: str, message: str) -> list[tuple[str, dict[str, str]]] | None:

@@ -13,6 +13,7 @@ sentence) need no word-by-word walk unless a capitalised suspect also begins a s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
 from workflow.checks.hunspell import (
@@ -147,8 +148,11 @@ _REPRS = _Reprs()
 #: (%(words)s last in NOT_IN_DICTIONARY: problem_head() is the text before it)
 NOT_IN_DICTIONARY = N_("not in the %(dictionary)s dictionary: %(words)s")
 NOT_IN_DICTIONARY_MORE = N_("not in the %(dictionary)s dictionary: %(words)s and %(more)s more")
+#: what NOT_IN_DICTIONARY_MORE has after the words, around the count (" and ", " more")
+_MORE_BEFORE, _MORE_AFTER = NOT_IN_DICTIONARY_MORE.split("%(words)s")[1].split("%(more)s")
 
 
+@lru_cache(maxsize=256)
 def problem_head(tag: str) -> str:
     """What every problem of a one-string form with the dictionary *tag* begins with:
     NOT_IN_DICTIONARY up to its words (``head + shown`` is the template filled)."""
@@ -158,9 +162,8 @@ def problem_head(tag: str) -> str:
 def problem(where: str, tag: str, words: list[str]) -> str:
     """The problem reported for a form whose suspicious words are *words* (not empty)."""
     shown = ", ".join(map(_REPRS.__getitem__, words[:8]))
-    if len(words) > 8:
-        return where + NOT_IN_DICTIONARY_MORE % {"dictionary": tag, "words": shown,
-                                                 "more": len(words) - 8}
+    if len(words) > 8:  # (NOT_IN_DICTIONARY_MORE filled, without a dict per problem)
+        return f"{where}{problem_head(tag)}{shown}{_MORE_BEFORE}{len(words) - 8}{_MORE_AFTER}"
     return where + problem_head(tag) + shown
 
 
