@@ -38,10 +38,18 @@ CTX = "icnk-2012/sender"
 BROKEN = ["{cuont} transfuge", "{count} transfuges", "{count} transfuges"]
 
 
+def _declared() -> dict[str, tuple[str, ...]]:
+    """check id -> its templates (the registry's checks, and the header entry's)."""
+    from workflow.checks.header import HEADER_MESSAGES
+
+    return {**{cid: check.messages for cid, check in registry.items()},
+            "header": HEADER_MESSAGES}
+
+
 def _all_templates() -> set[str]:
     out = {FORM, CHECK_FAILED}
-    for check in registry.values():
-        out.update(check.messages)
+    for declared in _declared().values():
+        out.update(declared)
     return out
 
 
@@ -60,9 +68,11 @@ def test_every_check_declares_templates_with_named_slots_only():
 
 
 def test_every_template_is_explained_back_with_its_own_values():
-    for cid, check in registry.items():
-        for template in check.messages:
-            params = {name: f"<{name} value: 1, 2>" for name in slots(template)}
+    for cid, declared in _declared().items():
+        for template in declared:
+            # (values as a slot's may be: two slots side by side are told apart by the
+            # text between them, which the values do not hold: "nplurals=2, fr needs 3")
+            params = {name: f"<{name} value: 1>" for name in slots(template)}
             message = template % params
             assert explain(cid, message) == [(template, params)], (cid, template)
             plural = FORM % {"form": 2} + message
@@ -147,6 +157,31 @@ def test_messages_of_real_checks_are_their_templates_filled():
     renamed = _t("checks.placeholders", "RENAMED")
     assert explain("placeholders", found[0]) == [
         (FORM, {"form": "0"}), (renamed, {"old": "{count}", "new": "{cuont}"})]
+
+
+def test_catalogue_findings_are_their_templates_filled():
+    from checks_support import catalog, msg
+
+    from workflow.checks import header, plurals
+    from workflow.status import header_findings
+
+    cat = catalog("fr", [msg("Hello", "Bonjour")],
+                  headers={"Language": "de", "Content-Type": "text/plain; charset=latin-1"})
+    found = [f.message for f in header_findings(cat)]
+    assert found == [header.NOT_UTF8 % {"charset": "latin-1"},
+                     header.LANGUAGE_HEADER % {"declared": "'de'", "lang": "fr"}]
+    for message in found:
+        parts = explain("header", message)
+        assert parts is not None and _rebuilt(parts) == message
+    cat = catalog("fr", headers={"Plural-Forms": "nplurals=2; plural=(n > 1);"}, nplurals=2)
+    cat.plural_expr = "(n > 1)"
+    found = list(registry["plurals"].check_catalog(cat, "fr"))
+    want = plurals.NPLURALS_GNU % {"n": 2, "lang": "fr", "want": "3", "categories":
+                                   "one, many, other", "header": plurals.REASON_HEADER}
+    assert found == [want]
+    assert explain("plurals", want) == [(plurals.NPLURALS_GNU, {
+        "n": "2", "lang": "fr", "want": "3", "categories": "one, many, other",
+        "header": plurals.REASON_HEADER})]
 
 
 def test_spelling_fast_head_is_the_declared_template():
@@ -253,12 +288,14 @@ def test_editor_and_queue_show_findings_in_korean_and_english(client):
     html = c.get(f"/l/fr/e/{CTX}", headers=KO).get_data(as_text=True)
     panel = html.split('id="findings"')[1].split("</ul>")[0]
     assert '<span class="badge error">오류</span>' in panel
-    assert f'<strong data-check="placeholders">{KO_TITLE}</strong>: {KO_TEXT}' in panel
+    assert (f'<strong>{KO_TITLE}</strong> <code class="check-id">placeholders</code>: '
+            f'{KO_TEXT}') in panel
     assert "renamed" not in panel
     html = c.get(f"/l/fr/e/{CTX}", headers=EN).get_data(as_text=True)
     panel = html.split('id="findings"')[1].split("</ul>")[0]
     assert '<span class="badge error">error</span>' in panel
-    assert f'<strong data-check="placeholders">{EN_TITLE}</strong>: {EN_TEXT}' in panel
+    assert (f'<strong>{EN_TITLE}</strong> <code class="check-id">placeholders</code>: '
+            f'{EN_TEXT}') in panel
     queue = c.get("/l/fr/?qa=error", headers=KO).get_data(as_text=True)
     assert f'data-check="placeholders">{KO_TITLE}</span>' in queue
     assert f"<li>{KO_TEXT}</li>" in queue

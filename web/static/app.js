@@ -79,6 +79,8 @@
       li.appendChild(el("span", "badge " + f.severity, f.severity_text || f.severity));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("strong", "", f.title || f.check_id));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("code", "check-id", f.check_id));  // (the id ignore flags name)
       li.appendChild(document.createTextNode(": " + (f.text || f.message)));
       ul.appendChild(li);
     });

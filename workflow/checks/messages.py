@@ -81,12 +81,17 @@ def templates(check_id: str) -> tuple[tuple[str, ...], frozenset[str]]:
     from workflow.checks.registry import registry
 
     check = registry.get(check_id)
-    if check is None:
+    if check is not None:
+        declared, words = (*check.messages, CHECK_FAILED), frozenset(check.words)
+    elif check_id == "header":  # the header entry's findings (workflow.status)
+        from workflow.checks.header import HEADER_MESSAGES
+
+        declared, words = HEADER_MESSAGES, frozenset()
+    else:
         return (), frozenset()
     # the most specific first: "... (and %(more)s more): ..." before "...: ..." (a slot
     # matches any text, so the shorter template could also make the longer one's message)
-    ordered = sorted((*check.messages, CHECK_FAILED), key=_literal_length, reverse=True)
-    return tuple(ordered), frozenset(check.words)
+    return tuple(sorted(declared, key=_literal_length, reverse=True)), words
 
 
 def _literal_length(template: str) -> int:
