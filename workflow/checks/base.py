@@ -3,7 +3,9 @@
 A check is a small class with an ``id``, a ``severity`` and a docstring (first line =
 title, the rest = description).  It looks at one :class:`Unit` -- the source, the plural
 source, the translated forms, the language and the catalogue -- and yields one-line
-problem descriptions.  The registry table lives in :mod:`workflow.checks.registry`.
+problem descriptions, built from English templates it declares once in ``messages``
+(:mod:`workflow.checks.messages`: a UI shows them translated).  The registry table lives
+in :mod:`workflow.checks.registry`.
 """
 
 from __future__ import annotations
