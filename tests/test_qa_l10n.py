@@ -324,3 +324,23 @@ def test_cli_and_gate_reports_stay_english():
     found = problems("placeholders", "{count} defector", *BROKEN, plural="{count} defectors")
     assert found == [EN_TEXT]
     assert re.fullmatch(r"[ -~]+", found[0])  # plain ASCII English
+
+
+def test_remembered_titles_and_severity_words_are_the_translations(app):
+    """web.qa_text keeps what it shows per (check, language): the same as translating
+    again, in each language, the second time too."""
+    from flask_babel import gettext, refresh
+
+    from web.qa_text import check_title, severity_word
+
+    for headers, lang in ((KO, "ko"), (EN, "en"), ({"Accept-Language": "ar"}, "ar")):
+        with app.test_request_context(headers=headers):
+            refresh()
+            for _ in range(2):
+                for cid, check in registry.items():
+                    assert check_title(cid) == gettext(check.title()).rstrip("."), (lang, cid)
+                for word in SEVERITY_WORDS:
+                    assert severity_word(word) == gettext(word)
+            assert check_title("sync") == "sync"  # a gate-only id: no check, as it is
+    with app.test_request_context(headers=KO):
+        assert check_title("placeholders") == KO_TITLE and severity_word("error") == "오류"

@@ -84,23 +84,38 @@ def finding_text(finding: Any) -> str:
     return "".join(out)
 
 
+#: (check id or severity, interface language) -> what is shown: a JSON answer or a queue
+#: names the same few checks for every finding
+_SHOWN: dict[tuple[str, str], str] = {}
+
+
 def check_title(check_id: str) -> str:
     """The check's title (its docstring's first line, ``Check.title``) in the interface
     language, without a final full stop; the id for a finding no check makes."""
-    from workflow.checks.registry import registry
+    key = (check_id, _ui() if has_request_context() else "")
+    shown = _SHOWN.get(key)
+    if shown is None:
+        from workflow.checks.registry import registry
 
-    check = registry.get(check_id)
-    title = check.title() if check is not None else ""
-    if not title:
-        return check_id
-    return (gettext(title) if has_request_context() else title).rstrip(".")
+        check = registry.get(check_id)
+        title = check.title() if check is not None else ""
+        if not title:
+            return check_id
+        shown = (gettext(title) if key[1] else title).rstrip(".")
+        if len(_SHOWN) < 4096:
+            _SHOWN[key] = shown
+    return shown
 
 
 def severity_word(severity: str) -> str:
     """"error" / "warning" in the interface language."""
-    if severity in ("error", "warning") and has_request_context():
-        return gettext(severity)
-    return severity
+    if severity not in ("error", "warning") or not has_request_context():
+        return severity
+    key = (f" {severity}", _ui())
+    shown = _SHOWN.get(key)
+    if shown is None:
+        shown = _SHOWN[key] = gettext(severity)
+    return shown
 
 
 #: A QA finding in the export gate's blocking list: "context: [check id] message"
