@@ -31,7 +31,10 @@ SOURCE = "en"
 #: What ``pybabel extract -F web/translations/babel.cfg`` reads (from the repository root):
 #: the web's templates and Python, and the core's review error texts (marked with
 #: ``workflow.errors.N_``; the web translates them in ``web.errors.localized``).
-EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review")
+#: and the QA checks' finding templates, titles and severity words
+#: (``workflow.checks.messages``; the markup check's tag problems in ``source/markup.py``).
+EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review", "workflow/checks",
+                "workflow/source/markup.py")
 PREFS_DDL = """
 CREATE TABLE IF NOT EXISTS web_prefs (
     user_id     INTEGER PRIMARY KEY,
@@ -209,7 +212,10 @@ def init_app(app: Flask, var_dir: Path) -> None:
                 for code in available()]
 
     from .js_plurals import js_plural
+    from .qa_text import check_title, finding_text, severity_word
 
     app.jinja_env.globals.update(ui_languages=ui_languages, ui_lang=get_locale_name,
-                                 ui_dir=ui_direction, js_plural=js_plural)
+                                 ui_dir=ui_direction, js_plural=js_plural,
+                                 finding_text=finding_text, check_title=check_title,
+                                 severity_word=severity_word)
     app.register_blueprint(bp)
