@@ -336,3 +336,32 @@ def test_plain_body_reads_as_the_flask_path_reads_it(value, ascii_only):
         assert want is not None and json.dumps(mine) == json.dumps(want)
     if want is None:
         assert mine is None
+
+
+def test_findings_in_the_interface_language(pair):
+    """An answer with findings: English through the layer; another interface language
+    (Accept-Language, or the user's setting) goes through Flask, which translates them."""
+    url = f"/api/l/fr/entries/{CTX}"
+    rev = _rev(pair, "fr", "fr", CTX)
+    text = "Les  camps camps de prisonniers {x} ((("
+    r = pair.both("fr", "POST", url, body={"action": "save", "strings": [text + "!"],
+                                           "base_revision": rev})
+    n = pair.answered
+    r = pair.both("fr", "POST", url, body={"action": "save", "strings": [text],
+                                           "base_revision": r.json["revision"]})
+    assert r.status_code == 200 and r.json["findings"] and pair.answered == n + 1
+    for _ in range(2):  # (the second time, the browser's choice is known)
+        r = pair.both("fr", "POST", url, headers={"Accept-Language": "ko"},
+                      body={"action": "save", "strings": [text + str(_)],
+                            "base_revision": r.json["revision"]})
+        assert r.status_code == 200 and r.json["findings"]
+    assert pair.answered == n + 1
+    en = [f["severity_text"] for f in r.json["findings"]]
+    assert en and all(w not in ("error", "warning") for w in en)  # shown in Korean
+    for _ in range(2):  # matched by Flask once, then known
+        r = pair.both("fr", "POST", url, headers={"Accept-Language": "en"},
+                      body={"action": "save", "strings": [text + "x" + str(_)],
+                            "base_revision": r.json["revision"]})
+        assert r.status_code == 200
+    assert pair.answered == n + 2
+    assert {f["severity_text"] for f in r.json["findings"]} <= {"error", "warning"}

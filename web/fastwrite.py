@@ -25,6 +25,10 @@ A request is plain only if all of this holds, checked before anything is written
 - an ``X-CSRFToken`` header whose signature was verified before and that passes every
   other part of the check now (``csrfcheck.valid_for``: age, the session's token, the
   https referrer);
+- the interface language is English (``i18n.known_locale``: the user's setting, else the
+  browser's choice already matched in this process): the answer's findings carry their
+  titles and texts in the interface language, which Flask-Babel gives only inside a request
+  context, so another language's writes go through Flask;
 - a body that is valid UTF-8 JSON, an object, that needs no walk for depth, surrogates
   or odd numbers (``web.inputs``' screen).
 Anything else goes to Flask, with the body it sent (read once, handed on as a stream).
@@ -130,6 +134,10 @@ class FastWrites:
             return None
         user = self._user(app, svc, environ, ready[1])
         if user is None:
+            return None
+        from .i18n import SOURCE, known_locale
+
+        if known_locale(svc, user, environ) != SOURCE:  # findings shown translated: Flask
             return None
         raw = environ["wsgi.input"].read(int(length))
         data = _json_object(raw)
