@@ -25,10 +25,10 @@ A request is plain only if all of this holds, checked before anything is written
 - an ``X-CSRFToken`` header whose signature was verified before and that passes every
   other part of the check now (``csrfcheck.valid_for``: age, the session's token, the
   https referrer);
-- the interface language is English (``i18n.known_locale``: the user's setting, else the
-  browser's choice already matched in this process): the answer's findings carry their
-  titles and texts in the interface language, which Flask-Babel gives only inside a request
-  context, so another language's writes go through Flask;
+- the interface language known (``i18n.known_locale``: the user's setting, else the
+  browser's choice already matched in this process). The answer's findings carry their
+  titles and texts in that language; for another language than English they are made
+  inside a request context pushed for the answer (Flask-Babel translates only there);
 - a body that is valid UTF-8 JSON, an object, that needs no walk for depth, surrogates
   or odd numbers (``web.inputs``' screen).
 Anything else goes to Flask, with the body it sent (read once, handed on as a stream).
@@ -135,9 +135,10 @@ class FastWrites:
         user = self._user(app, svc, environ, ready[1])
         if user is None:
             return None
-        from .i18n import SOURCE, known_locale
+        from .i18n import known_locale
 
-        if known_locale(svc, user, environ) != SOURCE:  # findings shown translated: Flask
+        ui = known_locale(svc, user, environ)
+        if ui is None:  # the browser's choice not matched yet: Flask does it once
             return None
         raw = environ["wsgi.input"].read(int(length))
         data = _json_object(raw)
@@ -145,7 +146,7 @@ class FastWrites:
             environ["wsgi.input"] = io.BytesIO(raw)
             environ["CONTENT_LENGTH"] = str(len(raw))
             return None
-        return ready[0], svc, user, lang, context, data
+        return ready[0], svc, user, ui, lang, context, data
 
     def _user(self, app: Any, svc: Any, environ: dict[str, Any],
               token_headers: tuple[str, ...]) -> Any:
@@ -172,18 +173,24 @@ class FastWrites:
 
     # -- the answer ---------------------------------------------------------------------
     def _answer(self, environ: dict[str, Any], start_response: Any, compress: Any,
-                svc: Any, user: Any, lang: str, context: str, data: dict[str, Any]) -> Any:
+                svc: Any, user: Any, ui: str, lang: str, context: str,
+                data: dict[str, Any]) -> Any:
         from workflow.fileio import reset_lock_wait, set_lock_wait
 
         from .answers import json_text
         from .api import write_outcome
+        from .i18n import SOURCE
         from .service import outcome_json
 
         app = self.app
         token = set_lock_wait(float(app.config.get("LOCK_TIMEOUT", 3.0)))
         try:
             outcome = write_outcome(user, lang, context, data, svc=svc)
-            text = json_text(app, outcome_json(outcome, svc))
+            if ui == SOURCE or not outcome.findings:
+                answer = outcome_json(outcome, svc)
+            else:  # findings shown in the interface language: Flask-Babel needs a request
+                answer = self._in_request(environ, lambda: outcome_json(outcome, svc))
+            text = json_text(app, answer)
             if text is None:
                 raise RuntimeError("the JSON provider changed while serving")
             body = text.encode("utf-8")
@@ -203,6 +210,15 @@ class FastWrites:
         headers[1] = ("Content-Length", str(len(body)))
         start_response("200 OK", headers)
         return [body]
+
+    def _in_request(self, environ: dict[str, Any], make: Any) -> Any:
+        """*make()* inside a request context of this request, its user loaded as
+        ``login_required`` loads it (the interface language is chosen from it)."""
+        from flask_login.utils import _get_user
+
+        with self.app.request_context(environ):
+            _get_user()
+            return make()
 
     def _flask_error(self, environ: dict[str, Any], start_response: Any,
                      exc: Exception) -> Any:
