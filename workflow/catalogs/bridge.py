@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 from ..errors import CatalogError
@@ -137,9 +139,27 @@ def store_headers(store: pypo.pofile) -> dict[str, str]:
 
 
 def now_header() -> str:
-    """Now, as ``PO-Revision-Date`` spells it: ``2026-01-31 14:05+0100``."""
-    now = _dt.datetime.now(_dt.UTC).astimezone()
-    return now.strftime("%Y-%m-%d %H:%M%z")
+    """Now, as ``PO-Revision-Date`` spells it: ``2026-01-31 14:05+0100``. Worked out once
+    per minute of the clock (and ``TZ`` setting): the text shows minutes, and a local
+    time's offset only changes on a whole minute."""
+    global _now_memo
+    t = time.time()
+    key = (int(t // 60), os.environ.get("TZ"))
+    memo = _now_memo
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    text = _header_time(t)
+    _now_memo = (key, text)
+    return text
+
+
+def _header_time(t: float) -> str:
+    """*t* (seconds since the epoch) in the local time zone, as ``PO-Revision-Date`` spells
+    it (the rule :func:`now_header` remembers per minute)."""
+    return _dt.datetime.fromtimestamp(t, _dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M%z")
+
+
+_now_memo: tuple[tuple[int, str | None], str] | None = None
 
 
 def set_header_field(store: pypo.pofile, name: str, value: str) -> pypo.pounit | None:

@@ -171,6 +171,31 @@ def _new_bytes(store: pypo.pofile, changed: list[pypo.pounit], layout: Layout | 
     return out, written, Layout.of(store, out, written, chunks)
 
 
+#: The store attribute holding the ``PO-Revision-Date`` this module last set in that store.
+_DATE_SET = "_letterflow_revision_date"
+
+
+def _date_already_set(store: pypo.pofile, value: str) -> bool:
+    """Whether this module set *value* as the ``PO-Revision-Date`` of *store* before (and
+    the store is kept only while the file holds exactly its bytes)."""
+    return getattr(store, _DATE_SET, None) == value
+
+
+def _touch_revision_date(store: pypo.pofile) -> pypo.pounit | None:
+    """``set_header_field(store, "PO-Revision-Date", now_header())``: the header unit if it
+    was set, None if the store has no header or if this store's header already holds that
+    value, set by an earlier write in the same minute. Setting it again would give the same
+    header text, hence the same bytes and fields: the unit is left alone, and the write
+    neither serialises nor re-reads the header."""
+    value = now_header()
+    if _date_already_set(store, value):
+        return None
+    header = set_header_field(store, "PO-Revision-Date", value)
+    if header is not None:
+        setattr(store, _DATE_SET, value)
+    return header
+
+
 # ---------------------------------------------------------------------------
 # apply_changes
 
@@ -247,7 +272,7 @@ def apply_changes(
                 under_lock(result)
             return result
         if touch_revision_date:
-            header = set_header_field(store, "PO-Revision-Date", now_header())
+            header = _touch_revision_date(store)
             if header is not None:
                 changed.append(header)
         out, written, layout = _new_bytes(store, changed, layout, path)

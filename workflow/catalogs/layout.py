@@ -114,26 +114,39 @@ class Layout:
         old = self.catalog
         messages = list(old.messages)
         headers = dict(old.headers)
-        starts: list[int] = []
-        line = 1
-        at = dict.fromkeys(positions)
-        for i, chunk in enumerate(chunks):
-            starts.append(line)
-            if i in at:
-                found = self._read(chunk, i, line, path)
-                if found is None:
-                    return None
-                if isinstance(found, dict):
-                    headers = found
-                else:
-                    messages[i - self.first] = found
-            elif i >= self.first and line != self.starts[i]:
-                j = i - self.first
-                messages[j] = _moved(messages[j], messages[j].line + line - self.starts[i])
-            line += chunk.count(b"\n") + 1
+        # Only the changed chunks are looked at: an unchanged chunk starts where it did,
+        # moved by the lines the changed chunks before it gained or lost (``shift``).
+        starts = list(self.starts)
+        shift, after = 0, 0  # lines gained so far; the first chunk not yet placed
+        for i in positions:
+            self._shift(starts, messages, after, i, shift)
+            line = starts[i] = self.starts[i] + shift
+            found = self._read(chunks[i], i, line, path)
+            if found is None:
+                return None
+            if isinstance(found, dict):
+                headers = found
+            else:
+                messages[i - self.first] = found
+            shift += chunks[i].count(b"\n") - self.chunks[i].count(b"\n")
+            after = i + 1
+        self._shift(starts, messages, after, len(chunks), shift)
         data = _SEP.join(chunks)
         catalog = make_catalog(path, headers, messages, None)
         return data, catalog, Layout(chunks, self.index, catalog, self.first, starts)
+
+    def _shift(self, starts: list[int], messages: list[Message], lo: int, hi: int,
+               shift: int) -> None:
+        """Unchanged chunks *lo* to *hi* (excluded) moved down by *shift* lines: their
+        starts and their messages' lines (in place)."""
+        if not shift:
+            return
+        first = self.first
+        for i in range(lo, hi):
+            starts[i] = self.starts[i] + shift
+            if i >= first:
+                msg = messages[i - first]
+                messages[i - first] = _moved(msg, msg.line + shift)
 
     def _read(self, chunk: bytes, i: int, line: int, path: Path) -> Message | dict | None:
         """The strict reading of changed chunk *i* (starting at *line* of the file): the
