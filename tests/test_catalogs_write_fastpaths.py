@@ -153,3 +153,34 @@ def test_layout_places_lines_as_the_whole_file_read_does(tmp_path, project_dir):
             assert layout is not None
             assert layout.starts == edit.Layout.of(catalogs._stores[str(po)][1], data,
                                                    whole).starts
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 65536, 65537, 300_000])
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o755])
+def test_read_file_is_read_bytes_and_the_stat_mode(tmp_path, size, mode):
+    from workflow.fileio import read_file
+
+    p = tmp_path / "f.po"
+    p.write_bytes(bytes(random.Random(size).randrange(256) for _ in range(size)))
+    p.chmod(mode)
+    assert read_file(p) == (p.read_bytes(), p.stat().st_mode & 0o777)
+    for bad in (tmp_path / "missing.po", tmp_path):
+        with pytest.raises(OSError) as rule:
+            bad.read_bytes()
+        with pytest.raises(rule.type):
+            read_file(bad)
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o664])
+def test_a_write_keeps_the_permission_bits_it_read(tmp_path, mode):
+    """apply_changes hands write_atomic the bits read_file gave under the lock: the same
+    bits as write_atomic's own stat (the rule) gives."""
+    po = tmp_path / "fr.po"
+    shutil.copy(GNU, po)
+    po.chmod(mode)
+    apply_changes(po, [Change("icnk-2012/place", ["Séoul"], fuzzy=False)])
+    assert po.stat().st_mode & 0o777 == mode
+    catalogs._stores.pop(str(po), None)
+    po.chmod(0o640)
+    apply_changes(po, [Change("icnk-2012/place", ["Paris"], fuzzy=False)])
+    assert po.stat().st_mode & 0o777 == 0o640

@@ -7,6 +7,7 @@
 - :func:`write_atomic`: temp file in the same folder, fsync, ``os.replace``, fsync the folder;
 - :func:`sweep_temp_files`: remove the temp files a killed writer left behind;
 - :func:`fsync_path`, :func:`fsync_dir`: flush a file or a folder entry to disk.
+- :func:`read_file`: a file's bytes and permission bits in a few system calls (the write path).
 
 A reader therefore sees the old bytes or the new bytes, never a mix, and a write killed at
 any point leaves the old file intact. Standard library only (``letterflow check`` loads it).
@@ -269,16 +270,36 @@ def _temp_file(path: Path) -> tuple[int, str]:
 _serial = itertools.count()
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def read_file(path: str | Path) -> tuple[bytes, int]:
+    """The bytes of the file at *path* and its permission bits: ``Path.read_bytes()`` and
+    ``os.stat(path).st_mode & 0o777`` of the same open file, in fewer system calls (open,
+    fstat, read to the end, close: no isatty, no seek, no second stat). Raises what
+    ``read_bytes`` raises (FileNotFoundError, IsADirectoryError, ...)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        chunks = []
+        want = st.st_size + 1  # all of it in one read, and one more that finds the end
+        while chunk := os.read(fd, want):
+            chunks.append(chunk)
+            want = max(want, 1 << 16)
+        return b"".join(chunks), st.st_mode & 0o777
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | Path, data: bytes, mode: int | None = None) -> None:
     """Write *data* to *path*: temp file in the same folder, fsync, os.replace, fsync dir.
 
-    The file keeps its permission bits (a new one gets 0644). On any failure the temp
-    file is removed and *path* is left as it was."""
+    The file keeps its permission bits (a new one gets 0644); *mode*: those bits, if the
+    caller has just read them under the file's lock (:func:`read_file`). On any failure the
+    temp file is removed and *path* is left as it was."""
     path = as_path(path)
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
     fd, tmp = _temp_file(path)
     try:
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import CatalogError, ConflictError
-from ..fileio import as_path, locked, sweep_temp_files, write_atomic
+from ..fileio import as_path, locked, read_file, sweep_temp_files, write_atomic
 from ..textrules import MT_DAMAGED_FLAG
 from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
 from .layout import Layout, unit_chunks
@@ -261,7 +261,7 @@ def apply_changes(
     result = ApplyResult()
     with locked(path):
         try:
-            data = path.read_bytes()
+            data, mode = read_file(path)
         except FileNotFoundError:
             raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
         store, catalog, units, layout = _open_store(path, data)
@@ -277,7 +277,7 @@ def apply_changes(
                 changed.append(header)
         out, written, layout = _new_bytes(store, changed, layout, path)
         sweep_temp_files(path)
-        write_atomic(path, out)
+        write_atomic(path, out, mode)
         try:
             st = os.stat(path)
             result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
