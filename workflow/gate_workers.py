@@ -57,12 +57,14 @@ def _keep_freed_heap() -> None:
     (no trimming of the heap's top, blocks up to 32 MB from the heap, not each one mapped
     and unmapped): a worker reads one 6-12 MB text after another and ends with os._exit,
     so giving pages back to the system only to fault them in again is pure cost. Nothing
-    changes elsewhere (no glibc: no mallopt; the parent and spawned workers untouched)."""
+    changes elsewhere (glibc only; the parent and spawned workers are untouched)."""
     try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return
         import ctypes
 
         mallopt = ctypes.CDLL(None).mallopt
-    except (ImportError, OSError, AttributeError):
+    except (ImportError, OSError, AttributeError, TypeError, ValueError):
         return
     mallopt(_M_TRIM_THRESHOLD, 1 << 30)
     mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # (glibc's own cap for its dynamic threshold)
