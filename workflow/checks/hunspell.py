@@ -12,6 +12,13 @@ every catalogue (:func:`save_verdicts`): forked workers never run ``atexit``.
 The dictionary keeps its bad words sorted by what spelling reports (3 letters or more,
 not all capitals; casefolded or not), so a text's suspects and the source-word exemption
 are a few C-level set operations.
+
+Threads: the review server checks approvals in several threads at once. libenchant (its
+one broker per process, which opens every dictionary) is not thread-safe: a dictionary
+opened while another thread checked a word crashed the server process (SIGSEGV, "double
+free or corruption"). So every call into enchant holds :data:`ENCHANT_LOCK`, and there is
+exactly one :class:`_Dictionary` per language and cache folder (the first ones were made
+twice when two requests asked at once).
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ DICTIONARIES = {
     "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
 }
 _CACHE_MAX = 200_000
+#: held by every call into enchant (opening a dictionary, checking a word): see above
+ENCHANT_LOCK = threading.Lock()
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
 
@@ -67,7 +76,6 @@ class _Dictionary:
         self.suspect_capital: set[str] = set()
         self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
         self.dirty = 0
-        self.lock = threading.Lock()
         if self.path is not None:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -84,7 +92,7 @@ class _Dictionary:
     def check(self, word: str) -> bool:
         ok = self.known.get(word)
         if ok is None:
-            with self.lock:
+            with ENCHANT_LOCK:
                 if self.dict is None:
                     import enchant
 
@@ -215,12 +223,23 @@ def save_verdicts() -> None:
     _save_all()
 
 
-@lru_cache(maxsize=64)
+_DICTIONARIES: dict[tuple[str, Path | None], _Dictionary | None] = {}
+_MADE = threading.Lock()
+
+
 def _dictionary(language: str, cache_dir: Path | None) -> _Dictionary | None:
-    found = _find_tag(language)
-    if found is None:
-        return None
-    return _Dictionary(found[0], found[1], cache_dir)
+    """The one :class:`_Dictionary` of *language* kept in *cache_dir* (made under a lock:
+    two threads asking at once get the same one)."""
+    key = (language, cache_dir)
+    try:
+        return _DICTIONARIES[key]
+    except KeyError:
+        pass
+    with _MADE:
+        if key not in _DICTIONARIES:
+            found = _find_tag(language)
+            _DICTIONARIES[key] = None if found is None else _Dictionary(*found, cache_dir)
+        return _DICTIONARIES[key]
 
 
 def dictionary_for(language: str, config: object = None) -> _Dictionary | None:
