@@ -4,7 +4,7 @@ Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening 
 0.05-0.6 s, so every word's verdict is kept in the user's cache,
 ``$XDG_CACHE_HOME/letterflow/spelling/<dict>.json`` (``~/.cache`` by default;
 ``LETTERFLOW_CACHE_DIR`` moves it, with the gate's cache), keyed by the dictionary file's
-size and date: a run whose words were all seen before opens no dictionary at all. The
+stat (``statmemo.stat_key``; not saved while it is racy): a run whose words were all seen before opens no dictionary at all. The
 verdicts depend on the dictionary only, so every project shares them. enchant itself
 loads only when a new word needs a verdict. A gate worker saves its new verdicts after
 every catalogue (:func:`save_verdicts`): forked workers never run ``atexit``.
@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workflow.checks.base import Unit
+from workflow.statmemo import is_racy, stat_key
 
 #: letterflow language -> enchant dictionary tags to try, in order.
 DICTIONARIES = {
@@ -46,14 +47,16 @@ HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
 
 
 def _find_tag(language: str) -> tuple[str, str] | None:
-    """(enchant tag, identity of its files) of the first installed dictionary."""
+    """(enchant tag, identity of its files) of the first installed dictionary; the identity
+    is "" (verdicts kept in this process only) while its stat cannot vouch for its
+    content (``statmemo.is_racy``)."""
     base = language.split("_")[0]
     for tag in DICTIONARIES.get(language, ()) + DICTIONARIES.get(base, ()) + (language,):
         for folder in HUNSPELL_DIRS:
             dic = Path(folder) / f"{tag}.dic"
             if dic.is_file():
-                st = dic.stat()
-                return tag, f"{dic}:{st.st_size}:{int(st.st_mtime)}"
+                st = dic.stat()  # (a dictionary changed in the last seconds: not saved)
+                return tag, "" if is_racy(st) else f"{dic}:{':'.join(map(str, stat_key(st)))}"
     return None
 
 
@@ -74,7 +77,7 @@ class _Dictionary:
         self.suspect_cased_keys: set[str] = set()
         #: the bad words spelling reports that begin with a capital (names, perhaps)
         self.suspect_capital: set[str] = set()
-        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
+        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir and identity else None
         self.dirty = 0
         if self.path is not None:
             try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from workflow.checks.base import ERROR, WARNING, Check, Problem, Unit
 
@@ -84,30 +83,20 @@ def _alternatives(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-@lru_cache(maxsize=64)
-def _registers(letters: tuple[tuple[str, int], ...]) -> dict[str, str]:
+def letter_register(config: object, context: str) -> str:
+    """The register the letter of *context* ("<letter id>/<block>") declares, or "" (the
+    letters' facts are kept per version of each file: ``letter_facts``)."""
     from workflow.checks.letter_facts import letter_facts
 
-    out: dict[str, str] = {}
-    for path, _mtime in letters:
+    letter_id, found = context.split("/", 1)[0], ""
+    for path in getattr(config, "letters", None) or ():
         try:
             facts = letter_facts(path)
         except Exception:  # noqa: BLE001 -- a broken letter is extraction's error to report
             continue
-        out[facts.id] = facts.register
-    return out
-
-
-def letter_register(config: object, context: str) -> str:
-    """The register the letter of *context* ("<letter id>/<block>") declares, or ""."""
-    paths = getattr(config, "letters", None) or ()
-    stamped = []
-    for p in paths:
-        try:
-            stamped.append((str(p), Path(p).stat().st_mtime_ns))
-        except OSError:
-            continue
-    return _registers(tuple(stamped)).get(context.split("/", 1)[0], "")
+        if facts.id == letter_id:
+            found = facts.register  # (the last letter of an id, as before)
+    return found
 
 
 class RegisterCheck(Check):
