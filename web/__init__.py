@@ -184,6 +184,10 @@ def create_app(
 
     security.MaskedCSRFProtect(app)  # reads the per-response masked tokens (BREACH)
     _init_login(app)
+    from .fastwrite import FastWrites
+
+    # plain JSON writes answered below Flask's request stack, inside the security headers
+    app.wsgi_app = FastWrites(app, app.wsgi_app)  # type: ignore[method-assign]
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app, Path(config.database).parent)

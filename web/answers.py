@@ -21,10 +21,19 @@ _encoders: dict[tuple[Any, bool, bool], json.JSONEncoder] = {}
 def json_answer(data: Any) -> Response:
     """``jsonify(data)`` for one JSON value *data*."""
     app = current_app._get_current_object()
+    text = json_text(app, data)
+    if text is None:
+        return jsonify(data)
+    return app.response_class(text, mimetype=app.json.mimetype)
+
+
+def json_text(app: Any, data: Any) -> str | None:
+    """The body ``jsonify(data)`` would send for *app*, or None when its provider or
+    setting is not Flask's own compact one (then only ``jsonify`` itself knows)."""
     provider = app.json
     if (provider.__class__ is not DefaultJSONProvider or provider.compact is False
             or (provider.compact is None and app.debug)):
-        return jsonify(data)
+        return None
     key = (provider.default, bool(provider.ensure_ascii), bool(provider.sort_keys))
     encoder = _encoders.get(key)
     if encoder is None:
@@ -34,4 +43,4 @@ def json_answer(data: Any) -> Response:
             _encoders.clear()
         encoder = _encoders[key] = json.JSONEncoder(
             default=key[0], ensure_ascii=key[1], sort_keys=key[2], separators=(",", ":"))
-    return app.response_class(f"{encoder.encode(data)}\n", mimetype=provider.mimetype)
+    return f"{encoder.encode(data)}\n"

@@ -130,22 +130,28 @@ def entry(lang: str, context: str) -> Any:
 @bp.post("/l/<lang:lang>/entries/<path:context>")
 @login_required
 def write(lang: str, context: str) -> Any:
-    data = _json_body()
+    return json_answer(outcome_json(write_outcome(current_user, lang, context, _json_body())))
+
+
+def write_outcome(user: Any, lang: str, context: str, data: dict[str, Any],
+                  svc: Any = None) -> Any:
+    """The write view's work on its parsed JSON body *data* (the Outcome, or a raised
+    ReviewError); *svc*: the app's Services outside a request context (web.fastwrite)."""
     action = data.get("action", "save")
     strings = data.get("strings")
     version = data.get("version")
     if action in ("save", "approve") and not isinstance(strings, list):
-        if current_user.can_edit(lang):
+        if user.can_edit(lang):
             raise InvalidInput(N_("send the translation as %(field)s"),
                                params={"field": '"strings": [...]'})
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
                                 or not 0 < version < 2**53):
         raise InvalidInput(N_("version must be a history row id"))
-    outcome = service.perform(
-        current_user, lang, context, str(action),
+    return service.perform(
+        user, lang, context, str(action),
         strings if isinstance(strings, list) else None,
-        data.get("base_revision"), version=version, which=str(data.get("which", "after")))
-    return json_answer(outcome_json(outcome))
+        data.get("base_revision"), version=version, which=str(data.get("which", "after")),
+        svc=svc)
 
 
 @bp.route("/l/<lang:lang>/backtranslate", methods=["GET", "POST"])

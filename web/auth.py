@@ -52,8 +52,12 @@ USER_CACHE_SECONDS = 1.0
 
 
 def load_user(session_id: str) -> SessionUser | None:
+    return load_user_in(services(), session_id)
+
+
+def load_user_in(svc: Any, session_id: str) -> SessionUser | None:
+    """:func:`load_user` for the app whose Services is *svc* (no request context)."""
     now = time.monotonic()
-    svc = services()
     _user_cache: dict[str, tuple[float, SessionUser | None]] = svc.user_cache
     hit = _user_cache.get(session_id)
     if hit is not None and now - hit[0] < USER_CACHE_SECONDS:
@@ -91,6 +95,13 @@ def session_identifier() -> str:
                 _identifiers.clear()
             _identifiers[key] = hit
     return hit
+
+
+def known_identifier(environ: dict[str, Any]) -> str | None:
+    """:func:`session_identifier` of a request already seen from the same client (address,
+    forwarded-for and User-Agent), or None (``web.fastwrite``: no request context)."""
+    return _identifiers.get((environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"),
+                             environ.get("HTTP_USER_AGENT")))
 
 
 def unauthorized() -> Any:

@@ -43,6 +43,19 @@ def known_valid(data: str | None, req: Any = None, app: Any = None) -> bool:
         return False
     if app is None:
         app = current_app._get_current_object()
+    if req is None:
+        req = request._get_current_object()
+    own = session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return valid_for(data, app, own, req.is_secure, lambda: (req.referrer, req.host))
+
+
+def valid_for(data: str | None, app: Any, own: Any, secure: bool, origin: Any) -> bool:
+    """:func:`known_valid` for a request whose session holds the token *own*, *secure*
+    when it came over https; *origin()* gives its (referrer, host), asked only over
+    https with ``WTF_CSRF_SSL_STRICT`` (``web.fastwrite`` calls this without a request
+    context)."""
+    if not data:
+        return False
     hit = _verified.get((_secret(app), data))
     if hit is None:
         return False
@@ -52,16 +65,13 @@ def known_valid(data: str | None, req: Any = None, app: Any = None) -> bool:
     age = int(time.time()) - signed_at
     if age < 0 or (limit is not None and age > limit):
         return False
-    if req is None:
-        req = request._get_current_object()
-    own = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if not isinstance(own, str) or not hmac.compare_digest(own, value):
         return False
-    if req.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+    if secure and config["WTF_CSRF_SSL_STRICT"]:
         from flask_wtf.csrf import same_origin
 
-        referrer = req.referrer
-        if not referrer or not same_origin(referrer, f"https://{req.host}/"):
+        referrer, host = origin()
+        if not referrer or not same_origin(referrer, f"https://{host}/"):
             return False
     return True
 

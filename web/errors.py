@@ -60,10 +60,27 @@ def localized(exc: ReviewError) -> str:
     params = getattr(exc, "params", None) or {}
     if not has_request_context():
         return str(exc)
+    if isinstance(exc, ApprovalRefused) and "findings" in params:
+        params = _refusal_params(exc, params)
     try:
         return gettext(msgid, **params)
     except (KeyError, ValueError, TypeError):  # a translation with a broken placeholder
         return str(exc)
+
+
+def _refusal_params(exc: ApprovalRefused, params: dict) -> dict:
+    """A QA refusal's findings ("check id: message; ...") in a language other than
+    English: each check's title and message translated (``web.qa_text``)."""
+    from workflow.review.rules import errors_of
+
+    from .i18n import SOURCE, get_locale_name
+
+    errs = errors_of(getattr(exc.outcome, "findings", None) or [])
+    if not errs or get_locale_name() == SOURCE:
+        return params
+    from .qa_text import refusal_findings
+
+    return {**params, "findings": refusal_findings(errs)}
 
 
 def status_title(code: int, default: str = "Error") -> str:

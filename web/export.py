@@ -26,6 +26,7 @@ from workflow.errors import LetterflowError
 
 from .auth import require_coordinator
 from .core import services
+from .qa_text import blocking_line
 
 bp = Blueprint("export", __name__)
 log = logging.getLogger("letterflow.web")
@@ -60,7 +61,7 @@ def row(status: Any) -> dict[str, Any]:
         "approved": stats.approved if stats else 0,
         "not_approved": (stats.total - stats.approved) if stats else 0,
         "with_errors": len(status.flagged),
-        "blocking": status.blocking[:DETAIL_LIMIT],
+        "blocking": [blocking_line(b) for b in status.blocking[:DETAIL_LIMIT]],
         "more": max(0, len(status.blocking) - DETAIL_LIMIT),
         "by": approval.get("by") or [] if audited else [],
         "at": when(approval.get("at")) if audited else "",

@@ -34,7 +34,10 @@ SOURCE = "en"
 #: What ``pybabel extract -F web/translations/babel.cfg`` reads (from the repository root):
 #: the web's templates and Python, and the core's review error texts (marked with
 #: ``workflow.errors.N_``; the web translates them in ``web.errors.localized``).
-EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review")
+#: and the QA checks' finding templates, titles and severity words
+#: (``workflow.checks.messages``; the markup check's tag problems in ``source/markup.py``).
+EXTRACT_FROM = ("web", "workflow/errors.py", "workflow/review", "workflow/checks",
+                "workflow/source/markup.py")
 PREFS_DDL = """
 CREATE TABLE IF NOT EXISTS web_prefs (
     user_id     INTEGER PRIMARY KEY,
@@ -105,7 +108,11 @@ _prefs_cache: dict[tuple[int, int], tuple[float, str | None]] = {}
 def user_language(user_id: int) -> str | None:
     from .core import services
 
-    svc = services()
+    return user_language_in(services(), user_id)
+
+
+def user_language_in(svc: Any, user_id: int) -> str | None:
+    """:func:`user_language` for the app whose Services is *svc* (no app context)."""
     key, now = (id(svc), user_id), time.monotonic()
     hit = _prefs_cache.get(key)
     if hit is not None and now - hit[0] < PREFS_CACHE_SECONDS:
@@ -153,6 +160,22 @@ def select_locale(user: Any = None) -> str:
                 _browser_choice.clear()
             _browser_choice[key] = hit
     return hit
+
+
+def known_locale(svc: Any, user: Any, environ: dict[str, Any]) -> str | None:
+    """What :func:`select_locale` answers for a logged-in *user*'s request, worked out from
+    its WSGI *environ* without a request context; None when the browser's choice (cookie,
+    Accept-Language) has not been matched in this process yet (``web.fastwrite``)."""
+    chosen = user_language_in(svc, user.user.id)
+    if chosen:
+        return chosen
+    header = environ.get("HTTP_COOKIE", "")
+    chooser = None
+    if COOKIE in header:
+        from werkzeug.http import parse_cookie
+
+        chooser = parse_cookie(header).get(COOKIE)
+    return _browser_choice.get((chooser, environ.get("HTTP_ACCEPT_LANGUAGE")))
 
 
 def get_locale_name(user: Any = None) -> str:
@@ -223,7 +246,10 @@ def init_app(app: Flask, var_dir: Path) -> None:
                 for code in available()]
 
     from .js_plurals import js_plural
+    from .qa_text import check_title, finding_text, severity_word
 
     app.jinja_env.globals.update(ui_languages=ui_languages, ui_lang=get_locale_name,
-                                 ui_dir=ui_direction, js_plural=js_plural)
+                                 ui_dir=ui_direction, js_plural=js_plural,
+                                 finding_text=finding_text, check_title=check_title,
+                                 severity_word=severity_word)
     app.register_blueprint(bp)

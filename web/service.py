@@ -8,8 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app
-
 from workflow import review
 from workflow.errors import NotFound
 from workflow.review import Outcome
@@ -21,15 +19,19 @@ log = logging.getLogger("letterflow.web")
 
 def perform(user: Any, lang: str, context: str, action: str, strings: list[Any] | None,
             base_revision: str | None, *, version: int | None = None,
-            which: str = "after") -> Outcome:
-    """``workflow.review.perform`` on this app's catalogues and length limit."""
+            which: str = "after", svc: Any = None) -> Outcome:
+    """``workflow.review.perform`` on this app's catalogues and length limit (*svc*: the
+    app's Services, when called outside a request context: ``web.fastwrite``)."""
     user = getattr(user, "_get_current_object", lambda: user)()  # (not the proxy each time)
-    return review.perform(services(), user, lang, context, action, strings, base_revision,
+    if svc is None:
+        svc = services()
+    return review.perform(svc, user, lang, context, action, strings, base_revision,
                           version=version, which=which,
-                          max_length=current_app.config["MAX_TRANSLATION_LENGTH"])
+                          max_length=svc.app.config["MAX_TRANSLATION_LENGTH"])
 
 
-def language_summary(lang: str, *, wait: bool = True, written: bool = False) -> dict[str, Any]:
+def language_summary(lang: str, *, wait: bool = True, written: bool = False,
+                     svc: Any = None) -> dict[str, Any]:
     """Progress numbers of one language for the dashboard and the progress bars
     (``workflow.status.assess`` once per version of the catalogue file). ``wait=False``:
     right after a write, the version it wrote will do if another write is in progress.
@@ -37,7 +39,8 @@ def language_summary(lang: str, *, wait: bool = True, written: bool = False) -> 
     it wrote (or a later one) before answering: that entry, without a look at the file."""
     from workflow.status import assess
 
-    svc = services()
+    if svc is None:
+        svc = services()
     entry = svc.cached_now(lang) if written else None
     if entry is None:
         try:  # (one stat of the file: `cached` finds a missing one as has_catalog does)
@@ -64,7 +67,8 @@ def language_summary(lang: str, *, wait: bool = True, written: bool = False) -> 
     return dict(entry.summary)
 
 
-def outcome_json(o: Outcome) -> dict[str, Any]:
+def outcome_json(o: Outcome, svc: Any = None) -> dict[str, Any]:
+    """The JSON of an outcome (*svc*: as for :func:`perform`)."""
     from .views import finding_dict, message_dict
 
     data: dict[str, Any] = {
@@ -72,7 +76,7 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
         "context": o.context, "revision": o.revision, "entry": message_dict(o.message),
         "findings": [finding_dict(f) for f in o.findings],
         "progress": language_summary(o.language, wait=False,
-                                     written=o.ok and o.audit_id is not None),
+                                     written=o.ok and o.audit_id is not None, svc=svc),
     }
     if o.error:
         data["error"] = o.error

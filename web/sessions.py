@@ -60,6 +60,25 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
             self._headers[name, header] = val
         return val
 
+    def remembered(self, app: Any, environ: dict[str, Any]) -> dict[str, Any] | None:
+        """The data of the request's session cookie when this interface has already
+        verified that exact Cookie header and cookie (what :meth:`open_session` would give,
+        without a request object), else None. The data is the cache's own: read it only."""
+        header = environ.get("HTTP_COOKIE")
+        if not header or not app.secret_key:
+            return None
+        val = self._headers.get((self.get_cookie_name(app), header))
+        if not val:
+            return None
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if keys != self._keys:
+            return None
+        hit = self._seen.get(val)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        if hit is None or not 0 <= int(time.time()) - hit[0] <= max_age:
+            return None
+        return hit[1]
+
     def open_session(self, app: Any, request: Any) -> SecureCookieSession | None:
         if not app.secret_key:
             return None

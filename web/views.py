@@ -89,17 +89,22 @@ def qa_counts(items: list[Any], found: dict[str, list]) -> dict[str, int]:
 
 
 def grouped_findings(findings: list) -> list[dict[str, Any]]:
-    """Findings grouped per check (one badge "glossary ×4" holding the four messages)."""
+    """Findings grouped per check (one badge "glossary ×4" holding the four messages), the
+    check's title and the messages in the interface language."""
+    from .qa_text import check_title, finding_text
+
     groups: dict[str, dict[str, Any]] = {}
     for f in findings:
         cid = getattr(f, "check_id", "")
-        g = groups.setdefault(cid, {"check_id": cid, "severity": "warning", "messages": [],
-                                    "count": 0})
+        g = groups.get(cid)
+        if g is None:
+            g = groups[cid] = {"check_id": cid, "title": check_title(cid),
+                               "severity": "warning", "messages": [], "count": 0}
         if getattr(f, "severity", "") == "error":
             g["severity"] = "error"
-        msg = getattr(f, "message", str(f))
-        if msg not in g["messages"]:
-            g["messages"].append(msg)
+        text = finding_text(f)
+        if text not in g["messages"]:
+            g["messages"].append(text)
         g["count"] += 1
     return sorted(groups.values(), key=lambda g: (g["severity"] != "error", g["check_id"]))
 
@@ -153,9 +158,16 @@ def next_open(lang: str, context: str) -> str | None:
 
 
 def finding_dict(f: Any) -> dict[str, Any]:
+    """A finding as JSON: ``message`` in English as the gate says it, ``text``, ``title``
+    and ``severity_text`` in the interface language (what the editor's script shows)."""
+    from .qa_text import check_title, finding_text, severity_word
+
+    check_id, severity = getattr(f, "check_id", ""), getattr(f, "severity", "")
     return {
-        "check_id": getattr(f, "check_id", ""), "severity": getattr(f, "severity", ""),
+        "check_id": check_id, "severity": severity,
         "message": getattr(f, "message", str(f)), "context": getattr(f, "context", ""),
+        "text": finding_text(f), "title": check_title(check_id),
+        "severity_text": severity_word(severity),
     }
 
 

@@ -207,6 +207,15 @@ def test_korean_ui(server, browser):
     playwright.expect(page.locator("#status")).to_contain_text("초안으로 저장했습니다")
     playwright.expect(page.locator("#state")).to_have_text("초안")
     _shot(page, "ko-editor")
+    # a refused approval: the reason and the QA panel in Korean (issue 14, item 7)
+    page.goto(server + "/l/fr/e/icnk-2012/sender")
+    page.fill("#t0", "{cuont} transfuge de Corée du Nord")
+    page.press("#t0", "Control+Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.inner_text("#error").startswith("승인 거부: ")
+    findings = page.inner_text("#findings")
+    assert "오류" in findings and "자리 표시자" in findings and "placeholders" in findings
+    assert "renamed" not in findings and "not in the source" not in findings
     ctx.close()
 
 

@@ -76,10 +76,12 @@
     }
     list.forEach(function (f) {
       var li = el("li", "finding " + f.severity);
-      li.appendChild(el("span", "badge " + f.severity, f.severity));
+      li.appendChild(el("span", "badge " + f.severity, f.severity_text || f.severity));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("strong", "", f.check_id));
-      li.appendChild(document.createTextNode(": " + f.message));
+      li.appendChild(el("strong", "", f.title || f.check_id));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("code", "check-id", f.check_id));  // (the id ignore flags name)
+      li.appendChild(document.createTextNode(": " + (f.text || f.message)));
       ul.appendChild(li);
     });
   }

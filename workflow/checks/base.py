@@ -3,7 +3,9 @@
 A check is a small class with an ``id``, a ``severity`` and a docstring (first line =
 title, the rest = description).  It looks at one :class:`Unit` -- the source, the plural
 source, the translated forms, the language and the catalogue -- and yields one-line
-problem descriptions.  The registry table lives in :mod:`workflow.checks.registry`.
+problem descriptions, built from English templates it declares once in ``messages``
+(:mod:`workflow.checks.messages`: a UI shows them translated).  The registry table lives
+in :mod:`workflow.checks.registry`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+from workflow.checks.messages import FORM
 from workflow.textrules import IGNORE_FLAG as IGNORE_FLAG
 from workflow.textrules import IGNORE_HEADER as IGNORE_HEADER
 from workflow.textrules import MT_DAMAGED_FLAG as MT_DAMAGED_FLAG
@@ -108,6 +111,10 @@ def plural_layout(plural_expr: str, nplurals: int) -> tuple[frozenset[int], froz
     single = frozenset(f for f, ns in seen.items() if len(ns) == 1 and f < max(nplurals, 1))
     one = frozenset(f for f, ns in seen.items() if 1 in ns)
     return single, one
+
+
+#: Unit.where's prefixes of the first forms, made once
+_FORMS = tuple(FORM % {"form": i} for i in range(8))
 
 
 class Unit:
@@ -237,8 +244,10 @@ class Unit:
 
     @staticmethod
     def where(index: int, total: int) -> str:
-        """A "form 1: " prefix for plural messages, nothing otherwise."""
-        return f"form {index}: " if total > 1 else ""
+        """A "form 1: " prefix for plural messages (``messages.FORM``), nothing otherwise."""
+        if total <= 1:
+            return ""
+        return _FORMS[index] if index < len(_FORMS) else FORM % {"form": index}
 
 
 class Check(ABC):
@@ -257,6 +266,10 @@ class Check(ABC):
     plural_only: ClassVar[bool] = False
     #: ``check_catalog`` also takes the project configuration (``config=``).
     catalog_config: ClassVar[bool] = False
+    #: Every English template (``N_``) the check builds its messages from, and the English
+    #: words it may put in their slots: the UI shows them translated (``messages.explain``).
+    messages: ClassVar[tuple[str, ...]] = ()
+    words: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def title(cls) -> str:

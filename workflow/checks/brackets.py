@@ -6,17 +6,20 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.messages import N_
 from workflow.checks.placeholders import strip_placeholders
 
 #: opening -> (category, +1) and closing -> (category, -1); CJK and full-width forms
 #: share the category of the Latin bracket they replace.
 _PAIRS = {
-    "round": ("(（", ")）"),
-    "square": ("[［【〔", "]］】〕"),
-    "curly": ("{｛", "}｝"),
-    "guillemets": ("«‹《〈", "»›》〉"),
-    "corner quotes": ("「『", "」』"),
+    N_("round"): ("(（", ")）"),
+    N_("square"): ("[［【〔", "]］】〕"),
+    N_("curly"): ("{｛", "}｝"),
+    N_("guillemets"): ("«‹《〈", "»›》〉"),
+    N_("corner quotes"): ("「『", "」』"),
 }
+DOUBLE_QUOTES = N_("double quotes")
+UNBALANCED = N_("unbalanced %(kinds)s")
 _DELTA: dict[str, tuple[str, int]] = {}
 for _cat, (_open, _close) in _PAIRS.items():
     for _c in _open:
@@ -57,7 +60,7 @@ def unbalanced(text: str) -> set[str]:
             quotes += 1
     bad.update(cat for cat, d in depth.items() if d != 0)
     if quotes % 2:
-        bad.add("double quotes")
+        bad.add(DOUBLE_QUOTES)
     return bad
 
 
@@ -71,6 +74,8 @@ class BracketCheck(Check):
 
     id = "brackets"
     trigger = re.escape("".join(sorted(_ALL)))
+    messages = (UNBALANCED,)
+    words = (*_PAIRS, DOUBLE_QUOTES)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
@@ -80,5 +85,5 @@ class BracketCheck(Check):
             if bad:
                 bad -= _source_unbalanced(source)
             if bad:
-                out.append(f"{unit.where(i, total)}unbalanced {', '.join(sorted(bad))}")
+                out.append(unit.where(i, total) + UNBALANCED % {"kinds": ", ".join(sorted(bad))})
         return out

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from workflow.checks.base import ERROR, Check, Unit
+from workflow.checks.messages import N_
 from workflow.textrules import XML_ILLEGAL as ILLEGAL_XML_RE
+
+CONTROL = N_("control character %(code)s at position %(position)s: Word files cannot hold it")
+CONTROL_MORE = N_("control character %(code)s at position %(position)s (and %(more)s more): "
+                  "Word files cannot hold it")
 
 
 class ControlCharacterCheck(Check):
@@ -17,6 +22,7 @@ class ControlCharacterCheck(Check):
     severity = ERROR
     needs_translation = False
     trigger = ILLEGAL_XML_RE.pattern[1:-1]
+    messages = (CONTROL, CONTROL_MORE)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
@@ -25,9 +31,8 @@ class ControlCharacterCheck(Check):
             m = ILLEGAL_XML_RE.search(text)
             if m:
                 count = len(ILLEGAL_XML_RE.findall(text))
-                more = f" (and {count - 1} more)" if count > 1 else ""
-                out.append(
-                    f"{unit.where(i, total)}control character U+{ord(m.group()):04X} at "
-                    f"position {m.start() + 1}{more}: Word files cannot hold it"
-                )
+                params = {"code": f"U+{ord(m.group()):04X}", "position": m.start() + 1,
+                          "more": count - 1}
+                out.append(unit.where(i, total)
+                           + (CONTROL_MORE if count > 1 else CONTROL) % params)
         return out

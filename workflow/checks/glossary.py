@@ -45,6 +45,7 @@ from workflow.checks.glossary_tbx import (
     Term,
     parse_glossary,
 )
+from workflow.checks.messages import N_
 from workflow.errors import QAError
 from workflow.statmemo import FileMemo
 
@@ -140,6 +141,13 @@ def missing_terms(
     return [c for c in concepts if not c.found_in(index)]
 
 
+#: (a concept's requirement: glossary_tbx.MANDATORY, ADVISED)
+MISSING_TERM = {
+    "mandatory": N_("mandatory term %(term)s should be translated as %(want)s"),
+    "advised": N_("advised term %(term)s should be translated as %(want)s"),
+}
+
+
 class GlossaryCheck(Check):
     """Official terminology used.
 
@@ -152,6 +160,7 @@ class GlossaryCheck(Check):
 
     id = "glossary"
     severity = ERROR
+    messages = tuple(MISSING_TERM.values())
 
     def candidates(self, batch: Any) -> set[int]:
         """The messages whose source (or plural source) holds a glossary term: none
@@ -173,11 +182,8 @@ class GlossaryCheck(Check):
         for i, source, text in unit.forms():
             for concept in missing_terms(glossary, source, text, unit.language):
                 want = concept.preferred(unit.language)
-                out.append(
-                    Problem(
-                        f"{unit.where(i, total)}{concept.requirement} term {concept.name!r} "
-                        f"should be translated as {want!r}",
-                        concept.severity,
-                    )
-                )
+                params = {"term": repr(concept.name), "want": repr(want)}
+                out.append(Problem(
+                    unit.where(i, total) + MISSING_TERM[concept.requirement] % params,
+                    concept.severity))
         return out

@@ -24,11 +24,32 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from workflow.checks.messages import N_
 from workflow.textrules import plural_function
 
 #: The rule is tried on every n in this range.
 PLURAL_RANGE = range(0, 10_001)
 _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.I)
+#: The Plural-Forms rule's problems (the plurals check's catalogue findings)
+RULE_UNPARSED = N_("Plural-Forms rule %(rule)s does not parse (%(error)s)")
+RULE_FAILS = N_("Plural-Forms rule fails for n=%(n)s (%(error)s)")
+RULE_RANGE = N_("Plural-Forms rule gives form %(form)s for n=%(n)s, but nplurals=%(nplurals)s "
+                "(forms 0-%(last)s)")
+CATEGORY = N_("the letter's number %(n)s is \"%(category)s\" in %(lang)s (CLDR, form %(want)s), "
+              "but Plural-Forms picks form %(got)s")
+NO_NPLURALS = N_("Plural-Forms has nplurals=%(n)s")
+RULE_MESSAGES = (RULE_UNPARSED, RULE_FAILS, RULE_RANGE, CATEGORY, NO_NPLURALS)
+#: The header entry's problems (``workflow.status.header_findings``: check id "header")
+EMPTY_FILE = N_("the catalogue is empty (no header, no messages): restore it from version "
+                "control")
+NO_HEADER = N_("the catalogue has no header entry (truncated?)")
+NO_MESSAGES = N_("the catalogue has no messages (truncated?): restore it or run "
+                 "`letterflow update`")
+LANGUAGE_HEADER = N_("Language header says %(declared)s, but the catalogue is the %(lang)s one")
+NO_CHARSET = N_("no charset in the Content-Type header (letterflow catalogues are UTF-8)")
+NOT_UTF8 = N_("charset is %(charset)s, but letterflow reads and writes UTF-8 only: convert the "
+              "file (msgconv --to-code=UTF-8) and fix the header")
+HEADER_MESSAGES = (EMPTY_FILE, NO_HEADER, NO_MESSAGES, LANGUAGE_HEADER, NO_CHARSET, NOT_UTF8)
 
 
 @lru_cache(maxsize=64)
@@ -37,7 +58,7 @@ def rule_problem(expr: str, nplurals: int) -> str | None:
     try:
         func = plural_function(expr)
     except (ValueError, SyntaxError, RecursionError) as exc:
-        return f"Plural-Forms rule {expr!r} does not parse ({exc})"
+        return RULE_UNPARSED % {"rule": repr(expr), "error": exc}
     try:
         forms = set(map(func, PLURAL_RANGE))  # one C-level pass; find n only on a problem
     except Exception:  # noqa: BLE001 -- a division by zero in a rule, say
@@ -48,10 +69,10 @@ def rule_problem(expr: str, nplurals: int) -> str | None:
         try:
             index = int(func(n))
         except Exception as exc:  # noqa: BLE001
-            return f"Plural-Forms rule fails for n={n} ({type(exc).__name__})"
+            return RULE_FAILS % {"n": n, "error": type(exc).__name__}
         if not 0 <= index < nplurals:
-            return (f"Plural-Forms rule gives form {index} for n={n}, but nplurals={nplurals} "
-                    f"(forms 0-{nplurals - 1})")
+            return RULE_RANGE % {"form": index, "n": n, "nplurals": nplurals,
+                                 "last": nplurals - 1}
     return None
 
 
@@ -84,8 +105,8 @@ def category_problems(catalog: Any, language: str, numbers: tuple[int, ...]) -> 
     for n in numbers:
         got, want = int(func(n)), int(expected(n))
         if got != want:
-            yield (f"the letter's number {n} is \"{locale.plural_form(n)}\" in {language} "
-                   f"(CLDR, form {want}), but Plural-Forms picks form {got}")
+            yield CATEGORY % {"n": n, "category": locale.plural_form(n), "lang": language,
+                              "want": want, "got": got}
 
 
 def letter_numbers(config: Any) -> tuple[int, ...]:
@@ -117,20 +138,17 @@ def header_problems(catalog: Any, language: str) -> list[str]:
     headers = getattr(catalog, "headers", None) or {}
     messages = getattr(catalog, "messages", None) or []
     if not headers and not messages:
-        return ["the catalogue is empty (no header, no messages): restore it from version "
-                "control"]
+        return [EMPTY_FILE]
     out: list[str] = []
     if not headers:
-        out.append("the catalogue has no header entry (truncated?)")
+        out.append(NO_HEADER)
     elif not messages:
-        out.append("the catalogue has no messages (truncated?): restore it or run "
-                   "`letterflow update`")
+        out.append(NO_MESSAGES)
     if headers:
         out.extend(_charset(headers))
         declared = headers.get("Language", "")
         if declared.strip() and language and not _same_language(declared, language):
-            out.append(f"Language header says {declared!r}, but the catalogue is the "
-                       f"{language} one")
+            out.append(LANGUAGE_HEADER % {"declared": repr(declared), "lang": language})
     return out
 
 
@@ -142,7 +160,7 @@ def plural_problems(catalog: Any, language: str, config: Any) -> Iterator[str]:
     expr = getattr(catalog, "plural_expr", "") or ""
     nplurals = int(getattr(catalog, "nplurals", 0) or 0)
     if nplurals < 1:
-        yield f"Plural-Forms has nplurals={nplurals}"
+        yield NO_NPLURALS % {"n": nplurals}
         return
     problem = rule_problem(expr, nplurals)
     if problem:
@@ -155,7 +173,6 @@ def plural_problems(catalog: Any, language: str, config: Any) -> Iterator[str]:
 def _charset(headers: dict) -> Iterator[str]:
     m = _CHARSET.search(headers.get("Content-Type", ""))
     if m is None:
-        yield "no charset in the Content-Type header (letterflow catalogues are UTF-8)"
+        yield NO_CHARSET
     elif m.group(1).strip().lower().replace("_", "-") not in ("utf-8", "utf8"):
-        yield (f"charset is {m.group(1)}, but letterflow reads and writes UTF-8 only: "
-               "convert the file (msgconv --to-code=UTF-8) and fix the header")
+        yield NOT_UTF8 % {"charset": m.group(1)}

@@ -7,6 +7,7 @@ import re
 from itertools import compress
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.messages import N_
 from workflow.checks.placeholders import strip_placeholders
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -37,6 +38,9 @@ def allowed_identical(language: str) -> frozenset[str]:
     return ALLOWED_EVERYWHERE | ALLOWED_IDENTICAL.get(language.split("_")[0], frozenset())
 
 
+IDENTICAL = N_("translation is identical to the English source")
+
+
 class UntranslatedCheck(Check):
     """Translated, not copied.
 
@@ -49,6 +53,7 @@ class UntranslatedCheck(Check):
 
     id = "untranslated"
     needs_translation = False
+    messages = (IDENTICAL,)
 
     def candidates(self, batch) -> list[int]:
         # what check() looks at: a translation as long as its source and the same, ignoring
@@ -71,5 +76,5 @@ class UntranslatedCheck(Check):
             words = {w.casefold() for w in _WORD_RE.findall(strip_placeholders(text))}
             if not words or words <= allowed_identical(unit.language):
                 continue
-            out.append(f"{unit.where(i, total)}translation is identical to the English source")
+            out.append(unit.where(i, total) + IDENTICAL)
         return out

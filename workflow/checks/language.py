@@ -46,6 +46,7 @@ from typing import Any
 
 from workflow.checks.base import Check, Unit
 from workflow.checks.function_words import not_a_leftover, verdict, words_of
+from workflow.checks.messages import N_
 from workflow.checks.placeholders import strip_placeholders
 from workflow.checks.scripts import _CJK as _CJK
 from workflow.checks.scripts import _LATIN as _LATIN
@@ -58,6 +59,13 @@ from workflow.checks.scripts import script_counts as script_counts
 from workflow.checks.scripts import scripts_of as scripts_of
 
 MIN_LETTERS = 30
+#: (%(script)s: one of SCRIPT_NAMES; %(language)s: a language's English name, which the UI
+#: shows in its own language; %(lang)s: the catalogue's language code)
+MOSTLY_SCRIPT = N_("text is mostly %(script)s script, not %(lang)s text")
+READS_AS = N_("text reads as %(language)s, not %(lang)s")
+#: The scripts' names as a message shows them (``_SCRIPT_RES``'s keys, title-cased).
+SCRIPT_NAMES = (N_("Latin"), N_("Cyrillic"), N_("Arabic"), N_("Han"), N_("Kana"), N_("Hangul"),
+                N_("Greek"), N_("Hebrew"), N_("Thai"), N_("Devanagari"))
 #: lingua reads at most this much of a text (a paragraph's first sentences decide).
 SAMPLE_CHARS = 120
 
@@ -261,7 +269,7 @@ def _by_script(clean: str, lang: str, minimum: int) -> str | None:
     DETECTOR_COST.decided_by_script += 1
     counts = script_counts(clean)
     main = max(counts, key=counts.__getitem__)
-    return f"text is mostly {main.title()} script, not {lang} text"
+    return MOSTLY_SCRIPT % {"script": main.title(), "lang": lang}
 
 
 def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
@@ -284,7 +292,7 @@ def _by_words(clean: str, source: str, lang: str, plan: _Plan) -> str | None:
         return None
     kind, code = opinion
     if kind == "wrong" and code not in UNSUPPORTED_RELATIVES.get(lang, ()):
-        return f"text reads as {_LANGUAGE_NAMES.get(code, code)}, not {lang}"
+        return READS_AS % {"language": _LANGUAGE_NAMES.get(code, code), "lang": lang}
     return ""
 
 
@@ -318,6 +326,8 @@ class WrongLanguageCheck(Check):
     """
 
     id = "wrong-language"
+    messages = (MOSTLY_SCRIPT, READS_AS)
+    words = SCRIPT_NAMES
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
@@ -384,4 +394,4 @@ def _reading(found: Any, lang: str) -> str:
     code = _iso(found)
     if code == lang or code in UNSUPPORTED_RELATIVES.get(lang, ()):
         return ""
-    return f"text reads as {found.name.title()}, not {lang}"
+    return READS_AS % {"language": found.name.title(), "lang": lang}

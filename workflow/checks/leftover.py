@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
+from workflow.checks.messages import N_
 from workflow.checks.spelling import unit_dictionary
 from workflow.checks.tokens import distinct_tokens
 from workflow.checks.word_scan import leftover_kept
@@ -156,6 +157,9 @@ def _screen(batch, cands: list[frozenset[str]]) -> set[int]:
 _NON_WORD = re.compile(r"\W")
 
 
+LEFT_IN = N_("source words left in: %(words)s")
+
+
 class SourceLeftoverCheck(Check):
     """Source words left in the translation
 
@@ -168,6 +172,7 @@ class SourceLeftoverCheck(Check):
 
     id = "leftover"
     severity = WARNING
+    messages = (LEFT_IN,)
 
     def candidates(self, batch) -> set[int]:
         """The messages with a word of their source's leftover candidates in a translation,
@@ -193,5 +198,5 @@ class SourceLeftoverCheck(Check):
                 continue  # an untranslated copy is the "untranslated" check's
             if found:
                 shown = ", ".join(repr(r) for r in found[:6])
-                out.append(f"{unit.where(i, total)}source words left in: {shown}")
+                out.append(unit.where(i, total) + LEFT_IN % {"words": shown})
         return out

@@ -8,6 +8,7 @@ from itertools import compress, repeat
 from operator import gt, itemgetter, lt, mul, or_, truediv
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.messages import N_
 
 #: Typical characters-of-translation per character of English (CJK writes far fewer).
 TYPICAL_RATIO = {
@@ -49,6 +50,11 @@ def _measure_or_never(source: str) -> tuple[int, float]:
 
 
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+#: (%(ratio)s and %(typical)s: "1.23x")
+TOO_LONG = N_("translation is %(ratio)s the source's length, too long for %(lang)s "
+              "(typical %(typical)s)")
+TOO_SHORT = N_("translation is %(ratio)s the source's length, too short for %(lang)s "
+               "(typical %(typical)s)")
 
 
 class LengthCheck(Check):
@@ -61,6 +67,7 @@ class LengthCheck(Check):
     """
 
     id = "length"
+    messages = (TOO_LONG, TOO_SHORT)
 
     def candidates(self, batch) -> list[int]:
         # check()'s own test, each step mapped over every text at once (the sources'
@@ -86,9 +93,8 @@ class LengthCheck(Check):
             n, tol = measured
             ratio = len(text.strip()) / n
             if ratio > typical * tol or ratio < typical / tol:
-                kind = "long" if ratio > typical else "short"
-                out.append(
-                    f"{unit.where(i, total)}translation is {ratio:.2f}x the source's length, "
-                    f"too {kind} for {unit.language} (typical {typical:.2f}x)"
-                )
+                params = {"ratio": f"{ratio:.2f}x", "lang": unit.language,
+                          "typical": f"{typical:.2f}x"}
+                out.append(unit.where(i, total)
+                           + (TOO_LONG if ratio > typical else TOO_SHORT) % params)
         return out

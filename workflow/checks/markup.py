@@ -6,9 +6,13 @@ import re
 from collections import Counter
 
 from workflow.checks.base import ERROR, Check, Unit
-from workflow.source.markup import has_tags, problems
+from workflow.checks.messages import N_
+from workflow.source.markup import MISSING_TAG, NOTHING, TAG_PROBLEMS, has_tags, problems
 
 TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*?)?\s*(/?)>")
+
+
+EXTRA_TAG = N_("tag %(tags)s not in the source")
 
 
 def tags(text: str) -> Counter[str]:
@@ -32,6 +36,8 @@ class MarkupCheck(Check):
     id = "markup"
     severity = ERROR
     trigger = "<>"
+    messages = (*TAG_PROBLEMS, EXTRA_TAG)  # (MISSING_TAG is one of TAG_PROBLEMS)
+    words = (NOTHING,)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
@@ -46,9 +52,9 @@ class MarkupCheck(Check):
                     out.extend(f"{where}{p}" for p in problems(source, text))
                 continue
             if want - got:
-                out.append(f"{where}missing tag {' '.join(sorted((want - got).elements()))}")
+                missing = " ".join(sorted((want - got).elements()))
+                out.append(where + MISSING_TAG % {"tags": missing})
             if got - want:
-                out.append(
-                    f"{where}tag {' '.join(sorted((got - want).elements()))} not in the source"
-                )
+                extra = " ".join(sorted((got - want).elements()))
+                out.append(where + EXTRA_TAG % {"tags": extra})
         return out

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from workflow.checks.base import ERROR, Check, Unit
 from workflow.checks.markup import TAG_RE
+from workflow.checks.messages import N_
 from workflow.checks.placeholders import strip_placeholders
 
 GROUP_SEPS = " \u00a0\u202f\u2009.,'\u2019\u066c"
@@ -112,6 +113,10 @@ def compare(source: list[frozenset[Decimal]], target: list[frozenset[Decimal]]):
     return missing, left
 
 
+MISSING_NUMBER = N_("number %(numbers)s missing")
+EXTRA_NUMBER = N_("number %(numbers)s not in the source")
+
+
 class NumberCheck(Check):
     """Numbers match the source.
 
@@ -122,6 +127,7 @@ class NumberCheck(Check):
 
     id = "numbers"
     severity = ERROR
+    messages = (MISSING_NUMBER, EXTRA_NUMBER)
     trigger = r"\d"
 
     def candidates(self, batch) -> list[int]:
@@ -156,7 +162,7 @@ class NumberCheck(Check):
             missing, extra = best
             where = unit.where(i, total)
             if missing:
-                out.append(f"{where}number {', '.join(_show(v) for v in missing)} missing")
+                out.append(where + MISSING_NUMBER % {"numbers": ", ".join(map(_show, missing))})
             if extra:
-                out.append(f"{where}number {', '.join(_show(v) for v in extra)} not in the source")
+                out.append(where + EXTRA_NUMBER % {"numbers": ", ".join(map(_show, extra))})
         return out

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Problem, Unit, entry_ignores
+from workflow.checks.messages import failed
 
 UNTRANSLATED = "untranslated"
 #: Checks whose ``candidates()`` screen, run on a one-message Batch, costs less than their
@@ -117,7 +118,7 @@ def run_one(checks: list, catalog: Any, message: Any, config: Any, glossary: Any
             if problems and problems.__class__ is not list:
                 problems = list(problems)
         except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
-            problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
+            problems = [Problem(failed(exc), ERROR)]
         if problems:
             out.extend(found(check, problems, language, message.context, path, message.line))
             if check.id == UNTRANSLATED:

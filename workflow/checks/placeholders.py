@@ -11,6 +11,7 @@ from collections import Counter
 from functools import lru_cache
 
 from workflow.checks.base import ERROR, MT_DAMAGED_FLAG, Check, Problem, Unit
+from workflow.checks.messages import N_
 from workflow.textrules import PLACEHOLDER as BRACE_RE
 
 #: printf directives as python-format / c-format know them.
@@ -139,13 +140,22 @@ def _brace_fields(source: str) -> list[tuple[str, str]] | None:
     return sorted(_WHOLE.findall(source))
 
 
+MT_DAMAGED = N_("machine translation damaged the placeholders (flag %(flag)s)")
+LEFTOVER_MASK = N_("leftover MT mask %(masks)s in the translation")
+PRINTF_CHANGED = N_("printf directives %(want)s became %(got)s")
+RENAMED = N_("placeholder %(old)s renamed to %(new)s")
+MISSING = N_("missing placeholder %(names)s")
+INVENTED = N_("placeholder %(names)s not in the source")
+NONE = N_("none")
+
+
 def _sequence(text: str, printf: re.Pattern[str] | None) -> str:
     """The unnumbered printf directives of *text* in order ("%s %d"), or "none"."""
     if printf is None:
-        return "none"
+        return NONE
     seq = [m.group(0) for m in printf.finditer(text) if m.group(0) != "%%"]
     seq = [d for d in seq if "(" not in d and "$" not in d]
-    return " ".join(seq) if seq else "none"
+    return " ".join(seq) if seq else NONE
 
 
 def _show(keys: Counter[str]) -> str:
@@ -165,6 +175,8 @@ class PlaceholderCheck(Check):
 
     id = "placeholders"
     severity = ERROR
+    messages = (MT_DAMAGED, LEFTOVER_MASK, PRINTF_CHANGED, RENAMED, MISSING, INVENTED)
+    words = (NONE,)
     needs_translation = False  # an mt-damaged entry is an error even if copied
     trigger = r"{}%\[\]"  # (the runner also runs it for letterflow-mt-damaged entries)
 
@@ -183,7 +195,7 @@ class PlaceholderCheck(Check):
         out: list[str | Problem] = []
         flags = unit.flags
         if MT_DAMAGED_FLAG in flags:
-            out.append(f"machine translation damaged the placeholders (flag {MT_DAMAGED_FLAG})")
+            out.append(MT_DAMAGED % {"flag": MT_DAMAGED_FLAG})
         sources = unit.sources()
         mode = "full" if flags & PRINTF_FLAGS else ("off" if flags & NO_PRINTF_FLAGS else "auto")
         printf, expected, count_keys = _source_side(sources, mode)
@@ -206,17 +218,18 @@ class PlaceholderCheck(Check):
             masks = Counter({k: v for k, v in invented.items() if k.startswith("[[")})
             invented -= masks
             if masks:
-                out.append(f"{where}leftover MT mask {_show(masks)} in the translation")
+                out.append(where + LEFTOVER_MASK % {"masks": _show(masks)})
             if any(" (#" in k for k in (missing | invented)):
                 want = " ".join(_sequence(s, printf) for s in sources[:1])
-                out.append(f"{where}printf directives {want} became {_sequence(text, printf)}")
+                got = _sequence(text, printf)
+                out.append(where + PRINTF_CHANGED % {"want": want, "got": got})
                 missing = Counter({k: v for k, v in missing.items() if " (#" not in k})
                 invented = Counter({k: v for k, v in invented.items() if " (#" not in k})
             if missing and invented and sum(missing.values()) == sum(invented.values()):
-                out.append(f"{where}placeholder {_show(missing)} renamed to {_show(invented)}")
+                out.append(where + RENAMED % {"old": _show(missing), "new": _show(invented)})
                 continue
             if missing:
-                out.append(f"{where}missing placeholder {_show(missing)}")
+                out.append(where + MISSING % {"names": _show(missing)})
             if invented:
-                out.append(f"{where}placeholder {_show(invented)} not in the source")
+                out.append(where + INVENTED % {"names": _show(invented)})
         return out

@@ -7,6 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.checks.base import ERROR, Check, Unit
+from workflow.checks.header import RULE_MESSAGES
+from workflow.checks.messages import N_
 
 #: GNU gettext's older Plural-Forms for languages where CLDR (and Babel) later added a
 #: "many" form (one, many, other). Catalogues made by msginit still carry these; like any
@@ -43,6 +45,16 @@ def _categories(language: str) -> str:
     return ", ".join(t for t in order if t in tags)
 
 
+NOT_PLURAL = N_("%(n)s translations for a message that has no plural")
+WRONG_COUNT = N_("%(n)s plural forms, the catalogue (%(lang)s) needs %(want)s")
+EMPTY_FORMS = N_("plural form %(forms)s empty")
+NPLURALS_CLDR = N_("Plural-Forms header has nplurals=%(n)s, %(lang)s needs %(want)s (CLDR); if "
+                   "this is on purpose, say why in an %(header)s header")
+NPLURALS_GNU = N_("Plural-Forms header has nplurals=%(n)s, %(lang)s needs %(want)s (CLDR) (GNU "
+                  "gettext's older value; CLDR's categories: %(categories)s); if this is on "
+                  "purpose, say why in an %(header)s header")
+
+
 class PluralFormsCheck(Check):
     """Plural forms complete.
 
@@ -60,20 +72,22 @@ class PluralFormsCheck(Check):
     needs_translation = False
     plural_only = True
     catalog_config = True
+    messages = (NOT_PLURAL, WRONG_COUNT, EMPTY_FORMS, NPLURALS_CLDR, NPLURALS_GNU,
+                *RULE_MESSAGES)
 
     def check(self, unit: Unit) -> list[str]:
         out: list[str] = []
         strings = unit.strings
         if not unit.plural:
             if len(strings) > 1:
-                out.append(f"{len(strings)} translations for a message that has no plural")
+                out.append(NOT_PLURAL % {"n": len(strings)})
             return out
         n = unit.nplurals
         if len(strings) != n:
-            out.append(f"{len(strings)} plural forms, the catalogue ({unit.language}) needs {n}")
+            out.append(WRONG_COUNT % {"n": len(strings), "lang": unit.language, "want": n})
         empty = [str(i) for i, s in enumerate(strings) if not s]
         if empty and len(empty) < len(strings):
-            out.append(f"plural form {', '.join(empty)} empty")
+            out.append(EMPTY_FORMS % {"forms": ", ".join(empty)})
         return out
 
     def check_catalog(self, catalog: Any, language: str, config: Any = None) -> Iterator[str]:
@@ -85,7 +99,8 @@ class PluralFormsCheck(Check):
         reason = (getattr(catalog, "headers", None) or {}).get(REASON_HEADER, "").strip()
         if accepted and n not in accepted and not reason:
             want = " or ".join(str(x) for x in sorted(accepted))
-            gnu = (f" (GNU gettext's older value; CLDR's categories: {_categories(language)})"
-                   if _gnu_value(language, n) else "")
-            yield (f"Plural-Forms header has nplurals={n}, {language} needs {want} (CLDR){gnu}; "
-                   f"if this is on purpose, say why in an {REASON_HEADER} header")
+            params = {"n": n, "lang": language, "want": want, "header": REASON_HEADER}
+            if _gnu_value(language, n):
+                yield NPLURALS_GNU % {**params, "categories": _categories(language)}
+            else:
+                yield NPLURALS_CLDR % params

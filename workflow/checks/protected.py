@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 from workflow.checks.base import ERROR, Check, Unit
+from workflow.checks.messages import N_
 
 #: What every built-in protected pattern needs (workflow.mt.protect._MAYBE_BUILTIN), as a
 #: character class and a plain string: each found fast in a whole batch of sources.
 _MAYBE_CHAR = re.compile(r"[</@\[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
+
+
+CHANGED = N_("protected text changed or missing: %(texts)s")
 
 
 class ProtectedTextCheck(Check):
@@ -22,6 +26,7 @@ class ProtectedTextCheck(Check):
 
     id = "protected"
     severity = ERROR
+    messages = (CHANGED,)
 
     def candidates(self, batch) -> set[int] | None:
         # only a source with a protected span can lose one: the cheap test of every
@@ -46,5 +51,5 @@ class ProtectedTextCheck(Check):
             lost = missing_in(source, text, names)
             if lost:
                 shown = ", ".join(repr(s.text) for s in lost)
-                out.append(f"{unit.where(i, total)}protected text changed or missing: {shown}")
+                out.append(unit.where(i, total) + CHANGED % {"texts": shown})
         return out

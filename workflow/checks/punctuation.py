@@ -7,6 +7,7 @@ from itertools import compress, repeat
 from operator import and_, eq, itemgetter, ne, or_
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.messages import N_
 
 #: Closing quotes and brackets that may follow the sentence mark.
 _CLOSERS = "\"')]}»”’」』）】›"
@@ -71,8 +72,14 @@ def _dot_before_last(text: str) -> bool:
     return _BEFORE_LAST(text) == "."
 
 
+ENDS_WITH = N_("ends with %(got)s, the source with %(want)s")
+PLAIN_SPACE = N_("a plain space before %(mark)s: French needs a no-break space")
+NO_SPACE = N_("no space before %(mark)s: French needs a no-break space")
+NO_MARK = N_("no mark")
+
+
 def _name(mark: str) -> str:
-    return repr(mark) if mark else "no mark"
+    return repr(mark) if mark else NO_MARK
 
 
 class EndPunctuationCheck(Check):
@@ -84,6 +91,8 @@ class EndPunctuationCheck(Check):
     """
 
     id = "end-punctuation"
+    messages = (ENDS_WITH, PLAIN_SPACE, NO_SPACE)
+    words = (NO_MARK,)
 
     def candidates(self, batch) -> set[int]:
         # the same last character as the source's, one end_mark() reads alone: the same
@@ -111,10 +120,10 @@ class EndPunctuationCheck(Check):
             got, pos = end_mark(text)
             where = unit.where(i, total)
             if want != got and frozenset({want, got}) not in _EQUIVALENT:
-                out.append(f"{where}ends with {_name(got)}, the source with {_name(want)}")
+                out.append(where + ENDS_WITH % {"got": _name(got), "want": _name(want)})
             if french and got and text[pos] in _FRENCH_SPACED:
                 before = text[pos - 1] if pos > 0 else ""
                 if before not in _NBSP:
-                    kind = "a plain space" if before == " " else "no space"
-                    out.append(f"{where}{kind} before {text[pos]!r}: French needs a no-break space")
+                    template = PLAIN_SPACE if before == " " else NO_SPACE
+                    out.append(where + template % {"mark": repr(text[pos])})
         return out

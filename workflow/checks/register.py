@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from workflow.checks.base import ERROR, WARNING, Check, Problem, Unit
+from workflow.checks.messages import N_
 
 #: Informal second-person words (pronouns and possessives), per language.
 INFORMAL = {
@@ -99,6 +100,11 @@ def letter_register(config: object, context: str) -> str:
     return found
 
 
+INFORMAL_FORMAL = N_("informal address %(words)s (the letter is formal: use the polite form)")
+INFORMAL_MINISTER = N_("informal address %(words)s (a letter to a minister: use the polite "
+                       "form)")
+
+
 class RegisterCheck(Check):
     """Formal address
 
@@ -110,6 +116,7 @@ class RegisterCheck(Check):
 
     id = "register"
     severity = ERROR
+    messages = (INFORMAL_FORMAL, INFORMAL_MINISTER)
 
     def applies(self, language: str, config: object = None) -> bool:
         return _pattern(language) is not None
@@ -140,7 +147,7 @@ class RegisterCheck(Check):
                      if not re.search(rf"(?<!\w){re.escape(m.group(0))}(?!\w)", source)]
             if found:
                 words = ", ".join(repr(w) for w in dict.fromkeys(found))
-                why = "the letter is formal" if register else "a letter to a minister"
-                out.append(Problem(f"{unit.where(i, total)}informal address {words} "
-                                   f"({why}: use the polite form)", severity))
+                template = INFORMAL_FORMAL if register else INFORMAL_MINISTER
+                out.append(Problem(unit.where(i, total) + template % {"words": words},
+                                   severity))
         return out

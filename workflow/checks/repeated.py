@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import accumulate, chain, compress, count, islice
 
 from workflow.checks.base import Check, Unit
+from workflow.checks.messages import N_
 from workflow.checks.tokens import folded, text_tokens
 
 REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)(?:\s+\1)+(?!\w)", re.IGNORECASE)
@@ -26,6 +27,9 @@ _GLUED_RE = re.compile(r"[\u00a0\u202f\u3000\t]")
 NO_SPACES = frozenset({"zh", "ja"})
 
 
+REPEATED = N_("word %(word)s repeated")
+
+
 class RepeatedWordCheck(Check):
     """No accidentally repeated word.
 
@@ -35,6 +39,7 @@ class RepeatedWordCheck(Check):
     """
 
     id = "repeated-word"
+    messages = (REPEATED,)
 
     def applies(self, language: str, config: object = None) -> bool:
         return language.split("_")[0] not in NO_SPACES
@@ -67,7 +72,7 @@ class RepeatedWordCheck(Check):
             for word in _repeats(text):
                 if word.casefold() in allowed or word.casefold() in _source_repeats(source):
                     continue
-                out.append(f"{unit.where(i, total)}word {word!r} repeated")
+                out.append(unit.where(i, total) + REPEATED % {"word": repr(word)})
         return out
 
 

@@ -17,6 +17,7 @@ from workflow.checks.base import (
 )
 from workflow.checks.batch import Batch
 from workflow.checks.glossary import glossary_for
+from workflow.checks.messages import failed
 from workflow.checks.registry import registry
 from workflow.gcpause import paused_gc
 
@@ -172,7 +173,7 @@ def _run(checks: list, batch: Batch) -> list[tuple[int, int, Any, list]]:
                 if problems and problems.__class__ is not list:
                     problems = list(problems)
             except Exception as exc:  # noqa: BLE001 -- a check bug must not hide the others
-                problems = [Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR)]
+                problems = [Problem(failed(exc), ERROR)]
             if problems:
                 results.append((i, pos, check, problems))
                 if check_id == UNTRANSLATED:
@@ -215,7 +216,7 @@ def _finish(checks: list, deferred: dict[str, list], language: str, path: str,
             results = list(check.finish(deferred[check.id]))
         except Exception as exc:  # noqa: BLE001 -- as for check(): report, do not hide
             msg = deferred[check.id][0][0]
-            results = [(msg, Problem(f"check failed: {type(exc).__name__}: {exc}", ERROR))]
+            results = [(msg, Problem(failed(exc), ERROR))]
         for msg, problem in results:
             out += _found(check, [problem], language, msg.context, path, msg.line, kind)
     return out

@@ -13,6 +13,7 @@ sentence) need no word-by-word walk unless a capitalised suspect also begins a s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from workflow.checks.base import WARNING, Check, Unit
 from workflow.checks.hunspell import (
@@ -21,6 +22,7 @@ from workflow.checks.hunspell import (
     save_verdicts,
     unit_dictionary,
 )
+from workflow.checks.messages import N_
 from workflow.checks.words import (
     _WORD,
     exempt_text,
@@ -143,16 +145,26 @@ _REPRS_MAX = 100_000
 _REPRS = _Reprs()
 
 
+#: (%(words)s last in NOT_IN_DICTIONARY: problem_head() is the text before it)
+NOT_IN_DICTIONARY = N_("not in the %(dictionary)s dictionary: %(words)s")
+NOT_IN_DICTIONARY_MORE = N_("not in the %(dictionary)s dictionary: %(words)s and %(more)s more")
+#: what NOT_IN_DICTIONARY_MORE has after the words, around the count (" and ", " more")
+_MORE_BEFORE, _MORE_AFTER = NOT_IN_DICTIONARY_MORE.split("%(words)s")[1].split("%(more)s")
+
+
+@lru_cache(maxsize=256)
 def problem_head(tag: str) -> str:
-    """What every problem of a one-string form with the dictionary *tag* begins with."""
-    return f"not in the {tag} dictionary: "
+    """What every problem of a one-string form with the dictionary *tag* begins with:
+    NOT_IN_DICTIONARY up to its words (``head + shown`` is the template filled)."""
+    return NOT_IN_DICTIONARY % {"dictionary": tag, "words": ""}
 
 
 def problem(where: str, tag: str, words: list[str]) -> str:
     """The problem reported for a form whose suspicious words are *words* (not empty)."""
     shown = ", ".join(map(_REPRS.__getitem__, words[:8]))
-    more = f" and {len(words) - 8} more" if len(words) > 8 else ""
-    return f"{where}{problem_head(tag)}{shown}{more}"
+    if len(words) > 8:  # (NOT_IN_DICTIONARY_MORE filled, without a dict per problem)
+        return f"{where}{problem_head(tag)}{shown}{_MORE_BEFORE}{len(words) - 8}{_MORE_AFTER}"
+    return where + problem_head(tag) + shown
 
 
 class SpellingCheck(Check):
@@ -167,6 +179,7 @@ class SpellingCheck(Check):
 
     id = "spelling"
     severity = WARNING
+    messages = (NOT_IN_DICTIONARY, NOT_IN_DICTIONARY_MORE)
 
     def applies(self, language: str, config: object = None) -> bool:
         return dictionary_for(language, config) is not None

@@ -6,6 +6,7 @@ import re
 
 from workflow.checks.base import Check, Unit
 from workflow.checks.batch import SEP
+from workflow.checks.messages import N_
 
 _WS = " \t\n\r\u00a0\u202f\u2009\u3000"
 DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \u00a0\u202f\u3000]{2,}(?=\S)")
@@ -25,6 +26,11 @@ def _trail(text: str) -> str:
     return text[len(text.rstrip(_WS)) :].translate(_NORMALISE)
 
 
+LEADING = N_("leading whitespace %(got)s differs from the source's %(want)s")
+TRAILING = N_("trailing whitespace %(got)s differs from the source's %(want)s")
+DOUBLE_SPACES = N_("%(extra)s double space(s) more than the source")
+
+
 class WhitespaceCheck(Check):
     """Whitespace as in the source.
 
@@ -34,6 +40,7 @@ class WhitespaceCheck(Check):
     """
 
     id = "whitespace"
+    messages = (LEADING, TRAILING, DOUBLE_SPACES)
 
     def candidates(self, batch) -> set[int]:
         # what the fast path below lets through, for every text at once
@@ -59,12 +66,12 @@ class WhitespaceCheck(Check):
             where = unit.where(i, total)
             want, got = _lead(source), _lead(text)
             if want != got:
-                out.append(f"{where}leading whitespace {got!r} differs from the source's {want!r}")
+                out.append(where + LEADING % {"got": repr(got), "want": repr(want)})
             want, got = _trail(source), _trail(text)
             if want != got:
-                out.append(f"{where}trailing whitespace {got!r} differs from the source's {want!r}")
+                out.append(where + TRAILING % {"got": repr(got), "want": repr(want)})
             if "  " in text or "\u00a0 " in text or " \u00a0" in text or "\u3000\u3000" in text:
                 extra = len(DOUBLE_SPACE_RE.findall(text)) - len(DOUBLE_SPACE_RE.findall(source))
                 if extra > 0:
-                    out.append(f"{where}{extra} double space(s) more than the source")
+                    out.append(where + DOUBLE_SPACES % {"extra": extra})
         return out

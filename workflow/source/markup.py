@@ -23,11 +23,28 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from workflow.errors import N_
+
 #: A tag as it appears in a message.
 TAG_RE = re.compile(r'<(/?)([gx])(\d{1,4})( translate="no")?\s*(/?)>')
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|apos);")
 _ENTITY_LIKE = re.compile(r"&(?=(?:lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)")
 FLAG = "xml-text"
+
+
+#: Tag problems: the markup check's findings (``workflow.checks.markup``), shown in the
+#: UI's language (``workflow.checks.messages``).
+NOT_IN_SOURCE = N_("tag %(tag)s is not in the source")
+WRITE_AS = N_("tag %(tag)s must be written %(form)s")
+TWICE = N_("tag %(tag)s appears twice")
+PAIR = N_("tag %(tag)s must be a pair %(pair)s")
+NOT_NESTED = N_("%(closing)s closes %(open)s: tags are not nested properly")
+NOTHING = N_("nothing")
+NEVER_CLOSED = N_("%(tag)s is never closed")
+MISSING_TAG = N_("missing tag %(tags)s")
+DNT_CHANGED = N_("do-not-translate text %(text)s was changed")
+TAG_PROBLEMS = (NOT_IN_SOURCE, WRITE_AS, TWICE, PAIR, NOT_NESTED, NEVER_CLOSED, MISSING_TAG,
+                DNT_CHANGED)
 
 
 class MarkupError(ValueError):
@@ -200,36 +217,36 @@ def parse(text: str, tags: tuple[Tag, ...]) -> Node:
         number = int(num)
         tag = table.get(number)
         if tag is None or tag.kind != kind:
-            raise MarkupError(f"tag {m.group(0)} is not in the source")
+            raise MarkupError(NOT_IN_SOURCE % {"tag": m.group(0)})
         if kind == "x":
             if closing or not selfclose:
-                raise MarkupError(f"tag {m.group(0)} must be written <x{number}/>")
+                raise MarkupError(WRITE_AS % {"tag": m.group(0), "form": f"<x{number}/>"})
             if number in seen:
-                raise MarkupError(f"tag <x{number}/> appears twice")
+                raise MarkupError(TWICE % {"tag": f"<x{number}/>"})
             seen.add(number)
             stack[-1].children.append(Node(tag))
             continue
         if selfclose:
-            raise MarkupError(f"tag {m.group(0)} must be a pair <g{number}>…</g{number}>")
+            raise MarkupError(PAIR % {"tag": m.group(0), "pair": f"<g{number}>…</g{number}>"})
         if not closing:
             if number in seen:
-                raise MarkupError(f"tag <g{number}> appears twice")
+                raise MarkupError(TWICE % {"tag": f"<g{number}>"})
             seen.add(number)
             node = Node(tag)
             stack[-1].children.append(node)
             stack.append(node)
         else:
             if len(stack) == 1 or stack[-1].tag.number != number:
-                open_ = f"<g{stack[-1].tag.number}>" if len(stack) > 1 else "nothing"
-                raise MarkupError(f"</g{number}> closes {open_}: tags are not nested properly")
+                open_ = f"<g{stack[-1].tag.number}>" if len(stack) > 1 else NOTHING
+                raise MarkupError(NOT_NESTED % {"closing": f"</g{number}>", "open": open_})
             stack.pop()
     if text[pos:]:
         stack[-1].children.append(unescape(text[pos:]))
     if len(stack) > 1:
-        raise MarkupError(f"<g{stack[-1].tag.number}> is never closed")
+        raise MarkupError(NEVER_CLOSED % {"tag": f"<g{stack[-1].tag.number}>"})
     missing = sorted(set(table) - seen)
     if missing:
-        raise MarkupError("missing tag " + " ".join(table[n].opening for n in missing))
+        raise MarkupError(MISSING_TAG % {"tags": " ".join(table[n].opening for n in missing)})
     return root
 
 
@@ -249,7 +266,7 @@ def problems(source: str, translation: str) -> list[str]:
             want = re.search(rf'<g{tag.number} translate="no">(.*?)</g{tag.number}>', source)
             got = re.search(rf"<g{tag.number}(?: [^>]*)?>(.*?)</g{tag.number}>", translation)
             if want and got and want.group(1) != got.group(1):
-                out.append(f"do-not-translate text {want.group(1)!r} was changed")
+                out.append(DNT_CHANGED % {"text": repr(want.group(1))})
     return out
 
 
