@@ -4,10 +4,11 @@ Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening 
 0.05-0.6 s, so every word's verdict is kept in the user's cache,
 ``$XDG_CACHE_HOME/letterflow/spelling/<dict>.json`` (``~/.cache`` by default;
 ``LETTERFLOW_CACHE_DIR`` moves it, with the gate's cache), keyed by the dictionary file's
-stat (``statmemo.stat_key``; not saved while it is racy): a run whose words were all seen before opens no dictionary at all. The
-verdicts depend on the dictionary only, so every project shares them. enchant itself
-loads only when a new word needs a verdict. A gate worker saves its new verdicts after
-every catalogue (:func:`save_verdicts`): forked workers never run ``atexit``.
+stat (``statmemo.stat_key``; not saved while it is racy): a run whose words were all seen
+before opens no dictionary at all. The verdicts depend on the dictionary only, so every
+project shares them. enchant itself loads only when a new word needs a verdict. A gate
+worker saves its new verdicts after every catalogue (:func:`save_verdicts`): forked
+workers never run ``atexit``.
 
 The dictionary keeps its bad words sorted by what spelling reports (3 letters or more,
 not all capitals; casefolded or not), so a text's suspects and the source-word exemption
