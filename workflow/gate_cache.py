@@ -4,9 +4,10 @@ letters, the glossary, the configuration and letterflow's own code are unchanged
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from .statmemo import memo_for, sha256_of
+from .statmemo import is_racy, memo_for, sha256_of
 
 
 def _fingerprint(config) -> str:
@@ -22,16 +23,21 @@ def _fingerprint(config) -> str:
 
 def _code_stamps(code: str) -> list[str]:
     """"name:size:mtime" of letterflow's own modules that the cached results depend on
-    (workflow/*.py, checks/*.py, catalogs/*.py), in the order of their relative paths."""
+    (workflow/*.py, checks/*.py, catalogs/*.py), in the order of their relative paths; a
+    module changed too recently for its stat to vouch for it (``statmemo.is_racy``) is
+    stamped with the digest of its bytes as well."""
     found = []
+    now = time.time_ns()
     for sub in ("", "checks", "catalogs"):
         try:
             with os.scandir(os.path.join(code, sub)) as it:
                 for entry in it:
                     if entry.name.endswith(".py"):
                         st = entry.stat()
-                        found.append((sub, entry.name,
-                                      f"{entry.name}:{st.st_size}:{st.st_mtime_ns}"))
+                        stamp = f"{entry.name}:{st.st_size}:{st.st_mtime_ns}"
+                        if is_racy(st, now):
+                            stamp += ":" + sha256_of(None, entry.path)
+                        found.append((sub, entry.name, stamp))
         except FileNotFoundError:
             pass
     return [stamp for _, _, stamp in sorted(found)]
