@@ -109,3 +109,69 @@ def test_odd_paths_methods_and_headers(pair):  # noqa: F811
         if r.status_code == 200:
             body["base_revision"] = r.json["revision"]
     assert pair.answered == n2 + 1  # only the last one (an unknown header) is plain
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_client_count(web_project, tmp_path,
+                                                              monkeypatch):
+    """TRUSTED_PROXIES = 1: ProxyFix (outside the layer) makes the scheme https from
+    X-Forwarded-Proto, so the referrer rule applies on both paths; a changed
+    X-Forwarded-For is another client to Flask-Login (the layer leaves it to Flask)."""
+    import shutil
+
+    import test_web_fastwrite as tw
+
+    from web import create_app
+    from web.fastwrite import FastWrites
+
+    class Proxied(tw.Pair):
+        def __init__(self, fast_root, slow_root, monkeypatch):
+            cfg = {"SECRET_KEY": "k" * 32, "TRUSTED_PROXIES": 1}
+            self.fast = create_app(project_dir=fast_root, test_config=cfg)
+            self.slow = create_app(project_dir=slow_root, test_config=cfg)
+            outer = self.slow.wsgi_app.app  # ProxyFix(SecurityHeaders(FastWrites(...)))
+            assert isinstance(outer.wsgi_app, FastWrites)
+            outer.wsgi_app = outer.wsgi_app.wsgi_app  # the Flask path only
+            self.answered = 0
+            real = FastWrites._answer
+
+            def counted(layer, *args, **kwargs):
+                if layer.app is self.fast:
+                    self.answered += 1
+                return real(layer, *args, **kwargs)
+
+            monkeypatch.setattr(FastWrites, "_answer", counted)
+            self.clients, self.base = {}, {}
+
+    other = tmp_path / "flask-only"
+    shutil.copytree(web_project, other, ignore=shutil.ignore_patterns("*.lock"))
+    p = Proxied(web_project, other, monkeypatch)
+    fwd = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    p.base["fr"] = "http://localhost"
+    for kind, app in (("fast", p.fast), ("slow", p.slow)):
+        c = app.test_client()
+        c.environ_base.update({"HTTP_USER_AGENT": "pair-test"})
+        token = c.get("/api/session", headers=fwd).json["csrf_token"]
+        r = c.post("/api/login", json={"name": "tr_fr", "password": "pw-tr-fr-1234"},
+                   headers={**fwd, "X-CSRFToken": token,
+                            "Referer": "https://localhost/login"})
+        assert r.status_code == 200, r.data
+        p.clients["fr", kind] = (c, r.json["csrf_token"])
+    rev = tw._rev(p, "fr", "fr", CTX)
+    body = {"action": "save", "strings": ["Six"], "base_revision": rev}
+    good = {**fwd, "Referer": "https://localhost/l/fr/"}
+    r = p.both("fr", "POST", URL, body=body, headers=good)
+    assert r.status_code == 200, r.json
+    body["base_revision"] = r.json["revision"]
+    n = p.answered
+    for bad in ({**fwd}, {**fwd, "Referer": "https://evil.example/l/fr/"},
+                {**fwd, "Referer": "http://localhost/l/fr/"}):
+        assert p.both("fr", "POST", URL, body=body, headers=bad).status_code == 400
+    assert p.answered == n
+    body["strings"] = ["Sept"]
+    r = p.both("fr", "POST", URL, body=body, headers=good)
+    assert r.status_code == 200 and p.answered == n + 1
+    body["base_revision"] = r.json["revision"]
+    body["strings"] = ["Huit"]
+    r = p.both("fr", "POST", URL, body=body,
+               headers={**good, "X-Forwarded-For": "198.51.100.9"})
+    assert r.status_code == 200 and p.answered == n + 1  # another client: Flask's
