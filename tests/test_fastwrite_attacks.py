@@ -175,3 +175,44 @@ def test_behind_a_proxy_the_forwarded_scheme_and_client_count(web_project, tmp_p
     r = p.both("fr", "POST", URL, body=body,
                headers={**good, "X-Forwarded-For": "198.51.100.9"})
     assert r.status_code == 200 and p.answered == n + 1  # another client: Flask's
+
+
+def test_concurrent_approvals_of_one_entry_through_the_layer(pair):  # noqa: F811
+    """Eight approvals of one entry from the same revision at once, all answered below
+    Flask: one wins, the others are conflicts; the file holds the winner's text and the
+    audit trail has one approval row for it (and nobody else's)."""
+    import threading
+
+    from workflow import audit
+    from workflow.catalogs import load_catalog
+
+    rev = _warm(pair)
+    c, token = pair.clients["fr", "fast"]
+    cookie = c.get_cookie("letterflow_session").value
+    n = pair.answered
+    results: list = [None] * 8
+
+    def approve(i: int) -> None:
+        client = pair.fast.test_client()
+        client.environ_base.update({"HTTP_USER_AGENT": "pair-test"})
+        client.set_cookie("letterflow_session", cookie)
+        text = f"Texte {'abcdefgh'[i]}"  # (no digit: the numbers check would refuse it)
+        results[i] = client.post(URL, json={"action": "approve", "strings": [text],
+                                            "base_revision": rev},
+                                 headers={"X-CSRFToken": token})
+
+    threads = [threading.Thread(target=approve, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200] + [409] * 7, [(r.status_code, r.json.get("error")) for r in results]
+    assert pair.answered == n + 8
+    winner = next(r for r in results if r.status_code == 200).json
+    svc = pair.fast.extensions["letterflow"]
+    msg = load_catalog(svc.config.catalog("fr"), "fr").get(CTX)
+    assert list(msg.strings) == winner["entry"]["strings"] and not msg.fuzzy
+    rows = [h for h in audit.history(svc.conn, "fr", CTX) if h.action == "approve"]
+    assert len(rows) == 1 and list(rows[0].after) == list(msg.strings)
+    assert rows[0].user == "tr_fr"
