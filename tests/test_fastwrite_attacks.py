@@ -216,3 +216,16 @@ def test_concurrent_approvals_of_one_entry_through_the_layer(pair):  # noqa: F81
     rows = [h for h in audit.history(svc.conn, "fr", CTX) if h.action == "approve"]
     assert len(rows) == 1 and list(rows[0].after) == list(msg.strings)
     assert rows[0].user == "tr_fr"
+
+
+def test_content_length_shorter_than_the_body_or_zero(pair):  # noqa: F811
+    """The layer reads exactly Content-Length bytes, as Flask does; what it read and could
+    not use is handed on to Flask, which answers as it would have (400 for a cut body)."""
+    rev = _warm(pair)
+    n = pair.answered
+    body = {"action": "save", "strings": ["Neuf"], "base_revision": rev}
+    for length in ("0", "5", "00", "-1", "1e3", " 12"):
+        r = pair.both("fr", "POST", URL, body=body,
+                      environ_overrides={"CONTENT_LENGTH": length})
+        assert r.status_code == 400, (length, r.json)
+    assert pair.answered == n
