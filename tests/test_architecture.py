@@ -126,3 +126,33 @@ def test_module_and_function_sizes():
 def test_size_allowlist_has_no_stale_entries():
     stale = sorted(set(SIZE_ALLOWLIST) - set(_oversized()))
     assert stale == [], "now within the size limits: remove from SIZE_ALLOWLIST"
+
+
+def test_no_private_module_of_another_package_is_imported():
+    """A private module of Python or of a dependency (``re._casefix``) may change or go in
+    any release: only our own packages' private modules are imported."""
+    ours = {"workflow", "web", "__future__"}
+    offenders = sorted(
+        f"{path.relative_to(REPO)}: {name}"
+        for top in ("workflow", "web")
+        for path in (REPO / top).rglob("*.py")
+        for name in _imported_modules(path)
+        if name.split(".")[0] not in ours
+        and any(part.startswith("_") for part in name.split("."))
+    )
+    assert offenders == []
+
+
+def test_no_module_calls_a_private_method_of_a_batch():
+    """``checks.batch.Batch`` is shared by the checks through its public names only (the
+    word checks once called ``_sources_key`` and ``_text``)."""
+    offenders = []
+    for path in (REPO / "workflow").rglob("*.py"):
+        if path == REPO / "workflow" / "checks" / "batch.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and isinstance(node.value, ast.Name) and node.value.id == "batch"):
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: batch.{node.attr}")
+    assert offenders == []

@@ -261,3 +261,25 @@ def test_long_mostly_ascii_texts_are_thinned_by_bytes_before_the_trigger_pass():
     for c in map(chr, range(128)):
         wanted = c == SEP or any(re.match(f"[{t}]", c) for t in triggers)
         assert (c in dropped) != wanted, repr(c)
+
+
+def test_register_screen_is_the_one_re_casefix_built():
+    """The register screen's first letters come from ``re``'s own IGNORECASE matching (a
+    public API), not from the private table ``re._casefix``; on this Python the screen is
+    exactly the one that table built (each letter, its lower and upper case, the table's
+    extra cases of those)."""
+    from re._casefix import _EXTRA_CASES
+
+    from workflow.checks.register import INFORMAL, _alternatives, _screen, _trie
+
+    for lang, words in INFORMAL.items():
+        tree = _trie(words)
+        firsts = set()
+        for first in tree:
+            for c in (first, first.lower(), first.upper()):
+                firsts.update([c], map(chr, _EXTRA_CASES.get(ord(c), ())))
+        rest = "|".join(f"(?<={re.escape(f)}){_alternatives(sub)}"
+                        for f, sub in sorted(tree.items()))
+        chars = re.escape("".join(sorted(firsts)))
+        old = rf"(?-i:[{chars}])(?<![\w'\u2019-].)(?:{rest})(?![\w-])"
+        assert _screen(lang).pattern == old, lang

@@ -142,3 +142,36 @@ def test_a_spawned_worker_frees_its_catalogues(verdicts, monkeypatch):
     gw._worker_init(str(REPO), frozenset())
     assert gw._worker_analyse("fr").stats
     assert gate.kept_catalogs is None
+
+
+_REUSE = """
+import resource, sys
+if sys.argv[1] == "keep":
+    from workflow.gate_workers import _keep_freed_heap
+    _keep_freed_heap()
+faults = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+size = 24 << 20  # (a catalogue's decoded text is 6-12 MB)
+block = b"x" * size; del block  # the first one faults its pages in either way
+before = faults()
+block = b"x" * size; del block
+print(faults() - before)
+"""
+
+
+@pytest.mark.parametrize("mode", ["keep", "default"])
+def test_a_forked_worker_reuses_the_heap_it_freed(mode):
+    # a forked gate worker's malloc keeps freed memory for the next catalogue: the same
+    # big block made again touches no fresh pages; glibc's default maps and unmaps it
+    # again (~6,000 faults): the setting is what makes the difference
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's mallopt: Linux only")
+    out = subprocess.run([sys.executable, "-c", _REUSE, mode], capture_output=True,
+                         text=True, check=True).stdout
+    faults = int(out)
+    if mode == "keep":
+        assert faults < 600, faults
+    else:
+        assert faults > 5000, faults

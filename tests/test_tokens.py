@@ -62,3 +62,18 @@ def test_distinct_tokens_are_every_token_of_every_form():
     b = _batch([_text(rng) for _ in range(500)] + ["x"])
     want = set("\n".join([s for u in b.units for s in u.strings]).split())
     assert distinct_tokens(b) == want
+
+
+def test_text_tokens_are_the_split_texts_with_one_object_per_token():
+    # the run's tokens are text.split() of each one-string translation, in order, and
+    # equal tokens are the same string object (what the run keeps: the distinct tokens)
+    rng = random.Random(21)
+    texts = [_text(rng) or " " for _ in range(3000)]
+    b = _batch(texts)
+    tokens = text_tokens(b)
+    assert tokens == [t.split() for t in b.columns[2]]
+    assert all(type(row) is list for row in tokens)
+    one: dict[str, str] = {}
+    for token in (t for row in tokens for t in row):
+        assert one.setdefault(token, token) is token
+    assert len(one) < sum(map(len, tokens))  # (the texts do repeat tokens)

@@ -20,6 +20,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from workflow import db
 from workflow.errors import N_, NotFound
+from workflow.statmemo import FileVersion
 
 log = logging.getLogger("letterflow.web")
 
@@ -63,19 +64,26 @@ def services() -> Services:
 
 
 class CachedCatalog:
-    """A parsed catalogue and what the views derive from it, valid while the file's
-    (inode, mtime, size) is *key*. Derived values are filled lazily; recomputing one
-    twice under a race is harmless."""
+    """A parsed catalogue and what the views derive from it, valid while the file is
+    *version* (``statmemo.FileVersion``: its stat, and its bytes while that stat is too
+    fresh to vouch for them). Derived values are filled lazily; recomputing one twice
+    under a race is harmless."""
 
-    def __init__(self, key: tuple[int, int, int], catalog: Any,
+    def __init__(self, version: FileVersion, catalog: Any,
                  previous: CachedCatalog | None = None):
-        self.key = key
+        self.version = version
         self.catalog = catalog
         self.previous = previous  # the version before, to update findings incrementally
         self.findings: list | None = None
         self.by_context: dict[str, list] | None = None
         self.summary: dict[str, Any] | None = None
         self.pages: dict[Any, Any] = {}
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """(inode, mtime, size) of the file's version."""
+        _, ino, size, mtime, _ = self.version.key
+        return (ino, mtime, size)
 
 
 def _base(old: CachedCatalog | None) -> CachedCatalog | None:
@@ -140,34 +148,33 @@ class Services:
 
         return catalog_path(self.config, lang)
 
-    def _stat_key(self, path: Path) -> tuple[int, int, int] | None:
-        """(inode, mtime, size) of the catalogue file; None if it is missing or is not a
-        regular file (what ``has_catalog`` says)."""
+    @staticmethod
+    def _stat(path: Path) -> os.stat_result | None:
+        """The catalogue file's stat; None if it is missing or is not a regular file (what
+        ``has_catalog`` says)."""
         try:
             st = os.stat(path)
         except OSError:
             return None
-        if not S_ISREG(st.st_mode):
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return st if S_ISREG(st.st_mode) else None
 
     def _entry(self, lang: str, *, fresh: bool = False, wait: bool = True) -> CachedCatalog:
         """The cache entry of *lang*, reloaded when the file changed; NotFound if none.
         With ``wait=False``, while this process is writing the file the entry from before
         that write is good enough (the write path: its base-revision check is redone
         under the file lock)."""
-        from workflow.catalogs import load_catalog
+        from workflow.catalogs.load import load_catalog_version
 
         path = self.catalog_path(lang)
         if path is None:
             raise NotFound(N_("%(lang)s has no catalogue in this project."), params={"lang": lang})
-        key = self._stat_key(path)
-        if key is None:
+        st = self._stat(path)
+        if st is None:
             raise NotFound(N_("There is no catalogue for %(lang)s yet (run %(cmd)s)."),
                                params={"lang": lang, "cmd": "`letterflow update`"})
         if not fresh:
             hit = self._cache.get(lang)
-            if hit is not None and hit.key == key:
+            if hit is not None and hit.version.current(path, st):
                 return hit
             # The file changed. If this process is writing it, the writer is about to
             # cache the catalogue it wrote and parsed: wait for that, not parse again.
@@ -175,16 +182,15 @@ class Services:
             if hit is not None and not wait and queue is not None and queue.busy:
                 return hit
             if queue is not None and queue.wait_batch(WRITER_WAIT):
-                key = self._stat_key(path) or key
                 hit = self._cache.get(lang)
-                if hit is not None and hit.key == key:
+                if hit is not None and hit.version.current(path):
                     return hit
         with self._loading(lang):  # one parse per version of the file, not one per thread
-            key = self._stat_key(path) or key
             old = self._cache.get(lang)
-            if not fresh and old is not None and old.key == key:
+            if not fresh and old is not None and old.version.current(path):
                 return old
-            entry = CachedCatalog(key, load_catalog(path, language=lang), _base(old))
+            catalog, version = load_catalog_version(path, language=lang)
+            entry = CachedCatalog(version, catalog, _base(old))
             with self._lock:
                 self._cache[lang] = entry
         return entry
@@ -196,18 +202,19 @@ class Services:
                 lock = self._loaders.setdefault(lang, threading.Lock())
         return lock
 
-    def install_catalog(self, lang: str, key: tuple[int, int, int] | None,
+    def install_catalog(self, lang: str, version: FileVersion | None,
                         catalog: Any) -> None:
-        """Cache *catalog* as the version of *lang*'s file whose (inode, mtime, size) is
-        *key*: the catalogue ``apply_changes`` just wrote and parsed, so that the next
-        request need not parse the file again."""
-        if key is None or catalog is None or getattr(catalog, "language", None) != lang:
+        """Cache *catalog* as *version* of *lang*'s file: the catalogue ``apply_changes``
+        just wrote and parsed (``ApplyResult.file_version``), so that the next request
+        need not parse the file again."""
+        if version is None or catalog is None or getattr(catalog, "language", None) != lang:
             return
         with self._lock:
             old = self._cache.get(lang)
-            if old is not None and old.key == key:
+            if (old is not None and old.version.key == version.key
+                    and old.version.data == version.data):
                 return
-            self._cache[lang] = CachedCatalog(key, catalog, _base(old))
+            self._cache[lang] = CachedCatalog(version, catalog, _base(old))
 
     def writer(self, lang: str) -> Any:
         """The group-commit queue of *lang*'s catalogue (web.writes)."""

@@ -14,12 +14,15 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user, login_required
+
+from workflow.statmemo import is_racy
 
 from .uilang import COOKIE
 
@@ -56,6 +59,17 @@ def available() -> tuple[str, ...]:
     return (SOURCE, *found)
 
 
+def _up_to_date(out: Path, src: Path) -> bool:
+    """Whether *out* was compiled from *src* as it is: written after it, by more than a
+    timestamp's granularity (``statmemo.is_racy``: an edit of *src* within the same tick
+    as the compile would otherwise look older than *out*)."""
+    try:
+        out_st, src_st = os.stat(out), os.stat(src)
+    except OSError:
+        return False
+    return not is_racy(src_st, out_st.st_mtime_ns)
+
+
 def compile_catalogs(dest: Path) -> Path:
     """Compile every ui.po to ``dest/<lang>/LC_MESSAGES/ui.mo`` (fuzzy entries included:
     an MT draft of a button label beats English for a Korean reader)."""
@@ -68,7 +82,7 @@ def compile_catalogs(dest: Path) -> Path:
     for lang in available()[1:]:
         src = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         out = dest / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        if out.exists() and out.stat().st_mtime_ns >= src.stat().st_mtime_ns:
+        if _up_to_date(out, src):
             continue
         with src.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=DOMAIN)

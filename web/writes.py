@@ -169,7 +169,7 @@ def _write_batch(svc: Any, lang: str, path: Any, batch: list[_Pending]) -> None:
         for p in batch:  # find the change that fails; the others are written
             _write_batch(svc, lang, path, [p])
         return
-    svc.install_catalog(lang, result.file_key, result.catalog)
+    svc.install_catalog(lang, result.file_version, result.catalog)
     for p, it, (kind, message) in zip(batch, items, result.outcomes, strict=True):
         it.kind, it.message = kind, message
         p.kind, p.message = kind, message

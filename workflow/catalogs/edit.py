@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import CatalogError, ConflictError
 from ..fileio import as_path, locked, read_file, sweep_temp_files, write_atomic
+from ..statmemo import FileVersion, is_racy, stat_key
 from ..textrules import MT_DAMAGED_FLAG
 from .bridge import now_header, parse_store, pypo, serialize, set_header_field, to_message
 from .layout import Layout, unit_chunks
@@ -52,6 +53,9 @@ class ApplyResult:
     #: (st_ino, st_mtime_ns, st_size) taken under the lock; None if nothing was written.
     catalog: Catalog | None = None
     file_key: tuple[int, int, int] | None = None
+    #: The written file's version for an in-process cache (``statmemo.FileVersion``: its
+    #: stat, and the bytes written while that stat is too fresh to vouch for them).
+    file_version: FileVersion | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -281,6 +285,7 @@ def apply_changes(
         try:
             st = os.stat(path)
             result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+            result.file_version = FileVersion(stat_key(st), out if is_racy(st) else None)
         except OSError:
             pass
         _keep_store(path, out, store, written, units, layout)

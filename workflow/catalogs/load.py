@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CatalogError
+from ..statmemo import FileVersion, read_with_stats
 from .model import Catalog, Message, parse_plural_forms, plural_header
 from .reader import read_messages
 
@@ -33,6 +34,20 @@ def load_catalog(path: str | Path, language: str | None = None) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
     return parse_catalog(data, path, language)
+
+
+def load_catalog_version(path: str | Path, language: str | None = None
+                         ) -> tuple[Catalog, FileVersion]:
+    """:func:`load_catalog`, and the version of the file it read (``statmemo``), for an
+    in-process cache of the catalogue."""
+    path = Path(path)
+    try:
+        data, before, after = read_with_stats(str(path))
+    except FileNotFoundError:
+        raise CatalogError("catalogue not found (run `letterflow update`)", str(path)) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
+    return parse_catalog(data, path, language), FileVersion.of_read(data, before, after)
 
 
 def parse_catalog(data: bytes, path: str | Path, language: str | None = None) -> Catalog:

@@ -99,7 +99,7 @@ class Batch:
         out for every message's source at once and kept for the next language of the same
         template (keyed on *name* and every message's source): *make* must depend on the
         source alone, and *name* must name it."""
-        key = (name, "column", self._sources_key())
+        key = (name, "column", self.sources_key())
         values = _SOURCE_HITS.get(key)
         if values is None:
             values = _keep(key, list(map(make, map(_SOURCE, self.messages))))
@@ -125,15 +125,17 @@ class Batch:
             self._split_parts[side] = got
         return got
 
-    def _text(self, side: str) -> str:
-        """SEP + the texts of *side* (:meth:`_parts`) joined by SEP + SEP."""
+    def joined(self, side: str) -> str:
+        """The texts of *side* (:meth:`_parts`: "strings" or "sources") as one string, SEP +
+        each joined by SEP + SEP: what a screen searches in one pass. Kept for the run."""
         got = self._joined.get(side)
         if got is None:
             got = self._joined[side] = SEP + SEP.join(self._parts(side)) + SEP
         return got
 
-    def _sources_key(self) -> tuple[str, ...]:
-        """What the memos of the sources' answers are keyed on (:meth:`_parts` "sources")."""
+    def sources_key(self) -> tuple[str, ...]:
+        """Every message's source: the key of memos shared by the languages of a template
+        (equal sources give one object per process: a memo finds it by identity)."""
         key = self._joined.get("sources key")
         if key is None:  # the equal key kept from an earlier run (compared once, here):
             key = tuple(self._parts("sources"))  # the memos then find it by identity
@@ -146,7 +148,7 @@ class Batch:
         return key
 
     def _starts_of(self, side: str) -> list[int]:
-        """Where each part of :meth:`_text` starts."""
+        """Where each part of :meth:`joined` starts."""
         got = self._starts.get(side)
         if got is None:
             got = list(accumulate(map(add, map(len, self._parts(side)), repeat(1)), initial=1))
@@ -167,17 +169,17 @@ class Batch:
         a translated form (one pass over every translation; SEP at both ends of each)."""
         if not self.units:
             return set()
-        return _hits(pattern, self._text("strings"), self._starts_of("strings"))
+        return _hits(pattern, self.joined("strings"), self._starts_of("strings"))
 
     def source_hits(self, pattern: re.Pattern[str] | str) -> set[int]:
         """Indices of the messages with a match of *pattern* (a regex or a plain string) in
         the source or the plural source (SEP at both ends of each)."""
         if not self.units:
             return set()
-        key = (pattern, self._sources_key())
+        key = (pattern, self.sources_key())
         found = _SOURCE_HITS.get(key)
         if found is None:
-            found = _keep(key, frozenset(_hits(pattern, self._text("sources"),
+            found = _keep(key, frozenset(_hits(pattern, self.joined("sources"),
                                                self._starts_of("sources"))))
         return self._units(found)
 
@@ -212,11 +214,11 @@ class Batch:
             return
         damaged = {i for i, u in enumerate(self.units) if u.flags and MT_DAMAGED_FLAG in u.flags}
         got = {t: damaged | hits for t, hits in _trigger_parts(
-            todo, self._text("strings"), self._parts("strings")).items()}
-        key = (todo, "chars", self._sources_key())
+            todo, self.joined("strings"), self._parts("strings")).items()}
+        key = (todo, "chars", self.sources_key())
         by_message = _SOURCE_HITS.get(key)
         if by_message is None:
-            by_message = _keep(key, _trigger_parts(todo, self._text("sources"),
+            by_message = _keep(key, _trigger_parts(todo, self.joined("sources"),
                                                    self._parts("sources")))
         for t, hits in by_message.items():
             got[t] |= self._units(hits)
@@ -387,7 +389,7 @@ def _char_class(trigger: str) -> re.Pattern[str]:
 #: (pattern, every message's source) -> what was found: the next language's run (same
 #: template, same sources) finds it here
 _SOURCE_HITS: dict = {}
-#: every message's source, as the first run with them spelled it (see _sources_key)
+#: every message's source, as the first run with them spelled it (see Batch.sources_key)
 _SOURCE_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 

@@ -47,6 +47,7 @@ from workflow.checks.glossary_tbx import (
 )
 from workflow.checks.messages import N_
 from workflow.errors import QAError
+from workflow.statmemo import FileMemo
 
 __all__ = [
     "ADMITTED",
@@ -72,27 +73,23 @@ __all__ = [
     "word_keys",
 ]
 
-_cache: dict[tuple[int, int, int, int, str], Glossary] = {}
+#: (path, source language) -> the parsed glossary of one version of the file
+_cache = FileMemo(size=4)
 
 
 def load_glossary(
     path: str | Path, languages: Iterable[str] = (), *, source_language: str = "en"
 ) -> Glossary:
-    """Read (and cache, by the file's identity, mtime and size) a TBX glossary; check it
-    covers *languages* (once per language and version of the file).
+    """Read (and cache while the file is the same version: ``statmemo.FileMemo``) a TBX
+    glossary; check it covers *languages* (once per language and version of the file).
 
     Raises QAError with the file, line, term and language for a malformed file or a
     term with no translation for one of *languages*.
     """
     try:
-        st = os.stat(path)
-        key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size, source_language)
-        glossary = _cache.get(key)
-        if glossary is None:
-            path = Path(path)
-            glossary = parse_glossary(path, path.read_bytes(), source_language)
-            _cache.clear()
-            _cache[key] = glossary
+        glossary = _cache.get(path, lambda data: parse_glossary(Path(path), data,
+                                                                source_language),
+                              source_language)
     except OSError as exc:
         raise QAError(f"{path}: cannot read glossary ({exc.strerror or exc})") from None
     # the review UI asks once per approval: a language found covered stays covered for

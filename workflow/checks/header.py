@@ -19,7 +19,6 @@ reported as ``header`` findings by the gate, the export and the UI):
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -110,30 +109,20 @@ def category_problems(catalog: Any, language: str, numbers: tuple[int, ...]) -> 
                               "want": want, "got": got}
 
 
-@lru_cache(maxsize=16)
-def _letter_numbers(paths: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
+def letter_numbers(config: Any) -> tuple[int, ...]:
+    """The numbers the project's letters fill into plural messages (the letters' facts are
+    kept per version of each file: ``letter_facts``)."""
     from workflow.checks.letter_facts import letter_facts
 
-    out: list[int] = []
-    for path, _mtime in paths:
+    out: set[int] = set()
+    for path in getattr(config, "letters", None) or []:
         try:
             n = letter_facts(path).plural_count
         except Exception:  # noqa: BLE001 -- a bad letter is the gate's "letter" finding
             continue
         if n is not None:
-            out.append(n)
-    return tuple(sorted(set(out)))
-
-
-def letter_numbers(config: Any) -> tuple[int, ...]:
-    """The numbers the project's letters fill into plural messages."""
-    keys = []
-    for path in getattr(config, "letters", None) or []:
-        try:
-            keys.append((str(path), os.stat(path).st_mtime_ns))
-        except OSError:
-            continue
-    return _letter_numbers(tuple(keys))
+            out.add(n)
+    return tuple(sorted(out))
 
 
 def _same_language(header: str, folder: str) -> bool:

@@ -4,14 +4,22 @@ Dictionaries are Debian's hunspell-* packages (scripts/system-deps.sh). Opening 
 0.05-0.6 s, so every word's verdict is kept in the user's cache,
 ``$XDG_CACHE_HOME/letterflow/spelling/<dict>.json`` (``~/.cache`` by default;
 ``LETTERFLOW_CACHE_DIR`` moves it, with the gate's cache), keyed by the dictionary file's
-size and date: a run whose words were all seen before opens no dictionary at all. The
-verdicts depend on the dictionary only, so every project shares them. enchant itself
-loads only when a new word needs a verdict. A gate worker saves its new verdicts after
-every catalogue (:func:`save_verdicts`): forked workers never run ``atexit``.
+stat (``statmemo.stat_key``; not saved while it is racy): a run whose words were all seen
+before opens no dictionary at all. The verdicts depend on the dictionary only, so every
+project shares them. enchant itself loads only when a new word needs a verdict. A gate
+worker saves its new verdicts after every catalogue (:func:`save_verdicts`): forked
+workers never run ``atexit``.
 
 The dictionary keeps its bad words sorted by what spelling reports (3 letters or more,
 not all capitals; casefolded or not), so a text's suspects and the source-word exemption
 are a few C-level set operations.
+
+Threads: the review server checks approvals in several threads at once. libenchant (its
+one broker per process, which opens every dictionary) is not thread-safe: a dictionary
+opened while another thread checked a word crashed the server process (SIGSEGV, "double
+free or corruption"). So every call into enchant holds :data:`ENCHANT_LOCK`, and there is
+exactly one :class:`_Dictionary` per language and cache folder (the first ones were made
+twice when two requests asked at once).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workflow.checks.base import Unit
+from workflow.statmemo import is_racy, stat_key
 
 #: letterflow language -> enchant dictionary tags to try, in order.
 DICTIONARIES = {
@@ -32,19 +41,23 @@ DICTIONARIES = {
     "nl": ("nl_NL", "nl"), "pl": ("pl_PL",), "ru": ("ru_RU",), "ar": ("ar",), "ko": ("ko_KR", "ko"),
 }
 _CACHE_MAX = 200_000
+#: held by every call into enchant (opening a dictionary, checking a word): see above
+ENCHANT_LOCK = threading.Lock()
 
 HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts")
 
 
 def _find_tag(language: str) -> tuple[str, str] | None:
-    """(enchant tag, identity of its files) of the first installed dictionary."""
+    """(enchant tag, identity of its files) of the first installed dictionary; the identity
+    is "" (verdicts kept in this process only) while its stat cannot vouch for its
+    content (``statmemo.is_racy``)."""
     base = language.split("_")[0]
     for tag in DICTIONARIES.get(language, ()) + DICTIONARIES.get(base, ()) + (language,):
         for folder in HUNSPELL_DIRS:
             dic = Path(folder) / f"{tag}.dic"
             if dic.is_file():
-                st = dic.stat()
-                return tag, f"{dic}:{st.st_size}:{int(st.st_mtime)}"
+                st = dic.stat()  # (a dictionary changed in the last seconds: not saved)
+                return tag, "" if is_racy(st) else f"{dic}:{':'.join(map(str, stat_key(st)))}"
     return None
 
 
@@ -65,9 +78,8 @@ class _Dictionary:
         self.suspect_cased_keys: set[str] = set()
         #: the bad words spelling reports that begin with a capital (names, perhaps)
         self.suspect_capital: set[str] = set()
-        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir else None
+        self.path = cache_dir / "spelling" / f"{tag}.json" if cache_dir and identity else None
         self.dirty = 0
-        self.lock = threading.Lock()
         if self.path is not None:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -84,7 +96,7 @@ class _Dictionary:
     def check(self, word: str) -> bool:
         ok = self.known.get(word)
         if ok is None:
-            with self.lock:
+            with ENCHANT_LOCK:
                 if self.dict is None:
                     import enchant
 
@@ -215,12 +227,23 @@ def save_verdicts() -> None:
     _save_all()
 
 
-@lru_cache(maxsize=64)
+_DICTIONARIES: dict[tuple[str, Path | None], _Dictionary | None] = {}
+_MADE = threading.Lock()
+
+
 def _dictionary(language: str, cache_dir: Path | None) -> _Dictionary | None:
-    found = _find_tag(language)
-    if found is None:
-        return None
-    return _Dictionary(found[0], found[1], cache_dir)
+    """The one :class:`_Dictionary` of *language* kept in *cache_dir* (made under a lock:
+    two threads asking at once get the same one)."""
+    key = (language, cache_dir)
+    try:
+        return _DICTIONARIES[key]
+    except KeyError:
+        pass
+    with _MADE:
+        if key not in _DICTIONARIES:
+            found = _find_tag(language)
+            _DICTIONARIES[key] = None if found is None else _Dictionary(*found, cache_dir)
+        return _DICTIONARIES[key]
 
 
 def dictionary_for(language: str, config: object = None) -> _Dictionary | None:

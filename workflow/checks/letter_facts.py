@@ -10,9 +10,11 @@ before. A front matter load_letter refuses raises here too (callers skip the let
 
 from __future__ import annotations
 
-from functools import lru_cache
+import io
 from pathlib import Path
 from typing import NamedTuple
+
+from workflow.statmemo import FileMemo
 
 _MAX_LINES = 500
 
@@ -23,15 +25,20 @@ class LetterFacts(NamedTuple):
     plural_count: int | None
 
 
+#: path -> the facts of one version of the letter (``statmemo.FileMemo``)
+_memo = FileMemo(size=64)
+
+
 def letter_facts(path: str | Path) -> LetterFacts:
     """(id, register, plural count) of the letter at *path*; raises what load_letter would
-    raise for a front matter it refuses (and OSError)."""
-    return _facts(str(path), Path(path).stat().st_mtime_ns)
+    raise for a front matter it refuses (and OSError). Kept while the file is the same
+    version (its stat, and its bytes while the stat is too fresh to vouch for them)."""
+    path = str(path)
+    return _memo.get(path, lambda data: _facts(path, data))
 
 
-@lru_cache(maxsize=64)
-def _facts(path: str, _mtime_ns: int) -> LetterFacts:
-    facts = None if Path(path).suffix.lower() == ".docx" else _from_front_matter(path)
+def _facts(path: str, data: bytes) -> LetterFacts:
+    facts = None if Path(path).suffix.lower() == ".docx" else _from_front_matter(path, data)
     if facts is None:
         from workflow.letter import load_letter
 
@@ -40,12 +47,13 @@ def _facts(path: str, _mtime_ns: int) -> LetterFacts:
     return facts
 
 
-def _from_front_matter(path: str) -> LetterFacts | None:
+def _from_front_matter(path: str, data: bytes) -> LetterFacts | None:
     from workflow.errors import LetterError
     from workflow.letter import _ID, REGISTERS, _front_matter
 
     head: list[str] = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    # (decoded as open() would: only as far as the front matter is read)
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="") as fh:
         for n, line in enumerate(fh):
             head.append(line.rstrip("\r\n"))
             if n and head[-1].strip() == "+++":

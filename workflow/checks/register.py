@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from workflow.checks.base import ERROR, WARNING, Check, Problem, Unit
 from workflow.checks.messages import N_
@@ -39,22 +38,31 @@ def _screen(language: str) -> re.Pattern[str] | None:
     """What :func:`_pattern` finds, found faster in a long text: the words' first letters
     as a case-sensitive class (every character that matches one with IGNORECASE: a plain
     bitmap scan in the regex engine), the look-behind and the rest of each word after it
-    (the words as a trie, no alternative tried twice). None if it cannot be built."""
+    (the words as a trie, no alternative tried twice). None for a language without
+    informal words."""
     words = INFORMAL.get(language.split("_")[0])
-    try:
-        from re._casefix import _EXTRA_CASES  # (what IGNORECASE adds to lower/upper)
-    except ImportError:  # pragma: no cover -- another Python: the plain pattern
-        return None
     if not words:
         return None
     tree = _trie(words)
-    firsts = set()
-    for first in tree:
-        for c in (first, first.lower(), first.upper()):
-            firsts.update([c], map(chr, _EXTRA_CASES.get(ord(c), ())))
+    firsts = set().union(*map(_case_mates().__getitem__, tree))
     rest = "|".join(f"(?<={re.escape(f)}){_alternatives(sub)}" for f, sub in sorted(tree.items()))
     chars = re.escape("".join(sorted(firsts)))
     return re.compile(rf"(?-i:[{chars}])(?<![\w'\u2019-].)(?:{rest})(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _case_mates() -> dict[str, frozenset[str]]:
+    """First letter of an informal word -> every character that matches it with
+    IGNORECASE, as ``re`` itself decides (lower/upper pairs and the extra ones such as
+    т/ᲄ): one pass over the Basic Multilingual Plane, where every character that shares
+    a case with one of these letters is (~4 ms, once per process)."""
+    from array import array
+
+    bmp = array("I", range(0x10000)).tobytes().decode("utf-32-le", "surrogatepass")
+    letters = sorted({w[0] for words in INFORMAL.values() for w in words})
+    found = set(re.findall(f"(?i:[{re.escape(''.join(letters))}])", bmp))
+    return {f: frozenset(c for c in found if re.fullmatch(f"(?i:{re.escape(f)})", c))
+            for f in letters}
 
 
 def _trie(words: tuple[str, ...]) -> dict:
@@ -76,30 +84,20 @@ def _alternatives(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-@lru_cache(maxsize=64)
-def _registers(letters: tuple[tuple[str, int], ...]) -> dict[str, str]:
+def letter_register(config: object, context: str) -> str:
+    """The register the letter of *context* ("<letter id>/<block>") declares, or "" (the
+    letters' facts are kept per version of each file: ``letter_facts``)."""
     from workflow.checks.letter_facts import letter_facts
 
-    out: dict[str, str] = {}
-    for path, _mtime in letters:
+    letter_id, found = context.split("/", 1)[0], ""
+    for path in getattr(config, "letters", None) or ():
         try:
             facts = letter_facts(path)
         except Exception:  # noqa: BLE001 -- a broken letter is extraction's error to report
             continue
-        out[facts.id] = facts.register
-    return out
-
-
-def letter_register(config: object, context: str) -> str:
-    """The register the letter of *context* ("<letter id>/<block>") declares, or ""."""
-    paths = getattr(config, "letters", None) or ()
-    stamped = []
-    for p in paths:
-        try:
-            stamped.append((str(p), Path(p).stat().st_mtime_ns))
-        except OSError:
-            continue
-    return _registers(tuple(stamped)).get(context.split("/", 1)[0], "")
+        if facts.id == letter_id:
+            found = facts.register  # (the last letter of an id, as before)
+    return found
 
 
 INFORMAL_FORMAL = N_("informal address %(words)s (the letter is formal: use the polite form)")

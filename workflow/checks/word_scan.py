@@ -205,7 +205,7 @@ def _form_words(unit: Unit, clean: str, seq: list[str], fold: dict[str, str],
     return list(found)
 
 
-#: the sources key (``Batch._sources_key``) -> every casefolded word of every message's
+#: the sources key (``Batch.sources_key``) -> every casefolded word of every message's
 #: source (a superset of the run's units' source words: only a screen), kept for the next
 #: language of the same template
 _SOURCE_WORDS: dict[tuple[str, ...], frozenset[str]] = {}
@@ -214,7 +214,7 @@ _SOURCE_WORDS: dict[tuple[str, ...], frozenset[str]] = {}
 def every_source_word(batch) -> frozenset[str]:
     """The casefolded words (``source_words``) of the sources of every message of *batch*,
     live or not, worked out once per template."""
-    key = batch._sources_key()
+    key = batch.sources_key()
     got = _SOURCE_WORDS.get(key)
     if got is None:
         if len(_SOURCE_WORDS) >= 4:

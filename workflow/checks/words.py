@@ -189,7 +189,7 @@ def complex_units(batch, tokens: str | None = None) -> set[int]:
     none of the characters."""
     out = set(batch.multi)
     if tokens is None:  # (the joined translations: Batch.text_hits reads them too)
-        tokens = batch._text("strings") if batch.units else ""
+        tokens = batch.joined("strings") if batch.units else ""
     for pattern in (_OTHER_CHAR, "www.", "%("):
         if (pattern not in tokens if isinstance(pattern, str)
                 else not any(map(tokens.__contains__, _OTHER_CHARS))):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..statmemo import is_racy
 from .segment import aligned
 from .store import Memory, Unit, now
 
@@ -36,7 +37,9 @@ def sync_catalogs(config: object, memory: Memory, langs: Sequence[str] | None = 
             continue
         catalog = load_catalog(path, lang)
         out[lang] = _sync_one(config, memory, lang, catalog)
-        memory.set_stamp(lang, stamp)
+        # a stat too fresh to vouch for the bytes read (statmemo.is_racy) is not kept: a
+        # write of as many bytes within the same timestamp tick would look unchanged
+        memory.set_stamp(lang, "racy" if is_racy(st) else stamp)
     return out
 
 
