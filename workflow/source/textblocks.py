@@ -53,12 +53,14 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
     that has text."""
     raw_blocks: list[RawBlock] = []
     current: RawBlock | None = None
-    for lineno, line in enumerate((x.rstrip() for x in lines), start=first_line):
-        if not line.strip():
+    for lineno, raw in enumerate(lines, start=first_line):
+        line = raw.strip()
+        if not line:
             if current is not None and current[3]:
                 current = None  # a blank line ends a block that has text
             continue
-        m = _HEADER.match(line)
+        # a header opens its line (the regex's ^\[), so no other line is matched
+        m = _HEADER.match(raw.rstrip()) if raw[:1] == "[" else None
         if m:
             role = m.group("role")
             if role not in roles:
@@ -72,7 +74,7 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
             current = [lineno, role, m.group("id"), []]
             raw_blocks.append(current)
             continue
-        if current is None and line.lstrip().startswith("["):
+        if current is None and line.startswith("["):
             raise LetterError(
                 f"malformed block header {line.strip()!r} (expected [role] or [role id])",
                 where,
@@ -82,7 +84,7 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
             raise LetterError(
                 "text outside a block: start each block with a [role] line", where, lineno
             )
-        current[3].append((lineno, line.strip()))
+        current[3].append((lineno, line))
     if not raw_blocks:
         raise LetterError("the letter has no blocks", where)
     return raw_blocks
@@ -216,8 +218,22 @@ def expand(block_id, role, text, text_plural, content, names, labels, where, hea
 _SYNTAX = re.compile(r"[*_`\[\]\\<>&!~]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)", re.M)
 
 
+#: ``_SYNTAX``'s characters alone: a search the regex engine runs as a fast class scan.
+_SYNTAX_CHARS = re.compile(r"[*_`\[\]\\<>&!~]")
+
+
 def _plain(content) -> bool:
-    return _SYNTAX.search("\n".join(t for _, t in content)) is None
+    """No ``_SYNTAX`` in the block's lines. Its line-start part can only match a line that
+    opens with whitespace, ``-``, ``+`` or a digit (or is empty); only then is ``_SYNTAX``
+    itself asked, otherwise the class scan decides (``tests/test_letter_fastpaths.py``)."""
+    text = "\n".join(t for _, t in content)
+    if _SYNTAX_CHARS.search(text) is not None:
+        return False
+    for line in text.split("\n"):
+        first = line[:1]
+        if not first or first in "-+" or first.isdigit() or first.isspace():
+            return _SYNTAX.search(text) is None
+    return True
 
 
 def footnote_id(label: str) -> str:
