@@ -148,3 +148,58 @@ def test_split_body_equals_the_rule():
         assert got == _split_outcome(_split_rule, body), body
         oks += got[0] == "ok"
     assert 500 < oks < len(bodies)
+
+
+def test_every_white_space_but_the_space_is_unprintable():
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    assert " " in spaces and len(spaces) > 20
+    assert [c for c in spaces if c.isprintable()] == [" "]
+
+
+def test_one_spaced_equals_the_rule():
+    from workflow.extract import one_spaced
+
+    texts = _texts(6) + ["", " ", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b",
+                         "role: body (x); block 3 of 9 in letter l", "a\u2028b", "a\x1cb"]
+    for text in texts:
+        assert one_spaced(text) == " ".join(text.split()), text
+
+
+def _made(fn, spec):
+    try:
+        block = fn(spec)
+    except TypeError as exc:
+        return ("TypeError", str(exc).split("(")[0][:0])
+    return ("ok", block, list(vars(block).items()), hash(block))
+
+
+def test_new_block_equals_the_dataclass():
+    from workflow.letter import Block
+
+    assert not hasattr(Block, "__post_init__")
+    base = {"id": "p1", "role": "body", "text": "x {a}", "text_plural": None, "line": 3,
+            "placeholders": ("a",)}
+    specs = [base, {**base, "tags": ("t",)}, {**base, "notes": ("list level 2",)},
+             {**base, "anchor": "fn", "variant": "v"}, {**base, "text_plural": "y"},
+             {k: v for k, v in base.items() if k != "line"}, {**base, "nope": 1},
+             {**base, "index": 9}, {**base, "context": "c"}]
+    for spec in specs:
+        got = _made(lambda s: textblocks.new_block(s, "l/p1", 2, 5, 7), spec)
+        want = _made(lambda s: Block(context="l/p1", position=2, of=5, index=7, **s), spec)
+        assert got == want, spec
+    assert sum(_made(lambda s: Block(context="c", position=1, of=1, index=1, **s), s)[0]
+               == "TypeError" for s in specs) == 4
+
+
+def test_letters_blocks_are_what_the_dataclass_makes(tmp_path):
+    from conftest import REPO
+
+    from workflow.letter import Block, load_letter
+
+    letters = sorted((REPO / "letters").glob("*.txt")) + [REPO / "tests/data/appeal-letter.txt"]
+    assert letters
+    for path in letters:
+        for block in load_letter(path).blocks:
+            again = Block(**vars(block))
+            assert list(vars(block).items()) == list(vars(again).items())
+            assert block == again and hash(block) == hash(again)

@@ -8,6 +8,7 @@ and footnotes (parsed by :mod:`.textformat`), with ids, roles and positions.
 from __future__ import annotations
 
 import re
+from dataclasses import MISSING, fields
 
 from ..errors import LetterError
 from ..letter import DATA_ROLES, Block, Letter, _clean, check_braces, placeholders_in
@@ -257,9 +258,40 @@ def make_blocks(letter: Letter, specs: list[dict]) -> None:
                               spec["line"])
         seen.add(spec["id"])
         pos[spec["role"]] = pos.get(spec["role"], 0) + 1
-        letter.blocks.append(Block(
-            context=f"{letter.id}/{spec['id']}", position=pos[spec["role"]],
-            of=counts[spec["role"]], index=len(letter.blocks) + 1, **spec))
+        letter.blocks.append(new_block(
+            spec, f"{letter.id}/{spec['id']}", pos[spec["role"]], counts[spec["role"]],
+            len(letter.blocks) + 1))
+
+
+#: Block's fields in their order, each with its default (``_NEED`` for a required one)
+_NEED = object()
+_FIELDS = {f.name: _NEED if f.default is MISSING else f.default for f in fields(Block)}
+_MORE = frozenset({"context", "position", "of", "index"})
+
+
+def new_block(spec: dict, context: str, position: int, of: int, index: int) -> Block:
+    """``Block(context=, position=, of=, index=, **spec)``, made without the frozen
+    dataclass's ``__init__`` (one ``object.__setattr__`` per field): the same ``__dict__``
+    in field order. A *spec* that names another field, repeats one of these four or leaves
+    a required one out goes to ``Block`` itself (the same object, or its TypeError).
+    ``tests/test_letter_fastpaths.py`` compares both ways."""
+    values = _FIELDS.copy()
+    values.update(spec)
+    if len(values) != len(_FIELDS) or not _MORE.isdisjoint(spec):
+        return Block(context=context, position=position, of=of, index=index, **spec)
+    values["context"] = context
+    values["position"] = position
+    values["of"] = of
+    values["index"] = index
+    if _NEED in values.values():
+        return Block(context=context, position=position, of=of, index=index, **spec)
+    block = _new(Block)
+    _setattr(block, "__dict__", values)
+    return block
+
+
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 def footnote_labels_of(raw_blocks) -> set[str]:
