@@ -4,8 +4,9 @@ A finding's ``message`` is English (the gate, the CLI and the JSON reports show 
 is). The core declares every message template once (``workflow.checks.messages``) and
 gives a message's parts back (``explain``: template and slot values); this module fills
 the template translated in the ``ui`` domain with those values, the slot words the check
-declares ("no mark", "round") and language names translated too. A message no template
-explains, or a translation whose placeholders do not fit, is shown in English.
+declares ("no mark", "round") and language names translated too (each value isolated,
+FSI ... PDI, in a right-to-left interface). A message no template explains in exactly one
+way, or a translation whose placeholders are not the template's, is shown in English.
 Nothing here runs unless a page or an answer shows a finding.
 """
 
@@ -68,17 +69,26 @@ def finding_text(finding: Any) -> str:
     ui = _ui()
     if ui == "en":
         return message
-    from workflow.checks.messages import explain, templates
+
+    from workflow.checks.messages import explain, slots, templates
+
+    from .text import direction
 
     parts = explain(check_id, message)
     if parts is None:
         return message
     words = templates(check_id)[1]
+    # in right-to-left text each value is isolated (FSI ... PDI): its brackets and quotes
+    # stay with it instead of joining the surrounding run
+    isolate = "\u2068%s\u2069" if direction(ui) == "rtl" else "%s"
     out = []
     for template, params in parts:
-        shown = {k: _slot(k, v, words, ui) for k, v in params.items()}
+        shown = {k: isolate % _slot(k, v, words, ui) for k, v in params.items()}
         try:
-            out.append(gettext(template, **shown) if shown else gettext(template))
+            translated = gettext(template)
+            if set(slots(translated)) != set(params):  # a slot lost or renamed
+                return message
+            out.append(translated % shown if shown else translated)
         except (KeyError, ValueError, TypeError):  # a translation with a broken placeholder
             return message
     return "".join(out)

@@ -13,7 +13,9 @@ from .statmemo import is_racy, memo_for, sha256_of
 def _fingerprint(config) -> str:
     from . import __version__
 
-    parts = [__version__, *_code_stamps(os.path.dirname(os.path.realpath(__file__)))]
+    ctimes: list[str] = []
+    parts = [__version__, *_code_stamps(os.path.dirname(os.path.realpath(__file__)), ctimes),
+             ",".join(ctimes)]
     memo = memo_for(_cache_root(config))
     for p in [config.template, config.glossary, config.source_file, *config.letters]:
         if p and os.path.exists(p):  # the bytes' digest (memoised under the file's stat)
@@ -21,11 +23,13 @@ def _fingerprint(config) -> str:
     return memo.sha256_text("fingerprint", "\0".join(parts))
 
 
-def _code_stamps(code: str) -> list[str]:
+def _code_stamps(code: str, ctimes: list[str] | None = None) -> list[str]:
     """"name:size:mtime" of letterflow's own modules that the cached results depend on
     (workflow/*.py, checks/*.py, catalogs/*.py), in the order of their relative paths; a
     module changed too recently for its stat to vouch for it (``statmemo.is_racy``) is
-    stamped with the digest of its bytes as well."""
+    stamped with the digest of its bytes as well. Their ctimes, in the same order, are
+    added to *ctimes*: an edit that puts the old mtime back (``cp -p``, ``rsync -t``)
+    still moves the ctime, which no program can set back."""
     found = []
     now = time.time_ns()
     for sub in ("", "checks", "catalogs"):
@@ -37,10 +41,13 @@ def _code_stamps(code: str) -> list[str]:
                         stamp = f"{entry.name}:{st.st_size}:{st.st_mtime_ns}"
                         if is_racy(st, now):
                             stamp += ":" + sha256_of(None, entry.path)
-                        found.append((sub, entry.name, stamp))
+                        found.append((sub, entry.name, stamp, st.st_ctime_ns))
         except FileNotFoundError:
             pass
-    return [stamp for _, _, stamp in sorted(found)]
+    found.sort()
+    if ctimes is not None:
+        ctimes.extend(str(item[3]) for item in found)
+    return [item[2] for item in found]
 
 
 def _cache_root(config) -> str:

@@ -55,9 +55,10 @@ def slots(template: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=512)
-def _pattern(template: str, prefix: bool = False) -> re.Pattern[str]:
+def _pattern(template: str, prefix: bool = False, longest: bool = False) -> re.Pattern[str]:
     """The inverse of ``template % params``: a slot matches any text (the shortest that
-    lets the rest match; a slot used twice matches the same text again)."""
+    lets the rest match, or with *longest* the longest; a slot used twice matches the
+    same text again)."""
     out, seen, pos = [], set(), 0
     for m in _SLOT.finditer(template):
         out.append(re.escape(template[pos:m.start()]))
@@ -69,7 +70,8 @@ def _pattern(template: str, prefix: bool = False) -> re.Pattern[str]:
             out.append(f"(?P={name})")
         else:
             seen.add(name)
-            out.append(rf"(?P<{name}>\d+)" if prefix else f"(?P<{name}>.*?)")
+            out.append(rf"(?P<{name}>\d+)" if prefix
+                       else f"(?P<{name}>.*)" if longest else f"(?P<{name}>.*?)")
     out.append(re.escape(template[pos:]))
     return re.compile("".join(out), re.S)
 
@@ -115,7 +117,13 @@ def explain(check_id: str, message: str) -> list[tuple[str, dict[str, str]]] | N
     for template in declared:
         m = _pattern(template).fullmatch(rest)
         if m is not None:
-            parts.append((template, m.groupdict()))
+            params = m.groupdict()
+            # a slot value holding the template's own words: more than one reading (the
+            # shortest and the longest first slot differ), none of them to be trusted
+            longest = _pattern(template, longest=True).fullmatch(rest)
+            if longest is None or longest.groupdict() != params:
+                return None
+            parts.append((template, params))
             return parts
     return None
 
