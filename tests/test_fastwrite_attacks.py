@@ -120,31 +120,9 @@ def test_behind_a_proxy_the_forwarded_scheme_and_client_count(web_project, tmp_p
 
     import test_web_fastwrite as tw
 
-    from web import create_app
-    from web.fastwrite import FastWrites
-
-    class Proxied(tw.Pair):
-        def __init__(self, fast_root, slow_root, monkeypatch):
-            cfg = {"SECRET_KEY": "k" * 32, "TRUSTED_PROXIES": 1}
-            self.fast = create_app(project_dir=fast_root, test_config=cfg)
-            self.slow = create_app(project_dir=slow_root, test_config=cfg)
-            outer = self.slow.wsgi_app.app  # ProxyFix(SecurityHeaders(FastWrites(...)))
-            assert isinstance(outer.wsgi_app, FastWrites)
-            outer.wsgi_app = outer.wsgi_app.wsgi_app  # the Flask path only
-            self.answered = 0
-            real = FastWrites._answer
-
-            def counted(layer, *args, **kwargs):
-                if layer.app is self.fast:
-                    self.answered += 1
-                return real(layer, *args, **kwargs)
-
-            monkeypatch.setattr(FastWrites, "_answer", counted)
-            self.clients, self.base = {}, {}
-
     other = tmp_path / "flask-only"
     shutil.copytree(web_project, other, ignore=shutil.ignore_patterns("*.lock"))
-    p = Proxied(web_project, other, monkeypatch)
+    p = tw.Pair(web_project, other, monkeypatch, {"TRUSTED_PROXIES": 1})
     fwd = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     p.base["fr"] = "http://localhost"
     for kind, app in (("fast", p.fast), ("slow", p.slow)):

@@ -15,6 +15,7 @@ import pytest
 from conftest import WEB_USERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import create_app
 from web.fastwrite import FastWrites
@@ -26,12 +27,17 @@ OTHER = "icnk-2012/survivors"
 class Pair:
     """The same client steps against the fast app and the Flask-only app."""
 
-    def __init__(self, fast_root, slow_root, monkeypatch):
-        self.fast = create_app(project_dir=fast_root, test_config={"SECRET_KEY": "k" * 32})
-        self.slow = create_app(project_dir=slow_root, test_config={"SECRET_KEY": "k" * 32})
-        layer = self.slow.wsgi_app.wsgi_app  # SecurityHeaders(FastWrites(Flask.wsgi_app))
+    def __init__(self, fast_root, slow_root, monkeypatch, config: dict | None = None):
+        cfg = {"SECRET_KEY": "k" * 32, **(config or {})}
+        self.fast = create_app(project_dir=fast_root, test_config=cfg)
+        self.slow = create_app(project_dir=slow_root, test_config=cfg)
+        # SecurityHeaders(FastWrites(Flask.wsgi_app)), inside ProxyFix when TRUSTED_PROXIES
+        outer = self.slow.wsgi_app
+        if isinstance(outer, ProxyFix):
+            outer = outer.app
+        layer = outer.wsgi_app
         assert isinstance(layer, FastWrites)
-        self.slow.wsgi_app.wsgi_app = layer.wsgi_app  # the Flask path only
+        outer.wsgi_app = layer.wsgi_app  # the Flask path only
         self.answered = 0
         real = FastWrites._answer
 

@@ -290,8 +290,18 @@ def _forms_from(meta: dict, where: str) -> dict[str, str]:
     return forms_of_address(meta, where)
 
 
+_SPACES = re.compile(r"[ \t]+")
+
+
 def _clean(text: str, where: str, line: int) -> str:
-    m = _CONTROL.search(text)
-    if m:
-        raise LetterError(f"control character U+{ord(m.group()):04X} in text", where, line)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    """*text* with runs of spaces and tabs made one space, stripped; LetterError on a control
+    character. A printable text holds none of ``CONTROL`` (all of them are unprintable), and
+    one without a tab or two spaces in a row has no run to shorten: both tests are skipped
+    then (``tests/test_letter_fastpaths.py``)."""
+    if not text.isprintable():
+        m = _CONTROL.search(text)
+        if m:
+            raise LetterError(f"control character U+{ord(m.group()):04X} in text", where, line)
+    if "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()

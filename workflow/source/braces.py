@@ -68,6 +68,8 @@ def check_braces(content: list[tuple[int, str]], declared, where: str) -> None:
 def placeholders_in(text: str, *, path: str | None = None, line: int | None = None) -> list[str]:
     """Return the ``{name}`` placeholders of *text* (typed data as ``date:2014-12-05``);
     LetterError if braces are unbalanced."""
+    if "{" not in text and "}" not in text:
+        return []  # what the parser gives for a text without a brace
     names: list[str] = []
     try:
         parsed = list(string.Formatter().parse(text))

@@ -8,6 +8,7 @@ and footnotes (parsed by :mod:`.textformat`), with ids, roles and positions.
 from __future__ import annotations
 
 import re
+from dataclasses import MISSING, fields
 
 from ..errors import LetterError
 from ..letter import DATA_ROLES, Block, Letter, _clean, check_braces, placeholders_in
@@ -53,12 +54,14 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
     that has text."""
     raw_blocks: list[RawBlock] = []
     current: RawBlock | None = None
-    for lineno, line in enumerate((x.rstrip() for x in lines), start=first_line):
-        if not line.strip():
+    for lineno, raw in enumerate(lines, start=first_line):
+        line = raw.strip()
+        if not line:
             if current is not None and current[3]:
                 current = None  # a blank line ends a block that has text
             continue
-        m = _HEADER.match(line)
+        # a header opens its line (the regex's ^\[), so no other line is matched
+        m = _HEADER.match(raw.rstrip()) if raw[:1] == "[" else None
         if m:
             role = m.group("role")
             if role not in roles:
@@ -72,7 +75,7 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
             current = [lineno, role, m.group("id"), []]
             raw_blocks.append(current)
             continue
-        if current is None and line.lstrip().startswith("["):
+        if current is None and line.startswith("["):
             raise LetterError(
                 f"malformed block header {line.strip()!r} (expected [role] or [role id])",
                 where,
@@ -82,7 +85,7 @@ def _split_body(lines: list[str], first_line: int, roles: dict[str, str],
             raise LetterError(
                 "text outside a block: start each block with a [role] line", where, lineno
             )
-        current[3].append((lineno, line.strip()))
+        current[3].append((lineno, line))
     if not raw_blocks:
         raise LetterError("the letter has no blocks", where)
     return raw_blocks
@@ -216,8 +219,22 @@ def expand(block_id, role, text, text_plural, content, names, labels, where, hea
 _SYNTAX = re.compile(r"[*_`\[\]\\<>&!~]|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)", re.M)
 
 
+#: ``_SYNTAX``'s characters alone: a search the regex engine runs as a fast class scan.
+_SYNTAX_CHARS = re.compile(r"[*_`\[\]\\<>&!~]")
+
+
 def _plain(content) -> bool:
-    return _SYNTAX.search("\n".join(t for _, t in content)) is None
+    """No ``_SYNTAX`` in the block's lines. Its line-start part can only match a line that
+    opens with whitespace, ``-``, ``+`` or a digit (or is empty); only then is ``_SYNTAX``
+    itself asked, otherwise the class scan decides (``tests/test_letter_fastpaths.py``)."""
+    text = "\n".join(t for _, t in content)
+    if _SYNTAX_CHARS.search(text) is not None:
+        return False
+    for line in text.split("\n"):
+        first = line[:1]
+        if not first or first in "-+" or first.isdigit() or first.isspace():
+            return _SYNTAX.search(text) is None
+    return True
 
 
 def footnote_id(label: str) -> str:
@@ -241,9 +258,40 @@ def make_blocks(letter: Letter, specs: list[dict]) -> None:
                               spec["line"])
         seen.add(spec["id"])
         pos[spec["role"]] = pos.get(spec["role"], 0) + 1
-        letter.blocks.append(Block(
-            context=f"{letter.id}/{spec['id']}", position=pos[spec["role"]],
-            of=counts[spec["role"]], index=len(letter.blocks) + 1, **spec))
+        letter.blocks.append(new_block(
+            spec, f"{letter.id}/{spec['id']}", pos[spec["role"]], counts[spec["role"]],
+            len(letter.blocks) + 1))
+
+
+#: Block's fields in their order, each with its default (``_NEED`` for a required one)
+_NEED = object()
+_FIELDS = {f.name: _NEED if f.default is MISSING else f.default for f in fields(Block)}
+_MORE = frozenset({"context", "position", "of", "index"})
+
+
+def new_block(spec: dict, context: str, position: int, of: int, index: int) -> Block:
+    """``Block(context=, position=, of=, index=, **spec)``, made without the frozen
+    dataclass's ``__init__`` (one ``object.__setattr__`` per field): the same ``__dict__``
+    in field order. A *spec* that names another field, repeats one of these four or leaves
+    a required one out goes to ``Block`` itself (the same object, or its TypeError).
+    ``tests/test_letter_fastpaths.py`` compares both ways."""
+    values = _FIELDS.copy()
+    values.update(spec)
+    if len(values) != len(_FIELDS) or not _MORE.isdisjoint(spec):
+        return Block(context=context, position=position, of=of, index=index, **spec)
+    values["context"] = context
+    values["position"] = position
+    values["of"] = of
+    values["index"] = index
+    if _NEED in values.values():
+        return Block(context=context, position=position, of=of, index=index, **spec)
+    block = _new(Block)
+    _setattr(block, "__dict__", values)
+    return block
+
+
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 def footnote_labels_of(raw_blocks) -> set[str]:
