@@ -224,3 +224,26 @@ def test_ui_catalogue_compiled_in_the_same_tick_as_its_edit_is_compiled_again(
     coarse_clock(src, ago=10)  # the edit long before the compile
     assert _up_to_date(out, src)
     assert not _up_to_date(tmp_path / "missing.mo", src)
+
+
+def test_the_web_cache_after_its_own_write_trusts_the_stat_and_sees_the_next_write(app):
+    """The version a locked atomic write installs is keyed on its stat alone (no byte
+    comparison per request): any later atomic write, from another process too, is a new
+    inode, so the cache sees it, and a same-size text of another process is shown."""
+    from workflow.catalogs import Change, apply_changes
+    from workflow.fileio import write_atomic
+
+    svc = app.extensions["letterflow"]
+    path = Path(svc.config.catalog("fr"))
+    with app.app_context():
+        msg = next(m for m in svc.catalog("fr").messages if len(m.strings) == 1)
+        mine = "Texte relu AAAA."
+        result = apply_changes(path, [Change(msg.context, [mine], fuzzy=False)])
+        svc.install_catalog("fr", result.file_version, result.catalog)
+        assert result.file_version.data is None  # the stat vouches for the bytes
+        assert svc.catalog("fr").get(msg.context).strings == (mine,)
+        theirs = "Texte relu BBBB."  # another process's atomic write of the same size
+        data = path.read_bytes()
+        write_atomic(path, data.replace(f'"{mine}"'.encode(), f'"{theirs}"'.encode(), 1))
+        assert len(path.read_bytes()) == len(data)
+        assert svc.catalog("fr").get(msg.context).strings == (theirs,)
