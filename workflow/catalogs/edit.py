@@ -282,21 +282,7 @@ def apply_changes(
         out, written, layout = _new_bytes(store, changed, layout, path)
         sweep_temp_files(path)
         write_atomic(path, out, mode)
-        try:
-            st = os.stat(path)
-            result.file_key = (st.st_ino, st.st_mtime_ns, st.st_size)
-            # Unlike a version read from the file (``load_catalog_version``), the stat of the
-            # file this locked atomic write just put in place vouches for its bytes without the
-            # racy-clean comparison: it is a new inode, and every later letterflow write
-            # replaces it by another new inode (made while this one is still linked), so no
-            # later write through the lock can leave this stat. What is left, a writer outside
-            # the lock rewriting the file in place to the same size within one timestamp tick,
-            # can only make the cache show the older text until the next change; every write
-            # re-reads the bytes under the lock (``_open_store``). Comparing the bytes on every
-            # request after a write cost 12-21% of an approval's CPU at 20 connections.
-            result.file_version = FileVersion(stat_key(st), None)
-        except OSError:
-            pass
+        result.file_key, result.file_version = _written_version(path)
         _keep_store(path, out, store, written, units, layout)
         if under_lock is not None:
             under_lock(result)
@@ -312,6 +298,25 @@ def apply_changes(
 
 _FIELDS = tuple(f.name for f in fields(Message) if f.name != "line")
 
+
+
+def _written_version(path: Path) -> tuple[tuple[int, int, int] | None, FileVersion | None]:
+    """(st_ino, st_mtime_ns, st_size) and the in-process cache's version of the file a
+    locked atomic write just put in place; (None, None) if it cannot be stat'ed.
+
+    Unlike a version read from the file (``load_catalog_version``), this stat vouches for
+    the bytes without the racy-clean comparison: the file is a new inode, and every later
+    letterflow write replaces it by another new inode (made while this one is still linked),
+    so no later write through the lock can leave this stat. What is left, a writer outside
+    the lock rewriting the file in place to the same size within one timestamp tick, can
+    only make the cache show the older text until the next change; every write re-reads the
+    bytes under the lock (``_open_store``). Comparing the bytes on every request after a
+    write cost 15-17% of an approval's CPU at 20 connections."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, None
+    return (st.st_ino, st.st_mtime_ns, st.st_size), FileVersion(stat_key(st), None)
 
 def same_but_line(a: Message, b: Message) -> bool:
     """``replace(a, line=b.line) == b`` for two Messages, without making the copy."""
