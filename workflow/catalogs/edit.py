@@ -299,7 +299,6 @@ def apply_changes(
 _FIELDS = tuple(f.name for f in fields(Message) if f.name != "line")
 
 
-
 def _written_version(path: Path) -> tuple[tuple[int, int, int] | None, FileVersion | None]:
     """(st_ino, st_mtime_ns, st_size) and the in-process cache's version of the file a
     locked atomic write just put in place; (None, None) if it cannot be stat'ed.
@@ -317,6 +316,7 @@ def _written_version(path: Path) -> tuple[tuple[int, int, int] | None, FileVersi
     except OSError:
         return None, None
     return (st.st_ino, st.st_mtime_ns, st.st_size), FileVersion(stat_key(st), None)
+
 
 def same_but_line(a: Message, b: Message) -> bool:
     """``replace(a, line=b.line) == b`` for two Messages, without making the copy."""
