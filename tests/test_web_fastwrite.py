@@ -374,3 +374,28 @@ def test_findings_in_the_interface_language(pair):
         assert r.status_code == 200
     assert pair.answered == n + 3
     assert {f["severity_text"] for f in r.json["findings"]} <= {"error", "warning"}
+
+
+def test_an_error_in_the_layer_after_reading_the_body_leaves_the_body_to_flask(pair,
+                                                                              monkeypatch):
+    """The layer reads the body before it parses it; if anything then fails in the layer,
+    Flask still gets the whole body and answers the write as always."""
+    import web.fastwrite as fw
+
+    def broken(raw):
+        raise RuntimeError("a bug in the layer")
+
+    url = f"/api/l/fr/entries/{CTX}"
+    rev = _rev(pair, "fr", "fr", CTX)
+    for text in ("Un.", "Deux."):  # Flask meets the session and token, then the layer
+        r = pair.both("fr", "POST", url, body={"action": "save", "strings": [text],
+                                               "base_revision": rev})
+        rev = r.json["revision"]
+    n = pair.answered
+    assert n >= 1  # the layer answers this client's plain writes
+    monkeypatch.setattr(fw, "_json_object", broken)
+    r = pair.both("fr", "POST", url, body={"action": "save", "strings": ["Texte sauf."],
+                                           "base_revision": rev})
+    assert r.status_code == 200, r.json
+    assert r.json["entry"]["strings"] == ["Texte sauf."]
+    assert pair.answered == n

@@ -141,10 +141,12 @@ class FastWrites:
         if ui is None:  # the browser's choice not matched yet: Flask does it once
             return None
         raw = environ["wsgi.input"].read(int(length))
+        # the body is handed on before it is parsed: whatever happens next (a body Flask
+        # must answer, or an unexpected error in the layer), Flask can still read it
+        environ["wsgi.input"] = io.BytesIO(raw)
+        environ["CONTENT_LENGTH"] = str(len(raw))
         data = _json_object(raw)
-        if data is None:  # Flask reads and answers it: hand the body on
-            environ["wsgi.input"] = io.BytesIO(raw)
-            environ["CONTENT_LENGTH"] = str(len(raw))
+        if data is None:  # Flask reads and answers it
             return None
         return ready[0], svc, user, ui, lang, context, data
 
